@@ -1,0 +1,132 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// STEPUP_CORE_ONLY=1 builds only the I/O-free libraries (Core, Crypto, Geo) and their tests:
+// a fast inner loop while working on them. CI and the README's commands always build everything.
+let coreOnly = Context.environment["STEPUP_CORE_ONLY"] != nil
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+var dependencies: [Package.Dependency] = [
+    .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+    .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+]
+
+var targets: [Target] = [
+    .target(
+        name: "StepUpCore",
+        dependencies: [.product(name: "Yams", package: "Yams")],
+        swiftSettings: swiftSettings
+    ),
+    .target(
+        name: "StepUpCrypto",
+        dependencies: [
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+        ],
+        swiftSettings: swiftSettings + [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+    ),
+    .target(
+        name: "StepUpGeo",
+        dependencies: ["StepUpCore"],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(name: "StepUpCoreTests", dependencies: ["StepUpCore"], swiftSettings: swiftSettings),
+    .testTarget(
+        name: "StepUpCryptoTests",
+        dependencies: ["StepUpCrypto"],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "StepUpGeoTests",
+        dependencies: ["StepUpGeo", "StepUpCore"],
+        resources: [.copy("Fixtures")],
+        swiftSettings: swiftSettings
+    ),
+]
+
+var products: [Product] = [
+    .library(name: "StepUpCore", targets: ["StepUpCore"]),
+    .library(name: "StepUpCrypto", targets: ["StepUpCrypto"]),
+    .library(name: "StepUpGeo", targets: ["StepUpGeo"]),
+]
+
+if !coreOnly {
+    dependencies += [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+    ]
+    targets += [
+        .target(
+            name: "StepUpStore",
+            dependencies: [
+                "StepUpCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "StepUpServer",
+            dependencies: [
+                "StepUpCore", "StepUpCrypto", "StepUpStore", "StepUpGeo",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Templates"), .copy("Static")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "stepup",
+            dependencies: [
+                "StepUpServer", "StepUpCore", "StepUpCrypto", "StepUpStore", "StepUpGeo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StepUpStoreTests",
+            dependencies: ["StepUpStore", "StepUpCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StepUpServerTests",
+            dependencies: [
+                "StepUpServer", "StepUpCore", "StepUpCrypto", "StepUpStore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StepUpEndToEndTests",
+            dependencies: [
+                "StepUpCrypto", "StepUpCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+    products += [.executable(name: "stepup", targets: ["stepup"])]
+}
+
+let package = Package(
+    name: "stepup",
+    platforms: [.macOS(.v15)],
+    products: products,
+    dependencies: dependencies,
+    targets: targets
+)

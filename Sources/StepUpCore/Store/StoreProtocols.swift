@@ -1,0 +1,122 @@
+import Foundation
+
+// Small protocols, each owned by its user; a privileged variant where a secret can be read.
+// Every store has an in-memory implementation and runs the shared conformance suite.
+// Methods that guard a security property (replay, single use, attempts) are atomic in every backend.
+
+/// Users without secrets.
+public protocol UserStore: Sendable {
+    /// Throws ``StoreError/conflict`` when the username is taken.
+    func createUser(_ user: UserRecord, passwordHash: String?) async throws
+    func user(id: String) async throws -> UserRecord?
+    /// Case-insensitive.
+    func user(username: String) async throws -> UserRecord?
+    func listUsers() async throws -> [UserRecord]
+    /// Throws ``StoreError/notFound``.
+    func setDisabled(userID: String, _ disabled: Bool) async throws
+    func setRoles(userID: String, _ roles: [String]) async throws
+}
+
+/// Users with their password hashes (PHC strings).
+public protocol CredentialStore: UserStore {
+    func passwordHash(userID: String) async throws -> String?
+    func setPasswordHash(userID: String, _ phc: String) async throws
+}
+
+/// Factors without their secrets.
+public protocol FactorStore: Sendable {
+    func addFactor(_ factor: FactorRecord) async throws
+    /// All factors of a user, oldest first, with `sealedSecret` nil.
+    func factors(userID: String) async throws -> [FactorRecord]
+    func activateFactor(id: String) async throws
+    func removeFactor(id: String) async throws
+    /// Atomically records that OTP step (or counter) `step` was accepted.
+    /// Returns `false`, changing nothing, when a step `>= step` was already recorded: a replay.
+    func recordAcceptedStep(factorID: String, step: Int64, at: Date) async throws -> Bool
+}
+
+/// Factors with their sealed secrets.
+public protocol FactorSecretStore: FactorStore {
+    func factor(id: String) async throws -> FactorRecord?
+}
+
+public protocol RecoveryCodeStore: Sendable {
+    /// Replaces a user's whole set (old codes stop working).
+    func replaceRecoveryCodes(userID: String, with codes: [RecoveryCodeRecord]) async throws
+    func unusedRecoveryCodes(userID: String) async throws -> [RecoveryCodeRecord]
+    /// Atomically marks a code used; `false` if it was already used (or does not exist).
+    func consumeRecoveryCode(id: String, at: Date) async throws -> Bool
+}
+
+public protocol SessionStore: Sendable {
+    /// `tokenHash` is the SHA-256 of the bearer token / cookie value; the token itself is never stored.
+    func createSession(_ session: Session, tokenHash: String) async throws
+    func session(tokenHash: String) async throws -> Session?
+    func session(id: String) async throws -> Session?
+    func appendEvent(sessionID: String, _ event: AuthenticationEvent) async throws
+    func touchSession(id: String, at: Date) async throws
+    func revokeSession(id: String, at: Date) async throws
+}
+
+public protocol ChallengeStore: Sendable {
+    func createChallenge(_ challenge: Challenge) async throws
+    func challenge(id: String) async throws -> Challenge?
+    /// Atomically spends one attempt of a pending challenge; returns the updated challenge
+    /// (status `failed` when none remain), or `nil` if it was not pending.
+    func recordFailedAttempt(challengeID: String) async throws -> Challenge?
+    /// Atomically moves a pending challenge to `satisfied`; `false` if it was not pending.
+    func markSatisfied(challengeID: String, at: Date) async throws -> Bool
+    /// Atomically moves a satisfied challenge to `consumed`; `false` if it was not satisfied (single use).
+    func consumeGrant(challengeID: String, at: Date) async throws -> Bool
+}
+
+public protocol DeviceStore: Sendable {
+    func device(userID: String, deviceID: String) async throws -> DeviceRecord?
+    /// Inserts the device or updates its `lastSeen`; returns the stored record.
+    @discardableResult
+    func recordDeviceSeen(userID: String, deviceID: String, label: String, at: Date) async throws -> DeviceRecord
+    func trustDevice(userID: String, deviceID: String, until: Date) async throws
+    func revokeDevice(userID: String, deviceID: String) async throws
+    func devices(userID: String) async throws -> [DeviceRecord]
+}
+
+/// Append-only, hash-chained audit log.
+public protocol AuditStore: Sendable {
+    @discardableResult
+    func append(_ event: AuditEventDraft) async throws -> AuditEvent
+    /// Events with `sequence > after`, oldest first.
+    func auditEvents(after: Int64, limit: Int) async throws -> [AuditEvent]
+}
+
+/// Sliding-window failure counters (per account, per address, …).
+public protocol ThrottleStore: Sendable {
+    func recordFailure(key: String, at: Date) async throws
+    func failureCount(key: String, since: Date) async throws -> Int
+    func clearFailures(key: String) async throws
+}
+
+/// Everything the server needs, as one value to pass around.
+public struct Stores: Sendable {
+    public var credentials: any CredentialStore
+    public var factors: any FactorSecretStore
+    public var recoveryCodes: any RecoveryCodeStore
+    public var sessions: any SessionStore
+    public var challenges: any ChallengeStore
+    public var devices: any DeviceStore
+    public var audit: any AuditStore
+    public var throttle: any ThrottleStore
+
+    public init(credentials: any CredentialStore, factors: any FactorSecretStore,
+                recoveryCodes: any RecoveryCodeStore, sessions: any SessionStore,
+                challenges: any ChallengeStore, devices: any DeviceStore,
+                audit: any AuditStore, throttle: any ThrottleStore) {
+        self.credentials = credentials
+        self.factors = factors
+        self.recoveryCodes = recoveryCodes
+        self.sessions = sessions
+        self.challenges = challenges
+        self.devices = devices
+        self.audit = audit
+        self.throttle = throttle
+    }
+}
