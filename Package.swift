@@ -72,6 +72,7 @@ if !coreOnly {
             name: "StepUpStore",
             dependencies: [
                 "StepUpCore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "Logging", package: "swift-log"),

@@ -105,11 +105,14 @@ public struct Stores: Sendable {
     public var devices: any DeviceStore
     public var audit: any AuditStore
     public var throttle: any ThrottleStore
+    public var riskHistory: any RiskHistoryStore
+    public var addressRules: any AddressRuleStore
 
     public init(credentials: any CredentialStore, factors: any FactorSecretStore,
                 recoveryCodes: any RecoveryCodeStore, sessions: any SessionStore,
                 challenges: any ChallengeStore, devices: any DeviceStore,
-                audit: any AuditStore, throttle: any ThrottleStore) {
+                audit: any AuditStore, throttle: any ThrottleStore,
+                riskHistory: any RiskHistoryStore, addressRules: any AddressRuleStore) {
         self.credentials = credentials
         self.factors = factors
         self.recoveryCodes = recoveryCodes
@@ -118,5 +121,38 @@ public struct Stores: Sendable {
         self.devices = devices
         self.audit = audit
         self.throttle = throttle
+        self.riskHistory = riskHistory
+        self.addressRules = addressRules
     }
+}
+
+/// Per-user risk history (known countries, last locations, active hours, …), kept as an opaque, bounded blob
+/// that the risk engine encodes and decodes itself.
+public protocol RiskHistoryStore: Sendable {
+    func riskHistory(userID: String) async throws -> Data?
+    func saveRiskHistory(userID: String, _ data: Data) async throws
+}
+
+/// Addresses and ranges an admin marked trusted or blocked.
+public struct AddressRule: Sendable, Hashable, Codable {
+    public enum Verdict: String, Sendable, Hashable, Codable { case trusted, blocked }
+    /// A CIDR range or a single address.
+    public var cidr: String
+    public var verdict: Verdict
+    public var note: String
+    public var createdAt: Date
+
+    public init(cidr: String, verdict: Verdict, note: String = "", createdAt: Date) {
+        self.cidr = cidr
+        self.verdict = verdict
+        self.note = note
+        self.createdAt = createdAt
+    }
+}
+
+public protocol AddressRuleStore: Sendable {
+    /// Inserts or replaces the rule for `rule.cidr`.
+    func setAddressRule(_ rule: AddressRule) async throws
+    func removeAddressRule(cidr: String) async throws
+    func addressRules() async throws -> [AddressRule]
 }

@@ -1,0 +1,5 @@
+import ArgumentParser
+
+struct HashPasswordCommand: AsyncParsableCommand {
+    func run() async throws { throw ExitCode.failure }
+}

@@ -1,0 +1,5 @@
+import ArgumentParser
+
+struct ServeCommand: AsyncParsableCommand {
+    func run() async throws { throw ExitCode.failure }
+}

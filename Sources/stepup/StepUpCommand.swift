@@ -1,0 +1,26 @@
+import ArgumentParser
+
+@main
+struct StepUpCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stepup",
+        abstract: "StepUp: a self-hosted step-up authentication server and gateway.",
+        subcommands: [
+            ServeCommand.self,
+            InitCommand.self,
+            UserCommand.self,
+            PolicyCommand.self,
+            HashPasswordCommand.self,
+            VerifyPasswordCommand.self,
+            BenchCommand.self,
+        ]
+    )
+}
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks; each prints name=value lines.",
+        subcommands: [BenchArgon2Command.self, BenchPolicyCommand.self, BenchRiskCommand.self]
+    )
+}
