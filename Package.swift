@@ -83,12 +83,13 @@ if !coreOnly {
             name: "StepUpServer",
             dependencies: [
                 "StepUpCore", "StepUpCrypto", "StepUpStore", "StepUpGeo",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
-            resources: [.copy("Templates"), .copy("Static")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -1,5 +1,61 @@
 import ArgumentParser
+import Foundation
+import Logging
+import StepUpServer
 
 struct ServeCommand: AsyncParsableCommand {
-    func run() async throws { throw ExitCode.failure }
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the StepUp server.",
+        discussion: """
+        With --demo and no configuration, StepUp starts on a temporary database with the Acme Bank demo policy
+        and prints demo users, their passwords and a TOTP secret.
+        """
+    )
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port: Int?
+
+    @Option(help: "Address to listen on.")
+    var host: String?
+
+    @Flag(help: "Seed demo users and serve the Acme Bank demo at /demo.")
+    var demo = false
+
+    func validate() throws {
+        if let port, !(0...65_535).contains(port) { throw ValidationError("--port must be 0…65535") }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        let logger = options.logger()
+        var configuration: ServerConfiguration
+        var demoDirectory: String?
+        if let loaded = try options.load(optional: demo) {
+            configuration = loaded
+        } else {
+            let prepared = try DemoEnvironment.prepare()
+            configuration = prepared.configuration
+            demoDirectory = prepared.directory
+        }
+        if let port { configuration.http.port = port }
+        if let host { configuration.http.host = host }
+        configuration.demo = configuration.demo || demo
+        let runtime: StepUpRuntime
+        do {
+            runtime = try await StepUpRuntime.open(configuration: configuration, logger: logger)
+        } catch let error as StartupError {
+            throw CLIError(error.description)
+        }
+        if demo, try await runtime.service.stores.credentials.listUsers().isEmpty {
+            let seeded = try await DemoSeeder.seed(service: runtime.service)
+            DemoEnvironment.printWelcome(seeded, directory: demoDirectory, publicURL: configuration.http.publicURL)
+        }
+        try await runtime.serve { address in
+            print("StepUp listening on \(address) (policy \(runtime.policy.current.version))")
+            fflush(stdout)
+        }
+    }
 }

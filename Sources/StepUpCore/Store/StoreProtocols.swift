@@ -56,6 +56,9 @@ public protocol SessionStore: Sendable {
     func appendEvent(sessionID: String, _ event: AuthenticationEvent) async throws
     func touchSession(id: String, at: Date) async throws
     func revokeSession(id: String, at: Date) async throws
+    /// Gives the session a new token (the old one stops working): a fresh cookie value after every
+    /// authentication, so a planted session id is worth nothing (no session fixation).
+    func replaceSessionToken(id: String, newTokenHash: String) async throws
 }
 
 public protocol ChallengeStore: Sendable {

@@ -1,0 +1,127 @@
+import Foundation
+
+/// Turns what the policy requires into an answer for this session: allow, deny, or step up.
+///
+/// Pure: the caller loads the session and any presented grant, and computes the binding hash.
+public struct DecisionEngine: Sendable {
+    /// How long a satisfied single-use grant (max_age 0 or bound) stays usable.
+    public var grantLifetime: TimeInterval
+
+    public init(grantLifetime: TimeInterval = 300) {
+        self.grantLifetime = grantLifetime
+    }
+
+    /// The decision, what the caller may do next, and the binding a new challenge must carry.
+    public struct Result: Sendable, Hashable {
+        public var decision: Decision
+        public var verdict: Verdict
+        /// Present when the requirement binds transaction fields.
+        public var binding: TransactionBinding?
+        public var bindingHash: String?
+    }
+
+    /// What the caller may do next.
+    public enum Verdict: Sendable, Hashable {
+        case allow
+        /// Allowed because of `grant`, which the caller must consume atomically before acting (single use).
+        case allowWithGrant(String)
+        case deny
+        case stepUp
+    }
+
+    /// - Parameters:
+    ///   - grant: a challenge the caller presented to complete this action.
+    ///   - hash: hashes a ``TransactionBinding/canonical(action:)`` text (SHA-256 hex in the server).
+    public func decide(
+        policy: Policy,
+        input: PolicyInput,
+        grant: Challenge? = nil,
+        hash: (String) -> String
+    ) -> Result {
+        let result = policy.evaluate(input)
+        var binding: TransactionBinding?
+        var bindingHash: String?
+        if case .require(let requirement) = result.outcome, !requirement.bind.isEmpty {
+            let bound = TransactionBinding(fields: requirement.bind, request: input.request)
+            binding = bound
+            bindingHash = hash(bound.canonical(action: input.request.action))
+        }
+        func answer(_ outcome: Decision.Outcome, _ verdict: Verdict, _ reason: String, _ requirement: Requirement? = nil)
+            -> Result
+        {
+            let decision = Decision(
+                outcome: outcome, reason: reason, requirement: requirement, rules: result.rules,
+                policyVersion: policy.version, risk: input.risk
+            )
+            return Result(decision: decision, verdict: verdict, binding: binding, bindingHash: bindingHash)
+        }
+
+        switch result.outcome {
+        case .allow:
+            return answer(.allow, .allow, result.rules.isEmpty ? "no rule requires more" : "allowed by policy")
+        case .deny(let reason):
+            return answer(.deny, .deny, reason)
+        case .require(let requirement):
+            guard let level = policy.ladder[requirement.level] else {
+                return answer(.deny, .deny, "the policy requires unknown level '\(requirement.level)'")
+            }
+            guard let session = input.session, session.isActive(at: input.now) else {
+                return answer(.stepUp, .stepUp, "sign in first", requirement)
+            }
+            if requirement.needsGrant {
+                if let grant, grantSatisfies(grant, requirement: requirement, level: level, policy: policy,
+                                             input: input, session: session, bindingHash: bindingHash) {
+                    return answer(.allow, .allowWithGrant(grant.id), "approved with a fresh step-up", requirement)
+                }
+                let why = requirement.bind.isEmpty
+                    ? "this action needs a fresh \(level.name) confirmation every time"
+                    : "this action needs a \(level.name) confirmation of exactly this transaction"
+                return answer(.stepUp, .stepUp, why, requirement)
+            }
+            let satisfied = policy.ladder.levels(atLeast: level).contains {
+                session.satisfies($0, at: input.now, maxAge: requirement.maxAge,
+                                  allowedFactors: requirement.allowedFactors)
+            }
+            if satisfied {
+                return answer(.allow, .allow, "session is at \(level.name) or above", requirement)
+            }
+            return answer(.stepUp, .stepUp, Self.stepUpReason(level: level, requirement: requirement), requirement)
+        }
+    }
+
+    private func grantSatisfies(
+        _ grant: Challenge, requirement: Requirement, level: Level, policy: Policy,
+        input: PolicyInput, session: Session, bindingHash: String?
+    ) -> Bool {
+        guard grant.status == .satisfied, let satisfiedAt = grant.satisfiedAt,
+              grant.userID == input.subject.id, grant.sessionID == session.id,
+              grant.action == input.request.action,
+              let granted = policy.ladder[grant.requirement.level], granted.rank >= level.rank,
+              input.now.timeIntervalSince(satisfiedAt) <= grantLifetime,
+              Set(requirement.bind).isSubset(of: Set(grant.requirement.bind))
+        else { return false }
+        if let allowed = requirement.allowedFactors, let used = grant.requirement.allowedFactors,
+           !used.isSubset(of: allowed) {
+            return false
+        }
+        return requirement.bind.isEmpty || (bindingHash != nil && grant.bindingHash == bindingHash)
+    }
+
+    static func stepUpReason(level: Level, requirement: Requirement) -> String {
+        var text = "this action needs \(level.name)"
+        if let maxAge = requirement.maxAge {
+            text += " proven within the last \(Self.duration(maxAge))"
+        }
+        if let factors = requirement.allowedFactors {
+            text += " using " + factors.sorted().map(\.rawValue).joined(separator: " or ")
+        }
+        return text
+    }
+
+    /// "5 min", "2 h", "30 s".
+    public static func duration(_ seconds: TimeInterval) -> String {
+        if seconds >= 3_600, seconds.truncatingRemainder(dividingBy: 3_600) == 0 { return "\(Int(seconds / 3_600)) h" }
+        if seconds >= 60, seconds.truncatingRemainder(dividingBy: 60) == 0 { return "\(Int(seconds / 60)) min" }
+        return "\(Int(seconds)) s"
+    }
+}

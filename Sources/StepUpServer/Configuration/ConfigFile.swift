@@ -1,0 +1,214 @@
+import Foundation
+import Yams
+
+/// A configuration error with its place in the file: `file:line:col: message`.
+public struct ConfigError: Error, Sendable, CustomStringConvertible {
+    public let file: String
+    public let line: Int
+    public let column: Int
+    public let message: String
+
+    public var description: String { "\(file):\(line):\(column): error: \(message)" }
+}
+
+/// Reads `stepup.yaml` into a ``ServerConfiguration``. Unknown keys and wrongly typed values are errors with
+/// their position, so a typo never silently falls back to a default.
+public enum ConfigFile {
+    public static func load(path: String, into base: ServerConfiguration = ServerConfiguration()) throws
+        -> ServerConfiguration
+    {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: path, line: 1, column: 1, message: "cannot read the configuration file")
+        }
+        var config = try parse(text, file: path, into: base)
+        // Relative paths in the file are relative to the file, not to wherever `stepup` was started.
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        func resolve(_ value: String) -> String {
+            value.hasPrefix("/") ? value : directory.appendingPathComponent(value).standardized.path
+        }
+        config.storage.sqlitePath = resolve(config.storage.sqlitePath)
+        config.policyFile = resolve(config.policyFile)
+        config.network.geoipDatabase = config.network.geoipDatabase.map(resolve)
+        config.network.reputationLists = config.network.reputationLists.mapValues(resolve)
+        return config
+    }
+
+    public static func parse(_ text: String, file: String, into base: ServerConfiguration = ServerConfiguration())
+        throws -> ServerConfiguration
+    {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ConfigError(file: file, line: error.mark?.line ?? 1, column: error.mark?.column ?? 1,
+                              message: "not valid YAML: \(error.problem)")
+        }
+        var config = base
+        guard let root else { return config }
+        var reader = Reader(file: file)
+        try reader.mapping(root, "the configuration") { key, value in
+            switch key {
+            case "server":
+                try reader.mapping(value, "server") { key, value in
+                    switch key {
+                    case "host": config.http.host = try reader.string(value, key)
+                    case "port": config.http.port = try reader.int(value, key, in: 0...65_535)
+                    case "public_url": config.http.publicURL = try reader.string(value, key)
+                    case "max_body_bytes": config.http.maxBodyBytes = try reader.int(value, key, in: 1_024...16_777_216)
+                    default: throw reader.unknown(key, value, in: "server")
+                    }
+                }
+            case "storage":
+                try reader.mapping(value, "storage") { key, value in
+                    guard key == "sqlite" else { throw reader.unknown(key, value, in: "storage") }
+                    config.storage.sqlitePath = try reader.string(value, key)
+                }
+            case "policy":
+                try reader.mapping(value, "policy") { key, value in
+                    guard key == "file" else { throw reader.unknown(key, value, in: "policy") }
+                    config.policyFile = try reader.string(value, key)
+                }
+            case "secrets":
+                try reader.mapping(value, "secrets") { key, value in
+                    switch key {
+                    case "sealing_keys": config.secrets.sealingKeys = try reader.string(value, key)
+                    case "cookie_key": config.secrets.cookieKey = try reader.string(value, key)
+                    default: throw reader.unknown(key, value, in: "secrets")
+                    }
+                }
+            case "sessions":
+                try reader.mapping(value, "sessions") { key, value in
+                    switch key {
+                    case "lifetime_seconds": config.sessions.lifetime = Double(try reader.int(value, key, in: 60...31_536_000))
+                    case "secure_cookies": config.sessions.secureCookies = try reader.bool(value, key)
+                    default: throw reader.unknown(key, value, in: "sessions")
+                    }
+                }
+            case "challenges":
+                try reader.mapping(value, "challenges") { key, value in
+                    switch key {
+                    case "lifetime_seconds": config.challenges.lifetime = Double(try reader.int(value, key, in: 30...3_600))
+                    case "max_attempts": config.challenges.maxAttempts = try reader.int(value, key, in: 1...10)
+                    case "grant_lifetime_seconds":
+                        config.challenges.grantLifetime = Double(try reader.int(value, key, in: 10...3_600))
+                    default: throw reader.unknown(key, value, in: "challenges")
+                    }
+                }
+            case "login":
+                try reader.mapping(value, "login") { key, value in
+                    switch key {
+                    case "max_failures_per_account":
+                        config.login.maxFailuresPerAccount = try reader.int(value, key, in: 1...100)
+                    case "max_failures_per_address":
+                        config.login.maxFailuresPerAddress = try reader.int(value, key, in: 1...100_000)
+                    case "failure_window_seconds":
+                        config.login.failureWindow = Double(try reader.int(value, key, in: 60...604_800))
+                    default: throw reader.unknown(key, value, in: "login")
+                    }
+                }
+            case "passwords":
+                try reader.mapping(value, "passwords") { key, value in
+                    switch key {
+                    case "memory_kib": config.passwords.memoryKiB = try reader.int(value, key, in: 8...4_194_304)
+                    case "iterations": config.passwords.iterations = try reader.int(value, key, in: 1...64)
+                    case "parallelism": config.passwords.parallelism = try reader.int(value, key, in: 1...64)
+                    case "concurrent_hashes": config.passwords.concurrentHashes = try reader.int(value, key, in: 1...256)
+                    default: throw reader.unknown(key, value, in: "passwords")
+                    }
+                }
+            case "totp":
+                try reader.mapping(value, "totp") { key, value in
+                    switch key {
+                    case "issuer": config.totp.issuer = try reader.string(value, key)
+                    case "digits": config.totp.digits = try reader.int(value, key, in: 6...8)
+                    case "period": config.totp.period = try reader.int(value, key, in: 15...120)
+                    case "window": config.totp.window = try reader.int(value, key, in: 0...5)
+                    default: throw reader.unknown(key, value, in: "totp")
+                    }
+                }
+            case "network":
+                try reader.mapping(value, "network") { key, value in
+                    switch key {
+                    case "trusted_proxies": config.network.trustedProxies = try reader.strings(value, key)
+                    case "country_header": config.network.countryHeader = try reader.string(value, key)
+                    case "geoip_database": config.network.geoipDatabase = try reader.string(value, key)
+                    case "reputation_lists":
+                        try reader.mapping(value, key) { name, file in
+                            config.network.reputationLists[name] = try reader.string(file, name)
+                        }
+                    default: throw reader.unknown(key, value, in: "network")
+                    }
+                }
+            default:
+                throw reader.unknown(key, value, in: "the configuration")
+            }
+        }
+        return config
+    }
+}
+
+/// Typed access to YAML nodes, with positions in every error.
+private struct Reader {
+    let file: String
+
+    func error(_ node: Node, _ message: String) -> ConfigError {
+        ConfigError(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1, message: message)
+    }
+
+    func unknown(_ key: String, _ node: Node, in section: String) -> ConfigError {
+        error(node, "unknown key '\(key)' in \(section)")
+    }
+
+    func mapping(_ node: Node, _ what: String, _ body: (String, Node) throws -> Void) throws {
+        guard let mapping = node.mapping else { throw error(node, "\(what) must be a mapping of keys to values") }
+        for (key, value) in mapping {
+            guard let name = key.string else { throw error(key, "keys must be strings") }
+            do {
+                try body(name, value)
+            } catch let found as ConfigError where found.message.hasPrefix("unknown key") {
+                throw ConfigError(file: file, line: key.mark?.line ?? found.line, column: key.mark?.column ?? found.column,
+                                  message: found.message)
+            }
+        }
+    }
+
+    func string(_ node: Node, _ key: String) throws -> String {
+        guard let scalar = node.scalar else { throw error(node, "'\(key)' must be a string") }
+        return scalar.string
+    }
+
+    func strings(_ node: Node, _ key: String) throws -> [String] {
+        guard let sequence = node.sequence else { throw error(node, "'\(key)' must be a list of strings") }
+        return try sequence.map { try string($0, key) }
+    }
+
+    func int(_ node: Node, _ key: String, in range: ClosedRange<Int>) throws -> Int {
+        guard let value = node.int else { throw error(node, "'\(key)' must be a whole number") }
+        guard range.contains(value) else {
+            throw error(node, "'\(key)' must be between \(range.lowerBound) and \(range.upperBound)")
+        }
+        return value
+    }
+
+    func bool(_ node: Node, _ key: String) throws -> Bool {
+        guard let value = node.bool else { throw error(node, "'\(key)' must be true or false") }
+        return value
+    }
+}
+
+extension YamlError {
+    var mark: Mark? {
+        switch self {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark
+        default: return nil
+        }
+    }
+
+    var problem: String {
+        switch self {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
+            return problem
+        default: return String(describing: self)
+        }
+    }
+}

@@ -1,0 +1,60 @@
+/// The commented `stepup.yaml` that `stepup init` writes.
+public enum ConfigTemplate {
+    public static func render(sealingKeys: String, cookieKey: String) -> String {
+        """
+        # StepUp configuration. Every key is optional; the values shown are the defaults.
+        # Relative paths are relative to this file.
+
+        server:
+          host: 127.0.0.1          # listen address; put a TLS-terminating proxy in front for production
+          port: 8080
+          public_url: http://localhost:8080
+          max_body_bytes: 65536    # larger request bodies get 413
+
+        storage:
+          sqlite: stepup.sqlite    # one file, WAL mode; migrations run at start
+
+        policy:
+          file: policy.yaml        # levels, rules, risk settings; reloaded on change and on SIGHUP
+
+        secrets:
+          # Keep this file private (it is written with mode 0600). The environment variables
+          # STEPUP_SEALING_KEYS and STEPUP_COOKIE_KEY override these values.
+          # Keyring for factor secrets at rest: id:base64key,... — the last key seals, all keys open.
+          sealing_keys: "\(sealingKeys)"
+          # 32 random bytes (base64) signing device cookies and CSRF tokens.
+          cookie_key: "\(cookieKey)"
+
+        sessions:
+          lifetime_seconds: 604800 # absolute session lifetime; levels lapse earlier (see the policy)
+          secure_cookies: true     # browsers accept Secure cookies on http://localhost too
+
+        challenges:
+          lifetime_seconds: 300
+          max_attempts: 5          # wrong codes per challenge (PSD2: at most 5)
+          grant_lifetime_seconds: 300
+
+        login:
+          max_failures_per_account: 100  # then a one-time code is needed with the password (never a lock-out)
+          max_failures_per_address: 100  # then that address gets 429 until the window passes
+          failure_window_seconds: 3600
+
+        passwords:                 # Argon2id for new hashes (RFC 9106, second recommendation)
+          memory_kib: 65536
+          iterations: 3
+          parallelism: 4
+          concurrent_hashes: 2     # hashes computed at once, off the request threads
+
+        totp:
+          issuer: StepUp
+          digits: 6
+          period: 30
+          window: 1                # time steps accepted either side of now
+
+        network:
+          trusted_proxies: []      # peers whose X-Forwarded-For is believed, e.g. [127.0.0.1]
+          # country_header: CF-IPCountry
+
+        """
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+
+/// Everything `stepup serve` can be told, each field with a safe default.
+///
+/// Loaded from a YAML file (see ``ConfigFile``); secrets may come from the environment instead
+/// (`STEPUP_SEALING_KEYS`, `STEPUP_COOKIE_KEY`) so they need not sit in the file. Secrets never reach logs.
+public struct ServerConfiguration: Sendable {
+    public struct HTTP: Sendable {
+        public var host = "127.0.0.1"
+        public var port = 8080
+        /// The URL users reach StepUp at; used for links, cookie security and the TOTP issuer's account label.
+        public var publicURL = "http://localhost:8080"
+        /// Request bodies above this size are refused with 413.
+        public var maxBodyBytes = 64 * 1024
+        public init() {}
+    }
+
+    public struct Storage: Sendable {
+        /// The SQLite database file (created on first start, WAL mode).
+        public var sqlitePath = "stepup.sqlite"
+        public init() {}
+    }
+
+    public struct Secrets: Sendable {
+        /// Keyring for secrets at rest: `id:base64key,…` (32-byte keys); the last seals, all open.
+        public var sealingKeys = ""
+        /// Base64 32-byte key for signed cookies (device id) and CSRF tokens.
+        public var cookieKey = ""
+        public init() {}
+    }
+
+    public struct Sessions: Sendable {
+        /// Absolute session lifetime; levels lapse earlier by their own max_age and idle timeout.
+        public var lifetime: TimeInterval = 7 * 86_400
+        /// Mark cookies `Secure` (browsers also accept this on http://localhost).
+        public var secureCookies = true
+        public init() {}
+    }
+
+    public struct Challenges: Sendable {
+        public var lifetime: TimeInterval = 300
+        /// Wrong codes allowed per challenge (PSD2 RTS: at most 5).
+        public var maxAttempts = 5
+        /// How long a satisfied single-use grant stays usable.
+        public var grantLifetime: TimeInterval = 300
+        public init() {}
+    }
+
+    public struct Login: Sendable {
+        /// After this many consecutive failures a password alone no longer signs the account in: a second
+        /// factor code must come with it (NIST SP 800-63B: at most 100). The real user is never locked out.
+        public var maxFailuresPerAccount = 100
+        /// Failures from one address within `failureWindow` before that address gets 429 responses.
+        public var maxFailuresPerAddress = 100
+        public var failureWindow: TimeInterval = 3_600
+        public init() {}
+    }
+
+    /// Argon2id parameters for new password hashes (RFC 9106's second recommendation by default).
+    /// Stored hashes made with weaker settings are upgraded at the next successful sign-in.
+    public struct Passwords: Sendable {
+        public var memoryKiB = 65_536
+        public var iterations = 3
+        public var parallelism = 4
+        /// Hashing jobs running at once; more wait their turn off the request threads.
+        public var concurrentHashes = 2
+        public init() {}
+    }
+
+    public struct TOTP: Sendable {
+        public var issuer = "StepUp"
+        public var digits = 6
+        public var period = 30
+        /// Time steps accepted either side of now.
+        public var window = 1
+        public init() {}
+    }
+
+    public struct Network: Sendable {
+        /// Peers whose `X-Forwarded-For` is believed (CIDR or addresses).
+        public var trustedProxies: [String] = []
+        /// A header carrying the client's country, believed only from trusted proxies (e.g. `CF-IPCountry`).
+        public var countryHeader: String?
+        /// A MaxMind DB (.mmdb) file for country and coordinates.
+        public var geoipDatabase: String?
+        /// Named reputation lists: name → file of CIDRs, one per line.
+        public var reputationLists: [String: String] = [:]
+        public init() {}
+    }
+
+    public var http = HTTP()
+    public var storage = Storage()
+    /// The policy file (levels, rules, risk settings).
+    public var policyFile = "policy.yaml"
+    public var secrets = Secrets()
+    public var sessions = Sessions()
+    public var challenges = Challenges()
+    public var login = Login()
+    public var passwords = Passwords()
+    public var totp = TOTP()
+    public var network = Network()
+    /// Seed demo users and serve the Acme Bank demo under `/demo`.
+    public var demo = false
+
+    public init() {}
+}

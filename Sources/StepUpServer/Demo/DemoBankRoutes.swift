@@ -1,0 +1,119 @@
+import Foundation
+import Hummingbird
+import StepUpCore
+
+/// "Acme Bank": a tiny app that asks StepUp before each sensitive action, to show step-up in a browser.
+/// It calls the same `decide` the JSON API uses, so what it shows is what an integrating app gets.
+struct DemoBankRoutes: Sendable {
+    let service: StepUpService
+    let web: WebSupport
+    let pages: PageRoutes
+
+    func register(on router: Router<StepUpRequestContext>) {
+        router.get("demo", use: home)
+        router.get("demo/transfer", use: confirmTransfer)
+        router.post("demo/transfer", use: transfer)
+        router.get("demo/export", use: export)
+        router.get("demo/admin", use: admin)
+    }
+
+    @Sendable func home(_ request: Request, context: StepUpRequestContext) async throws -> Response {
+        try await guarded(request, context, action: "bank.balance.view") { session, user in
+            web.pages.html("bank", title: "Acme Bank", ["balance": "12,480.50 EUR"], user: user.username,
+                           csrf: pages.csrf(session))
+        }
+    }
+
+    /// After a step-up for a transfer: show the transfer again with the grant, to be sent with one click.
+    @Sendable func confirmTransfer(_ request: Request, context: StepUpRequestContext) async throws -> Response {
+        guard let (session, user) = try await pages.browserSession(request, context) else {
+            return pages.toLogin(request)
+        }
+        let query = request.uri.queryParameters
+        let grant = query.get("grant") ?? ""
+        var fields = ["amount": "", "currency": "", "payee": ""]
+        if let challenge = try await service.challenge(id: grant, for: session) {
+            for key in fields.keys { fields[key] = challenge.display[key] ?? query.get(key) ?? "" }
+        } else {
+            for key in fields.keys { fields[key] = query.get(key) ?? "" }
+        }
+        var data: [String: Any] = fields
+        data["grant"] = grant
+        return web.pages.html("transfer", title: "Confirm transfer", data, user: user.username,
+                              csrf: pages.csrf(session))
+    }
+
+    @Sendable func transfer(_ request: Request, context: StepUpRequestContext) async throws -> Response {
+        guard let (session, user) = try await pages.browserSession(request, context) else {
+            return pages.toLogin(request)
+        }
+        let form = try await request.formFields(context: context)
+        guard web.signer.verifyCSRF(form["csrf"], binding: session.id) else { return pages.forbidden(session, user) }
+        let amount = form["amount"]?.replacingOccurrences(of: ",", with: "") ?? ""
+        guard let value = Double(amount), value > 0, value < 1e12 else {
+            return message(session, user, "Invalid amount", "Enter an amount such as 250.00.", status: .badRequest)
+        }
+        let currency = String((form["currency"] ?? "EUR").prefix(3))
+        let payee = String((form["payee"] ?? "").prefix(80))
+        let action = ActionRequest(action: "bank.transfer", context: RequestContext(transaction: [
+            "amount": .number(value), "currency": .string(currency), "payee": .string(payee),
+        ]))
+        let outcome = try await service.decide(session: session, user: user, request: action, grantID: form["grant"],
+                                               client: web.client(request, context: context))
+        switch outcome.decision.outcome {
+        case .allow:
+            return message(session, user, "Transfer sent",
+                           "Sent \(AttributeValue.number(value)) \(currency) to \(payee).")
+        case .deny:
+            return message(session, user, "Transfer refused", outcome.decision.reason, status: .forbidden)
+        case .stepUp:
+            guard let stepUp = outcome.stepUp else { return message(session, user, "Refused", "", status: .forbidden) }
+            var next = "/demo/transfer?amount=\(amount)&currency=\(currency)&payee="
+            next += payee.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            return WebSupport.redirect("/step-up/\(stepUp.challenge.id)?next=" +
+                                       (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+        }
+    }
+
+    @Sendable func export(_ request: Request, context: StepUpRequestContext) async throws -> Response {
+        try await guarded(request, context, action: "bank.export") { session, user in
+            let data = "date,description,amount\n2026-11-02,Salary,3200.00\n2026-11-05,Rent,-1150.00\n"
+            return web.pages.html("export", title: "Your data", ["data": data], user: user.username,
+                                  csrf: pages.csrf(session))
+        }
+    }
+
+    @Sendable func admin(_ request: Request, context: StepUpRequestContext) async throws -> Response {
+        try await guarded(request, context, action: "admin.console.view") { session, user in
+            message(session, user, "Admin area", "Welcome, administrator.")
+        }
+    }
+
+    /// Asks StepUp about `action`; on allow renders the page, on step-up sends the user to confirm and back.
+    private func guarded(_ request: Request, _ context: StepUpRequestContext, action: String,
+                         page: (Session, UserRecord) async throws -> Response) async throws -> Response {
+        guard let (session, user) = try await pages.browserSession(request, context) else {
+            return pages.toLogin(request)
+        }
+        let outcome = try await service.decide(session: session, user: user, request: ActionRequest(action: action),
+                                               grantID: request.uri.queryParameters.get("grant"),
+                                               client: web.client(request, context: context))
+        switch outcome.decision.outcome {
+        case .allow:
+            return try await page(session, user)
+        case .deny:
+            return message(session, user, "Not allowed", outcome.decision.reason, status: .forbidden)
+        case .stepUp:
+            guard let stepUp = outcome.stepUp else { return message(session, user, "Refused", "", status: .forbidden) }
+            let next = request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            return WebSupport.redirect("/step-up/\(stepUp.challenge.id)?next=" + next)
+        }
+    }
+
+    private func message(_ session: Session, _ user: UserRecord, _ heading: String, _ text: String,
+                         status: HTTPResponse.Status = .ok) -> Response {
+        web.pages.html("message", title: heading, ["heading": heading, "text": text, "link": "/demo",
+                                                   "linkText": "Back to Acme Bank"],
+                       status: status, user: user.username, csrf: pages.csrf(session))
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import StepUpCore
+
+// The JSON shapes of the API. Explicit coding keys keep the wire format stable and snake_case.
+
+struct LoginBody: Decodable {
+    var username: String
+    var password: String
+    var otp: String?
+    var deviceID: String?
+    enum CodingKeys: String, CodingKey { case username, password, otp, deviceID = "device_id" }
+}
+
+struct DecisionBody: Decodable {
+    var action: String
+    var resource: Attributes?
+    var context: ContextBody?
+    /// A satisfied challenge id, presented to complete an action that needed a fresh or bound step-up.
+    var grant: String?
+    var explain: Bool?
+
+    struct ContextBody: Decodable {
+        var transaction: Attributes?
+        var attributes: Attributes?
+        var deviceID: String?
+        enum CodingKeys: String, CodingKey { case transaction, attributes, deviceID = "device_id" }
+    }
+}
+
+struct VerifyBody: Decodable {
+    var factor: String
+    var code: String
+}
+
+struct CodeBody: Decodable {
+    var code: String
+}
+
+struct SessionView: Encodable {
+    var id: String
+    var user: UserView
+    var level: String?
+    var acr: String?
+    var amr: [String]
+    var authTime: Date?
+    var createdAt: Date
+    var expiresAt: Date
+    var events: [EventView]
+
+    struct UserView: Encodable {
+        var id: String
+        var username: String
+        var displayName: String
+        var roles: [String]
+        enum CodingKeys: String, CodingKey { case id, username, displayName = "display_name", roles }
+    }
+
+    struct EventView: Encodable {
+        var factor: String
+        var at: Date
+        var bound: Bool
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, user, level, acr, amr, authTime = "auth_time", createdAt = "created_at", expiresAt = "expires_at",
+             events
+    }
+
+    init(session: Session, user: UserRecord, ladder: LevelLadder, now: Date) {
+        let level = session.effectiveLevel(in: ladder, at: now)
+        id = session.id
+        self.user = UserView(id: user.id, username: user.username, displayName: user.displayName, roles: user.roles)
+        self.level = level?.name
+        acr = level?.acr
+        amr = session.amr
+        authTime = session.authTime
+        createdAt = session.createdAt
+        expiresAt = session.expiresAt
+        events = session.events.map { EventView(factor: $0.factor.rawValue, at: $0.at, bound: $0.bindingHash != nil) }
+    }
+}
+
+struct ChallengeView: Encodable {
+    var id: String
+    var status: String
+    var action: String
+    var level: String
+    var acr: String?
+    var maxAge: Int?
+    var allowedFactors: [String]?
+    var availableFactors: [String]
+    var message: String?
+    var display: [String: String]
+    var expiresAt: Date
+    var attemptsLeft: Int
+    var verifyURL: String
+    var pageURL: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, status, action, level, acr, maxAge = "max_age", allowedFactors = "allowed_factors",
+             availableFactors = "available_factors", message, display, expiresAt = "expires_at",
+             attemptsLeft = "attempts_left", verifyURL = "verify_url", pageURL = "page_url"
+    }
+
+    init(_ outcome: StepUpOutcome, ladder: LevelLadder) {
+        let challenge = outcome.challenge
+        id = challenge.id
+        status = challenge.status.rawValue
+        action = challenge.action
+        level = challenge.requirement.level
+        acr = ladder[challenge.requirement.level]?.acr
+        maxAge = challenge.requirement.maxAge.map { Int($0) }
+        allowedFactors = challenge.requirement.allowedFactors?.sorted().map(\.rawValue)
+        availableFactors = outcome.availableFactors.map(\.rawValue)
+        message = outcome.message
+        display = challenge.display
+        expiresAt = challenge.expiresAt
+        attemptsLeft = challenge.attemptsLeft
+        verifyURL = "/v1/challenges/\(challenge.id)/verify"
+        pageURL = "/step-up/\(challenge.id)"
+    }
+}
+
+struct DecisionView: Encodable {
+    var decision: String
+    var reason: String
+    var rules: [String]
+    var policyVersion: String
+    var risk: RiskView
+    var requirement: RequirementView?
+    var challenge: ChallengeView?
+
+    struct RiskView: Encodable {
+        var score: Double
+        var band: String
+        var signals: [RiskSignal]
+    }
+
+    struct RequirementView: Encodable {
+        var level: String
+        var acr: String?
+        var maxAge: Int?
+        var allowedFactors: [String]?
+        var bind: [String]
+        enum CodingKeys: String, CodingKey {
+            case level, acr, maxAge = "max_age", allowedFactors = "allowed_factors", bind
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case decision, reason, rules, policyVersion = "policy_version", risk, requirement, challenge
+    }
+
+    init(_ outcome: DecisionOutcome, ladder: LevelLadder) {
+        let decision = outcome.decision
+        self.decision = decision.outcome.rawValue
+        reason = decision.reason
+        rules = decision.rules
+        policyVersion = decision.policyVersion
+        risk = RiskView(score: decision.risk.score, band: decision.risk.band.rawValue, signals: decision.risk.signals)
+        requirement = decision.requirement.map {
+            RequirementView(level: $0.level, acr: ladder[$0.level]?.acr, maxAge: $0.maxAge.map { Int($0) },
+                            allowedFactors: $0.allowedFactors?.sorted().map(\.rawValue), bind: $0.bind)
+        }
+        challenge = outcome.stepUp.map { ChallengeView($0, ladder: ladder) }
+    }
+}
+
+struct FactorView: Encodable {
+    var id: String
+    var kind: String
+    var label: String
+    var status: String
+    var createdAt: Date
+    var lastUsedAt: Date?
+    enum CodingKeys: String, CodingKey {
+        case id, kind, label, status, createdAt = "created_at", lastUsedAt = "last_used_at"
+    }
+}

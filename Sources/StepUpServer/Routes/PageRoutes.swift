@@ -1,0 +1,257 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import StepUpCore
+
+/// Browser pages: sign-in, step-up prompt, account. Cookie sessions, CSRF tokens on every form.
+struct PageRoutes: Sendable {
+    let service: StepUpService
+    let web: WebSupport
+
+    func register(on router: Router<StepUpRequestContext>) {
+        router.get("/") { request, context in
+            let signedIn = try await browserSession(request, context) != nil
+            return WebSupport.redirect(signedIn ? "/account" : "/login")
+        }
+        router.get("assets/stepup.css") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
+                     body: .init(byteBuffer: .init(string: Stylesheet.css)))
+        }
+        router.get("login", use: loginPage)
+        router.post("login", use: login)
+        router.post("logout", use: logout)
+        router.get("step-up/:id", use: stepUpPage)
+        router.post("step-up/:id", use: stepUp)
+        router.get("account", use: account)
+        router.post("account/totp", use: startTOTP)
+        router.post("account/totp/:id/confirm", use: confirmTOTP)
+        router.post("account/recovery-codes", use: recoveryCodes)
+    }
+
+    // MARK: sign-in
+
+    @Sendable func loginPage(_ request: Request, context: StepUpRequestContext) async throws -> Response {
+        let next = WebSupport.safeNext(request.uri.queryParameters.get("next")) ?? "/account"
+        return renderLogin(request, next: next, error: nil, username: "", status: .ok)
+    }
+
+    private func renderLogin(_ request: Request, next: String, error: String?, username: String,
+                             status: HTTPResponse.Status, needsCode: Bool = false) -> Response {
+        // The pre-session cookie binds the login form's CSRF token before any session exists.
+        let existing = request.cookies[WebSupport.preSessionCookie]?.value
+        let binding = existing.flatMap { $0.count == 24 ? $0 : nil } ?? Tokens.random(bytes: 18)
+        var response = web.pages.html("login", title: "Sign in",
+                                      ["next": next, "error": error ?? "", "username": username, "needsCode": needsCode],
+                                      status: status, csrf: web.signer.csrfToken(binding: "pre:" + binding))
+        if existing != binding {
+            response.setCookie(web.cookie(WebSupport.preSessionCookie, binding, maxAge: 3_600))
+        }
+        if let device = web.deviceCookieIfMissing(request) { response.setCookie(device) }
+        return response
+    }
+
+    @Sendable func login(_ request: Request, context: StepUpRequestContext) async throws -> Response {
+        let form = try await request.formFields(context: context)
+        let next = WebSupport.safeNext(form["next"]) ?? "/account"
+        let binding = request.cookies[WebSupport.preSessionCookie]?.value ?? ""
+        guard !binding.isEmpty, web.signer.verifyCSRF(form["csrf"], binding: "pre:" + binding) else {
+            return renderLogin(request, next: next, error: "Your sign-in form expired. Please try again.",
+                               username: form["username"] ?? "", status: .forbidden)
+        }
+        let client = web.client(request, context: context)
+        do {
+            let result = try await service.login(username: form["username"] ?? "", password: form["password"] ?? "",
+                                                 otp: form["otp"].flatMap { $0.isEmpty ? nil : $0 }, client: client)
+            let cookies = [web.cookie(WebSupport.sessionCookie, result.token, maxAge: nil),
+                           web.expiredCookie(WebSupport.preSessionCookie)]
+            if let stepUp = result.stepUp {
+                let target = "/step-up/\(stepUp.challenge.id)?next=" + (next.addingPercentEncoding(
+                    withAllowedCharacters: .alphanumerics) ?? "/account")
+                return WebSupport.redirect(target, cookies: cookies)
+            }
+            return WebSupport.redirect(next, cookies: cookies)
+        } catch let problem as Problem {
+            let needsCode = problem.type.hasSuffix("second-factor-required")
+            return renderLogin(request, next: next, error: problem.detail, username: form["username"] ?? "",
+                               status: problem.status, needsCode: needsCode)
+        }
+    }
+
+    @Sendable func logout(_ request: Request, context: StepUpRequestContext) async throws -> Response {
+        let form = try await request.formFields(context: context)
+        if let (session, _) = try await browserSession(request, context),
+           web.signer.verifyCSRF(form["csrf"], binding: session.id) {
+            try await service.logout(session: session, client: web.client(request, context: context))
+        }
+        return WebSupport.redirect("/login", cookies: [web.expiredCookie(WebSupport.sessionCookie)])
+    }
+
+    // MARK: step-up
+
+    @Sendable func stepUpPage(_ request: Request, context: StepUpRequestContext) async throws -> Response {
+        guard let (session, user) = try await browserSession(request, context) else { return toLogin(request) }
+        let next = WebSupport.safeNext(request.uri.queryParameters.get("next")) ?? "/account"
+        return try await renderStepUp(id: context.parameters.get("id") ?? "", session: session, user: user,
+                                      next: next, error: nil, status: .ok)
+    }
+
+    private func renderStepUp(id: String, session: Session, user: UserRecord, next: String, error: String?,
+                              status: HTTPResponse.Status) async throws -> Response {
+        guard let challenge = try await service.challenge(id: id, for: session) else {
+            return web.pages.html("message", title: "Not found",
+                                  ["heading": "This confirmation does not exist",
+                                   "text": "It may belong to another account. Start the action again.",
+                                   "link": "/account", "linkText": "Back to your account"],
+                                  status: .notFound, user: user.username, csrf: csrf(session))
+        }
+        let outcome = try await service.stepUpOutcome(for: challenge)
+        let labels: [FactorKind: String] = [.totp: "Authenticator app code", .recoveryCode: "Recovery code"]
+        let factors = outcome.availableFactors.compactMap { kind in
+            labels[kind].map { ["value": kind.rawValue, "label": $0] }
+        }
+        let display = challenge.display.keys.sorted().map { ["name": $0, "value": challenge.display[$0] ?? ""] }
+        let level = service.policy.current.ladder[challenge.requirement.level]
+        var reason = "This action needs a stronger or more recent sign-in"
+        if let level { reason = DecisionEngineText.reason(level: level, requirement: challenge.requirement) }
+        var error = error
+        if error == nil, challenge.status != .pending {
+            error = challenge.status == .failed ? "Too many wrong codes. Start the action again."
+                : "This confirmation is already complete."
+        } else if error == nil, challenge.isExpired(at: service.now()) {
+            error = "This confirmation expired. Start the action again."
+        }
+        let canVerify = challenge.status == .pending && !challenge.isExpired(at: service.now()) && !factors.isEmpty
+        return web.pages.html("stepup", title: "Confirm it's you", [
+            "id": challenge.id, "next": next, "message": outcome.message ?? "", "display": display,
+            "hasDisplay": !display.isEmpty, "reason": reason, "level": challenge.requirement.level,
+            "attemptsLeft": challenge.status == .pending ? challenge.attemptsLeft : 0,
+            "error": error ?? "", "canVerify": canVerify, "factors": factors,
+        ], status: status, user: user.username, csrf: csrf(session))
+    }
+
+    @Sendable func stepUp(_ request: Request, context: StepUpRequestContext) async throws -> Response {
+        guard let (session, user) = try await browserSession(request, context) else { return toLogin(request) }
+        let form = try await request.formFields(context: context)
+        let id = context.parameters.get("id") ?? ""
+        let next = WebSupport.safeNext(form["next"]) ?? "/account"
+        guard web.signer.verifyCSRF(form["csrf"], binding: session.id) else {
+            return try await renderStepUp(id: id, session: session, user: user, next: next,
+                                          error: "The form expired. Please try again.", status: .forbidden)
+        }
+        do {
+            let challenge = try await service.verify(
+                challengeID: id, factor: FactorKind(form["factor"] ?? "totp"), code: form["code"] ?? "",
+                session: session, user: user, client: web.client(request, context: context))
+            // A new session token after every authentication: no session fixation.
+            let token = try await service.rotateToken(session: session)
+            let separator = next.contains("?") ? "&" : "?"
+            let target = next + separator + "grant=" + challenge.id
+            return WebSupport.redirect(target, cookies: [web.cookie(WebSupport.sessionCookie, token, maxAge: nil)])
+        } catch let problem as Problem {
+            return try await renderStepUp(id: id, session: session, user: user, next: next, error: problem.detail,
+                                          status: problem.status)
+        }
+    }
+
+    // MARK: account
+
+    @Sendable func account(_ request: Request, context: StepUpRequestContext) async throws -> Response {
+        guard let (session, user) = try await browserSession(request, context) else { return toLogin(request) }
+        return try await renderAccount(session: session, user: user, notice: request.uri.queryParameters.get("notice"))
+    }
+
+    private func renderAccount(session: Session, user: UserRecord, notice: String?) async throws -> Response {
+        let stores = service.stores
+        let factors = try await stores.factors.factors(userID: user.id).map {
+            ["label": $0.label, "kind": $0.kind.rawValue, "status": $0.status.rawValue]
+        }
+        let codesLeft = try await stores.recoveryCodes.unusedRecoveryCodes(userID: user.id).count
+        let formatter = ISO8601DateFormatter()
+        let devices = try await stores.devices.devices(userID: user.id).filter { !$0.revoked }.map {
+            ["label": $0.label, "lastSeen": formatter.string(from: $0.lastSeen)]
+        }
+        let level = session.effectiveLevel(in: service.policy.current.ladder, at: service.now())
+        let notices = ["totp": "Authenticator app added.", "stepup": "Confirmed."]
+        return web.pages.html("account", title: "Account", [
+            "displayName": user.displayName, "username": user.username, "roles": user.roles.joined(separator: ", "),
+            "level": level?.name ?? "none", "factors": factors, "codesLeft": codesLeft, "devices": devices,
+            "notice": notice.flatMap { notices[$0] } ?? "",
+        ], user: user.username, csrf: csrf(session))
+    }
+
+    @Sendable func startTOTP(_ request: Request, context: StepUpRequestContext) async throws -> Response {
+        guard let (session, user) = try await browserSession(request, context) else { return toLogin(request) }
+        let form = try await request.formFields(context: context)
+        guard web.signer.verifyCSRF(form["csrf"], binding: session.id) else { return forbidden(session, user) }
+        let client = web.client(request, context: context)
+        if let stepUp = try await service.authorizeFactorChange(session: session, user: user, client: client) {
+            return WebSupport.redirect("/step-up/\(stepUp.challenge.id)?next=%2Faccount")
+        }
+        let enrollment = try await service.startTOTPEnrollment(user: user, client: client)
+        return web.pages.html("totp", title: "Add an authenticator app",
+                              ["secret": enrollment.secret, "uri": enrollment.uri, "factorID": enrollment.factorID],
+                              user: user.username, csrf: csrf(session))
+    }
+
+    @Sendable func confirmTOTP(_ request: Request, context: StepUpRequestContext) async throws -> Response {
+        guard let (session, user) = try await browserSession(request, context) else { return toLogin(request) }
+        let form = try await request.formFields(context: context)
+        guard web.signer.verifyCSRF(form["csrf"], binding: session.id) else { return forbidden(session, user) }
+        let factorID = context.parameters.get("id") ?? ""
+        do {
+            try await service.confirmTOTPEnrollment(user: user, factorID: factorID, code: form["code"] ?? "",
+                                                    client: web.client(request, context: context))
+            return WebSupport.redirect("/account?notice=totp")
+        } catch let problem as Problem {
+            return web.pages.html("totp", title: "Add an authenticator app",
+                                  ["secret": form["secret"] ?? "", "uri": form["uri"] ?? "", "factorID": factorID,
+                                   "error": problem.detail],
+                                  status: problem.status, user: user.username, csrf: csrf(session))
+        }
+    }
+
+    @Sendable func recoveryCodes(_ request: Request, context: StepUpRequestContext) async throws -> Response {
+        guard let (session, user) = try await browserSession(request, context) else { return toLogin(request) }
+        let form = try await request.formFields(context: context)
+        guard web.signer.verifyCSRF(form["csrf"], binding: session.id) else { return forbidden(session, user) }
+        let client = web.client(request, context: context)
+        if let stepUp = try await service.authorizeFactorChange(session: session, user: user, client: client) {
+            return WebSupport.redirect("/step-up/\(stepUp.challenge.id)?next=%2Faccount")
+        }
+        let codes = try await service.regenerateRecoveryCodes(user: user, client: client)
+        return web.pages.html("codes", title: "Recovery codes", ["codes": codes], user: user.username,
+                              csrf: csrf(session))
+    }
+
+    // MARK: helpers
+
+    func browserSession(_ request: Request, _ context: StepUpRequestContext) async throws -> (Session, UserRecord)? {
+        guard let token = request.cookies[WebSupport.sessionCookie]?.value, !token.isEmpty else { return nil }
+        return try await service.authenticate(token: token)
+    }
+
+    func csrf(_ session: Session) -> String { web.signer.csrfToken(binding: session.id) }
+
+    func toLogin(_ request: Request) -> Response {
+        let next = request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        return WebSupport.redirect("/login?next=" + next)
+    }
+
+    func forbidden(_ session: Session, _ user: UserRecord) -> Response {
+        web.pages.html("message", title: "Form expired",
+                       ["heading": "This form expired", "text": "Reload the page and try again.",
+                        "link": "/account", "linkText": "Back to your account"],
+                       status: .forbidden, user: user.username, csrf: csrf(session))
+    }
+}
+
+/// Human text for requirements on pages.
+enum DecisionEngineText {
+    static func reason(level: Level, requirement: Requirement) -> String {
+        var text = "This action needs a confirmation at \(level.name)"
+        if let maxAge = requirement.maxAge {
+            text += maxAge == 0 ? ", every time" : " within \(DecisionEngine.duration(maxAge))"
+        }
+        return text
+    }
+}

@@ -1,0 +1,67 @@
+import Crypto
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import StepUpCore
+import StepUpCrypto
+import StepUpStore
+
+/// A configured StepUp: database open, policy loaded, secrets resolved. `serve()` runs it until SIGTERM/SIGINT.
+public struct StepUpRuntime: Sendable {
+    public let configuration: ServerConfiguration
+    public let store: SQLStore
+    public let service: StepUpService
+    public let policy: PolicyHolder
+    let cookieKey: SymmetricKey
+    let logger: Logger
+
+    /// Opens the database (applying migrations), loads and validates the policy, resolves secrets.
+    /// Throws a ``StartupError`` that says what to fix.
+    public static func open(configuration: ServerConfiguration, logger: Logger,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) async throws
+        -> StepUpRuntime
+    {
+        let secrets = try ResolvedSecrets(configuration: configuration, environment: environment)
+        let policy = try PolicyLoader.load(path: configuration.policyFile)
+        let store: SQLStore
+        do {
+            store = try await SQLStore.openSQLite(path: configuration.storage.sqlitePath, logger: logger)
+        } catch let error as StoreError {
+            throw StartupError("cannot use database \(configuration.storage.sqlitePath): \(error.reason)")
+        }
+        let holder = PolicyHolder(policy)
+        let stores = store.stores
+        let risk = RiskService(stores: stores, failureWindow: configuration.login.failureWindow,
+                               settings: { holder.current.risk })
+        let service = StepUpService(configuration: configuration, stores: stores, policy: holder,
+                                    crypto: CredentialCrypto(sealer: secrets.sealer), risk: risk, logger: logger)
+        return StepUpRuntime(configuration: configuration, store: store, service: service, policy: holder,
+                             cookieKey: secrets.cookieKey, logger: logger)
+    }
+
+    /// Serves HTTP until a termination signal, reloading the policy on SIGHUP and on file change.
+    /// - Parameter onListening: called with the bound address, e.g. `http://127.0.0.1:8080`.
+    public func serve(onListening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
+        let reloader = PolicyReloader(path: configuration.policyFile, holder: policy, service: service, logger: logger)
+        let host = configuration.http.host
+        var app = Application(
+            router: try StepUpApplication.router(service: service, cookieKey: cookieKey),
+            configuration: .init(address: .hostname(host, port: configuration.http.port), serverName: "StepUp"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                onListening("http://\(host.contains(":") ? "[\(host)]" : host):\(port)")
+            },
+            logger: logger
+        )
+        app.addServices(reloader)
+        try await app.runService()
+        await store.shutdown()
+    }
+}
+
+/// A startup problem with the remedy in its message.
+public struct StartupError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

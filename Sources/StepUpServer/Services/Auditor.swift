@@ -1,0 +1,37 @@
+import Foundation
+import Logging
+import StepUpCore
+
+/// Writes audit events; a failure to audit fails the action (fail closed).
+struct Auditor: Sendable {
+    let store: any AuditStore
+    let logger: Logger
+
+    func record(_ type: String, at now: Date, user: String? = nil, session: String? = nil, client: ClientInfo? = nil,
+                policyVersion: String? = nil, details: [String: String] = [:]) async throws {
+        let event = AuditEventDraft(type: type, at: now, userID: user, sessionID: session, ip: client?.ip,
+                                    policyVersion: policyVersion, details: details)
+        try await store.append(event)
+        logger.info("audit", metadata: [
+            "event": .string(type), "user": .string(user ?? "-"), "ip": .string(client?.ip ?? "-"),
+        ])
+    }
+}
+
+extension Decision {
+    /// The decision's reasons as flat audit details.
+    var auditDetails: [String: String] {
+        var details = [
+            "outcome": outcome.rawValue, "reason": reason, "rules": rules.joined(separator: ","),
+            "risk_band": risk.band.rawValue, "risk_score": String(risk.score),
+        ]
+        if !risk.signals.isEmpty {
+            details["risk_signals"] = risk.signals.map { "\($0.name): \($0.evidence)" }.joined(separator: "; ")
+        }
+        if let requirement {
+            details["required_level"] = requirement.level
+            if let maxAge = requirement.maxAge { details["max_age"] = String(Int(maxAge)) }
+        }
+        return details
+    }
+}

@@ -1,0 +1,93 @@
+import HTTPTypes
+import Foundation
+import StepUpCore
+
+/// A TOTP enrollment in progress: the secret is shown once, to be put into an authenticator app.
+public struct TOTPEnrollment: Sendable {
+    public var factorID: String
+    public var secret: String
+    public var uri: String
+}
+
+extension StepUpService {
+    /// The action policies see when a user adds factors or new recovery codes.
+    public static let manageFactorsAction = "account.factors.manage"
+
+    /// Managing factors needs the session to be at least as strong as what it would add, once the user has a
+    /// second factor: otherwise a stolen password session could enroll the attacker's authenticator.
+    /// Returns a step-up when one is needed.
+    public func authorizeFactorChange(session: Session, user: UserRecord, client: ClientInfo) async throws
+        -> StepUpOutcome?
+    {
+        let active = try await stores.factors.factors(userID: user.id).filter { $0.status == .active }
+        let codes = try await stores.recoveryCodes.unusedRecoveryCodes(userID: user.id)
+        guard !active.isEmpty || !codes.isEmpty else { return nil }
+        let outcome = try await decide(session: session, user: user,
+                                       request: ActionRequest(action: Self.manageFactorsAction),
+                                       grantID: nil, client: client)
+        switch outcome.decision.outcome {
+        case .allow: return nil
+        case .deny: throw Problem.forbidden(outcome.decision.reason)
+        case .stepUp: return outcome.stepUp
+        }
+    }
+
+    public func startTOTPEnrollment(user: UserRecord, client: ClientInfo) async throws -> TOTPEnrollment {
+        let at = now()
+        let factorID = Tokens.id(prefix: "fac")
+        let secret = crypto.newTOTPSecret()
+        let settings = configuration.totp
+        let record = FactorRecord(
+            id: factorID, userID: user.id, kind: .totp, label: "Authenticator app", status: .pending, createdAt: at,
+            parameters: ["algorithm": "SHA1", "digits": String(settings.digits), "period": String(settings.period),
+                         "window": String(settings.window)],
+            sealedSecret: try crypto.seal(secret, owner: user.id, factor: factorID)
+        )
+        try await stores.factors.addFactor(record)
+        try await auditor.record("factor.enrollment_started", at: at, user: user.id, client: client,
+                                 details: ["factor": factorID, "kind": "totp"])
+        return TOTPEnrollment(factorID: factorID, secret: crypto.base32(secret),
+                              uri: crypto.otpauthURI(secret: secret, account: user.username,
+                                                     issuer: settings.issuer, parameters: record.parameters))
+    }
+
+    /// Activates a pending TOTP factor once the user proves the app shows the right code.
+    public func confirmTOTPEnrollment(user: UserRecord, factorID: String, code: String, client: ClientInfo)
+        async throws
+    {
+        let at = now()
+        guard factorID.count <= 128, let record = try await stores.factors.factor(id: factorID),
+              record.userID == user.id, record.kind == .totp
+        else { throw Problem.notFound("factor '\(factorID.prefix(64))'") }
+        guard record.status == .pending else { throw Problem.conflict("this factor is already active") }
+        guard let sealed = record.sealedSecret,
+              let secret = try? crypto.open(sealed, owner: user.id, factor: record.id),
+              let step = crypto.verifyTOTP(secret: secret, parameters: record.parameters, code: code,
+                                           lastStep: record.lastAcceptedStep, at: at),
+              try await stores.factors.recordAcceptedStep(factorID: record.id, step: step, at: at)
+        else {
+            try await auditor.record("factor.enrollment_failed", at: at, user: user.id, client: client,
+                                     details: ["factor": factorID])
+            throw Problem(.badRequest, type: "invalid-code", title: "Wrong code",
+                          detail: "the code does not match; check the app's clock and try the current code")
+        }
+        try await stores.factors.activateFactor(id: record.id)
+        try await auditor.record("factor.enrolled", at: at, user: user.id, client: client,
+                                 details: ["factor": factorID, "kind": "totp"])
+    }
+
+    /// Replaces the user's recovery codes with a new set; returns the codes (shown once, stored only as hashes).
+    public func regenerateRecoveryCodes(user: UserRecord, client: ClientInfo) async throws -> [String] {
+        let at = now()
+        let codes = crypto.newRecoveryCodes()
+        var records: [RecoveryCodeRecord] = []
+        for code in codes {
+            records.append(RecoveryCodeRecord(id: Tokens.id(prefix: "rc"), userID: user.id,
+                                              hash: try await crypto.hashRecoveryCode(code), createdAt: at))
+        }
+        try await stores.recoveryCodes.replaceRecoveryCodes(userID: user.id, with: records)
+        try await auditor.record("factor.recovery_codes_generated", at: at, user: user.id, client: client,
+                                 details: ["count": String(codes.count)])
+        return codes
+    }
+}

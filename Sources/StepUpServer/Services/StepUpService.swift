@@ -1,0 +1,50 @@
+import Crypto
+import Foundation
+import Logging
+import StepUpCore
+
+/// StepUp's use cases — sign in, decide, challenge, verify, enroll — shared by the JSON API and the pages.
+///
+/// Holds no per-instance state that another instance would need: everything lives in the stores, so several
+/// instances can share one database.
+public final class StepUpService: Sendable {
+    let configuration: ServerConfiguration
+    let stores: Stores
+    let policy: PolicyHolder
+    let crypto: CredentialCrypto
+    let risk: RiskService
+    let auditor: Auditor
+    let engine: DecisionEngine
+    let logger: Logger
+    /// The clock; tests pass a fixed or advancing one.
+    let now: @Sendable () -> Date
+
+    public init(
+        configuration: ServerConfiguration,
+        stores: Stores,
+        policy: PolicyHolder,
+        crypto: CredentialCrypto,
+        risk: RiskService,
+        logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.configuration = configuration
+        self.stores = stores
+        self.policy = policy
+        self.crypto = crypto
+        self.risk = risk
+        self.auditor = Auditor(store: stores.audit, logger: logger)
+        self.engine = DecisionEngine(grantLifetime: configuration.challenges.grantLifetime)
+        self.logger = logger
+        self.now = now
+    }
+
+    /// SHA-256 hex, for transaction binding hashes.
+    static func sha256Hex(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).hex
+    }
+
+    func subject(for user: UserRecord) -> Subject {
+        Subject(id: user.id, username: user.username, roles: Set(user.roles))
+    }
+}

@@ -1,0 +1,44 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import StepUpCore
+
+/// Builds the Hummingbird application: JSON API, pages, health, and (with `demo`) the Acme Bank demo.
+public enum StepUpApplication {
+    /// The router with every StepUp route and middleware.
+    public static func router(service: StepUpService, cookieKey: SymmetricKey) throws -> Router<StepUpRequestContext> {
+        let configuration = service.configuration
+        let pages = try PageRenderer()
+        let resolver = ClientResolver(
+            trustedProxies: Set(configuration.network.trustedProxies),
+            countryHeader: configuration.network.countryHeader.flatMap { HTTPField.Name($0) }
+        )
+        let web = WebSupport(signer: CookieSigner(key: cookieKey), secureCookies: configuration.sessions.secureCookies,
+                             pages: pages, clientResolver: resolver)
+        let router = Router(context: StepUpRequestContext.self)
+        router.middlewares.add(SecurityHeadersMiddleware(maxBodyBytes: configuration.http.maxBodyBytes))
+        router.middlewares.add(ErrorMiddleware(pages: pages))
+        HealthRoutes(service: service).register(on: router)
+        APIRoutes(service: service, web: web).register(on: router)
+        let pageRoutes = PageRoutes(service: service, web: web)
+        pageRoutes.register(on: router)
+        if configuration.demo {
+            DemoBankRoutes(service: service, web: web, pages: pageRoutes).register(on: router)
+        }
+        return router
+    }
+
+    public static func application(service: StepUpService, cookieKey: SymmetricKey, logger: Logger) throws
+        -> some ApplicationProtocol
+    {
+        let configuration = service.configuration
+        return Application(
+            router: try router(service: service, cookieKey: cookieKey),
+            configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port),
+                                 serverName: "StepUp"),
+            logger: logger
+        )
+    }
+}

@@ -1,0 +1,189 @@
+/// The page templates (Mustache). Kept in the binary so an installed `stepup` needs no resource folder.
+enum PageTemplates {
+    static let all: [String: String] = [
+        "layout": layout, "login": login, "stepup": stepUp, "account": account, "message": message,
+        "totp": totp, "codes": codes, "bank": bank, "transfer": transfer, "export": export,
+    ]
+
+    static let layout = """
+    <!doctype html>
+    <html lang="en">
+    <head>
+    <meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <title>{{title}} · StepUp</title>
+    <link rel="stylesheet" href="/assets/stepup.css">
+    </head>
+    <body>
+    <header>
+      <a class="brand" href="/">StepUp</a>
+      {{#signedIn}}
+      <nav>
+        <a href="/account">Account</a>
+        <a href="/demo">Demo bank</a>
+        <form method="post" action="/logout" class="inline">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <button type="submit" class="link">Sign out {{user}}</button>
+        </form>
+      </nav>
+      {{/signedIn}}
+    </header>
+    <main>
+    {{{content}}}
+    </main>
+    </body>
+    </html>
+    """
+
+    static let login = """
+    <section class="card narrow">
+      <h1>Sign in</h1>
+      {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+      <form method="post" action="/login">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="next" value="{{next}}">
+        <label>Username <input name="username" autocomplete="username" required autofocus value="{{username}}"></label>
+        <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+        {{#needsCode}}
+        <label>One-time code <input name="otp" inputmode="numeric" autocomplete="one-time-code"></label>
+        {{/needsCode}}
+        <button type="submit">Sign in</button>
+      </form>
+    </section>
+    """
+
+    static let stepUp = """
+    <section class="card narrow">
+      <h1>Confirm it's you</h1>
+      {{#message}}<p class="approve" id="approve">{{message}}</p>{{/message}}
+      {{#hasDisplay}}
+      <dl class="details">
+        {{#display}}<dt>{{name}}</dt><dd>{{value}}</dd>{{/display}}
+      </dl>
+      {{/hasDisplay}}
+      <p class="muted">{{reason}} — level <strong>{{level}}</strong>.
+        {{#attemptsLeft}}{{attemptsLeft}} attempts left.{{/attemptsLeft}}</p>
+      {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+      {{#canVerify}}
+      <form method="post" action="/step-up/{{id}}">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="next" value="{{next}}">
+        <label>Method
+          <select name="factor">
+            {{#factors}}<option value="{{value}}">{{label}}</option>{{/factors}}
+          </select>
+        </label>
+        <label>Code <input name="code" autocomplete="one-time-code" required autofocus></label>
+        <button type="submit">Confirm</button>
+      </form>
+      {{/canVerify}}
+      {{^canVerify}}
+      <p class="error">You have no factor that can confirm this. Enrol one on your <a href="/account">account page</a>.</p>
+      {{/canVerify}}
+    </section>
+    """
+
+    static let account = """
+    <section class="card">
+      <h1>{{displayName}}</h1>
+      <p>Signed in as <strong>{{username}}</strong>{{#roles}}, roles: {{roles}}{{/roles}}.
+         Session level: <strong id="level">{{level}}</strong>.</p>
+      {{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
+      <h2>Factors</h2>
+      <ul class="factors">
+        <li>Password</li>
+        {{#factors}}<li>{{label}} <span class="muted">({{kind}}, {{status}})</span></li>{{/factors}}
+        <li>Recovery codes: {{codesLeft}} unused</li>
+      </ul>
+      <div class="actions">
+        <form method="post" action="/account/totp">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <button type="submit">Add an authenticator app</button>
+        </form>
+        <form method="post" action="/account/recovery-codes">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <button type="submit" class="secondary">New recovery codes</button>
+        </form>
+      </div>
+      <h2>Devices</h2>
+      <ul>{{#devices}}<li>{{label}} <span class="muted">last seen {{lastSeen}}</span></li>{{/devices}}
+      {{^devices}}<li class="muted">No remembered devices yet: a device is remembered after a step-up.</li>{{/devices}}</ul>
+    </section>
+    """
+
+    static let totp = """
+    <section class="card narrow">
+      <h1>Add an authenticator app</h1>
+      <p>Add this key to your authenticator app (or open the link on your phone), then enter the code it shows.</p>
+      <p class="secret" id="secret">{{secret}}</p>
+      <p class="uri"><a href="{{uri}}" id="otpauth">{{uri}}</a></p>
+      {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+      <form method="post" action="/account/totp/{{factorID}}/confirm">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="secret" value="{{secret}}">
+        <input type="hidden" name="uri" value="{{uri}}">
+        <label>Code <input name="code" inputmode="numeric" autocomplete="one-time-code" required autofocus></label>
+        <button type="submit">Confirm</button>
+      </form>
+    </section>
+    """
+
+    static let codes = """
+    <section class="card narrow">
+      <h1>Your recovery codes</h1>
+      <p>Each code works once. Keep them somewhere safe: they are shown only now.</p>
+      <ol class="codes" id="codes">{{#codes}}<li><code>{{.}}</code></li>{{/codes}}</ol>
+      <p><a href="/account">Back to your account</a></p>
+    </section>
+    """
+
+    static let message = """
+    <section class="card narrow">
+      <h1>{{heading}}</h1>
+      <p id="message">{{text}}</p>
+      {{#link}}<p><a href="{{link}}">{{linkText}}</a></p>{{/link}}
+    </section>
+    """
+
+    static let bank = """
+    <section class="card">
+      <h1>Acme Bank</h1>
+      <p class="balance">Balance: <strong id="balance">{{balance}}</strong></p>
+      <h2>Send money</h2>
+      <form method="post" action="/demo/transfer">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <label>Amount <input name="amount" inputmode="decimal" required value="250.00"></label>
+        <label>Currency <select name="currency"><option>EUR</option><option>USD</option></select></label>
+        <label>Payee <input name="payee" required value="ACME Ltd"></label>
+        <button type="submit">Send</button>
+      </form>
+      <h2>More</h2>
+      <ul>
+        <li><a href="/demo/export">Export my data</a> (needs aal2)</li>
+        <li><a href="/demo/admin">Admin area</a> (needs aal3 and the admin role)</li>
+      </ul>
+    </section>
+    """
+
+    static let transfer = """
+    <section class="card narrow">
+      <h1>Confirm transfer</h1>
+      <p>You confirmed it's you. Send <strong>{{amount}} {{currency}}</strong> to <strong>{{payee}}</strong>?</p>
+      <form method="post" action="/demo/transfer">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="amount" value="{{amount}}">
+        <input type="hidden" name="currency" value="{{currency}}">
+        <input type="hidden" name="payee" value="{{payee}}">
+        <input type="hidden" name="grant" value="{{grant}}">
+        <button type="submit" id="send">Send now</button>
+      </form>
+    </section>
+    """
+
+    static let export = """
+    <section class="card">
+      <h1>Your data</h1>
+      <pre id="export">{{data}}</pre>
+    </section>
+    """
+}

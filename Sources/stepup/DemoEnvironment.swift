@@ -1,0 +1,38 @@
+import Foundation
+import StepUpCore
+import StepUpServer
+
+/// `stepup serve --demo` without a configuration: a temporary directory with the demo policy and new secrets.
+enum DemoEnvironment {
+    static func prepare() throws -> (configuration: ServerConfiguration, directory: String) {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("stepup-demo-\(ProcessInfo.processInfo.processIdentifier)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let policy = directory.appendingPathComponent("policy.yaml")
+        try Policy.demoYAML.write(to: policy, atomically: true, encoding: .utf8)
+        let secrets = InitCommand.generateSecrets()
+        var configuration = ServerConfiguration()
+        configuration.storage.sqlitePath = directory.appendingPathComponent("stepup.sqlite").path
+        configuration.policyFile = policy.path
+        configuration.secrets.sealingKeys = secrets.sealingKeys
+        configuration.secrets.cookieKey = secrets.cookieKey
+        configuration.demo = true
+        return (configuration, directory.path)
+    }
+
+    static func printWelcome(_ seeded: DemoSeeder.Seeded, directory: String?, publicURL: String) {
+        var lines = ["", "StepUp demo — Acme Bank", ""]
+        if let directory { lines.append("  data:        \(directory) (temporary)") }
+        lines.append("  open:        \(publicURL)/demo")
+        for account in seeded.accounts {
+            lines.append("  user:        \(account.username) / \(account.password)  (roles: \(account.roles.joined(separator: ", ")))")
+        }
+        lines.append("  alice TOTP:  \(seeded.totpSecret)")
+        lines.append("               codes: oathtool --totp -b \(seeded.totpSecret)")
+        lines.append("               app:   \(seeded.totpURI)")
+        lines.append("  alice recovery codes: \(seeded.recoveryCodes.prefix(3).joined(separator: "  ")) …")
+        lines.append("")
+        print(lines.joined(separator: "\n"))
+        fflush(stdout)
+    }
+}

@@ -1,0 +1,112 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import StepUpCore
+import StepUpCrypto
+import StepUpStore
+import Synchronization
+@testable import StepUpServer
+
+/// A StepUp wired to in-memory stores, the demo policy, light Argon2 parameters and a clock tests move by hand.
+struct TestHarness: Sendable {
+    let service: StepUpService
+    let store: MemoryStore
+    let clock: TestClock
+    let cookieKey = SymmetricKey(size: .bits256)
+
+    init(configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
+        var configuration = ServerConfiguration()
+        configuration.demo = true
+        configuration.passwords.memoryKiB = 256
+        configuration.passwords.iterations = 1
+        configuration.passwords.parallelism = 1
+        configure(&configuration)
+        let clock = TestClock(Date(timeIntervalSince1970: 1_800_000_000))
+        let store = MemoryStore()
+        let stores = store.stores
+        let holder = PolicyHolder(try Policy.load(yaml: Policy.demoYAML, file: "demo.yaml"))
+        let key = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
+        let crypto = CredentialCrypto(sealer: try SecretSealer(keyring: "k1:\(key)"),
+                                      passwords: configuration.passwords, totp: configuration.totp)
+        let risk = RiskService(stores: stores, failureWindow: configuration.login.failureWindow,
+                               settings: { holder.current.risk })
+        self.service = StepUpService(configuration: configuration, stores: stores, policy: holder, crypto: crypto,
+                                     risk: risk, logger: Logger(label: "test"), now: { clock.now })
+        self.store = store
+        self.clock = clock
+    }
+
+    func application() throws -> some ApplicationProtocol {
+        Application(router: try StepUpApplication.router(service: service, cookieKey: cookieKey))
+    }
+
+    /// Creates `alice` with an active TOTP factor; returns the raw secret.
+    func aliceWithTOTP(password: String = "correct horse battery") async throws -> (UserRecord, [UInt8]) {
+        let user = try await service.createUser(username: "alice", password: password, roles: ["customer"])
+        let enrollment = try await service.startTOTPEnrollment(user: user, client: ClientInfo(ip: "127.0.0.1"))
+        try await store.stores.factors.activateFactor(id: enrollment.factorID)
+        return (user, try requireBase32(enrollment.secret))
+    }
+
+    /// The TOTP code for `secret` at the test clock's time plus `offset` seconds.
+    func totp(_ secret: [UInt8], offset: TimeInterval = 0) -> String {
+        TOTP(secret: secret).code(at: clock.now.addingTimeInterval(offset))
+    }
+}
+
+func requireBase32(_ text: String) throws -> [UInt8] {
+    guard let bytes = Base32.decode(text) else { throw TestFailure("not base32: \(text)") }
+    return bytes
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A clock tests advance explicitly; never sleeps.
+final class TestClock: Sendable {
+    private let value: Mutex<Date>
+    init(_ start: Date) { value = Mutex(start) }
+    var now: Date { value.withLock { $0 } }
+    func advance(_ seconds: TimeInterval) { value.withLock { $0 = $0.addingTimeInterval(seconds) } }
+}
+
+extension TestClientProtocol {
+    /// Sends JSON and returns status, headers and the decoded JSON object.
+    @discardableResult
+    func json(_ method: HTTPRequest.Method, _ uri: String, token: String? = nil, body: Any? = nil,
+              raw: String? = nil, contentType: String = "application/json")
+        async throws -> (status: HTTPResponse.Status, headers: HTTPFields, json: [String: Any], text: String)
+    {
+        var headers: HTTPFields = [:]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        var buffer: ByteBuffer?
+        if let body {
+            headers[.contentType] = contentType
+            buffer = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body))
+        } else if let raw {
+            headers[.contentType] = contentType
+            buffer = ByteBuffer(string: raw)
+        }
+        return try await execute(uri: uri, method: method, headers: headers, body: buffer) { response in
+            let text = String(buffer: response.body)
+            let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+            return (response.status, response.headers, object, text)
+        }
+    }
+
+    func login(_ username: String = "alice", _ password: String = "correct horse battery",
+               device: String = "test-device-0001") async throws -> String {
+        let reply = try await json(.post, "/v1/sessions",
+                                   body: ["username": username, "password": password, "device_id": device])
+        guard reply.status == .created, let token = reply.json["token"] as? String else {
+            throw TestFailure("login failed: \(reply.status) \(reply.text)")
+        }
+        return token
+    }
+}
