@@ -1,0 +1,64 @@
+import Crypto
+import Foundation
+import StepUpCore
+
+/// The audit log's hash chain, shared by every backend so that a log written by one verifies in another.
+///
+/// `hash = hex(SHA-256(previousHash || canonicalJSON(sequence, event)))`, where the first event's
+/// `previousHash` is ``genesisHash``. Times are hashed as integer milliseconds since 1970, and appended events
+/// have their time rounded to the millisecond first, so that a value read back from any database (which may
+/// store a double) hashes the same as when it was written.
+public enum AuditChain {
+    /// The `previousHash` of the first event: 64 zeros.
+    public static let genesisHash = String(repeating: "0", count: 64)
+
+    /// Milliseconds since 1970, rounded to nearest (so a value read back from a double column, off by far less
+    /// than half a millisecond, maps to the same integer), saturating instead of trapping on absurd dates.
+    static func milliseconds(_ date: Date) -> Int64 {
+        let millis = (date.timeIntervalSince1970 * 1000).rounded()
+        guard millis.isFinite else { return 0 }
+        if millis >= 9.2e18 { return Int64.max }
+        if millis <= -9.2e18 { return Int64.min }
+        return Int64(millis)
+    }
+
+    /// `date` rounded to whole milliseconds: what the chain commits to.
+    public static func normalized(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: Double(milliseconds(date)) / 1000)
+    }
+
+    /// The canonical JSON (RFC 8785 subset) of an event at a sequence number; absent fields are omitted.
+    public static func canonicalJSON(sequence: Int64, event: AuditEventDraft) -> String {
+        var members: [String: CanonicalJSON.Value] = [
+            "sequence": .integer(sequence),
+            "type": .string(event.type),
+            "at": .integer(milliseconds(event.at)),
+            "details": .object(event.details.mapValues { .string($0) }),
+        ]
+        if let userID = event.userID { members["userID"] = .string(userID) }
+        if let sessionID = event.sessionID { members["sessionID"] = .string(sessionID) }
+        if let ip = event.ip { members["ip"] = .string(ip) }
+        if let policyVersion = event.policyVersion { members["policyVersion"] = .string(policyVersion) }
+        return CanonicalJSON.serialize(.object(members))
+    }
+
+    /// The chain hash of an event given its predecessor's hash.
+    public static func hash(previousHash: String, sequence: Int64, event: AuditEventDraft) -> String {
+        var input = Data(previousHash.utf8)
+        input.append(Data(canonicalJSON(sequence: sequence, event: event).utf8))
+        return SHA256.hash(data: input).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+
+    /// Builds the next event of a chain whose last event is `head` (`nil` for an empty log).
+    public static func next(after head: (sequence: Int64, hash: String)?, _ draft: AuditEventDraft) -> AuditEvent {
+        var event = draft
+        event.at = normalized(draft.at)
+        let sequence = (head?.sequence ?? 0) + 1
+        let previous = head?.hash ?? genesisHash
+        return AuditEvent(sequence: sequence, event: event, previousHash: previous,
+                          hash: hash(previousHash: previous, sequence: sequence, event: event))
+    }
+}

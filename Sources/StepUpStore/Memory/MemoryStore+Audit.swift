@@ -1,0 +1,63 @@
+import Foundation
+import StepUpCore
+import Synchronization
+
+extension MemoryStore: AuditStore {
+    @discardableResult
+    public func append(_ event: AuditEventDraft) async throws -> AuditEvent {
+        state.withLock { state in
+            let head = state.audit.last.map { (sequence: $0.sequence, hash: $0.hash) }
+            let appended = AuditChain.next(after: head, event)
+            state.audit.append(appended)
+            return appended
+        }
+    }
+
+    public func auditEvents(after: Int64, limit: Int) async throws -> [AuditEvent] {
+        state.withLock { state in Array(state.audit.lazy.filter { $0.sequence > after }.prefix(max(limit, 0))) }
+    }
+}
+
+extension MemoryStore: ThrottleStore {
+    public func recordFailure(key: String, at: Date) async throws {
+        // Keep a week, like the SQL store's default retention, so a long run does not grow without bound.
+        let horizon = at.addingTimeInterval(-7 * 86_400)
+        state.withLock { state in
+            var times = state.failures[key, default: []].filter { $0 >= horizon }
+            times.append(at)
+            state.failures[key] = times
+        }
+    }
+
+    public func failureCount(key: String, since: Date) async throws -> Int {
+        state.withLock { state in state.failures[key]?.count { $0 >= since } ?? 0 }
+    }
+
+    public func clearFailures(key: String) async throws {
+        _ = state.withLock { state in state.failures.removeValue(forKey: key) }
+    }
+}
+
+extension MemoryStore: RiskHistoryStore {
+    public func riskHistory(userID: String) async throws -> Data? {
+        state.withLock { $0.riskHistory[userID] }
+    }
+
+    public func saveRiskHistory(userID: String, _ data: Data) async throws {
+        state.withLock { $0.riskHistory[userID] = data }
+    }
+}
+
+extension MemoryStore: AddressRuleStore {
+    public func setAddressRule(_ rule: AddressRule) async throws {
+        state.withLock { $0.addressRules[rule.cidr] = rule }
+    }
+
+    public func removeAddressRule(cidr: String) async throws {
+        _ = state.withLock { $0.addressRules.removeValue(forKey: cidr) }
+    }
+
+    public func addressRules() async throws -> [AddressRule] {
+        state.withLock { Array($0.addressRules.values) }.sorted { $0.cidr < $1.cidr }
+    }
+}

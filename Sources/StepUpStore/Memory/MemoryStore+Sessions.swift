@@ -1,0 +1,86 @@
+import Foundation
+import StepUpCore
+import Synchronization
+
+extension MemoryStore: SessionStore {
+    public func createSession(_ session: Session, tokenHash: String) async throws {
+        try state.withLock { state in
+            try state.requireUser(session.userID)
+            guard state.sessions[session.id] == nil, state.sessionIDByTokenHash[tokenHash] == nil else {
+                throw StoreError.conflict("session \(session.id)")
+            }
+            state.sessions[session.id] = session
+            state.sessionIDByTokenHash[tokenHash] = session.id
+        }
+    }
+
+    public func session(tokenHash: String) async throws -> Session? {
+        state.withLock { state in state.sessionIDByTokenHash[tokenHash].flatMap { state.sessions[$0] } }
+    }
+
+    public func session(id: String) async throws -> Session? {
+        state.withLock { $0.sessions[id] }
+    }
+
+    public func appendEvent(sessionID: String, _ event: AuthenticationEvent) async throws {
+        try state.withLock { state in
+            guard state.sessions[sessionID] != nil else { throw StoreError.notFound("session \(sessionID)") }
+            state.sessions[sessionID]?.events.append(event)
+        }
+    }
+
+    public func touchSession(id: String, at: Date) async throws {
+        try state.withLock { state in
+            guard state.sessions[id] != nil else { throw StoreError.notFound("session \(id)") }
+            state.sessions[id]?.lastSeenAt = at
+        }
+    }
+
+    public func revokeSession(id: String, at: Date) async throws {
+        try state.withLock { state in
+            guard let session = state.sessions[id] else { throw StoreError.notFound("session \(id)") }
+            // The first revocation time is the one that counts.
+            if session.revokedAt == nil { state.sessions[id]?.revokedAt = at }
+        }
+    }
+}
+
+extension MemoryStore: ChallengeStore {
+    public func createChallenge(_ challenge: Challenge) async throws {
+        try state.withLock { state in
+            guard state.challenges[challenge.id] == nil else { throw StoreError.conflict("challenge \(challenge.id)") }
+            state.challenges[challenge.id] = challenge
+        }
+    }
+
+    public func challenge(id: String) async throws -> Challenge? {
+        state.withLock { $0.challenges[id] }
+    }
+
+    public func recordFailedAttempt(challengeID: String) async throws -> Challenge? {
+        state.withLock { state in
+            guard var challenge = state.challenges[challengeID], challenge.status == .pending else { return nil }
+            challenge.status = challenge.attemptsLeft <= 1 ? .failed : .pending
+            challenge.attemptsLeft = max(challenge.attemptsLeft - 1, 0)
+            state.challenges[challengeID] = challenge
+            return challenge
+        }
+    }
+
+    public func markSatisfied(challengeID: String, at: Date) async throws -> Bool {
+        state.withLock { state in
+            guard state.challenges[challengeID]?.status == .pending else { return false }
+            state.challenges[challengeID]?.status = .satisfied
+            state.challenges[challengeID]?.satisfiedAt = at
+            return true
+        }
+    }
+
+    public func consumeGrant(challengeID: String, at: Date) async throws -> Bool {
+        state.withLock { state in
+            guard state.challenges[challengeID]?.status == .satisfied else { return false }
+            state.challenges[challengeID]?.status = .consumed
+            return true
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import SQLKit
+import StepUpCore
+
+/// Every status change is one conditional `UPDATE … WHERE status = <expected> RETURNING`: racing requests
+/// cannot both spend the last attempt, both satisfy, or both consume a grant.
+extension SQLStore: ChallengeStore {
+    public func createChallenge(_ challenge: Challenge) async throws {
+        let requirement = try jsonText(challenge.requirement)
+        let display = try jsonText(challenge.display)
+        try await withDatabase { database in
+            if try await database.raw("SELECT id FROM challenges WHERE id = \(bind: challenge.id)").first() != nil {
+                throw StoreError.conflict("challenge \(challenge.id)")
+            }
+            try await database.raw("""
+                INSERT INTO challenges (id, user_id, session_id, action, requirement, binding_hash, display,
+                    created_at, expires_at, attempts_left, status, satisfied_at, policy_version)
+                VALUES (\(bind: challenge.id), \(bind: challenge.userID), \(bind: challenge.sessionID),
+                    \(bind: challenge.action), \(bind: requirement), \(bind: challenge.bindingHash), \(bind: display),
+                    \(bind: challenge.createdAt.sqlSeconds), \(bind: challenge.expiresAt.sqlSeconds),
+                    \(bind: challenge.attemptsLeft), \(bind: challenge.status.rawValue),
+                    \(bind: challenge.satisfiedAt?.sqlSeconds), \(bind: challenge.policyVersion))
+                """).run()
+        }
+    }
+
+    public func challenge(id: String) async throws -> Challenge? {
+        try await withDatabase { database in
+            try await database.raw("SELECT * FROM challenges WHERE id = \(bind: id)").first().map(Self.challenge)
+        }
+    }
+
+    public func recordFailedAttempt(challengeID: String) async throws -> Challenge? {
+        let pending = Challenge.Status.pending.rawValue
+        let failed = Challenge.Status.failed.rawValue
+        return try await withDatabase { database in
+            try await database.raw("""
+                UPDATE challenges SET
+                    status = CASE WHEN attempts_left <= 1 THEN \(bind: failed) ELSE \(bind: pending) END,
+                    attempts_left = CASE WHEN attempts_left > 0 THEN attempts_left - 1 ELSE 0 END
+                WHERE id = \(bind: challengeID) AND status = \(bind: pending)
+                RETURNING *
+                """).all().first.map(Self.challenge)
+        }
+    }
+
+    public func markSatisfied(challengeID: String, at: Date) async throws -> Bool {
+        try await transition(challengeID, from: .pending, to: .satisfied, timeColumn: "satisfied_at", at: at)
+    }
+
+    public func consumeGrant(challengeID: String, at: Date) async throws -> Bool {
+        try await transition(challengeID, from: .satisfied, to: .consumed, timeColumn: "consumed_at", at: at)
+    }
+
+    private func transition(_ id: String, from: Challenge.Status, to: Challenge.Status, timeColumn: String,
+                            at: Date) async throws -> Bool {
+        try await withDatabase { database in
+            try await database.raw("""
+                UPDATE challenges SET status = \(bind: to.rawValue), \(ident: timeColumn) = \(bind: at.sqlSeconds)
+                WHERE id = \(bind: id) AND status = \(bind: from.rawValue)
+                RETURNING id
+                """).all().isEmpty == false
+        }
+    }
+
+    static func challenge(_ row: any SQLRow) throws -> Challenge {
+        guard let status = Challenge.Status(rawValue: try row.string("status")) else {
+            throw StoreError.backend("challenge has an unknown status")
+        }
+        return Challenge(
+            id: try row.string("id"), userID: try row.string("user_id"), sessionID: try row.string("session_id"),
+            action: try row.string("action"), requirement: try row.json("requirement", as: Requirement.self),
+            bindingHash: try row.optionalString("binding_hash"),
+            display: try row.json("display", as: [String: String].self), createdAt: try row.date("created_at"),
+            expiresAt: try row.date("expires_at"), attemptsLeft: Int(clamping: try row.int64("attempts_left")),
+            status: status, satisfiedAt: try row.optionalDate("satisfied_at"),
+            policyVersion: try row.string("policy_version"))
+    }
+}

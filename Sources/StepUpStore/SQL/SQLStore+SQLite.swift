@@ -1,0 +1,55 @@
+import Foundation
+import Logging
+import SQLKit
+import SQLiteKit
+import StepUpCore
+
+extension SQLStore {
+    /// Opens (creating if needed) the SQLite database at `path`, switches it to WAL, enables foreign keys and a
+    /// busy timeout on every connection, and applies pending migrations.
+    ///
+    /// Throws ``StoreError/schemaTooNew(found:supported:)`` when the file was written by a newer StepUp.
+    public static func openSQLite(
+        path: String,
+        logger: Logger = Logger(label: "stepup.store"),
+        poolSize: Int = 4,
+        busyTimeout: TimeInterval = 5,
+        throttleRetention: TimeInterval = 7 * 86_400
+    ) async throws -> SQLStore {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let pool: SQLiteConnectionPool
+        do {
+            pool = try await SQLiteConnectionPool(path: path, size: poolSize,
+                                                  busyTimeoutMilliseconds: Int(min(max(busyTimeout, 0), 3_600) * 1000),
+                                                  logger: logger)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.backend("cannot open SQLite database at \(path): \(String(reflecting: error))")
+        }
+        let store = SQLStore(source: SQLiteSource(pool: pool), logger: logger, throttleRetention: throttleRetention)
+        do {
+            try await store.migrate(at: Date())
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+        return store
+    }
+}
+
+/// ``SQLConnectionSource`` over an ``SQLiteConnectionPool``.
+struct SQLiteSource: SQLConnectionSource {
+    let pool: SQLiteConnectionPool
+
+    func withDatabase<R>(_ body: (any SQLDatabase) async throws -> R) async throws -> R {
+        try await pool.withConnection { connection in
+            try await body(connection.sql(queryLogLevel: .trace))
+        }
+    }
+
+    func shutdown() async {
+        await pool.close()
+    }
+}

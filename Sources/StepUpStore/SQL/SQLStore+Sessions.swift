@@ -1,0 +1,95 @@
+import Foundation
+import SQLKit
+import StepUpCore
+
+/// Sessions in `sessions`, their authentication events as JSON in the child table `session_events`
+/// (so appending one is an `INSERT`, never a read-modify-write of the session row).
+extension SQLStore: SessionStore {
+    public func createSession(_ session: Session, tokenHash: String) async throws {
+        try await transaction { database in
+            let existing = try await database.raw("""
+                SELECT id FROM sessions WHERE id = \(bind: session.id) OR token_hash = \(bind: tokenHash)
+                """).first()
+            if existing != nil { throw StoreError.conflict("session \(session.id)") }
+            try await requireUser(session.userID, in: database)
+            try await database.raw("""
+                INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, expires_at, revoked_at,
+                    device_id, ip, user_agent)
+                VALUES (\(bind: session.id), \(bind: tokenHash), \(bind: session.userID),
+                    \(bind: session.createdAt.sqlSeconds), \(bind: session.lastSeenAt.sqlSeconds),
+                    \(bind: session.expiresAt.sqlSeconds), \(bind: session.revokedAt?.sqlSeconds),
+                    \(bind: session.deviceID), \(bind: session.ip), \(bind: session.userAgent))
+                """).run()
+            for (position, event) in session.events.enumerated() {
+                try await database.raw("""
+                    INSERT INTO session_events (session_id, id, position, at, event)
+                    VALUES (\(bind: session.id), \(bind: event.id), \(bind: position), \(bind: event.at.sqlSeconds),
+                        \(bind: try jsonText(event)))
+                    """).run()
+            }
+        }
+    }
+
+    public func session(tokenHash: String) async throws -> Session? {
+        try await withDatabase { database in
+            guard let row = try await database.raw("SELECT * FROM sessions WHERE token_hash = \(bind: tokenHash)")
+                .first() else { return nil }
+            return try await Self.session(row, in: database)
+        }
+    }
+
+    public func session(id: String) async throws -> Session? {
+        try await withDatabase { database in
+            guard let row = try await database.raw("SELECT * FROM sessions WHERE id = \(bind: id)").first() else {
+                return nil
+            }
+            return try await Self.session(row, in: database)
+        }
+    }
+
+    /// One `INSERT … SELECT`: appends after the session's last event, or inserts nothing if there is no session.
+    public func appendEvent(sessionID: String, _ event: AuthenticationEvent) async throws {
+        let text = try jsonText(event)
+        let rows = try await withDatabase { database in
+            try await database.raw("""
+                INSERT INTO session_events (session_id, id, position, at, event)
+                SELECT id, \(bind: event.id),
+                    (SELECT COALESCE(MAX(position), -1) + 1 FROM session_events WHERE session_id = \(bind: sessionID)),
+                    \(bind: event.at.sqlSeconds), \(bind: text)
+                FROM sessions WHERE id = \(bind: sessionID)
+                RETURNING id
+                """).all()
+        }
+        if rows.isEmpty { throw StoreError.notFound("session \(sessionID)") }
+    }
+
+    public func touchSession(id: String, at: Date) async throws {
+        try await updateSession(id, "UPDATE sessions SET last_seen_at = \(bind: at.sqlSeconds) WHERE id = \(bind: id)")
+    }
+
+    /// Keeps the first revocation time.
+    public func revokeSession(id: String, at: Date) async throws {
+        try await updateSession(id, """
+            UPDATE sessions SET revoked_at = COALESCE(revoked_at, \(bind: at.sqlSeconds)) WHERE id = \(bind: id)
+            """)
+    }
+
+    private func updateSession(_ id: String, _ update: SQLQueryString) async throws {
+        var statement = update
+        statement.appendLiteral(" RETURNING id")
+        let rows = try await withDatabase { database in try await database.raw(statement).all() }
+        if rows.isEmpty { throw StoreError.notFound("session \(id)") }
+    }
+
+    static func session(_ row: any SQLRow, in database: any SQLDatabase) async throws -> Session {
+        let id = try row.string("id")
+        let events = try await database.raw("""
+            SELECT event FROM session_events WHERE session_id = \(bind: id) ORDER BY position, at, id
+            """).all().map { try $0.json("event", as: AuthenticationEvent.self) }
+        return Session(
+            id: id, userID: try row.string("user_id"), createdAt: try row.date("created_at"),
+            lastSeenAt: try row.date("last_seen_at"), expiresAt: try row.date("expires_at"),
+            revokedAt: try row.optionalDate("revoked_at"), deviceID: try row.optionalString("device_id"),
+            ip: try row.optionalString("ip"), userAgent: try row.optionalString("user_agent"), events: events)
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Logging
+import SQLKit
+import StepUpCore
+import Synchronization
+
+/// Every store protocol over SQL (SQLKit), one schema for SQLite and PostgreSQL.
+///
+/// Open with ``openSQLite(path:logger:poolSize:busyTimeout:)``; call ``shutdown()`` before exiting.
+/// Guarded operations are single conditional statements (`UPDATE … WHERE <state> RETURNING`) or transactions
+/// whose first statement takes the write lock, so they stay correct with several processes on one database.
+///
+/// ```swift
+/// let store = try await SQLStore.openSQLite(path: "/var/lib/stepup/stepup.sqlite", logger: logger)
+/// defer { Task { await store.shutdown() } }
+/// let server = Server(stores: store.stores)
+/// ```
+public final class SQLStore: Sendable {
+    let source: any SQLConnectionSource
+    let logger: Logger
+    /// How long failed-attempt rows are kept; older rows are pruned as new ones arrive.
+    let throttleRetention: TimeInterval
+    let throttleInserts = Mutex(0)
+
+    init(source: any SQLConnectionSource, logger: Logger, throttleRetention: TimeInterval) {
+        self.source = source
+        self.logger = logger
+        self.throttleRetention = throttleRetention
+    }
+
+    /// This store as the bundle the server passes around.
+    public var stores: Stores {
+        Stores(credentials: self, factors: self, recoveryCodes: self, sessions: self, challenges: self,
+               devices: self, audit: self, throttle: self, riskHistory: self, addressRules: self)
+    }
+
+    /// Releases every connection. The store must not be used afterwards.
+    public func shutdown() async {
+        await source.shutdown()
+    }
+
+    /// Runs `body` on one connection; database errors become ``StoreError/backend(_:)``.
+    func withDatabase<R>(_ body: (any SQLDatabase) async throws -> R) async throws -> R {
+        do {
+            return try await source.withDatabase(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.backend("database error: \(String(reflecting: error))")
+        }
+    }
+
+    /// Runs `body` in a transaction on one connection; rolls back when it throws.
+    ///
+    /// Make the first statement a write (an `UPDATE` of the row you guard): SQLite then takes its write lock up
+    /// front, waiting with the busy timeout instead of failing on a lock upgrade, and PostgreSQL locks that row.
+    func transaction<R>(_ body: (any SQLDatabase) async throws -> R) async throws -> R {
+        try await withDatabase { database in
+            try await database.raw("BEGIN").run()
+            do {
+                let result = try await body(database)
+                try await database.raw("COMMIT").run()
+                return result
+            } catch {
+                do {
+                    try await database.raw("ROLLBACK").run()
+                } catch let rollbackError {
+                    logger.error("rollback failed: \(rollbackError)")
+                }
+                throw error
+            }
+        }
+    }
+}
+
+/// Where an ``SQLStore`` gets a connection: SQLite's pool today, PostgreSQL's next.
+protocol SQLConnectionSource: Sendable {
+    /// Runs `body` with a connection (an `SQLDatabase`) that no other task uses meanwhile.
+    func withDatabase<R>(_ body: (any SQLDatabase) async throws -> R) async throws -> R
+    func shutdown() async
+}
+
+extension SQLStore {
+    /// The newest schema version this binary knows (what ``schemaVersion()`` reads after a successful open).
+    public static var supportedSchemaVersion: Int { Migration.latestVersion }
+
+    /// Runs raw SQL on one connection, bypassing the store's invariants: for maintenance commands and tests only.
+    public func withRawDatabase<R>(_ body: (any SQLDatabase) async throws -> R) async throws -> R {
+        try await withDatabase(body)
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import SQLKit
+import StepUpCore
+import StepUpStore
+import Testing
+
+@Suite("SQLite file behaviour")
+struct SQLiteStoreTests {
+    @Test func dataSurvivesCloseAndReopen() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("nested/stepup.sqlite").path
+            let first = try await SQLStore.openSQLite(path: path)
+            try await makeUser(first.stores)
+            try await first.append(AuditEventDraft(type: "user.created", at: t0, userID: "u1"))
+            await first.shutdown()
+
+            let second = try await SQLStore.openSQLite(path: path)
+            #expect(try await second.user(username: "ALICE")?.id == "u1")
+            let next = try await second.append(AuditEventDraft(type: "login.succeeded", at: at(1), userID: "u1"))
+            #expect(next.sequence == 2)
+            #expect(try await second.verifyAuditChain() == AuditChainReport(checkedEvents: 2))
+            await second.shutdown()
+        }
+    }
+
+    @Test func migrationsAreIdempotent() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("stepup.sqlite").path
+            for _ in 0..<3 {
+                let store = try await SQLStore.openSQLite(path: path)
+                #expect(try await store.schemaVersion() == SQLStore.supportedSchemaVersion)
+                await store.shutdown()
+            }
+        }
+    }
+
+    @Test func aNewerSchemaIsRefusedWithAClearError() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("stepup.sqlite").path
+            let store = try await SQLStore.openSQLite(path: path)
+            try await store.withRawDatabase { database in
+                try await database.raw("UPDATE stepup_schema SET version = 999 WHERE id = 1").run()
+            }
+            await store.shutdown()
+
+            let supported = SQLStore.supportedSchemaVersion
+            await #expect(throws: StoreError.schemaTooNew(found: 999, supported: supported)) {
+                _ = try await SQLStore.openSQLite(path: path)
+            }
+            #expect(StoreError.schemaTooNew(found: 999, supported: supported).reason.contains("upgrade StepUp"))
+        }
+    }
+
+    @Test func walModeAndForeignKeysAreOn() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("stepup.sqlite").path
+            let store = try await SQLStore.openSQLite(path: path)
+            let (mode, foreignKeys) = try await store.withRawDatabase { database in
+                let mode = try await database.raw("PRAGMA journal_mode").first()?.decode(column: "journal_mode", as: String.self)
+                let keys = try await database.raw("PRAGMA foreign_keys").first()?.decode(column: "foreign_keys", as: Int.self)
+                return (mode, keys)
+            }
+            #expect(mode == "wal")
+            #expect(foreignKeys == 1)
+            await store.shutdown()
+            #expect(FileManager.default.fileExists(atPath: path))
+        }
+    }
+
+    @Test func editingAnAuditRowIsDetected() async throws {
+        try await withBackend(.sqlite) { harness in
+            let store = try #require(harness.sql)
+            for index in 0..<5 {
+                try await store.append(AuditEventDraft(type: "decision.allow", at: at(Double(index)),
+                                                       details: ["n": "\(index)"]))
+            }
+            #expect(try await store.verifyAuditChain().isIntact)
+            try await store.withRawDatabase { database in
+                try await database.raw("""
+                    UPDATE audit_events SET details = '{"n":"tampered"}' WHERE sequence = 3
+                    """).run()
+            }
+            let report = try await store.verifyAuditChain()
+            #expect(report.firstBrokenSequence == 3)
+            #expect(report.checkedEvents == 2)
+            #expect(report.reason?.contains("edited") == true)
+        }
+    }
+
+    @Test func deletingAnAuditRowIsDetected() async throws {
+        try await withBackend(.sqlite) { harness in
+            let store = try #require(harness.sql)
+            for index in 0..<4 {
+                try await store.append(AuditEventDraft(type: "decision.allow", at: at(Double(index))))
+            }
+            try await store.withRawDatabase { database in
+                try await database.raw("DELETE FROM audit_events WHERE sequence = 4").run()
+            }
+            #expect(try await store.verifyAuditChain().firstBrokenSequence == 4)
+            try await store.withRawDatabase { database in
+                try await database.raw("DELETE FROM audit_events WHERE sequence = 2").run()
+            }
+            #expect(try await store.verifyAuditChain().firstBrokenSequence == 3)
+        }
+    }
+
+    @Test func closedStoreFailsCleanly() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try await SQLStore.openSQLite(path: directory.appendingPathComponent("s.sqlite").path)
+            await store.shutdown()
+            await #expect(throws: StoreError.self) { _ = try await store.listUsers() }
+        }
+    }
+}

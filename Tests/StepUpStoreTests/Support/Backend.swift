@@ -1,0 +1,76 @@
+import Foundation
+import StepUpCore
+import StepUpStore
+import Testing
+
+/// The backends every conformance test runs against.
+enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case memory
+    case sqlite
+
+    var testDescription: String { rawValue }
+}
+
+/// One opened backend: the stores plus what only some backends have.
+struct Harness: Sendable {
+    let stores: Stores
+    let verifyChain: @Sendable () async throws -> AuditChainReport
+    /// Set for SQLite: the store itself and its file.
+    let sql: SQLStore?
+    let path: String?
+}
+
+/// A fresh temporary directory, removed after `body`.
+func withTemporaryDirectory<R>(_ body: (URL) async throws -> R) async throws -> R {
+    let directory = FileManager.default.temporaryDirectory
+        .appendingPathComponent("stepup-store-tests-\(UUID().uuidString)", isDirectory: true)
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    return try await body(directory)
+}
+
+/// Opens a fresh, empty backend for `body` and closes it afterwards.
+func withBackend(_ backend: Backend, _ body: (Harness) async throws -> Void) async throws {
+    switch backend {
+    case .memory:
+        let store = MemoryStore()
+        try await body(Harness(stores: store.stores, verifyChain: { store.verifyAuditChain() }, sql: nil, path: nil))
+    case .sqlite:
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("stepup.sqlite").path
+            let store = try await SQLStore.openSQLite(path: path)
+            do {
+                try await body(Harness(stores: store.stores, verifyChain: { try await store.verifyAuditChain() },
+                                       sql: store, path: path))
+            } catch {
+                await store.shutdown()
+                throw error
+            }
+            await store.shutdown()
+        }
+    }
+}
+
+/// A fixed instant with whole seconds (every backend stores it exactly).
+let t0 = Date(timeIntervalSince1970: 1_750_000_000)
+
+func at(_ seconds: TimeInterval) -> Date { t0.addingTimeInterval(seconds) }
+
+@discardableResult
+func makeUser(_ stores: Stores, id: String = "u1", username: String = "Alice", roles: [String] = []) async throws
+    -> UserRecord
+{
+    let user = UserRecord(id: id, username: username, roles: roles, createdAt: t0)
+    try await stores.credentials.createUser(user, passwordHash: "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA")
+    return user
+}
+
+/// Runs `count` copies of `operation` at once and returns their results.
+func race<R: Sendable>(_ count: Int, _ operation: @escaping @Sendable (Int) async throws -> R) async throws -> [R] {
+    try await withThrowingTaskGroup(of: R.self) { group in
+        for index in 0..<count { group.addTask { try await operation(index) } }
+        var results: [R] = []
+        for try await result in group { results.append(result) }
+        return results
+    }
+}
