@@ -9,10 +9,48 @@ public struct Policy: Sendable {
     public var version: String
     public var ladder: LevelLadder
     public var risk: RiskSettings
+    /// The rules, in file order.
+    public internal(set) var rules: [PolicyRule]
+    /// The name the file was loaded under (for messages).
+    public internal(set) var file: String
+    /// Warnings found when the policy was loaded (it has no errors, or it would not exist).
+    public internal(set) var warnings: [PolicyDiagnostic]
+    /// What applies when no rule naming the action (or method/path) matches.
+    var defaultEffect: RuleEffect
+    var index: RuleIndex
+
+    init(
+        version: String, file: String, ladder: LevelLadder, risk: RiskSettings, rules: [PolicyRule],
+        defaultEffect: RuleEffect, warnings: [PolicyDiagnostic] = []
+    ) {
+        self.version = version
+        self.file = file
+        self.ladder = ladder
+        self.risk = risk
+        self.rules = rules
+        self.defaultEffect = defaultEffect
+        self.warnings = warnings
+        index = RuleIndex(rules)
+    }
 
     /// Evaluates the rules for a request. Pure: no I/O, `now` comes from the caller.
+    ///
+    /// All matching rules apply: any deny wins; otherwise the strictest level, the smallest `max_age`,
+    /// the intersection of allowed factors and the union of `bind` fields. When no rule naming the action
+    /// matches, the policy's `default` applies too.
     public func evaluate(_ input: PolicyInput) -> PolicyResult {
-        fatalError("policy engine not built yet")
+        var matched: [Int] = []
+        matched.reserveCapacity(8)
+        index.candidates(for: input.request.action, into: &matched)
+        matched.removeAll { !rules[$0].matchesIgnoringAction(input) }
+        for candidate in index.generic {
+            let rule = rules[candidate]
+            guard let globs = rule.actions, globs.contains(where: { $0.matches(input.request.action) }),
+                  rule.matchesIgnoringAction(input) else { continue }
+            matched.append(candidate)
+        }
+        if !index.generic.isEmpty { matched.sort() }
+        return combine(matched)
     }
 }
 

@@ -1,0 +1,96 @@
+import Foundation
+
+/// One operator applied to one attribute value: `equals`, `not_equals`, `in`, `not_in`, `>`, `>=`, `<`, `<=`,
+/// `prefix`, `regex`, `exists`.
+enum AttributeTest: Sendable, CustomStringConvertible {
+    case equals(AttributeValue)
+    case notEquals(AttributeValue)
+    case isIn([AttributeValue])
+    case notIn([AttributeValue])
+    case greater(Double)
+    case greaterOrEqual(Double)
+    case less(Double)
+    case lessOrEqual(Double)
+    case prefix(String)
+    case regex(PolicyRegex)
+    case exists(Bool)
+
+    /// Operator spellings accepted in policy files (symbolic and word forms).
+    static let operatorNames: Set<String> = [
+        "equals", "==", "not_equals", "!=", "in", "not_in", ">", "gt", ">=", "gte", "<", "lt", "<=", "lte",
+        "prefix", "regex", "exists",
+    ]
+
+    /// Whether `value` (nil when the attribute is absent) passes. Absent attributes fail every test but
+    /// `not_equals`, `not_in` and `exists: false`, so a missing amount never satisfies `> 1000`.
+    func matches(_ value: AttributeValue?) -> Bool {
+        switch self {
+        case .exists(let expected): return (value != nil && value != .null) == expected
+        case .notEquals(let expected): return !(value.map { Self.equal($0, expected) } ?? false)
+        case .notIn(let options): return !(value.map { v in options.contains { Self.equal(v, $0) } } ?? false)
+        default: break
+        }
+        guard let value else { return false }
+        switch self {
+        case .equals(let expected): return Self.equal(value, expected)
+        case .isIn(let options): return options.contains { Self.equal(value, $0) }
+        case .greater(let bound): return value.numberValue.map { $0 > bound } ?? false
+        case .greaterOrEqual(let bound): return value.numberValue.map { $0 >= bound } ?? false
+        case .less(let bound): return value.numberValue.map { $0 < bound } ?? false
+        case .lessOrEqual(let bound): return value.numberValue.map { $0 <= bound } ?? false
+        case .prefix(let prefix):
+            if case .string(let text) = value { return text.hasPrefix(prefix) }
+            return value.description.hasPrefix(prefix)
+        case .regex(let regex):
+            if case .string(let text) = value { return regex.matches(text) }
+            return regex.matches(value.description)
+        case .exists, .notEquals, .notIn: return false
+        }
+    }
+
+    /// Equality that treats `1000` and `"1000"` alike, and a list value as "contains".
+    static func equal(_ value: AttributeValue, _ expected: AttributeValue) -> Bool {
+        if value == expected { return true }
+        if case .list(let items) = value { return items.contains { equal($0, expected) } }
+        switch (value, expected) {
+        case (.number, _), (_, .number):
+            if let lhs = value.numberValue, let rhs = expected.numberValue { return lhs == rhs }
+        default: break
+        }
+        return false
+    }
+
+    var description: String {
+        switch self {
+        case .equals(let v): return "== \(v)"
+        case .notEquals(let v): return "!= \(v)"
+        case .isIn(let v): return "in \(AttributeValue.list(v))"
+        case .notIn(let v): return "not in \(AttributeValue.list(v))"
+        case .greater(let v): return "> \(AttributeValue.number(v))"
+        case .greaterOrEqual(let v): return ">= \(AttributeValue.number(v))"
+        case .less(let v): return "< \(AttributeValue.number(v))"
+        case .lessOrEqual(let v): return "<= \(AttributeValue.number(v))"
+        case .prefix(let p): return "has prefix \"\(p)\""
+        case .regex(let r): return "matches /\(r.pattern)/"
+        case .exists(let e): return e ? "exists" : "does not exist"
+        }
+    }
+}
+
+/// A regular expression compiled when the policy loads; matching is a search (anchor with `^…$`).
+struct PolicyRegex: @unchecked Sendable {
+    // NSRegularExpression is immutable and documented thread-safe once created.
+    let pattern: String
+    private let regex: NSRegularExpression
+
+    init?(_ pattern: String) {
+        guard pattern.utf8.count <= 1_000, let regex = try? NSRegularExpression(pattern: pattern) else { return nil }
+        self.pattern = pattern
+        self.regex = regex
+    }
+
+    func matches(_ text: String) -> Bool {
+        let range = NSRange(text.startIndex..<text.endIndex, in: text)
+        return regex.firstMatch(in: text, range: range) != nil
+    }
+}

@@ -1,0 +1,95 @@
+/// Warnings for rules that can never fire or never change a decision.
+extension PolicyParser {
+    mutating func lint(_ rules: [PolicyRule]) {
+        for rule in rules {
+            if let reason = Self.neverMatches(rule) {
+                reader.report(.warning, line: rule.line, column: rule.column,
+                              "rule '\(rule.id)' can never match: \(reason)")
+            }
+        }
+        // Pairwise comparison is quadratic; beyond this size a load would take seconds, so it is skipped.
+        guard rules.count <= 2_000 else { return }
+        for (index, rule) in rules.enumerated() {
+            for (otherIndex, other) in rules.enumerated() where otherIndex != index {
+                guard Self.covers(other, rule), Self.dominates(other.effect, rule.effect),
+                      other.isScoped || !rule.isScoped else { continue }
+                // Identical rules shadow each other: report only the later one.
+                let mutual = Self.covers(rule, other) && Self.dominates(rule.effect, other.effect)
+                if mutual, otherIndex > index { continue }
+                reader.report(.warning, line: rule.line, column: rule.column,
+                              "rule '\(rule.id)' never changes a decision: rule '\(other.id)' (line \(other.line)) "
+                                  + "matches whenever it does and is at least as strict")
+                break
+            }
+        }
+    }
+
+    /// Whether `other` matches every request `rule` matches (conservative: same conditions, wider actions).
+    static func covers(_ other: PolicyRule, _ rule: PolicyRule) -> Bool {
+        if let otherActions = other.actions {
+            guard let actions = rule.actions else { return false }
+            guard actions.allSatisfy({ action in otherActions.contains { action.isCovered(by: $0) } }) else {
+                return false
+            }
+        }
+        let mine = Set(rule.conditions.map(\.description))
+        return other.conditions.allSatisfy { mine.contains($0.description) }
+    }
+
+    /// Whether combining `rule`'s effect after `other`'s can never change the result.
+    static func dominates(_ other: RuleEffect, _ effect: RuleEffect) -> Bool {
+        switch (other, effect) {
+        case (.deny, _): return true
+        case (_, .allow): return true
+        case (.require(let strong, let strongRank), .require(let weak, let weakRank)):
+            guard strongRank >= weakRank else { return false }
+            if let age = weak.maxAge, (strong.maxAge ?? .infinity) > age { return false }
+            if let factors = weak.allowedFactors, !(strong.allowedFactors ?? Set(FactorKind.known)).isSubset(of: factors) {
+                return false
+            }
+            guard Set(weak.bind).isSubset(of: Set(strong.bind)) else { return false }
+            return weak.message == nil || weak.message == strong.message
+        default: return false
+        }
+    }
+
+    static func neverMatches(_ rule: PolicyRule) -> String? {
+        if let actions = rule.actions, actions.isEmpty { return "its action list is empty" }
+        for condition in rule.conditions {
+            switch condition {
+            case .methods(let set) where set.isEmpty: return "its method list is empty"
+            case .paths(let list) where list.isEmpty: return "its path list is empty"
+            case .roles(let set, false) where set.isEmpty: return "its roles list is empty"
+            case .groups(let set, false) where set.isEmpty: return "its groups list is empty"
+            case .tenants(let set) where set.isEmpty: return "its tenant list is empty"
+            case .network(let list, _, false) where list.isEmpty: return "its network list is empty"
+            case .riskSignals(let set) where set.isEmpty: return "its signals list is empty"
+            case .time(let window) where window.outside && window.start == window.end && window.days.isEmpty:
+                return "'outside' an all-day, every-day window is never"
+            case .session(let session) where session.present == false && (session.needsEvent || session.level != nil):
+                return "it asks for no session and for session events"
+            case .attribute(let scope, let name, let tests):
+                if let reason = contradiction(tests) { return "\(scope.rawValue).\(name) \(reason)" }
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    private static func contradiction(_ tests: [AttributeTest]) -> String? {
+        var low = -Double.infinity, high = Double.infinity
+        var lowOpen = false, highOpen = false
+        for test in tests {
+            switch test {
+            case .isIn(let values) where values.isEmpty: return "must be in an empty list"
+            case .greater(let v) where v >= low: (low, lowOpen) = (v, true)
+            case .greaterOrEqual(let v) where v > low: (low, lowOpen) = (v, false)
+            case .less(let v) where v <= high: (high, highOpen) = (v, true)
+            case .lessOrEqual(let v) where v < high: (high, highOpen) = (v, false)
+            default: continue
+            }
+        }
+        if low > high || (low == high && (lowOpen || highOpen)) { return "has no number in its range" }
+        return nil
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import Yams
+
+extension PolicyParser {
+    static let matchKeys: Set<String> = [
+        "action", "method", "path", "subject", "resource", "context", "transaction", "network", "not_network",
+        "risk", "time", "session",
+    ]
+    static let subjectKeys: Set<String> = ["roles", "not_roles", "groups", "not_groups", "tenant", "attributes"]
+
+    mutating func parseMatch(_ node: Node, ruleID: String) -> ([ActionGlob]?, [PolicyCondition])? {
+        guard let entries = reader.mapping(node, "match", allowed: Self.matchKeys) else { return nil }
+        var actions: [ActionGlob]?
+        var conditions: [PolicyCondition] = []
+        var valid = true
+        for entry in entries {
+            let parsed: [PolicyCondition]?
+            switch entry.key {
+            case "action":
+                actions = parseActions(entry.value)
+                parsed = actions == nil ? nil : []
+            case "method":
+                parsed = reader.strings(entry.value, "method").map { [.methods(Set($0.map { $0.0.uppercased() }))] }
+            case "path": parsed = parsePaths(entry.value)
+            case "subject": parsed = parseSubject(entry.value)
+            case "resource", "context", "transaction":
+                let scope = AttributeScope(rawValue: entry.key) ?? .context
+                parsed = parseAttributes(entry.value, scope: scope)
+            case "network", "not_network": parsed = parseNetworkCondition(entry.value, negated: entry.key != "network")
+            case "risk": parsed = parseRiskCondition(entry.value)
+            case "time": parsed = parseTime(entry.value).map { [.time($0)] }
+            default: parsed = parseSession(entry.value).map { [.session($0)] }
+            }
+            if let parsed { conditions += parsed } else { valid = false }
+        }
+        return valid ? (actions, conditions) : nil
+    }
+
+    private mutating func parseActions(_ node: Node) -> [ActionGlob]? {
+        guard let items = reader.strings(node, "action") else { return nil }
+        var globs: [ActionGlob] = []
+        for (text, itemNode) in items {
+            let glob = ActionGlob(text)
+            if text.isEmpty || glob.segments.contains(where: \.isEmpty) {
+                reader.error(itemNode, "'\(text)' is not an action pattern (dotted names; * and ** as wildcards)")
+                return nil
+            }
+            if glob.segments.contains(where: { $0.contains("**") && $0 != "**" }) {
+                reader.error(itemNode, "in '\(text)', ** must be a whole segment (e.g. admin.**)")
+                return nil
+            }
+            globs.append(glob)
+        }
+        return globs
+    }
+
+    private mutating func parsePaths(_ node: Node) -> [PolicyCondition]? {
+        guard let items = reader.strings(node, "path") else { return nil }
+        var patterns: [PathPattern] = []
+        for (text, itemNode) in items {
+            guard let pattern = PathPattern(text) else {
+                reader.error(itemNode, "'\(text)' is not a path pattern: start with / and use ** only at the end")
+                return nil
+            }
+            patterns.append(pattern)
+        }
+        return [.paths(patterns)]
+    }
+
+    private mutating func parseSubject(_ node: Node) -> [PolicyCondition]? {
+        guard let entries = reader.mapping(node, "subject", allowed: Self.subjectKeys) else { return nil }
+        var conditions: [PolicyCondition] = []
+        for entry in entries {
+            if entry.key == "attributes" {
+                guard let parsed = parseAttributes(entry.value, scope: .subject) else { return nil }
+                conditions += parsed
+                continue
+            }
+            guard let names = reader.strings(entry.value, entry.key).map({ Set($0.map(\.0)) }) else { return nil }
+            switch entry.key {
+            case "roles": conditions.append(.roles(names, negated: false))
+            case "not_roles": conditions.append(.roles(names, negated: true))
+            case "groups": conditions.append(.groups(names, negated: false))
+            case "not_groups": conditions.append(.groups(names, negated: true))
+            default: conditions.append(.tenants(names))
+            }
+        }
+        return conditions
+    }
+
+    private mutating func parseNetworkCondition(_ node: Node, negated: Bool) -> [PolicyCondition]? {
+        guard let items = reader.strings(node, negated ? "not_network" : "network") else { return nil }
+        var cidrs: [CIDR] = []
+        for (text, itemNode) in items {
+            if let named = networks[text] {
+                usedNetworks.insert(text)
+                cidrs += named
+            } else if let cidr = CIDR(text) {
+                cidrs.append(cidr)
+            } else {
+                let known = networks.keys.sorted().joined(separator: ", ")
+                reader.error(itemNode, "'\(text)' is neither a CIDR network nor a named network (networks: \(known))")
+                return nil
+            }
+        }
+        return [.network(cidrs, names: items.map(\.0), negated: negated)]
+    }
+
+    private mutating func parseRiskCondition(_ node: Node) -> [PolicyCondition]? {
+        if let text = node.scalar?.string {
+            return riskBand(text, at: node).map { [.riskAtLeast($0)] }
+        }
+        guard let entries = reader.mapping(node, "risk", allowed: ["band", "signals"]) else { return nil }
+        var conditions: [PolicyCondition] = []
+        for entry in entries {
+            if entry.key == "band" {
+                guard let text = reader.string(entry.value, "band"), let band = riskBand(text, at: entry.value)
+                else { return nil }
+                conditions.append(.riskAtLeast(band))
+            } else {
+                guard let names = reader.strings(entry.value, "signals") else { return nil }
+                for (name, itemNode) in names where RiskSignalCatalog.entry(name) == nil {
+                    reader.error(itemNode, "unknown risk signal '\(name)' (signals: \(Self.signalNames))")
+                    return nil
+                }
+                conditions.append(.riskSignals(Set(names.map(\.0))))
+            }
+        }
+        return conditions
+    }
+
+    mutating func riskBand(_ text: String, at node: Node) -> RiskBand? {
+        guard let band = RiskBand(rawValue: text) else {
+            reader.error(node, "unknown risk band '\(text)' (bands: low, medium, high, critical)")
+            return nil
+        }
+        return band
+    }
+
+    static var signalNames: String { RiskSignalCatalog.entries.map(\.name).joined(separator: ", ") }
+}
