@@ -1,0 +1,46 @@
+extension MMDBReader {
+    /// The absolute file offset of the data record for an address, or nil when the database has none.
+    /// Identical records share an offset, which makes it a good cache key.
+    public func recordOffset(for address: IPAddress) -> Int? {
+        var node: Int
+        var bits: Int
+        if let v4 = address.v4Value {
+            node = ipv4Start
+            bits = 32
+            return walk(from: node, key: UInt128(v4) << 96, bits: bits)
+        }
+        guard metadata.ipVersion == 6 else { return nil }
+        node = 0
+        bits = 128
+        return walk(from: node, key: address.value, bits: bits)
+    }
+
+    /// Follows `bits` bits of `key` (most significant first) down the tree.
+    private func walk(from start: Int, key: UInt128, bits: Int) -> Int? {
+        var node = start
+        var remaining = key
+        var depth = 0
+        while depth < bits, node < nodeCount {
+            let bit = Int(remaining >> 127)
+            remaining <<= 1
+            node = Self.record(bytes, node, bit, recordSize)
+            depth += 1
+        }
+        guard node > nodeCount else { return nil }
+        let offset = treeSize + node - nodeCount
+        // A record pointing outside the data section is corruption; treat it as "no data".
+        return offset < data.end ? offset : nil
+    }
+
+    /// The full decoded record for an address.
+    public func record(for address: IPAddress) -> MMDBValue? {
+        guard let offset = recordOffset(for: address) else { return nil }
+        return try? data.decode(at: offset).value
+    }
+
+    /// The full decoded record for an address given as text; nil for unparseable text.
+    public func record(for text: String) -> MMDBValue? {
+        guard let address = IPAddress(text) else { return nil }
+        return record(for: address)
+    }
+}
