@@ -1,0 +1,35 @@
+/// An Argon2 hash in the PHC string format, as the reference implementation writes it:
+/// `$argon2id$v=19$m=65536,t=3,p=4$<salt>$<hash>` (standard base64, no padding).
+///
+/// ```swift
+/// let phc = try PHCString(parsing: stored, limits: Argon2Limits())
+/// let ok = try phc.verify(password: Array("pw".utf8))
+/// ```
+public struct PHCString: Sendable, Hashable, CustomStringConvertible {
+    public var parameters: Argon2Parameters
+    public var salt: [UInt8]
+    public var hash: [UInt8]
+
+    public init(parameters: Argon2Parameters, salt: [UInt8], hash: [UInt8]) {
+        var parameters = parameters
+        parameters.saltLength = salt.count
+        parameters.tagLength = hash.count
+        self.parameters = parameters
+        self.salt = salt
+        self.hash = hash
+    }
+
+    /// The encoded string. `v=` is written for v1.3, omitted for v1.0 as the reference does.
+    public var description: String {
+        let p = parameters
+        let version = p.version == .v13 ? "$v=19" : ""
+        return "$\(p.variant.rawValue)\(version)$m=\(p.memoryKiB),t=\(p.iterations),p=\(p.parallelism)"
+            + "$\(Base64.encode(salt))$\(Base64.encode(hash))"
+    }
+
+    /// Recomputes the tag for `password` and compares in constant time.
+    public func verify(password: [UInt8]) throws(PasswordHashError) -> Bool {
+        let tag = try Argon2.hash(password: password, salt: salt, parameters: parameters)
+        return ConstantTime.equals(tag, hash)
+    }
+}
