@@ -54,13 +54,12 @@ struct TestHarness: Sendable {
 
     /// The TOTP code for `secret` at the test clock's time plus `offset` seconds.
     func totp(_ secret: [UInt8], offset: TimeInterval = 0) -> String {
-        TOTP(secret: secret).code(at: clock.now.addingTimeInterval(offset))
+        (try? TOTP(secret: secret))?.code(at: clock.now.addingTimeInterval(offset)) ?? "invalid"
     }
 }
 
 func requireBase32(_ text: String) throws -> [UInt8] {
-    guard let bytes = Base32.decode(text) else { throw TestFailure("not base32: \(text)") }
-    return bytes
+    try Base32.decode(text)
 }
 
 struct TestFailure: Error, CustomStringConvertible {

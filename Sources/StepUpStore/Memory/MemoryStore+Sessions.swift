@@ -43,6 +43,15 @@ extension MemoryStore: SessionStore {
             if session.revokedAt == nil { state.sessions[id]?.revokedAt = at }
         }
     }
+
+    public func replaceSessionToken(id: String, newTokenHash: String) async throws {
+        try state.withLock { state in
+            guard state.sessions[id] != nil else { throw StoreError.notFound("session \(id)") }
+            guard state.sessionIDByTokenHash[newTokenHash] == nil else { throw StoreError.conflict("session token") }
+            state.sessionIDByTokenHash = state.sessionIDByTokenHash.filter { $0.value != id }
+            state.sessionIDByTokenHash[newTokenHash] = id
+        }
+    }
 }
 
 extension MemoryStore: ChallengeStore {

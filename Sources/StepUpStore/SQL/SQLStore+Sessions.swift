@@ -74,6 +74,12 @@ extension SQLStore: SessionStore {
             """)
     }
 
+    public func replaceSessionToken(id: String, newTokenHash: String) async throws {
+        try await updateSession(id, """
+            UPDATE sessions SET token_hash = \(bind: newTokenHash) WHERE id = \(bind: id)
+            """)
+    }
+
     private func updateSession(_ id: String, _ update: SQLQueryString) async throws {
         var statement = update
         statement.appendLiteral(" RETURNING id")

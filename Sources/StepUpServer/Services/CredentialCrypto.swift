@@ -1,0 +1,105 @@
+import Foundation
+import StepUpCrypto
+
+/// The server's one door to StepUpCrypto: password hashing, TOTP, sealing and recovery codes, configured once.
+public struct CredentialCrypto: Sendable {
+    let sealer: SecretSealer
+    let hasher: PasswordHasher
+    /// Recovery codes are hashed with light Argon2id parameters: they carry 60 random bits, and up to ten are
+    /// checked per attempt.
+    let recoveryHasher: PasswordHasher
+    let totp: ServerConfiguration.TOTP
+
+    public init(sealer: SecretSealer, passwords: ServerConfiguration.Passwords = .init(),
+                totp: ServerConfiguration.TOTP = .init()) {
+        self.sealer = sealer
+        let pool = HashingPool(threads: passwords.concurrentHashes)
+        self.hasher = PasswordHasher(
+            parameters: Argon2Parameters(memoryKiB: passwords.memoryKiB, iterations: passwords.iterations,
+                                         parallelism: passwords.parallelism),
+            pool: pool)
+        self.recoveryHasher = PasswordHasher(
+            parameters: Argon2Parameters(memoryKiB: min(passwords.memoryKiB, 4_096), iterations: 1, parallelism: 1),
+            pool: pool)
+        self.totp = totp
+    }
+
+    // MARK: passwords
+
+    func hashPassword(_ password: String) async throws -> String {
+        try await hasher.hash(password)
+    }
+
+    /// A malformed or hostile stored hash never matches (and is logged by the caller as a failure).
+    func verifyPassword(_ password: String, phc: String) async -> (matches: Bool, needsRehash: Bool) {
+        guard let result = try? await hasher.verify(password, against: phc) else { return (false, false) }
+        return (result.isMatch, result.needsRehash)
+    }
+
+    /// Spends the same work as a real verification, so unknown users cannot be told apart by timing.
+    func burnUnknownUser(_ password: String) async {
+        await hasher.verifyUnknownUser(password)
+    }
+
+    // MARK: TOTP
+
+    func newTOTPSecret() -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<20).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    }
+
+    func base32(_ secret: [UInt8]) -> String { Base32.encode(secret) }
+
+    private func generator(secret: [UInt8], parameters: [String: String]) -> TOTP? {
+        let algorithm = OTPAlgorithm(rawValue: parameters["algorithm"] ?? "SHA1") ?? .sha1
+        let digits = parameters["digits"].flatMap(Int.init) ?? totp.digits
+        let period = parameters["period"].flatMap(Int.init) ?? totp.period
+        return try? TOTP(secret: secret, digits: digits, algorithm: algorithm, period: period)
+    }
+
+    /// The step to record if `code` is valid and newer than `lastStep`; `nil` otherwise.
+    func verifyTOTP(secret: [UInt8], parameters: [String: String], code: String, lastStep: Int64?, at date: Date)
+        -> Int64?
+    {
+        guard let generator = generator(secret: secret, parameters: parameters) else { return nil }
+        let window = parameters["window"].flatMap(Int.init) ?? totp.window
+        let last = lastStep.flatMap { $0 >= 0 ? UInt64($0) : nil }
+        guard let match = generator.verify(code, at: date, lastAcceptedStep: last, window: window) else { return nil }
+        return Int64(clamping: match.step)
+    }
+
+    func otpauthURI(secret: [UInt8], account: String, issuer: String, parameters: [String: String]) -> String {
+        OTPAuthURI(kind: .totp, issuer: issuer, account: account, secret: secret,
+                   algorithm: OTPAlgorithm(rawValue: parameters["algorithm"] ?? "SHA1") ?? .sha1,
+                   digits: parameters["digits"].flatMap(Int.init) ?? totp.digits,
+                   period: parameters["period"].flatMap(Int.init) ?? totp.period).uri
+    }
+
+    // MARK: sealing
+
+    private static func associatedData(owner: String, factor: String) -> String { "user:\(owner)|factor:\(factor)" }
+
+    func seal(_ secret: [UInt8], owner: String, factor: String) throws -> Data {
+        Data(try sealer.seal(secret, associatedData: Self.associatedData(owner: owner, factor: factor)))
+    }
+
+    func open(_ sealed: Data, owner: String, factor: String) throws -> [UInt8] {
+        try sealer.open(Array(sealed), associatedData: Self.associatedData(owner: owner, factor: factor))
+    }
+
+    // MARK: recovery codes
+
+    func newRecoveryCodes() -> [String] {
+        var generator = SystemRandomNumberGenerator()
+        return RecoveryCodes.generate(using: &generator)
+    }
+
+    func hashRecoveryCode(_ code: String) async throws -> String {
+        try await recoveryHasher.hash(RecoveryCodes.normalize(code) ?? code)
+    }
+
+    func verifyRecoveryCode(_ code: String, hash: String) async -> Bool {
+        guard let normalized = RecoveryCodes.normalize(code) else { return false }
+        return (try? await recoveryHasher.verify(normalized, against: hash))?.isMatch ?? false
+    }
+}
