@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Drives the Acme Bank demo in headless Chromium: sign in, transfer, step up with a TOTP code, send.
+
+Usage: demo_flow.py BASE_URL USERNAME PASSWORD TOTP_SECRET SCREENSHOT_DIR
+Exit 0 when every step behaved; prints the failing step otherwise.
+"""
+import os
+import subprocess
+import sys
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+
+def totp(secret, offset):
+    args = ["oathtool", "--totp", "-b", secret]
+    if offset:
+        args[2:2] = ["-N", f"now + {offset} seconds"]
+    return subprocess.check_output(args, text=True).strip()
+
+
+def main():
+    base, username, password, secret, shots = sys.argv[1:6]
+    options = Options()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--window-size=1100,900"):
+        options.add_argument(flag)
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")),
+                              options=options)
+    driver.set_page_load_timeout(30)
+
+    def check(condition, what):
+        if not condition:
+            driver.save_screenshot(os.path.join(shots, "failure.png"))
+            print(f"FAILED: {what}\nURL: {driver.current_url}\n{driver.page_source[:3000]}")
+            driver.quit()
+            sys.exit(1)
+        print(f"ok: {what}")
+
+    try:
+        driver.get(base + "/demo")
+        check("/login" in driver.current_url, "signed-out visitor is sent to the sign-in page")
+        driver.find_element(By.NAME, "username").send_keys(username)
+        driver.find_element(By.NAME, "password").send_keys(password)
+        driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
+        check("/step-up/" in driver.current_url, "a sign-in from a new device asks for a second factor")
+        driver.find_element(By.NAME, "code").send_keys(totp(secret, 0))
+        driver.find_element(By.CSS_SELECTOR, "form[action^='/step-up/'] button").click()
+        check(driver.current_url.split("?")[0].rstrip("/").endswith("/demo"), "after the step-up the bank page opens")
+        check("12,480.50" in driver.find_element(By.ID, "balance").text, "balance visible at aal1")
+        cookie = driver.get_cookie("stepup_session")
+        check(cookie is not None and cookie.get("httpOnly") and cookie.get("secure"), "session cookie is HttpOnly and Secure")
+        driver.save_screenshot(os.path.join(shots, "bank.png"))
+
+        amount = driver.find_element(By.NAME, "amount")
+        amount.clear()
+        amount.send_keys("1500.00")
+        payee = driver.find_element(By.NAME, "payee")
+        payee.clear()
+        payee.send_keys("ACME Ltd")
+        driver.find_element(By.CSS_SELECTOR, "form[action='/demo/transfer'] button").click()
+        check("/step-up/" in driver.current_url, "a large transfer asks for a step-up")
+        approve = driver.find_element(By.ID, "approve").text
+        check("1500" in approve and "ACME Ltd" in approve and "EUR" in approve, "the prompt shows amount and payee")
+        driver.save_screenshot(os.path.join(shots, "step-up.png"))
+
+        driver.find_element(By.NAME, "code").send_keys("000000")
+        driver.find_element(By.CSS_SELECTOR, "form[action^='/step-up/'] button").click()
+        check("attempts left" in driver.page_source, "a wrong code is refused with attempts left")
+
+        driver.find_element(By.NAME, "code").send_keys(totp(secret, 30))
+        driver.find_element(By.CSS_SELECTOR, "form[action^='/step-up/'] button").click()
+        check("Send now" in driver.page_source, "after the step-up the transfer waits for confirmation")
+        driver.find_element(By.ID, "send").click()
+        check("Sent 1500 EUR to ACME Ltd" in driver.find_element(By.ID, "message").text, "the transfer is sent")
+        driver.save_screenshot(os.path.join(shots, "sent.png"))
+
+        driver.get(base + "/demo/admin")
+        check("Not allowed" in driver.page_source, "a customer is refused the admin area")
+    finally:
+        driver.quit()
+    print("browser flow passed")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+
+/// The demo in a real browser: headless Chromium (via Selenium and chromedriver) signs in, sends a transfer,
+/// steps up with a code from `oathtool`, and sees the transfer sent. Screenshots land in the temp directory.
+@Suite("Browser", .serialized)
+struct BrowserFlowTests {
+    @Test func demoTransferStepsUpInChromium() async throws {
+        guard ExternalTool.require("chromium", package: "chromium") != nil,
+              ExternalTool.require("chromedriver", package: "chromium-driver") != nil,
+              ExternalTool.require("oathtool", package: "oathtool") != nil,
+              let python = ExternalTool.require("python3", package: "python3")
+        else { return }
+        let probe = try ExternalTool.run(python, ["-c", "import selenium"])
+        guard probe.status == 0 else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" {
+                Issue.record("python selenium missing under CI (pip install selenium)")
+            } else {
+                print("SKIP: python selenium missing (pip install selenium)")
+            }
+            return
+        }
+        let server = try RunningServer(arguments: ["--demo"])
+        defer { _ = server.stop() }
+        let output = server.output
+        let alice = try #require(Self.value(after: "user:        alice / ", in: output)?.split(separator: " ").first)
+        let secret = try #require(Self.value(after: "alice TOTP:  ", in: output))
+        let shots = FileManager.default.temporaryDirectory.appendingPathComponent("stepup-screens")
+        try FileManager.default.createDirectory(at: shots, withIntermediateDirectories: true)
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Browser/demo_flow.py").path
+        let run = try ExternalTool.run(python, [script, server.baseURL, "alice", String(alice), secret, shots.path])
+        #expect(run.status == 0, "browser flow failed:\n\(run.stdout)\n\(run.stderr)\nserver:\n\(server.output)")
+    }
+
+    static func value(after marker: String, in text: String) -> String? {
+        guard let range = text.range(of: marker) else { return nil }
+        return String(text[range.upperBound...].prefix { $0 != "\n" }).trimmingCharacters(in: .whitespaces)
+    }
+}
