@@ -9,12 +9,15 @@ extension PolicyParser {
         }
         // Pairwise comparison is quadratic; beyond this size a load would take seconds, so it is skipped.
         guard rules.count <= 2_000 else { return }
+        let described = rules.map { Set($0.conditions.map(\.description)) }
+        let scoped = rules.map(\.isScoped)
         for (index, rule) in rules.enumerated() {
             for (otherIndex, other) in rules.enumerated() where otherIndex != index {
-                guard Self.covers(other, rule), Self.dominates(other.effect, rule.effect),
-                      other.isScoped || !rule.isScoped else { continue }
+                guard scoped[otherIndex] || !scoped[index], Self.dominates(other.effect, rule.effect),
+                      Self.covers(other, described[otherIndex], rule, described[index]) else { continue }
                 // Identical rules shadow each other: report only the later one.
-                let mutual = Self.covers(rule, other) && Self.dominates(rule.effect, other.effect)
+                let mutual = Self.dominates(rule.effect, other.effect)
+                    && Self.covers(rule, described[index], other, described[otherIndex])
                 if mutual, otherIndex > index { continue }
                 reader.report(.warning, line: rule.line, column: rule.column,
                               "rule '\(rule.id)' never changes a decision: rule '\(other.id)' (line \(other.line)) "
@@ -25,15 +28,16 @@ extension PolicyParser {
     }
 
     /// Whether `other` matches every request `rule` matches (conservative: same conditions, wider actions).
-    static func covers(_ other: PolicyRule, _ rule: PolicyRule) -> Bool {
+    static func covers(_ other: PolicyRule, _ otherConditions: Set<String>, _ rule: PolicyRule,
+                       _ conditions: Set<String>) -> Bool {
+        guard otherConditions.isSubset(of: conditions) else { return false }
         if let otherActions = other.actions {
             guard let actions = rule.actions else { return false }
             guard actions.allSatisfy({ action in otherActions.contains { action.isCovered(by: $0) } }) else {
                 return false
             }
         }
-        let mine = Set(rule.conditions.map(\.description))
-        return other.conditions.allSatisfy { mine.contains($0.description) }
+        return true
     }
 
     /// Whether combining `rule`'s effect after `other`'s can never change the result.

@@ -1,0 +1,75 @@
+import Foundation
+import Yams
+
+/// The logic of `stepup policy …`: each command takes file contents (the CLI reads the files) and returns
+/// the text to print and the exit code, so it is tested without a process.
+public enum PolicyCLI {
+    public struct Output: Sendable, Hashable {
+        public var text: String
+        public var exitCode: Int32
+    }
+
+    /// `stepup policy check FILE`: every error and warning with its position; exit 0 when there are no errors.
+    public static func check(yaml: String, file: String) -> Output {
+        let (policy, diagnostics) = Policy.check(yaml: yaml, file: file)
+        var lines = diagnostics.items.map(\.description)
+        guard let policy else {
+            lines.append("\(file): \(diagnostics.errors.count) error(s), \(diagnostics.warnings.count) warning(s)")
+            return Output(text: lines.joined(separator: "\n") + "\n", exitCode: 1)
+        }
+        lines.append("\(file): ok: version \(policy.version), \(policy.ladder.levels.count) levels, "
+            + "\(policy.rules.count) rules, \(diagnostics.warnings.count) warning(s)")
+        return Output(text: lines.joined(separator: "\n") + "\n", exitCode: 0)
+    }
+
+    /// `stepup policy test FILE CASES`: runs every case; a readable diff and exit 1 on any mismatch.
+    public static func test(yaml: String, file: String, cases: String, casesFile: String, now: Date) -> Output {
+        let (policy, diagnostics) = Policy.check(yaml: yaml, file: file)
+        guard let policy else { return check(yaml: yaml, file: file) }
+        let parsed = PolicyTestCases.parse(yaml: cases, file: casesFile, now: now)
+        var lines = diagnostics.warnings.map(\.description)
+        if parsed.diagnostics.hasErrors {
+            lines += parsed.diagnostics.items.map(\.description)
+            return Output(text: lines.joined(separator: "\n") + "\n", exitCode: 1)
+        }
+        let failures = PolicyTestRunner.run(parsed, policy: policy)
+        for failure in failures {
+            lines.append("FAIL \(casesFile):\(failure.line): \(failure.name)")
+            lines += failure.differences.map { "    " + $0 }
+        }
+        let passed = parsed.cases.count - failures.count
+        lines.append("\(passed) passed, \(failures.count) failed (policy version \(policy.version))")
+        return Output(text: lines.joined(separator: "\n") + "\n", exitCode: failures.isEmpty ? 0 : 1)
+    }
+
+    /// `stepup policy explain FILE --request JSON`: the decision and every rule's verdict, as JSON.
+    public static func explain(yaml: String, file: String, request: String, now: Date) -> Output {
+        let (policy, _) = Policy.check(yaml: yaml, file: file)
+        guard let policy else { return check(yaml: yaml, file: file) }
+        guard let input = parseRequest(request, now: now) else {
+            let (_, diagnostics) = parseRequestDiagnostics(request, now: now)
+            return Output(text: diagnostics.description + "\n", exitCode: 1)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(policy.explain(input)), let text = String(data: data, encoding: .utf8)
+        else { return Output(text: "could not encode the explanation\n", exitCode: 1) }
+        return Output(text: text + "\n", exitCode: 0)
+    }
+
+    /// Parses a request given as JSON (or YAML) with the keys of ``PolicyTestCases`` cases.
+    public static func parseRequest(_ text: String, now: Date) -> PolicyInput? {
+        let (input, diagnostics) = parseRequestDiagnostics(text, now: now)
+        return diagnostics.hasErrors ? nil : input
+    }
+
+    static func parseRequestDiagnostics(_ text: String, now: Date) -> (PolicyInput?, PolicyDiagnostics) {
+        var parser = PolicyInputParser(file: "request", now: now)
+        guard text.utf8.count <= 1_000_000, let node = try? Yams.compose(yaml: text) else {
+            parser.reader.report(.error, line: 1, column: 1, "the request is not valid JSON")
+            return (nil, PolicyDiagnostics(parser.reader.diagnostics))
+        }
+        let input = parser.input(node)
+        return (input, PolicyDiagnostics(parser.reader.diagnostics))
+    }
+}
