@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+/// Finding fixtures and external tools; a missing tool skips locally but fails when CI == "true".
+enum TestSupport {
+    static var fixtures: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    }
+
+    static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
+    /// Records an issue on CI, prints a skip reason otherwise; returns false either way.
+    static func missing(_ what: String, install: String) -> Bool {
+        let message = "\(what) is missing (install with: \(install))"
+        if isCI {
+            Issue.record(Comment(rawValue: message))
+        } else {
+            print("SKIPPED: \(message)")
+        }
+        return false
+    }
+
+    static let torGeoIP = "/usr/share/tor/geoip"
+    static let torGeoIP6 = "/usr/share/tor/geoip6"
+
+    /// True when tor-geoipdb's files exist (or records why not).
+    static func requireTorGeoIP() -> Bool {
+        if FileManager.default.fileExists(atPath: torGeoIP), FileManager.default.fileExists(atPath: torGeoIP6) {
+            return true
+        }
+        return missing("tor-geoipdb (/usr/share/tor/geoip)", install: "apt-get install tor-geoipdb")
+    }
+
+    /// Runs a program; returns its exit status and standard output.
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [executable] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.standardError
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// True when python3 can import the mmdb writer (or records why not).
+    static func requireMMDBWriter() -> Bool {
+        let ok = (try? run("python3", ["-c", "import mmdb_writer, netaddr"]).status) == 0
+        return ok || missing("python3 with mmdb-writer and netaddr", install: "pip install mmdb-writer netaddr")
+    }
+
+    /// Writes an .mmdb with the independent PyPI writer into a fresh temporary directory.
+    static func writeMMDB(_ mode: String, extra: [String] = []) throws -> String {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("stepup-geo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("\(mode).mmdb").path
+        let script = fixtures.appendingPathComponent("write_mmdb.py").path
+        let result = try run("python3", [script, mode, path] + extra)
+        try #require(result.status == 0, "write_mmdb.py \(mode) failed")
+        return path
+    }
+
+    static func temporaryFile(_ contents: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("stepup-\(UUID().uuidString).txt").path
+        try contents.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+}
