@@ -8,7 +8,7 @@ extension SQLStore: ChallengeStore {
     public func createChallenge(_ challenge: Challenge) async throws {
         let requirement = try jsonText(challenge.requirement)
         let display = try jsonText(challenge.display)
-        try await withDatabase { database in
+        try await withDatabase(.write) { database in
             if try await database.raw("SELECT id FROM challenges WHERE id = \(bind: challenge.id)").first() != nil {
                 throw StoreError.conflict("challenge \(challenge.id)")
             }
@@ -33,7 +33,7 @@ extension SQLStore: ChallengeStore {
     public func recordFailedAttempt(challengeID: String) async throws -> Challenge? {
         let pending = Challenge.Status.pending.rawValue
         let failed = Challenge.Status.failed.rawValue
-        return try await withDatabase { database in
+        return try await withDatabase(.write) { database in
             try await database.raw("""
                 UPDATE challenges SET
                     status = CASE WHEN attempts_left <= 1 THEN \(bind: failed) ELSE \(bind: pending) END,
@@ -54,7 +54,7 @@ extension SQLStore: ChallengeStore {
 
     private func transition(_ id: String, from: Challenge.Status, to: Challenge.Status, timeColumn: String,
                             at: Date) async throws -> Bool {
-        try await withDatabase { database in
+        try await withDatabase(.write) { database in
             try await database.raw("""
                 UPDATE challenges SET status = \(bind: to.rawValue), \(ident: timeColumn) = \(bind: at.sqlSeconds)
                 WHERE id = \(bind: id) AND status = \(bind: from.rawValue)

@@ -16,7 +16,7 @@ extension SQLStore: DeviceStore {
     public func recordDeviceSeen(userID: String, deviceID: String, label: String, at: Date) async throws
         -> DeviceRecord
     {
-        try await withDatabase { database in
+        try await withDatabase(.write) { database in
             try await requireUser(userID, in: database)
             let rows = try await database.raw("""
                 INSERT INTO devices (user_id, device_id, label, first_seen, last_seen, trusted_until, revoked)
@@ -55,7 +55,7 @@ extension SQLStore: DeviceStore {
     private func updateDevice(_ userID: String, _ deviceID: String, _ update: SQLQueryString) async throws {
         var statement = update
         statement.appendLiteral(" RETURNING device_id")
-        let rows = try await withDatabase { database in try await database.raw(statement).all() }
+        let rows = try await withDatabase(.write) { database in try await database.raw(statement).all() }
         if rows.isEmpty { throw StoreError.notFound("device \(deviceID)") }
     }
 

@@ -5,7 +5,7 @@ import StepUpCore
 extension SQLStore: FactorSecretStore {
     public func addFactor(_ factor: FactorRecord) async throws {
         let parameters = try jsonText(factor.parameters)
-        try await withDatabase { database in
+        try await withDatabase(.write) { database in
             try await requireUser(factor.userID, in: database)
             if try await database.raw("SELECT id FROM factors WHERE id = \(bind: factor.id)").first() != nil {
                 throw StoreError.conflict("factor \(factor.id)")
@@ -39,7 +39,7 @@ extension SQLStore: FactorSecretStore {
 
     public func activateFactor(id: String) async throws {
         let active = FactorRecord.Status.active.rawValue
-        let rows = try await withDatabase { database in
+        let rows = try await withDatabase(.write) { database in
             try await database.raw("UPDATE factors SET status = \(bind: active) WHERE id = \(bind: id) RETURNING id")
                 .all()
         }
@@ -47,7 +47,7 @@ extension SQLStore: FactorSecretStore {
     }
 
     public func removeFactor(id: String) async throws {
-        let rows = try await withDatabase { database in
+        let rows = try await withDatabase(.write) { database in
             try await database.raw("DELETE FROM factors WHERE id = \(bind: id) RETURNING id").all()
         }
         if rows.isEmpty { throw StoreError.notFound("factor \(id)") }
@@ -55,7 +55,7 @@ extension SQLStore: FactorSecretStore {
 
     /// One conditional `UPDATE`: of two racing verifications of the same code, exactly one matches the row.
     public func recordAcceptedStep(factorID: String, step: Int64, at: Date) async throws -> Bool {
-        try await withDatabase { database in
+        try await withDatabase(.write) { database in
             let rows = try await database.raw("""
                 UPDATE factors SET last_accepted_step = \(bind: step), last_used_at = \(bind: at.sqlSeconds)
                 WHERE id = \(bind: factorID) AND (last_accepted_step IS NULL OR last_accepted_step < \(bind: step))
@@ -111,7 +111,7 @@ extension SQLStore: RecoveryCodeStore {
 
     /// One conditional `UPDATE`: a code is spent by exactly one of any number of racing requests.
     public func consumeRecoveryCode(id: String, at: Date) async throws -> Bool {
-        try await withDatabase { database in
+        try await withDatabase(.write) { database in
             try await database.raw("""
                 UPDATE recovery_codes SET used_at = \(bind: at.sqlSeconds) WHERE id = \(bind: id) AND used_at IS NULL
                 RETURNING id

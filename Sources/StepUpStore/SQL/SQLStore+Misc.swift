@@ -12,7 +12,7 @@ extension SQLStore: ThrottleStore {
             return count % 256 == 0
         }
         let horizon = at.addingTimeInterval(-throttleRetention).sqlSeconds
-        try await withDatabase { database in
+        try await withDatabase(.write) { database in
             try await database.raw("INSERT INTO throttle_failures (throttle_key, at) VALUES (\(bind: key), \(bind: at.sqlSeconds))")
                 .run()
             try await database.raw("DELETE FROM throttle_failures WHERE throttle_key = \(bind: key) AND at < \(bind: horizon)")
@@ -34,7 +34,7 @@ extension SQLStore: ThrottleStore {
     }
 
     public func clearFailures(key: String) async throws {
-        try await withDatabase { database in
+        try await withDatabase(.write) { database in
             try await database.raw("DELETE FROM throttle_failures WHERE throttle_key = \(bind: key)").run()
         }
     }
@@ -49,7 +49,7 @@ extension SQLStore: RiskHistoryStore {
     }
 
     public func saveRiskHistory(userID: String, _ data: Data) async throws {
-        try await withDatabase { database in
+        try await withDatabase(.write) { database in
             try await database.raw("""
                 INSERT INTO risk_history (user_id, data) VALUES (\(bind: userID), \(bind: data))
                 ON CONFLICT (user_id) DO UPDATE SET data = excluded.data
@@ -60,7 +60,7 @@ extension SQLStore: RiskHistoryStore {
 
 extension SQLStore: AddressRuleStore {
     public func setAddressRule(_ rule: AddressRule) async throws {
-        try await withDatabase { database in
+        try await withDatabase(.write) { database in
             try await database.raw("""
                 INSERT INTO address_rules (cidr, verdict, note, created_at)
                 VALUES (\(bind: rule.cidr), \(bind: rule.verdict.rawValue), \(bind: rule.note),
@@ -72,7 +72,7 @@ extension SQLStore: AddressRuleStore {
     }
 
     public func removeAddressRule(cidr: String) async throws {
-        try await withDatabase { database in
+        try await withDatabase(.write) { database in
             try await database.raw("DELETE FROM address_rules WHERE cidr = \(bind: cidr)").run()
         }
     }

@@ -12,7 +12,7 @@ extension SQLStore {
     public static func openSQLite(
         path: String,
         logger: Logger = Logger(label: "stepup.store"),
-        poolSize: Int = 4,
+        readers: Int = 3,
         busyTimeout: TimeInterval = 5,
         throttleRetention: TimeInterval = 7 * 86_400
     ) async throws -> SQLStore {
@@ -20,7 +20,7 @@ extension SQLStore {
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let pool: SQLiteConnectionPool
         do {
-            pool = try await SQLiteConnectionPool(path: path, size: poolSize,
+            pool = try await SQLiteConnectionPool(path: path, readers: readers,
                                                   busyTimeoutMilliseconds: Int(min(max(busyTimeout, 0), 3_600) * 1000),
                                                   logger: logger)
         } catch let error as StoreError {
@@ -43,8 +43,8 @@ extension SQLStore {
 struct SQLiteSource: SQLConnectionSource {
     let pool: SQLiteConnectionPool
 
-    func withDatabase<R>(_ body: (any SQLDatabase) async throws -> R) async throws -> R {
-        try await pool.withConnection { connection in
+    func withDatabase<R>(_ access: SQLAccess, _ body: (any SQLDatabase) async throws -> R) async throws -> R {
+        try await pool.withConnection(forWriting: access == .write) { connection in
             try await body(connection.sql(queryLogLevel: .trace))
         }
     }

@@ -50,7 +50,7 @@ extension SQLStore: SessionStore {
     /// One `INSERT … SELECT`: appends after the session's last event, or inserts nothing if there is no session.
     public func appendEvent(sessionID: String, _ event: AuthenticationEvent) async throws {
         let text = try jsonText(event)
-        let rows = try await withDatabase { database in
+        let rows = try await withDatabase(.write) { database in
             try await database.raw("""
                 INSERT INTO session_events (session_id, id, position, at, event)
                 SELECT id, \(bind: event.id),
@@ -83,7 +83,7 @@ extension SQLStore: SessionStore {
     private func updateSession(_ id: String, _ update: SQLQueryString) async throws {
         var statement = update
         statement.appendLiteral(" RETURNING id")
-        let rows = try await withDatabase { database in try await database.raw(statement).all() }
+        let rows = try await withDatabase(.write) { database in try await database.raw(statement).all() }
         if rows.isEmpty { throw StoreError.notFound("session \(id)") }
     }
 

@@ -7,7 +7,7 @@ extension SQLStore: CredentialStore {
         let username = user.username.lowercased()
         let roles = try jsonText(user.roles)
         do {
-            try await withDatabase { database in
+            try await withDatabase(.write) { database in
                 try await database.raw("""
                     INSERT INTO users (id, username, display_name, roles, disabled, created_at, password_hash)
                     VALUES (\(bind: user.id), \(bind: username), \(bind: user.displayName), \(bind: roles),
@@ -65,7 +65,7 @@ extension SQLStore: CredentialStore {
     private func updateUser(_ userID: String, _ update: SQLQueryString) async throws {
         var statement = update
         statement.appendLiteral(" RETURNING id")
-        let rows = try await withDatabase { database in try await database.raw(statement).all() }
+        let rows = try await withDatabase(.write) { database in try await database.raw(statement).all() }
         if rows.isEmpty { throw StoreError.notFound("user \(userID)") }
     }
 

@@ -6,7 +6,7 @@ import Synchronization
 
 /// Every store protocol over SQL (SQLKit), one schema for SQLite and PostgreSQL.
 ///
-/// Open with ``openSQLite(path:logger:poolSize:busyTimeout:)``; call ``shutdown()`` before exiting.
+/// Open with ``openSQLite(path:logger:readers:busyTimeout:throttleRetention:)``; call ``shutdown()`` before exiting.
 /// Guarded operations are single conditional statements (`UPDATE … WHERE <state> RETURNING`) or transactions
 /// whose first statement takes the write lock, so they stay correct with several processes on one database.
 ///
@@ -40,9 +40,10 @@ public final class SQLStore: Sendable {
     }
 
     /// Runs `body` on one connection; database errors become ``StoreError/backend(_:)``.
-    func withDatabase<R>(_ body: (any SQLDatabase) async throws -> R) async throws -> R {
+    /// Pass `.write` whenever `body` may change anything.
+    func withDatabase<R>(_ access: SQLAccess = .read, _ body: (any SQLDatabase) async throws -> R) async throws -> R {
         do {
-            return try await source.withDatabase(body)
+            return try await source.withDatabase(access, body)
         } catch let error as StoreError {
             throw error
         } catch {
@@ -55,15 +56,18 @@ public final class SQLStore: Sendable {
     /// Make the first statement a write (an `UPDATE` of the row you guard): SQLite then takes its write lock up
     /// front, waiting with the busy timeout instead of failing on a lock upgrade, and PostgreSQL locks that row.
     func transaction<R>(_ body: (any SQLDatabase) async throws -> R) async throws -> R {
-        try await withDatabase { database in
+        try await withDatabase(.write) { database in
             try await database.raw("BEGIN").run()
             do {
                 let result = try await body(database)
                 try await database.raw("COMMIT").run()
                 return result
             } catch {
+                // Detached: a cancelled task must still roll back, or the connection returns to the pool
+                // inside an open transaction.
+                let rollback = Task.detached { try await database.raw("ROLLBACK").run() }
                 do {
-                    try await database.raw("ROLLBACK").run()
+                    try await rollback.value
                 } catch let rollbackError {
                     logger.error("rollback failed: \(rollbackError)")
                 }
@@ -73,10 +77,17 @@ public final class SQLStore: Sendable {
     }
 }
 
+/// Whether a unit of work may change the database.
+enum SQLAccess: Sendable {
+    case read
+    case write
+}
+
 /// Where an ``SQLStore`` gets a connection: SQLite's pool today, PostgreSQL's next.
 protocol SQLConnectionSource: Sendable {
     /// Runs `body` with a connection (an `SQLDatabase`) that no other task uses meanwhile.
-    func withDatabase<R>(_ body: (any SQLDatabase) async throws -> R) async throws -> R
+    /// SQLite gives every `.write` the one writer connection; PostgreSQL may ignore `access`.
+    func withDatabase<R>(_ access: SQLAccess, _ body: (any SQLDatabase) async throws -> R) async throws -> R
     func shutdown() async
 }
 
@@ -86,6 +97,6 @@ extension SQLStore {
 
     /// Runs raw SQL on one connection, bypassing the store's invariants: for maintenance commands and tests only.
     public func withRawDatabase<R>(_ body: (any SQLDatabase) async throws -> R) async throws -> R {
-        try await withDatabase(body)
+        try await withDatabase(.write, body)
     }
 }

@@ -9,7 +9,7 @@ extension SQLStore {
     /// Safe to run at every start and from several processes at once: the version row is locked first, so a
     /// second process waits and then finds nothing to do. Refuses a database from a newer binary.
     func migrate(at now: Date) async throws {
-        try await withDatabase { database in
+        try await withDatabase(.write) { database in
             try await database.raw("""
                 CREATE TABLE IF NOT EXISTS stepup_schema (id INTEGER PRIMARY KEY, version BIGINT NOT NULL,
                     updated_at \(SQLRaw("DOUBLE PRECISION")) NOT NULL)
