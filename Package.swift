@@ -118,8 +118,7 @@ if !coreOnly {
             dependencies: [
                 "StepUpCrypto", "StepUpCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ],
-            swiftSettings: swiftSettings
+            ]
         ),
     ]
     products += [.executable(name: "stepup", targets: ["stepup"])]

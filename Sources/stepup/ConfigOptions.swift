@@ -52,3 +52,8 @@ func readSecretFromStandardInput(what: String) throws -> String {
     guard !text.isEmpty else { throw CLIError("no \(what) on standard input") }
     return text
 }
+
+/// Writes a line to standard output at once (unbuffered), so a supervisor or test sees it immediately.
+func emit(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}

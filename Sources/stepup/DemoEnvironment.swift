@@ -32,7 +32,6 @@ enum DemoEnvironment {
         lines.append("               app:   \(seeded.totpURI)")
         lines.append("  alice recovery codes: \(seeded.recoveryCodes.prefix(3).joined(separator: "  ")) …")
         lines.append("")
-        print(lines.joined(separator: "\n"))
-        fflush(stdout)
+        emit(lines.joined(separator: "\n"))
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import StepUpCore
 import StepUpServer
 
 struct ServeCommand: AsyncParsableCommand {
@@ -54,8 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
             DemoEnvironment.printWelcome(seeded, directory: demoDirectory, publicURL: configuration.http.publicURL)
         }
         try await runtime.serve { address in
-            print("StepUp listening on \(address) (policy \(runtime.policy.current.version))")
-            fflush(stdout)
+            emit("StepUp listening on \(address) (policy \(runtime.policy.current.version))")
         }
     }
 }

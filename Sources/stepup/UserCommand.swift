@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import StepUpCore
 import StepUpServer
+import StepUpStore
 
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import StepUpCore
+import StepUpStore
 import Testing
 @testable import StepUpServer
 

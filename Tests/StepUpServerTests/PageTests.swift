@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import StepUpCore
+import StepUpStore
 import Testing
 @testable import StepUpServer
 
@@ -75,7 +76,8 @@ struct PageTests {
             #expect(account.status == .ok)
             #expect(account.html.contains("alice"))
 
-            let escaped = try await Browser().get(client, "/login?next=//evil.example")
+            var stranger = Browser()
+            let escaped = try await stranger.get(client, "/login?next=//evil.example")
             #expect(!escaped.html.contains("evil.example"), "no open redirects")
         }
     }
@@ -85,7 +87,8 @@ struct PageTests {
         let (_, secret) = try await harness.aliceWithTOTP()
         try await harness.application().test(.router) { client in
             var browser = Browser()
-            let csrf = try #require(Browser.csrf(in: try await browser.get(client, "/login").html))
+            let loginPage = try await browser.get(client, "/login")
+            let csrf = try #require(Browser.csrf(in: loginPage.html))
             _ = try await browser.post(client, "/login", ["username": "alice", "password": "correct horse battery",
                                                           "csrf": csrf])
             let before = try #require(browser.cookies["stepup_session"])
@@ -126,11 +129,12 @@ struct PageTests {
     @Test func errorsInTheBrowserAreReadablePages() async throws {
         let harness = try TestHarness()
         try await harness.application().test(.router) { client in
-            let missing = try await Browser().get(client, "/no/such/page")
+            var browser = Browser()
+            let missing = try await browser.get(client, "/no/such/page")
             #expect(missing.status == .notFound)
             #expect(missing.headers[.contentType]?.hasPrefix("text/html") == true)
             #expect(missing.html.contains("<h1>"))
-            let signedOut = try await Browser().get(client, "/account")
+            let signedOut = try await browser.get(client, "/account")
             #expect(signedOut.status == .seeOther)
             #expect(signedOut.headers[.location]?.hasPrefix("/login?next=") == true)
         }

@@ -30,7 +30,7 @@ struct TestHarness: Sendable {
         let stores = store.stores
         let holder = PolicyHolder(try Policy.load(yaml: Policy.demoYAML, file: "demo.yaml"))
         let key = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
-        let crypto = CredentialCrypto(sealer: try SecretSealer(keyring: "k1:\(key)"),
+        let crypto = CredentialCrypto(sealer: SecretSealer(keyring: try SecretKeyring(parsing: "k1:\(key)")),
                                       passwords: configuration.passwords, totp: configuration.totp)
         let risk = RiskService(stores: stores, failureWindow: configuration.login.failureWindow,
                                settings: { holder.current.risk })

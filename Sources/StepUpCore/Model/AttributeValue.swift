@@ -65,3 +65,12 @@ public enum AttributeValue: Sendable, Hashable, Codable, CustomStringConvertible
 
 /// Attributes by name.
 public typealias Attributes = [String: AttributeValue]
+
+extension AttributeValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
+    ExpressibleByBooleanLiteral
+{
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int) { self = .number(Double(value)) }
+    public init(floatLiteral value: Double) { self = .number(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+}

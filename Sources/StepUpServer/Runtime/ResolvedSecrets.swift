@@ -16,7 +16,7 @@ public struct ResolvedSecrets: Sendable {
                                "STEPUP_SEALING_KEYS and STEPUP_COOKIE_KEY")
         }
         do {
-            sealer = try SecretSealer(keyring: sealing)
+            sealer = SecretSealer(keyring: try SecretKeyring(parsing: sealing))
         } catch {
             throw StartupError("secrets.sealing_keys is not valid: \(error) (expected id:base64-32-byte-key,…)")
         }

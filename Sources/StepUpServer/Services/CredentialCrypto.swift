@@ -5,9 +5,8 @@ import StepUpCrypto
 public struct CredentialCrypto: Sendable {
     let sealer: SecretSealer
     let hasher: PasswordHasher
-    /// Recovery codes are hashed with light Argon2id parameters: they carry 60 random bits, and up to ten are
-    /// checked per attempt.
-    let recoveryHasher: PasswordHasher
+    /// Runs recovery-code hashing off the request threads, like password hashing.
+    let pool: HashingPool
     let totp: ServerConfiguration.TOTP
 
     public init(sealer: SecretSealer, passwords: ServerConfiguration.Passwords = .init(),
@@ -18,9 +17,7 @@ public struct CredentialCrypto: Sendable {
             parameters: Argon2Parameters(memoryKiB: passwords.memoryKiB, iterations: passwords.iterations,
                                          parallelism: passwords.parallelism),
             pool: pool)
-        self.recoveryHasher = PasswordHasher(
-            parameters: Argon2Parameters(memoryKiB: min(passwords.memoryKiB, 4_096), iterations: 1, parallelism: 1),
-            pool: pool)
+        self.pool = pool
         self.totp = totp
     }
 
@@ -72,34 +69,31 @@ public struct CredentialCrypto: Sendable {
         OTPAuthURI(kind: .totp, issuer: issuer, account: account, secret: secret,
                    algorithm: OTPAlgorithm(rawValue: parameters["algorithm"] ?? "SHA1") ?? .sha1,
                    digits: parameters["digits"].flatMap(Int.init) ?? totp.digits,
-                   period: parameters["period"].flatMap(Int.init) ?? totp.period).uri
+                   period: parameters["period"].flatMap(Int.init) ?? totp.period).description
     }
 
     // MARK: sealing
 
-    private static func associatedData(owner: String, factor: String) -> String { "user:\(owner)|factor:\(factor)" }
-
+    /// The envelope is bound to its owner and factor: a secret copied to another row does not open.
     func seal(_ secret: [UInt8], owner: String, factor: String) throws -> Data {
-        Data(try sealer.seal(secret, associatedData: Self.associatedData(owner: owner, factor: factor)))
+        Data(try sealer.seal(secret, context: SealContext(owner: owner, factor: factor)))
     }
 
     func open(_ sealed: Data, owner: String, factor: String) throws -> [UInt8] {
-        try sealer.open(Array(sealed), associatedData: Self.associatedData(owner: owner, factor: factor))
+        try sealer.open(Array(sealed), context: SealContext(owner: owner, factor: factor))
     }
 
     // MARK: recovery codes
 
-    func newRecoveryCodes() -> [String] {
-        var generator = SystemRandomNumberGenerator()
-        return RecoveryCodes.generate(using: &generator)
-    }
+    func newRecoveryCodes() -> [String] { RecoveryCodes.generate() }
 
     func hashRecoveryCode(_ code: String) async throws -> String {
-        try await recoveryHasher.hash(RecoveryCodes.normalize(code) ?? code)
+        try await pool.run { try RecoveryCodes.hash(code) }
     }
 
-    func verifyRecoveryCode(_ code: String, hash: String) async -> Bool {
-        guard let normalized = RecoveryCodes.normalize(code) else { return false }
-        return (try? await recoveryHasher.verify(normalized, against: hash))?.isMatch ?? false
+    /// The index of the stored hash `code` matches; every hash is checked, so timing tells nothing.
+    func matchRecoveryCode(_ code: String, hashes: [String]) async -> Int? {
+        guard !hashes.isEmpty, RecoveryCodes.normalize(code) != nil else { return nil }
+        return (try? await pool.run { RecoveryCodes.match(code, against: hashes) }) ?? nil
     }
 }

@@ -109,12 +109,9 @@ extension StepUpService {
 
     /// Checks a recovery code; each code works once.
     func verifyRecoveryCode(user: UserRecord, code: String) async throws -> Bool {
-        for record in try await stores.recoveryCodes.unusedRecoveryCodes(userID: user.id) {
-            if await crypto.verifyRecoveryCode(code, hash: record.hash) {
-                return try await stores.recoveryCodes.consumeRecoveryCode(id: record.id, at: now())
-            }
-        }
-        return false
+        let unused = try await stores.recoveryCodes.unusedRecoveryCodes(userID: user.id)
+        guard let index = await crypto.matchRecoveryCode(code, hashes: unused.map(\.hash)) else { return false }
+        return try await stores.recoveryCodes.consumeRecoveryCode(id: unused[index].id, at: now())
     }
 
     /// A TOTP or recovery code, whichever matches; used when sign-in needs a second factor inline.

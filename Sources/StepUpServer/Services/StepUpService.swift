@@ -9,15 +9,15 @@ import StepUpCore
 /// instances can share one database.
 public final class StepUpService: Sendable {
     let configuration: ServerConfiguration
-    let stores: Stores
-    let policy: PolicyHolder
+    public let stores: Stores
+    public let policy: PolicyHolder
     let crypto: CredentialCrypto
     let risk: RiskService
     let auditor: Auditor
     let engine: DecisionEngine
     let logger: Logger
     /// The clock; tests pass a fixed or advancing one.
-    let now: @Sendable () -> Date
+    public let now: @Sendable () -> Date
 
     public init(
         configuration: ServerConfiguration,

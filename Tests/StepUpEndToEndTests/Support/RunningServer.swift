@@ -6,7 +6,7 @@ import Synchronization
 // @unchecked: `Process` is not Sendable; it is only touched from init and stop(), which tests call in order.
 final class RunningServer: @unchecked Sendable {
     private let process: Process
-    private let log = Mutex("")
+    private let log = LogBuffer()
     let baseURL: String
 
     /// Starts `stepup serve --port 0 …` and waits for its "listening on" line.
@@ -20,14 +20,14 @@ final class RunningServer: @unchecked Sendable {
         let log = self.log
         output.fileHandleForReading.readabilityHandler = { handle in
             let chunk = handle.availableData
-            if !chunk.isEmpty { log.withLock { $0 += String(decoding: chunk, as: UTF8.self) } }
+            if !chunk.isEmpty { log.append(String(decoding: chunk, as: UTF8.self)) }
         }
         try process.run()
         self.process = process
         let deadline = Date().addingTimeInterval(60)
         var found: String?
         while Date() < deadline, process.isRunning, found == nil {
-            found = log.withLock { text in
+            found = log.read { text in
                 guard let range = text.range(of: "listening on http://"),
                       let end = text[range.upperBound...].firstIndex(where: { $0 == "\n" || $0 == " " })
                 else { return nil }
@@ -37,12 +37,12 @@ final class RunningServer: @unchecked Sendable {
         }
         guard let found else {
             process.terminate()
-            throw ServerStartError(output: log.withLock { $0 })
+            throw ServerStartError(output: log.read { $0 })
         }
         baseURL = found
     }
 
-    var output: String { log.withLock { $0 } }
+    var output: String { log.read { $0 } }
 
     /// SIGTERM, then the exit status.
     func stop() -> Int32 {
@@ -55,4 +55,11 @@ final class RunningServer: @unchecked Sendable {
         var output: String
         var description: String { "stepup serve did not start:\n\(output)" }
     }
+}
+
+/// Output shared between the pipe's reader and the test.
+final class LogBuffer: Sendable {
+    private let text = Mutex("")
+    func append(_ chunk: String) { text.withLock { $0 += chunk } }
+    func read<T>(_ body: (String) -> T) -> T { text.withLock { body($0) } }
 }
