@@ -29,7 +29,11 @@ var targets: [Target] = [
             .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
         ],
-        swiftSettings: swiftSettings + [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        // Hashing is the hot path of every sign-in and of the test suite: optimise it in debug builds too.
+        swiftSettings: swiftSettings + [
+            .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+            .unsafeFlags(["-O"], .when(configuration: .debug)),
+        ]
     ),
     .target(
         name: "StepUpGeo",

@@ -89,8 +89,16 @@ struct PageTests {
             var browser = Browser()
             let loginPage = try await browser.get(client, "/login")
             let csrf = try #require(Browser.csrf(in: loginPage.html))
-            _ = try await browser.post(client, "/login", ["username": "alice", "password": "correct horse battery",
-                                                          "csrf": csrf])
+            let signedIn = try await browser.post(client, "/login", ["username": "alice", "csrf": csrf,
+                                                                     "password": "correct horse battery"])
+            // A sign-in from a new device is stepped up first (risk: new_device raises the demo's login to aal2).
+            let loginStepUp = try #require(signedIn.headers[.location])
+            #expect(loginStepUp.hasPrefix("/step-up/"))
+            let firstPrompt = try await browser.get(client, loginStepUp)
+            _ = try await browser.post(client, String(loginStepUp.prefix { $0 != "?" }),
+                                       ["factor": "totp", "code": harness.totp(secret),
+                                        "csrf": try #require(Browser.csrf(in: firstPrompt.html)), "next": "/demo"])
+            harness.clock.advance(30)
             let before = try #require(browser.cookies["stepup_session"])
             let bank = try await browser.get(client, "/demo")
             let bankCSRF = try #require(Browser.csrf(in: bank.html))

@@ -106,7 +106,7 @@ struct PageRoutes: Sendable {
         }
         let outcome = try await service.stepUpOutcome(for: challenge)
         let labels: [FactorKind: String] = [.totp: "Authenticator app code", .recoveryCode: "Recovery code"]
-        let factors = outcome.availableFactors.compactMap { kind in
+        let factors = outcome.availableFactors.sorted { $0 == .totp && $1 != .totp }.compactMap { kind in
             labels[kind].map { ["value": kind.rawValue, "label": $0] }
         }
         let display = challenge.display.keys.sorted().map { ["name": $0, "value": challenge.display[$0] ?? ""] }
@@ -248,10 +248,8 @@ struct PageRoutes: Sendable {
 /// Human text for requirements on pages.
 enum DecisionEngineText {
     static func reason(level: Level, requirement: Requirement) -> String {
-        var text = "This action needs a confirmation at \(level.name)"
-        if let maxAge = requirement.maxAge {
-            text += maxAge == 0 ? ", every time" : " within \(DecisionEngine.duration(maxAge))"
-        }
-        return text
+        guard let maxAge = requirement.maxAge else { return "Confirm with a second factor to continue" }
+        if maxAge == 0 { return "This action is confirmed every time" }
+        return "This action needs a confirmation from the last \(DecisionEngine.duration(maxAge))"
     }
 }

@@ -16,11 +16,12 @@ struct PageRenderer: Sendable {
 
     func html(_ template: String, title: String, _ data: [String: Any] = [:], status: HTTPResponse.Status = .ok,
               user: String? = nil, csrf: String? = nil) -> Response {
-        var data = data
+        // Mustache treats "" as truthy; drop empty strings so `{{#error}}…{{/error}}` sections stay hidden.
+        var data = data.filter { !(($0.value as? String)?.isEmpty ?? false) }
         data["csrf"] = csrf ?? ""
         let body = library.render(data, withTemplate: template) ?? ""
         let page = library.render(["title": title, "content": body, "user": user ?? "", "signedIn": user != nil,
-                                   "csrf": csrf ?? ""], withTemplate: "layout") ?? body
+                                   "csrf": csrf ?? ""] as [String: Any], withTemplate: "layout") ?? body
         return Response(
             status: status,
             headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],

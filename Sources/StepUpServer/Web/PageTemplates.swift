@@ -61,7 +61,7 @@ enum PageTemplates {
         {{#display}}<dt>{{name}}</dt><dd>{{value}}</dd>{{/display}}
       </dl>
       {{/hasDisplay}}
-      <p class="muted">{{reason}} — level <strong>{{level}}</strong>.
+      <p class="muted">{{reason}} (level {{level}}).
         {{#attemptsLeft}}{{attemptsLeft}} attempts left.{{/attemptsLeft}}</p>
       {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
       {{#canVerify}}

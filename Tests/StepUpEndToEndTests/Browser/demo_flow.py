@@ -12,6 +12,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 
 def totp(secret, offset):
@@ -33,7 +34,13 @@ def main():
     driver.set_page_load_timeout(30)
 
     def check(condition, what):
-        if not condition:
+        # Conditions are callables, retried until true (clicks return before the next page loads).
+        try:
+            WebDriverWait(driver, 10).until(lambda _: condition())
+            ok = True
+        except Exception:
+            ok = False
+        if not ok:
             driver.save_screenshot(os.path.join(shots, "failure.png"))
             print(f"FAILED: {what}\nURL: {driver.current_url}\n{driver.page_source[:3000]}")
             driver.quit()
@@ -42,17 +49,17 @@ def main():
 
     try:
         driver.get(base + "/demo")
-        check("/login" in driver.current_url, "signed-out visitor is sent to the sign-in page")
+        check(lambda: "/login" in driver.current_url, "signed-out visitor is sent to the sign-in page")
         driver.find_element(By.NAME, "username").send_keys(username)
         driver.find_element(By.NAME, "password").send_keys(password)
         driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
-        check("/step-up/" in driver.current_url, "a sign-in from a new device asks for a second factor")
+        check(lambda: "/step-up/" in driver.current_url, "a sign-in from a new device asks for a second factor")
         driver.find_element(By.NAME, "code").send_keys(totp(secret, 0))
         driver.find_element(By.CSS_SELECTOR, "form[action^='/step-up/'] button").click()
-        check(driver.current_url.split("?")[0].rstrip("/").endswith("/demo"), "after the step-up the bank page opens")
-        check("12,480.50" in driver.find_element(By.ID, "balance").text, "balance visible at aal1")
+        check(lambda: driver.current_url.split("?")[0].rstrip("/").endswith("/demo"), "after the step-up the bank page opens")
+        check(lambda: "12,480.50" in driver.find_element(By.ID, "balance").text, "balance visible at aal1")
         cookie = driver.get_cookie("stepup_session")
-        check(cookie is not None and cookie.get("httpOnly") and cookie.get("secure"), "session cookie is HttpOnly and Secure")
+        check(lambda: cookie is not None and cookie.get("httpOnly") and cookie.get("secure"), "session cookie is HttpOnly and Secure")
         driver.save_screenshot(os.path.join(shots, "bank.png"))
 
         amount = driver.find_element(By.NAME, "amount")
@@ -62,24 +69,25 @@ def main():
         payee.clear()
         payee.send_keys("ACME Ltd")
         driver.find_element(By.CSS_SELECTOR, "form[action='/demo/transfer'] button").click()
-        check("/step-up/" in driver.current_url, "a large transfer asks for a step-up")
+        check(lambda: "/step-up/" in driver.current_url, "a large transfer asks for a step-up")
         approve = driver.find_element(By.ID, "approve").text
-        check("1500" in approve and "ACME Ltd" in approve and "EUR" in approve, "the prompt shows amount and payee")
+        check(lambda: "1500" in approve and "ACME Ltd" in approve and "EUR" in approve, "the prompt shows amount and payee")
         driver.save_screenshot(os.path.join(shots, "step-up.png"))
 
         driver.find_element(By.NAME, "code").send_keys("000000")
         driver.find_element(By.CSS_SELECTOR, "form[action^='/step-up/'] button").click()
-        check("attempts left" in driver.page_source, "a wrong code is refused with attempts left")
+        check(lambda: "4 attempts left" in driver.page_source and "not valid" in driver.page_source,
+              "a wrong code is refused, one attempt fewer")
 
         driver.find_element(By.NAME, "code").send_keys(totp(secret, 30))
         driver.find_element(By.CSS_SELECTOR, "form[action^='/step-up/'] button").click()
-        check("Send now" in driver.page_source, "after the step-up the transfer waits for confirmation")
+        check(lambda: "Send now" in driver.page_source, "after the step-up the transfer waits for confirmation")
         driver.find_element(By.ID, "send").click()
-        check("Sent 1500 EUR to ACME Ltd" in driver.find_element(By.ID, "message").text, "the transfer is sent")
+        check(lambda: "Sent 1500 EUR to ACME Ltd" in driver.find_element(By.ID, "message").text, "the transfer is sent")
         driver.save_screenshot(os.path.join(shots, "sent.png"))
 
         driver.get(base + "/demo/admin")
-        check("Not allowed" in driver.page_source, "a customer is refused the admin area")
+        check(lambda: "Not allowed" in driver.page_source, "a customer is refused the admin area")
     finally:
         driver.quit()
     print("browser flow passed")
