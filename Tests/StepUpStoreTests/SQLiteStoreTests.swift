@@ -56,8 +56,10 @@ struct SQLiteStoreTests {
             let path = directory.appendingPathComponent("stepup.sqlite").path
             let store = try await SQLStore.openSQLite(path: path)
             let (mode, foreignKeys) = try await store.withRawDatabase { database in
-                let mode = try await database.raw("PRAGMA journal_mode").first()?.decode(column: "journal_mode", as: String.self)
-                let keys = try await database.raw("PRAGMA foreign_keys").first()?.decode(column: "foreign_keys", as: Int.self)
+                let mode = try await database.raw("PRAGMA journal_mode").first()?
+                    .decode(column: "journal_mode", as: String.self)
+                let keys = try await database.raw("PRAGMA foreign_keys").first()?
+                    .decode(column: "foreign_keys", as: Int.self)
                 return (mode, keys)
             }
             #expect(mode == "wal")

@@ -91,8 +91,9 @@ struct SessionStoreConformanceTests {
             let revoked = try await sessions.session(tokenHash: "th1")
             #expect(revoked?.revokedAt == at(700))
             #expect(revoked?.isActive(at: at(701)) == false)
-            await #expect(throws: StoreError.notFound("session nope")) { try await sessions.touchSession(id: "nope", at: t0) }
-            await #expect(throws: StoreError.notFound("session nope")) { try await sessions.revokeSession(id: "nope", at: t0) }
+            let missing = StoreError.notFound("session nope")
+            await #expect(throws: missing) { try await sessions.touchSession(id: "nope", at: t0) }
+            await #expect(throws: missing) { try await sessions.revokeSession(id: "nope", at: t0) }
         }
     }
 }

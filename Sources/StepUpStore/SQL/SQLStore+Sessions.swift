@@ -20,10 +20,10 @@ extension SQLStore: SessionStore {
                     \(bind: session.expiresAt.sqlSeconds), \(bind: session.revokedAt?.sqlSeconds),
                     \(bind: session.deviceID), \(bind: session.ip), \(bind: session.userAgent))
                 """).run()
-            for (position, event) in session.events.enumerated() {
+            for (ordinal, event) in session.events.enumerated() {
                 try await database.raw("""
-                    INSERT INTO session_events (session_id, id, position, at, event)
-                    VALUES (\(bind: session.id), \(bind: event.id), \(bind: position), \(bind: event.at.sqlSeconds),
+                    INSERT INTO session_events (session_id, id, ordinal, occurred_at, event)
+                    VALUES (\(bind: session.id), \(bind: event.id), \(bind: ordinal), \(bind: event.at.sqlSeconds),
                         \(bind: try jsonText(event)))
                     """).run()
             }
@@ -52,9 +52,9 @@ extension SQLStore: SessionStore {
         let text = try jsonText(event)
         let rows = try await withDatabase(.write) { database in
             try await database.raw("""
-                INSERT INTO session_events (session_id, id, position, at, event)
+                INSERT INTO session_events (session_id, id, ordinal, occurred_at, event)
                 SELECT id, \(bind: event.id),
-                    (SELECT COALESCE(MAX(position), -1) + 1 FROM session_events WHERE session_id = \(bind: sessionID)),
+                    (SELECT COALESCE(MAX(ordinal), -1) + 1 FROM session_events WHERE session_id = \(bind: sessionID)),
                     \(bind: event.at.sqlSeconds), \(bind: text)
                 FROM sessions WHERE id = \(bind: sessionID)
                 RETURNING id
@@ -84,7 +84,7 @@ extension SQLStore: SessionStore {
     static func session(_ row: any SQLRow, in database: any SQLDatabase) async throws -> Session {
         let id = try row.string("id")
         let events = try await database.raw("""
-            SELECT event FROM session_events WHERE session_id = \(bind: id) ORDER BY position, at, id
+            SELECT event FROM session_events WHERE session_id = \(bind: id) ORDER BY ordinal, occurred_at, id
             """).all().map { try $0.json("event", as: AuthenticationEvent.self) }
         return Session(
             id: id, userID: try row.string("user_id"), createdAt: try row.date("created_at"),
