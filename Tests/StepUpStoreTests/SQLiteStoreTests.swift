@@ -114,3 +114,25 @@ struct SQLiteStoreTests {
         }
     }
 }
+
+@Suite("SQLite online backup")
+struct SQLiteBackupTests {
+    @Test func backupIsAConsistentOpenableCopy() async throws {
+        try await withBackend(.sqlite) { harness in
+            let store = try #require(harness.sql)
+            try await makeUser(harness.stores)
+            try await store.append(AuditEventDraft(type: "user.created", at: t0, userID: "u1"))
+            let directory = try #require(harness.path.map { URL(fileURLWithPath: $0).deletingLastPathComponent() })
+            let copyPath = directory.appendingPathComponent("backup.sqlite").path
+            try await store.backupSQLite(to: copyPath)
+            await #expect(throws: StoreError.conflict("backup file \(copyPath)")) {
+                try await store.backupSQLite(to: copyPath)
+            }
+
+            let copy = try await SQLStore.openSQLite(path: copyPath)
+            #expect(try await copy.user(username: "alice")?.id == "u1")
+            #expect(try await copy.verifyAuditChain() == AuditChainReport(checkedEvents: 1))
+            await copy.shutdown()
+        }
+    }
+}

@@ -58,6 +58,10 @@ struct SessionStoreConformanceTests {
             await #expect(throws: StoreError.notFound("session nope")) {
                 try await sessions.appendEvent(sessionID: "nope", key)
             }
+            await #expect(throws: StoreError.conflict("event e2")) {
+                try await sessions.appendEvent(sessionID: "s1", key)
+            }
+            #expect(try await sessions.session(id: "s1")?.events.count == 3)
         }
     }
 

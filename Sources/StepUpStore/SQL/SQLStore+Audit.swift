@@ -39,7 +39,7 @@ extension SQLStore: AuditStore {
 
     /// Recomputes the whole chain, and checks that no events were cut off its end (the head row remembers
     /// the last sequence and hash).
-    public func verifyAuditChain(pageSize: Int = 500) async throws -> AuditChainReport {
+    public func verifyAuditChain(pageSize: Int) async throws -> AuditChainReport {
         var report = try await (self as any AuditStore).verifyAuditChain(pageSize: pageSize)
         guard report.isIntact else { return report }
         let head = try await withDatabase { database in

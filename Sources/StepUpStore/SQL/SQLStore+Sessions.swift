@@ -47,20 +47,26 @@ extension SQLStore: SessionStore {
         }
     }
 
-    /// One `INSERT … SELECT`: appends after the session's last event, or inserts nothing if there is no session.
+    /// One `INSERT … SELECT`: appends after the session's last event, or inserts nothing if there is no session
+    /// (``StoreError/notFound(_:)``) or the event id is already there (``StoreError/conflict(_:)``).
     public func appendEvent(sessionID: String, _ event: AuthenticationEvent) async throws {
         let text = try jsonText(event)
-        let rows = try await withDatabase(.write) { database in
-            try await database.raw("""
+        try await withDatabase(.write) { database in
+            let rows = try await database.raw("""
                 INSERT INTO session_events (session_id, id, ordinal, occurred_at, event)
                 SELECT id, \(bind: event.id),
                     (SELECT COALESCE(MAX(ordinal), -1) + 1 FROM session_events WHERE session_id = \(bind: sessionID)),
                     \(bind: event.at.sqlSeconds), \(bind: text)
                 FROM sessions WHERE id = \(bind: sessionID)
+                ON CONFLICT (session_id, id) DO NOTHING
                 RETURNING id
                 """).all()
+            guard rows.isEmpty else { return }
+            if try await database.raw("SELECT id FROM sessions WHERE id = \(bind: sessionID)").first() == nil {
+                throw StoreError.notFound("session \(sessionID)")
+            }
+            throw StoreError.conflict("event \(event.id)")
         }
-        if rows.isEmpty { throw StoreError.notFound("session \(sessionID)") }
     }
 
     public func touchSession(id: String, at: Date) async throws {
