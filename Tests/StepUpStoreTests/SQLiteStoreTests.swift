@@ -136,3 +136,20 @@ struct SQLiteBackupTests {
         }
     }
 }
+
+@Suite("SQLite open failures")
+struct SQLiteOpenFailureTests {
+    @Test func aFileThatIsNotADatabaseIsABackendError() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("garbage.sqlite").path
+            try Data(repeating: 0x41, count: 4_096).write(to: URL(fileURLWithPath: path))
+            do {
+                let store = try await SQLStore.openSQLite(path: path)
+                await store.shutdown()
+                Issue.record("opened a file that is not a database")
+            } catch let error as StoreError {
+                #expect(error.reason.contains(path))
+            }
+        }
+    }
+}
