@@ -5,21 +5,25 @@ import StepUpCore
 /// Sessions in `sessions`, their authentication events as JSON in the child table `session_events`
 /// (so appending one is an `INSERT`, never a read-modify-write of the session row).
 extension SQLStore: SessionStore {
+    /// The session row is inserted by the transaction's first statement (taking the write lock up front), and
+    /// only when its user exists and neither its id nor its token hash is taken.
     public func createSession(_ session: Session, tokenHash: String) async throws {
         try await transaction { database in
-            let existing = try await database.raw("""
-                SELECT id FROM sessions WHERE id = \(bind: session.id) OR token_hash = \(bind: tokenHash)
-                """).first()
-            if existing != nil { throw StoreError.conflict("session \(session.id)") }
-            try await requireUser(session.userID, in: database)
-            try await database.raw("""
+            let inserted = try await database.raw("""
                 INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, expires_at, revoked_at,
                     device_id, ip, user_agent)
-                VALUES (\(bind: session.id), \(bind: tokenHash), \(bind: session.userID),
+                SELECT \(bind: session.id), \(bind: tokenHash), \(bind: session.userID),
                     \(bind: session.createdAt.sqlSeconds), \(bind: session.lastSeenAt.sqlSeconds),
                     \(bind: session.expiresAt.sqlSeconds), \(bind: session.revokedAt?.sqlSeconds),
-                    \(bind: session.deviceID), \(bind: session.ip), \(bind: session.userAgent))
-                """).run()
+                    \(bind: session.deviceID), \(bind: session.ip), \(bind: session.userAgent)
+                WHERE EXISTS (SELECT 1 FROM users WHERE id = \(bind: session.userID))
+                ON CONFLICT DO NOTHING
+                RETURNING id
+                """).all()
+            if inserted.isEmpty {
+                try await requireUser(session.userID, in: database)
+                throw StoreError.conflict("session \(session.id)")
+            }
             for (ordinal, event) in session.events.enumerated() {
                 try await database.raw("""
                     INSERT INTO session_events (session_id, id, ordinal, occurred_at, event)
