@@ -51,7 +51,7 @@ struct SQLiteStoreTests {
         }
     }
 
-    @Test func walModeAndForeignKeysAreOn() async throws {
+    @Test func walModeForeignKeysAndOwnerOnlyFile() async throws {
         try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("stepup.sqlite").path
             let store = try await SQLStore.openSQLite(path: path)
@@ -65,7 +65,9 @@ struct SQLiteStoreTests {
             #expect(mode == "wal")
             #expect(foreignKeys == 1)
             await store.shutdown()
-            #expect(FileManager.default.fileExists(atPath: path))
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            #expect((attributes[.posixPermissions] as? Int).map { $0 & 0o777 } == 0o600)
+            #expect(FileManager.default.fileExists(atPath: path + "-wal") == false, "WAL checkpointed on close")
         }
     }
 
