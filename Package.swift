@@ -106,7 +106,7 @@ if !coreOnly {
         ),
         .testTarget(
             name: "StepUpStoreTests",
-            dependencies: ["StepUpStore", "StepUpCore"],
+            dependencies: ["StepUpStore", "StepUpCore", .product(name: "SQLKit", package: "sql-kit")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

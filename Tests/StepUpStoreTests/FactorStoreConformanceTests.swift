@@ -91,7 +91,9 @@ struct FactorStoreConformanceTests {
         try await withBackend(backend) { harness in
             let codes = harness.stores.recoveryCodes
             try await makeUser(harness.stores)
-            let first = (0..<3).map { RecoveryCodeRecord(id: "r\($0)", userID: "u1", hash: "h\($0)", createdAt: at(Double($0))) }
+            let first = (0..<3).map {
+                RecoveryCodeRecord(id: "r\($0)", userID: "u1", hash: "h\($0)", createdAt: at(Double($0)))
+            }
             try await codes.replaceRecoveryCodes(userID: "u1", with: first)
             #expect(try await codes.unusedRecoveryCodes(userID: "u1") == first)
 
@@ -118,7 +120,9 @@ struct FactorStoreConformanceTests {
             try await codes.replaceRecoveryCodes(userID: "u1", with: [
                 RecoveryCodeRecord(id: "r0", userID: "u1", hash: "h", createdAt: t0),
             ])
-            let wins = try await race(24) { index in try await codes.consumeRecoveryCode(id: "r0", at: at(Double(index))) }
+            let wins = try await race(24) { index in
+                try await codes.consumeRecoveryCode(id: "r0", at: at(Double(index)))
+            }
             #expect(wins.filter { $0 }.count == 1)
             #expect(try await codes.unusedRecoveryCodes(userID: "u1").isEmpty)
         }

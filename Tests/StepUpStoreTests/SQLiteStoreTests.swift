@@ -51,19 +51,23 @@ struct SQLiteStoreTests {
         }
     }
 
-    @Test func walModeAndForeignKeysAreOn() async throws {
+    @Test func walModeForeignKeysAndOwnerOnlyFile() async throws {
         try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("stepup.sqlite").path
             let store = try await SQLStore.openSQLite(path: path)
             let (mode, foreignKeys) = try await store.withRawDatabase { database in
-                let mode = try await database.raw("PRAGMA journal_mode").first()?.decode(column: "journal_mode", as: String.self)
-                let keys = try await database.raw("PRAGMA foreign_keys").first()?.decode(column: "foreign_keys", as: Int.self)
+                let mode = try await database.raw("PRAGMA journal_mode").first()?
+                    .decode(column: "journal_mode", as: String.self)
+                let keys = try await database.raw("PRAGMA foreign_keys").first()?
+                    .decode(column: "foreign_keys", as: Int.self)
                 return (mode, keys)
             }
             #expect(mode == "wal")
             #expect(foreignKeys == 1)
             await store.shutdown()
-            #expect(FileManager.default.fileExists(atPath: path))
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            #expect((attributes[.posixPermissions] as? Int).map { $0 & 0o777 } == 0o600)
+            #expect(FileManager.default.fileExists(atPath: path + "-wal") == false, "WAL checkpointed on close")
         }
     }
 
@@ -109,6 +113,45 @@ struct SQLiteStoreTests {
             let store = try await SQLStore.openSQLite(path: directory.appendingPathComponent("s.sqlite").path)
             await store.shutdown()
             await #expect(throws: StoreError.self) { _ = try await store.listUsers() }
+        }
+    }
+}
+
+@Suite("SQLite online backup")
+struct SQLiteBackupTests {
+    @Test func backupIsAConsistentOpenableCopy() async throws {
+        try await withBackend(.sqlite) { harness in
+            let store = try #require(harness.sql)
+            try await makeUser(harness.stores)
+            try await store.append(AuditEventDraft(type: "user.created", at: t0, userID: "u1"))
+            let directory = try #require(harness.path.map { URL(fileURLWithPath: $0).deletingLastPathComponent() })
+            let copyPath = directory.appendingPathComponent("backup.sqlite").path
+            try await store.backupSQLite(to: copyPath)
+            await #expect(throws: StoreError.conflict("backup file \(copyPath)")) {
+                try await store.backupSQLite(to: copyPath)
+            }
+
+            let copy = try await SQLStore.openSQLite(path: copyPath)
+            #expect(try await copy.user(username: "alice")?.id == "u1")
+            #expect(try await copy.verifyAuditChain() == AuditChainReport(checkedEvents: 1))
+            await copy.shutdown()
+        }
+    }
+}
+
+@Suite("SQLite open failures")
+struct SQLiteOpenFailureTests {
+    @Test func aFileThatIsNotADatabaseIsABackendError() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("garbage.sqlite").path
+            try Data(repeating: 0x41, count: 4_096).write(to: URL(fileURLWithPath: path))
+            do {
+                let store = try await SQLStore.openSQLite(path: path)
+                await store.shutdown()
+                Issue.record("opened a file that is not a database")
+            } catch let error as StoreError {
+                #expect(error.reason.contains(path))
+            }
         }
     }
 }

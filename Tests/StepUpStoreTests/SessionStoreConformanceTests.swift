@@ -58,6 +58,10 @@ struct SessionStoreConformanceTests {
             await #expect(throws: StoreError.notFound("session nope")) {
                 try await sessions.appendEvent(sessionID: "nope", key)
             }
+            await #expect(throws: StoreError.conflict("event e2")) {
+                try await sessions.appendEvent(sessionID: "s1", key)
+            }
+            #expect(try await sessions.session(id: "s1")?.events.count == 3)
         }
     }
 
@@ -91,8 +95,9 @@ struct SessionStoreConformanceTests {
             let revoked = try await sessions.session(tokenHash: "th1")
             #expect(revoked?.revokedAt == at(700))
             #expect(revoked?.isActive(at: at(701)) == false)
-            await #expect(throws: StoreError.notFound("session nope")) { try await sessions.touchSession(id: "nope", at: t0) }
-            await #expect(throws: StoreError.notFound("session nope")) { try await sessions.revokeSession(id: "nope", at: t0) }
+            let missing = StoreError.notFound("session nope")
+            await #expect(throws: missing) { try await sessions.touchSession(id: "nope", at: t0) }
+            await #expect(throws: missing) { try await sessions.revokeSession(id: "nope", at: t0) }
         }
     }
 }

@@ -66,8 +66,9 @@ struct UserStoreConformanceTests {
             try await users.setRoles(userID: "u2", ["auditor", "admin"])
             #expect(try await users.user(id: "u2")?.roles == ["auditor", "admin"])
 
-            await #expect(throws: StoreError.notFound("user ghost")) { try await users.setDisabled(userID: "ghost", true) }
-            await #expect(throws: StoreError.notFound("user ghost")) { try await users.setRoles(userID: "ghost", []) }
+            let missing = StoreError.notFound("user ghost")
+            await #expect(throws: missing) { try await users.setDisabled(userID: "ghost", true) }
+            await #expect(throws: missing) { try await users.setRoles(userID: "ghost", []) }
         }
     }
 

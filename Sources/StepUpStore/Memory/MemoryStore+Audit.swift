@@ -14,7 +14,8 @@ extension MemoryStore: AuditStore {
     }
 
     public func auditEvents(after: Int64, limit: Int) async throws -> [AuditEvent] {
-        state.withLock { state in Array(state.audit.lazy.filter { $0.sequence > after }.prefix(max(limit, 0))) }
+        let count = max(0, min(limit, 100_000))
+        return state.withLock { state in Array(state.audit.lazy.filter { $0.sequence > after }.prefix(count)) }
     }
 }
 

@@ -24,7 +24,8 @@ extension MemoryStore: SessionStore {
 
     public func appendEvent(sessionID: String, _ event: AuthenticationEvent) async throws {
         try state.withLock { state in
-            guard state.sessions[sessionID] != nil else { throw StoreError.notFound("session \(sessionID)") }
+            guard let session = state.sessions[sessionID] else { throw StoreError.notFound("session \(sessionID)") }
+            if session.events.contains(where: { $0.id == event.id }) { throw StoreError.conflict("event \(event.id)") }
             state.sessions[sessionID]?.events.append(event)
         }
     }

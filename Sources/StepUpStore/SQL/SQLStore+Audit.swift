@@ -17,7 +17,7 @@ extension SQLStore: AuditStore {
             let appended = AuditChain.next(after: (sequence - 1, try head.string("hash")), event)
             let draft = appended.event
             try await database.raw("""
-                INSERT INTO audit_events (sequence, type, at, user_id, session_id, ip, policy_version, details,
+                INSERT INTO audit_events (sequence, type, occurred_at, user_id, session_id, ip, policy_version, details,
                     previous_hash, hash)
                 VALUES (\(bind: appended.sequence), \(bind: draft.type), \(bind: draft.at.sqlSeconds),
                     \(bind: draft.userID), \(bind: draft.sessionID), \(bind: draft.ip), \(bind: draft.policyVersion),
@@ -39,7 +39,7 @@ extension SQLStore: AuditStore {
 
     /// Recomputes the whole chain, and checks that no events were cut off its end (the head row remembers
     /// the last sequence and hash).
-    public func verifyAuditChain(pageSize: Int = 500) async throws -> AuditChainReport {
+    public func verifyAuditChain(pageSize: Int) async throws -> AuditChainReport {
         var report = try await (self as any AuditStore).verifyAuditChain(pageSize: pageSize)
         guard report.isIntact else { return report }
         let head = try await withDatabase { database in
@@ -57,7 +57,7 @@ extension SQLStore: AuditStore {
 
     static func auditEvent(_ row: any SQLRow) throws -> AuditEvent {
         let draft = AuditEventDraft(
-            type: try row.string("type"), at: try row.date("at"), userID: try row.optionalString("user_id"),
+            type: try row.string("type"), at: try row.date("occurred_at"), userID: try row.optionalString("user_id"),
             sessionID: try row.optionalString("session_id"), ip: try row.optionalString("ip"),
             policyVersion: try row.optionalString("policy_version"),
             details: try row.json("details", as: [String: String].self))

@@ -47,8 +47,9 @@ extension SQLStore: DeviceStore {
 
     public func devices(userID: String) async throws -> [DeviceRecord] {
         try await withDatabase { database in
-            try await database.raw("SELECT * FROM devices WHERE user_id = \(bind: userID) ORDER BY first_seen, device_id")
-                .all().map(Self.device)
+            try await database.raw("""
+                SELECT * FROM devices WHERE user_id = \(bind: userID) ORDER BY first_seen, device_id
+                """).all().map(Self.device)
         }
     }
 

@@ -13,7 +13,8 @@ extension SQLStore: FactorSecretStore {
             try await database.raw("""
                 INSERT INTO factors (id, user_id, kind, label, status, created_at, last_used_at, last_accepted_step,
                     parameters, sealed_secret)
-                VALUES (\(bind: factor.id), \(bind: factor.userID), \(bind: factor.kind.rawValue), \(bind: factor.label),
+                VALUES (\(bind: factor.id), \(bind: factor.userID), \(bind: factor.kind.rawValue),
+                    \(bind: factor.label),
                     \(bind: factor.status.rawValue), \(bind: factor.createdAt.sqlSeconds),
                     \(bind: factor.lastUsedAt?.sqlSeconds), \(bind: factor.lastAcceptedStep), \(bind: parameters),
                     \(bind: factor.sealedSecret))
@@ -76,7 +77,8 @@ extension SQLStore: FactorSecretStore {
         return FactorRecord(
             id: try row.string("id"), userID: try row.string("user_id"), kind: FactorKind(try row.string("kind")),
             label: try row.string("label"), status: status, createdAt: try row.date("created_at"),
-            lastUsedAt: try row.optionalDate("last_used_at"), lastAcceptedStep: try row.optionalInt64("last_accepted_step"),
+            lastUsedAt: try row.optionalDate("last_used_at"),
+            lastAcceptedStep: try row.optionalInt64("last_accepted_step"),
             parameters: try row.json("parameters", as: [String: String].self),
             sealedSecret: withSecret ? try row.optionalData("sealed_secret") : nil)
     }

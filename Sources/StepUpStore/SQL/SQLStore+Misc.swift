@@ -13,12 +13,14 @@ extension SQLStore: ThrottleStore {
         }
         let horizon = at.addingTimeInterval(-throttleRetention).sqlSeconds
         try await withDatabase(.write) { database in
-            try await database.raw("INSERT INTO throttle_failures (throttle_key, at) VALUES (\(bind: key), \(bind: at.sqlSeconds))")
-                .run()
-            try await database.raw("DELETE FROM throttle_failures WHERE throttle_key = \(bind: key) AND at < \(bind: horizon)")
-                .run()
+            try await database.raw("""
+                INSERT INTO throttle_failures (throttle_key, failed_at) VALUES (\(bind: key), \(bind: at.sqlSeconds))
+                """).run()
+            try await database.raw("""
+                DELETE FROM throttle_failures WHERE throttle_key = \(bind: key) AND failed_at < \(bind: horizon)
+                """).run()
             if pruneAll {
-                try await database.raw("DELETE FROM throttle_failures WHERE at < \(bind: horizon)").run()
+                try await database.raw("DELETE FROM throttle_failures WHERE failed_at < \(bind: horizon)").run()
             }
         }
     }
@@ -27,7 +29,7 @@ extension SQLStore: ThrottleStore {
         try await withDatabase { database in
             let row = try await database.raw("""
                 SELECT COUNT(*) AS failures FROM throttle_failures
-                WHERE throttle_key = \(bind: key) AND at >= \(bind: since.sqlSeconds)
+                WHERE throttle_key = \(bind: key) AND failed_at >= \(bind: since.sqlSeconds)
                 """).first()
             return Int(clamping: try row?.int64("failures") ?? 0)
         }

@@ -5,8 +5,8 @@ import SQLiteKit
 import StepUpCore
 
 extension SQLStore {
-    /// Opens (creating if needed) the SQLite database at `path`, switches it to WAL, enables foreign keys and a
-    /// busy timeout on every connection, and applies pending migrations.
+    /// Opens (creating if needed, mode 0600) the SQLite database at `path`, switches it to WAL, enables foreign
+    /// keys and a busy timeout on every connection, and applies pending migrations.
     ///
     /// Throws ``StoreError/schemaTooNew(found:supported:)`` when the file was written by a newer StepUp.
     public static func openSQLite(
@@ -17,7 +17,13 @@ extension SQLStore {
         throttleRetention: TimeInterval = 7 * 86_400
     ) async throws -> SQLStore {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
+                                                 attributes: [.posixPermissions: 0o700])
+        // The file holds password hashes and sealed secrets: owner-only. SQLite gives its -wal and -shm files
+        // the permissions of the database file.
+        if !FileManager.default.fileExists(atPath: path) {
+            FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        }
         let pool: SQLiteConnectionPool
         do {
             pool = try await SQLiteConnectionPool(path: path, readers: readers,

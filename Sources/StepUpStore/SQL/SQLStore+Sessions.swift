@@ -5,25 +5,29 @@ import StepUpCore
 /// Sessions in `sessions`, their authentication events as JSON in the child table `session_events`
 /// (so appending one is an `INSERT`, never a read-modify-write of the session row).
 extension SQLStore: SessionStore {
+    /// The session row is inserted by the transaction's first statement (taking the write lock up front), and
+    /// only when its user exists and neither its id nor its token hash is taken.
     public func createSession(_ session: Session, tokenHash: String) async throws {
         try await transaction { database in
-            let existing = try await database.raw("""
-                SELECT id FROM sessions WHERE id = \(bind: session.id) OR token_hash = \(bind: tokenHash)
-                """).first()
-            if existing != nil { throw StoreError.conflict("session \(session.id)") }
-            try await requireUser(session.userID, in: database)
-            try await database.raw("""
+            let inserted = try await database.raw("""
                 INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, expires_at, revoked_at,
                     device_id, ip, user_agent)
-                VALUES (\(bind: session.id), \(bind: tokenHash), \(bind: session.userID),
+                SELECT \(bind: session.id), \(bind: tokenHash), \(bind: session.userID),
                     \(bind: session.createdAt.sqlSeconds), \(bind: session.lastSeenAt.sqlSeconds),
                     \(bind: session.expiresAt.sqlSeconds), \(bind: session.revokedAt?.sqlSeconds),
-                    \(bind: session.deviceID), \(bind: session.ip), \(bind: session.userAgent))
-                """).run()
-            for (position, event) in session.events.enumerated() {
+                    \(bind: session.deviceID), \(bind: session.ip), \(bind: session.userAgent)
+                WHERE EXISTS (SELECT 1 FROM users WHERE id = \(bind: session.userID))
+                ON CONFLICT DO NOTHING
+                RETURNING id
+                """).all()
+            if inserted.isEmpty {
+                try await requireUser(session.userID, in: database)
+                throw StoreError.conflict("session \(session.id)")
+            }
+            for (ordinal, event) in session.events.enumerated() {
                 try await database.raw("""
-                    INSERT INTO session_events (session_id, id, position, at, event)
-                    VALUES (\(bind: session.id), \(bind: event.id), \(bind: position), \(bind: event.at.sqlSeconds),
+                    INSERT INTO session_events (session_id, id, ordinal, occurred_at, event)
+                    VALUES (\(bind: session.id), \(bind: event.id), \(bind: ordinal), \(bind: event.at.sqlSeconds),
                         \(bind: try jsonText(event)))
                     """).run()
             }
@@ -47,20 +51,26 @@ extension SQLStore: SessionStore {
         }
     }
 
-    /// One `INSERT … SELECT`: appends after the session's last event, or inserts nothing if there is no session.
+    /// One `INSERT … SELECT`: appends after the session's last event, or inserts nothing if there is no session
+    /// (``StoreError/notFound(_:)``) or the event id is already there (``StoreError/conflict(_:)``).
     public func appendEvent(sessionID: String, _ event: AuthenticationEvent) async throws {
         let text = try jsonText(event)
-        let rows = try await withDatabase(.write) { database in
-            try await database.raw("""
-                INSERT INTO session_events (session_id, id, position, at, event)
+        try await withDatabase(.write) { database in
+            let rows = try await database.raw("""
+                INSERT INTO session_events (session_id, id, ordinal, occurred_at, event)
                 SELECT id, \(bind: event.id),
-                    (SELECT COALESCE(MAX(position), -1) + 1 FROM session_events WHERE session_id = \(bind: sessionID)),
+                    (SELECT COALESCE(MAX(ordinal), -1) + 1 FROM session_events WHERE session_id = \(bind: sessionID)),
                     \(bind: event.at.sqlSeconds), \(bind: text)
                 FROM sessions WHERE id = \(bind: sessionID)
+                ON CONFLICT (session_id, id) DO NOTHING
                 RETURNING id
                 """).all()
+            guard rows.isEmpty else { return }
+            if try await database.raw("SELECT id FROM sessions WHERE id = \(bind: sessionID)").first() == nil {
+                throw StoreError.notFound("session \(sessionID)")
+            }
+            throw StoreError.conflict("event \(event.id)")
         }
-        if rows.isEmpty { throw StoreError.notFound("session \(sessionID)") }
     }
 
     public func touchSession(id: String, at: Date) async throws {
@@ -90,7 +100,7 @@ extension SQLStore: SessionStore {
     static func session(_ row: any SQLRow, in database: any SQLDatabase) async throws -> Session {
         let id = try row.string("id")
         let events = try await database.raw("""
-            SELECT event FROM session_events WHERE session_id = \(bind: id) ORDER BY position, at, id
+            SELECT event FROM session_events WHERE session_id = \(bind: id) ORDER BY ordinal, occurred_at, id
             """).all().map { try $0.json("event", as: AuthenticationEvent.self) }
         return Session(
             id: id, userID: try row.string("user_id"), createdAt: try row.date("created_at"),

@@ -14,6 +14,7 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
 /// One opened backend: the stores plus what only some backends have.
 struct Harness: Sendable {
     let stores: Stores
+    let maintenance: any StoreMaintenance
     let verifyChain: @Sendable () async throws -> AuditChainReport
     /// Set for SQLite: the store itself and its file.
     let sql: SQLStore?
@@ -34,14 +35,15 @@ func withBackend(_ backend: Backend, _ body: (Harness) async throws -> Void) asy
     switch backend {
     case .memory:
         let store = MemoryStore()
-        try await body(Harness(stores: store.stores, verifyChain: { store.verifyAuditChain() }, sql: nil, path: nil))
+        try await body(Harness(stores: store.stores, maintenance: store, verifyChain: { store.verifyAuditChain() },
+                               sql: nil, path: nil))
     case .sqlite:
         try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("stepup.sqlite").path
             let store = try await SQLStore.openSQLite(path: path)
             do {
-                try await body(Harness(stores: store.stores, verifyChain: { try await store.verifyAuditChain() },
-                                       sql: store, path: path))
+                try await body(Harness(stores: store.stores, maintenance: store,
+                                       verifyChain: { try await store.verifyAuditChain() }, sql: store, path: path))
             } catch {
                 await store.shutdown()
                 throw error

@@ -34,7 +34,7 @@ extension Migration {
             "CREATE INDEX sessions_user ON sessions (user_id)",
             """
             CREATE TABLE session_events (session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-                id TEXT NOT NULL, position BIGINT NOT NULL, at \(time) NOT NULL, event TEXT NOT NULL,
+                id TEXT NOT NULL, ordinal BIGINT NOT NULL, occurred_at \(time) NOT NULL, event TEXT NOT NULL,
                 PRIMARY KEY (session_id, id))
             """,
             """
@@ -50,16 +50,16 @@ extension Migration {
                 PRIMARY KEY (user_id, device_id))
             """,
             """
-            CREATE TABLE audit_events (sequence BIGINT PRIMARY KEY, type TEXT NOT NULL, at \(time) NOT NULL,
+            CREATE TABLE audit_events (sequence BIGINT PRIMARY KEY, type TEXT NOT NULL, occurred_at \(time) NOT NULL,
                 user_id TEXT, session_id TEXT, ip TEXT, policy_version TEXT, details TEXT NOT NULL,
                 previous_hash TEXT NOT NULL, hash TEXT NOT NULL)
             """,
             // The chain head: appends lock this one row first, which serializes them across processes.
             "CREATE TABLE audit_head (id INTEGER PRIMARY KEY, sequence BIGINT NOT NULL, hash TEXT NOT NULL)",
             "INSERT INTO audit_head (id, sequence, hash) VALUES (1, 0, \(bind: AuditChain.genesisHash))",
-            "CREATE TABLE throttle_failures (throttle_key TEXT NOT NULL, at \(time) NOT NULL)",
-            "CREATE INDEX throttle_failures_key_at ON throttle_failures (throttle_key, at)",
-            "CREATE INDEX throttle_failures_at ON throttle_failures (at)",
+            "CREATE TABLE throttle_failures (throttle_key TEXT NOT NULL, failed_at \(time) NOT NULL)",
+            "CREATE INDEX throttle_failures_key_time ON throttle_failures (throttle_key, failed_at)",
+            "CREATE INDEX throttle_failures_time ON throttle_failures (failed_at)",
             "CREATE TABLE risk_history (user_id TEXT PRIMARY KEY, data \(blob) NOT NULL)",
             """
             CREATE TABLE address_rules (cidr TEXT PRIMARY KEY, verdict TEXT NOT NULL, note TEXT NOT NULL,

@@ -21,8 +21,9 @@ extension SQLStore {
         }
         try await transaction { database in
             // A write first: takes SQLite's write lock / PostgreSQL's row lock before reading the version.
-            let rows = try await database.raw("UPDATE stepup_schema SET version = version WHERE id = 1 RETURNING version")
-                .all()
+            let rows = try await database.raw("""
+                UPDATE stepup_schema SET version = version WHERE id = 1 RETURNING version
+                """).all()
             let found = try rows.first.map { try $0.decode(column: "version", as: Int.self) } ?? 0
             let supported = Migration.latestVersion
             guard found <= supported else { throw StoreError.schemaTooNew(found: found, supported: supported) }
