@@ -74,8 +74,8 @@ public struct DecisionEngine: Sendable {
                     return answer(.allow, .allowWithGrant(grant.id), "approved with a fresh step-up", requirement)
                 }
                 let why = requirement.bind.isEmpty
-                    ? "this action needs a fresh \(level.name) confirmation every time"
-                    : "this action needs a \(level.name) confirmation of exactly this transaction"
+                    ? "this action needs a fresh confirmation at \(level.name) every time"
+                    : "this action needs a confirmation of exactly this transaction at \(level.name)"
                 return answer(.stepUp, .stepUp, why, requirement)
             }
             let satisfied = policy.ladder.levels(atLeast: level).contains {
