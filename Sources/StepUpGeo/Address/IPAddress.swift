@@ -20,13 +20,20 @@ public struct IPAddress: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Parses dotted-quad IPv4 or RFC 4291 IPv6 text (with `::`, embedded IPv4, optional `%zone`);
     /// `nil` for anything else.
     public init?(_ text: some StringProtocol) {
-        var utf8 = Array(text.utf8)
-        if let percent = utf8.firstIndex(of: UInt8(ascii: "%")) { utf8.removeSubrange(percent...) }
-        if utf8.contains(UInt8(ascii: ":")) {
-            guard let value = Self.parseV6(utf8[...]) else { return nil }
+        guard text.utf8.count <= 64 else { return nil }
+        self.init(utf8: Array(text.utf8)[...])
+    }
+
+    /// Parses ASCII bytes (used by the list readers, which never build Strings per line).
+    init?(utf8 bytes: ArraySlice<UInt8>) {
+        var bytes = bytes
+        guard bytes.count <= 64 else { return nil }
+        if let percent = bytes.firstIndex(of: UInt8(ascii: "%")) { bytes = bytes[..<percent] }
+        if bytes.contains(UInt8(ascii: ":")) {
+            guard let value = Self.parseV6(bytes) else { return nil }
             self.init(value: value)
         } else {
-            guard let value = Self.parseV4(utf8[...]) else { return nil }
+            guard let value = Self.parseV4(bytes) else { return nil }
             self.init(v4: value)
         }
     }

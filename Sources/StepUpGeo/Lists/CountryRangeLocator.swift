@@ -20,11 +20,11 @@ public struct CountryRangeLocator: GeoLocator {
 
     /// Loads range CSV files, e.g. `["/usr/share/tor/geoip", "/usr/share/tor/geoip6"]`.
     public init(files paths: [String]) throws(GeoError) {
-        var texts: [(text: String, source: String)] = []
+        var rows: [RangeListParser.Row] = []
         for path in paths {
-            texts.append((try FileText.read(path), path))
+            rows += try RangeListParser.rangeCSV(bytes: try FileText.bytes(path), source: path)
         }
-        try self.init(csv: texts)
+        self.table = IPRangeTable(rows.map { ($0.first, $0.last, $0.value.uppercased()) })
     }
 
     public func locate(_ ip: String) -> GeoLocation? {
@@ -42,5 +42,12 @@ enum FileText {
             throw .unreadable(path, "file missing or not readable")
         }
         return String(decoding: data, as: UTF8.self)
+    }
+
+    static func bytes(_ path: String) throws(GeoError) -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .unreadable(path, "file missing or not readable")
+        }
+        return [UInt8](data)
     }
 }

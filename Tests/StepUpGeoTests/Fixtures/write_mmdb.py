@@ -35,7 +35,7 @@ def write_city(path):
     w.insert_network(IPSet(["192.0.2.0/24"]), {
         "flag": True, "off": False, "count": MmdbU64(2**40 + 5), "big": MmdbU128(2**100 + 7),
         "neg": MmdbI32(-12345), "ratio": MmdbF32(0.5), "raw": b"\x00\x01\xff",
-        "list": [1, "two", 3.25, {"k": "v"}], "empty": {}, "long": "x" * 300, "longer": "y" * 70000,
+        "list": [7, "two", 3.25, {"k": "v"}], "empty": {}, "long": "x" * 300, "longer": "y" * 70000,
     })
     w.to_db_file(path)
 

@@ -1,0 +1,105 @@
+import Foundation
+import StepUpCore
+
+extension RiskBenchmark {
+    /// A country lookup function for the source, the source as a locator, and a description for `source=`.
+    func load() throws(GeoError)
+        -> (lookup: @Sendable (IPAddress) -> String?, locator: any GeoLocator, description: String) {
+        switch source {
+        case .mmdb(let path):
+            let reader = try MMDBReader(path: path)
+            return ({ reader.location(of: $0)?.country }, reader,
+                    "mmdb \(path) (\(reader.metadata.databaseType), \(reader.metadata.nodeCount) nodes)")
+        case .rangeFiles(let paths):
+            let locator = try CountryRangeLocator(files: paths)
+            return ({ locator.country(of: $0) }, locator,
+                    "ranges \(paths.joined(separator: ",")) (\(locator.table.count) ranges)")
+        case .synthetic(let count):
+            var generator = BenchRandom(seed: 5)
+            let starts = (0..<max(1, count)).map { _ in UInt32(truncatingIfNeeded: generator.next()) }.sorted()
+            let rows = starts.map { (IPAddress(v4: $0), IPAddress(v4: $0 | 0xFF), "ZZ") }
+            let table = IPRangeTable(rows)
+            let lookup: @Sendable (IPAddress) -> String? = { table.value(for: $0) }
+            return (lookup, BenchLocator(lookup: lookup), "synthetic (\(table.count) random /24 ranges)")
+        }
+    }
+
+    /// Seconds taken by `body`; its result is kept so the work cannot be optimised away.
+    static func time(_ body: () throws(GeoError) -> Int) rethrows -> Double {
+        let clock = ContinuousClock()
+        var sink = 0
+        let elapsed = try clock.measure { sink = try body() }
+        if sink == Int.min { print("") }
+        let parts = elapsed.components
+        return max(1e-9, Double(parts.seconds) + Double(parts.attoseconds) * 1e-18)
+    }
+
+    /// Random public-looking IPv4 addresses from a fixed seed.
+    static func addresses(count: Int) -> [IPAddress] {
+        var generator = BenchRandom(seed: 1)
+        return (0..<count).map { _ in IPAddress(v4: UInt32(truncatingIfNeeded: generator.next())) }
+    }
+
+    /// Enrichment (GeoIP, list hits) plus assessment of a realistic request against a full history.
+    func assessmentTime(addresses: [IPAddress]) throws(GeoError) -> Double {
+        let start = Date(timeIntervalSince1970: 1_780_000_000)
+        var history = RiskHistory()
+        for day in 0..<60 {
+            history = history.recording(RiskEvent(
+                time: start.addingTimeInterval(Double(day) * 86400 + Double(day % 9) * 3600),
+                ip: "198.51.100.\(day)", country: ["US", "CA", "GB", "FR", "DE"][day % 5],
+                latitude: 42.36, longitude: -71.06, deviceID: "device-\(day % 12)"))
+        }
+        let lists = ReputationLists(lists: [
+            "tor_exits": CIDRSet((0..<2000).compactMap { CIDR(address: addresses[$0], prefixLength: 32) }),
+            "hosting": CIDRSet((2000..<3000).compactMap { CIDR(address: addresses[$0], prefixLength: 20) }),
+        ])
+        var settings = RiskSettings()
+        settings.signals["anonymizing_network"] = SignalSettings(weight: 40, parameters: ["networks": .list([.string("hosting")])])
+        let locator = try load().locator
+        let enricher = RiskContextEnricher(locator: locator, lists: lists, classifier: NetworkClassifier(settings: settings))
+        let engine = RiskEngine()
+        let now = start.addingTimeInterval(61 * 86400)
+        let agents = ["Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", "curl/8.5.0"]
+        return Self.time {
+            var score = 0
+            for index in 0..<assessments {
+                let ip = addresses[index & 0xFFFF].description
+                let context = enricher.enrich(RequestContext(ip: ip, userAgent: agents[index & 1],
+                                                             deviceID: "device-\(index % 16)", time: now))
+                let hits = enricher.listHits(for: ip)
+                let input = RiskInput(context: context, now: now, device: index % 3 == 0 ? .new : .known,
+                                      history: history,
+                                      counters: RiskCounters(userFailures: index % 7, addressFailures: index % 11,
+                                                             distinctUsernames: index % 13),
+                                      reputationHits: hits.reputation, anonymizingHits: hits.anonymizing,
+                                      sessionUserAgent: agents[0])
+                score &+= Int(engine.assess(input, settings: settings).score)
+            }
+            return score
+        }
+    }
+}
+
+/// Adapts a lookup closure to ``GeoLocator``.
+struct BenchLocator: GeoLocator {
+    let lookup: @Sendable (IPAddress) -> String?
+
+    func locate(_ ip: String) -> GeoLocation? {
+        guard let address = IPAddress(ip), let country = lookup(address) else { return nil }
+        return GeoLocation(country: country)
+    }
+}
+
+/// SplitMix64: a tiny deterministic generator so benchmark inputs are the same on every run.
+struct BenchRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
