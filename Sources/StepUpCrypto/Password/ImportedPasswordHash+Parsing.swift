@@ -6,7 +6,9 @@ extension ImportedPasswordHash {
         guard bytes.count == 60, bytes[6] == UInt8(ascii: "$"),
               bytes[7...].allSatisfy({ bcryptAlphabet.contains($0) })
         else { throw .malformedHash("bcrypt hash must be $2?$NN$ followed by 53 characters") }
-        let cost = try PHCString.number(text.dropFirst(4).prefix(2), name: "bcrypt cost")
+        let costDigits = bytes[4...5]
+        guard costDigits.allSatisfy({ (48...57).contains($0) }) else { throw .malformedHash("bcrypt cost") }
+        let cost = Int(costDigits[4] - 48) * 10 + Int(costDigits[5] - 48)
         guard (4...31).contains(cost) else { throw .malformedHash("bcrypt cost must be 04...31") }
         guard cost <= limits.maxBcryptCost else { throw .limitExceeded("bcrypt cost \(cost)") }
         // $2y$ (PHP) is the same algorithm as $2b$; the C verifier only knows the latter.
@@ -53,9 +55,10 @@ extension ImportedPasswordHash {
         guard (1...40).contains(logN) else { throw .malformedHash("ln must be 1...40") }
         let r = try PHCString.number(pairs[1].dropFirst(2), name: "r")
         let p = try PHCString.number(pairs[2].dropFirst(2), name: "p")
-        guard let salt = Base64.decode(fields[3], alphabet: Base64.adapted),
-              let hash = Base64.decode(fields[4], alphabet: Base64.adapted)
-        else { throw .malformedHash("salt and checksum must be passlib base64") }
+        // passlib writes scrypt salts and checksums in standard base64 without padding (PHC style).
+        guard let salt = Base64.decode(fields[3]), let hash = Base64.decode(fields[4]) else {
+            throw .malformedHash("salt and checksum must be base64")
+        }
         return try scrypt(n: 1 << logN, r: r, p: p, salt: salt, hash: hash, limits)
     }
 

@@ -7,7 +7,7 @@
 ///   adapted base64 (`.` for `+`, no padding); the salt is the decoded bytes.
 /// - Django `PBKDF2PasswordHasher`: `pbkdf2_sha256$<iterations>$<salt>$<base64 hash>`; the salt string's
 ///   UTF-8 bytes are the salt, the hash is standard base64 of 32 bytes.
-/// - passlib `scrypt`: `$scrypt$ln=<log2 N>,r=<r>,p=<p>$<salt>$<checksum>` (adapted base64).
+/// - passlib `scrypt`: `$scrypt$ln=<log2 N>,r=<r>,p=<p>$<salt>$<checksum>` (standard base64, no padding).
 /// - Django `ScryptPasswordHasher`: `scrypt$<salt>$<N>$<r>$<p>$<base64 hash>` (64-byte hash, salt as text).
 public struct ImportedPasswordHash: Sendable, Hashable {
     enum Kind: Sendable, Hashable {

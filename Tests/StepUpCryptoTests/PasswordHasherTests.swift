@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+@testable import StepUpCrypto
+
+@Suite("PasswordHasher")
+struct PasswordHasherTests {
+    static let light = Argon2Parameters(memoryKiB: 1024, iterations: 2, parallelism: 2)
+    static let pool = HashingPool(threads: 2)
+
+    static func hasher(_ parameters: Argon2Parameters = light) -> PasswordHasher {
+        PasswordHasher(parameters: parameters, pool: pool)
+    }
+
+    @Test func defaultsFollowRFC9106SecondRecommendation() {
+        let defaults = Argon2Parameters()
+        #expect(defaults.variant == .argon2id && defaults.version == .v13)
+        #expect(defaults.memoryKiB == 65536 && defaults.iterations == 3 && defaults.parallelism == 4)
+        #expect(defaults.saltLength == 16 && defaults.tagLength == 32)
+    }
+
+    @Test(arguments: ["", "correct horse battery staple", "pässwörd 🔑 パスワード", String(repeating: "x", count: 1500)])
+    func hashThenVerify(password: String) async throws {
+        let hasher = Self.hasher()
+        let stored = try await hasher.hash(password)
+        #expect(stored.hasPrefix("$argon2id$v=19$m=1024,t=2,p=2$"))
+        let good = try await hasher.verify(password, against: stored)
+        #expect(good == PasswordVerification(isMatch: true, needsRehash: false, scheme: .argon2id))
+        let bad = try await hasher.verify(password + "x", against: stored)
+        #expect(!bad.isMatch)
+    }
+
+    @Test func freshSaltEveryTime() async throws {
+        let hasher = Self.hasher()
+        let first = try await hasher.hash("same")
+        let second = try await hasher.hash("same")
+        #expect(first != second)
+    }
+
+    @Test func needsRehashWhenWeakerThanCurrent() async throws {
+        let weak = try await Self.hasher(Argon2Parameters(memoryKiB: 512, iterations: 1, parallelism: 1)).hash("pw")
+        let result = try await Self.hasher().verify("pw", against: weak)
+        #expect(result.isMatch && result.needsRehash)
+        let argon2i = try await Self.hasher(Argon2Parameters(variant: .argon2i, memoryKiB: 1024, iterations: 2))
+            .hash("pw")
+        #expect(try await Self.hasher().verify("pw", against: argon2i).needsRehash)
+        let stronger = try await Self.hasher(Argon2Parameters(memoryKiB: 2048, iterations: 3, parallelism: 1))
+            .hash("pw")
+        #expect(try await Self.hasher().verify("pw", against: stronger).needsRehash == false)
+    }
+
+    @Test func malformedAndHostileHashesThrowTypedErrors() async {
+        let hasher = Self.hasher()
+        for stored in ["", "nonsense", "$argon2id$v=19$m=4294967295,t=1,p=1$c29tZXNhbHQ$AAAAAAAAAAAAAAAAAAAAAA",
+                       "$5$rounds=5000$salt$hash", "$2b$99$abcdefghijklmnopqrstuu0123456789012345678901234567890"] {
+            await #expect(throws: PasswordHashError.self) { try await hasher.verify("pw", against: stored) }
+        }
+    }
+
+    @Test func unknownUserCostsARealVerification() async throws {
+        let hasher = Self.hasher(Argon2Parameters(memoryKiB: 8192, iterations: 3, parallelism: 1))
+        let stored = try await hasher.hash("pw")
+        let clock = ContinuousClock()
+        let real = try await clock.measure { _ = try await hasher.verify("guess", against: stored) }
+        let unknown = await clock.measure { await hasher.verifyUnknownUser("guess") }
+        // Same parameters, same work: within a generous factor on a busy CI machine, never near-zero.
+        #expect(unknown > real / 4)
+    }
+
+    @Test func poolRefusesWhenItsQueueIsFull() async throws {
+        let pool = HashingPool(threads: 1, maxQueued: 1)
+        let gate = DispatchSemaphore(value: 0)
+        async let blocked: Void = pool.run { gate.wait() }
+        try await Task.sleep(for: .milliseconds(100))
+        async let queued: Int = pool.run { 1 }
+        try await Task.sleep(for: .milliseconds(100))
+        await #expect(throws: PasswordHashError.overloaded("")) { try await pool.run { 2 } }
+        gate.signal()
+        _ = try await blocked
+        #expect(try await queued == 1)
+    }
+
+    @Test func lanesRunInParallel() throws {
+        // With p = 4 on several cores the wall-clock time is below the single-lane time for the same memory.
+        guard ProcessInfo.processInfo.activeProcessorCount >= 2 else { return }
+        let salt = [UInt8](repeating: 1, count: 16)
+        let clock = ContinuousClock()
+        let serial = try clock.measure {
+            _ = try Argon2.hash(password: [], salt: salt, parameters: Argon2Parameters(memoryKiB: 16384, iterations: 1, parallelism: 1))
+        }
+        let parallel = try clock.measure {
+            _ = try Argon2.hash(password: [], salt: salt, parameters: Argon2Parameters(memoryKiB: 16384, iterations: 1, parallelism: 4))
+        }
+        withKnownIssue("timing on a shared machine may be noisy", isIntermittent: true) {
+            #expect(parallel < serial * 0.85)
+        }
+    }
+}
