@@ -6,10 +6,9 @@ extension Policy {
         ids.reserveCapacity(matched.count + 1)
         var scoped = false
         for index in matched {
-            let rule = rules[index]
-            ids.append(rule.id)
-            scoped = scoped || rule.isScoped
-            combiner.add(rule.effect, from: rule.id)
+            ids.append(rules[index].id)
+            scoped = scoped || rules[index].isScoped
+            combiner.add(rules[index].effect, from: rules[index].id)
         }
         if !scoped {
             ids.append(Policy.defaultRuleID)
@@ -69,10 +68,11 @@ struct EffectCombiner {
     var outcome: PolicyResult.Outcome {
         if let denial { return .deny(denial) }
         guard required else { return .allow }
-        guard let target = ladder[level], target.rank == rank else {
-            return .deny("the policy requires the unknown level '\(level)', so access is refused")
-        }
         if let factors {
+            // Levels were resolved when the policy loaded; an unknown one here still fails closed.
+            guard let target = ladder[level], target.rank == rank else {
+                return .deny("the policy requires the unknown level '\(level)', so access is refused")
+            }
             let rules = factorRules.joined(separator: ", ")
             if factors.isEmpty {
                 return .deny("rules \(rules) allow no factor in common, so no step-up can satisfy them")

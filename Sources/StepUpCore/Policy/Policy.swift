@@ -42,11 +42,15 @@ public struct Policy: Sendable {
         var matched: [Int] = []
         matched.reserveCapacity(8)
         index.candidates(for: input.request.action, into: &matched)
-        matched.removeAll { !rules[$0].matchesIgnoringAction(input) }
+        var kept = 0
+        for position in matched.indices where rules[matched[position]].matchesIgnoringAction(input) {
+            matched[kept] = matched[position]
+            kept += 1
+        }
+        matched.removeLast(matched.count - kept)
         for candidate in index.generic {
-            let rule = rules[candidate]
-            guard let globs = rule.actions, globs.contains(where: { $0.matches(input.request.action) }),
-                  rule.matchesIgnoringAction(input) else { continue }
+            guard let globs = rules[candidate].actions, globs.contains(where: { $0.matches(input.request.action) }),
+                  rules[candidate].matchesIgnoringAction(input) else { continue }
             matched.append(candidate)
         }
         if !index.generic.isEmpty { matched.sort() }

@@ -1,12 +1,16 @@
 /// Finds the rules whose action globs can match an action without looking at the others,
 /// so evaluation cost grows with the rules for *this* action, not with the size of the policy.
 struct RuleIndex: Sendable {
-    /// Literal action globs (`bank.transfer`).
-    private var exact: [Substring: [Int]] = [:]
-    /// `prefix.*`, keyed by prefix: exactly one more segment.
-    private var oneMore: [Substring: [Int]] = [:]
-    /// `prefix.**`, keyed by prefix: one or more segments.
-    private var anyMore: [Substring: [Int]] = [:]
+    /// Rules keyed by a dotted name: exact globs of that name, `name.*` and `name.**` globs.
+    struct Bucket: Sendable {
+        var exact: [Int] = []
+        /// `name.*`: exactly one more segment.
+        var oneMore: [Int] = []
+        /// `name.**`: one or more segments.
+        var anyMore: [Int] = []
+    }
+
+    private var buckets: [Substring: Bucket] = [:]
     /// `*`: any single-segment action.
     private var singleSegment: [Int] = []
     /// Rules with no action condition, or `**`: candidates for every request.
@@ -36,49 +40,55 @@ struct RuleIndex: Sendable {
     }
 
     private mutating func add(_ index: Int, _ glob: ActionGlob) {
-        if glob.isLiteral { return Self.append(index, to: &exact, Substring(glob.text)) }
-        if glob.text == "*" { return singleSegment.append(index) }
-        if glob.text == "**" { return always.append(index) }
+        if glob.text == "*" { return Self.append(index, to: &singleSegment) }
+        if glob.text == "**" { return Self.append(index, to: &always) }
+        if glob.isLiteral { return Self.append(index, to: &buckets[Substring(glob.text), default: Bucket()].exact) }
         let prefix = Substring(glob.segments.dropLast().joined(separator: "."))
         if glob.segments.last == "*" {
-            Self.append(index, to: &oneMore, prefix)
+            Self.append(index, to: &buckets[prefix, default: Bucket()].oneMore)
         } else {
-            Self.append(index, to: &anyMore, prefix)
+            Self.append(index, to: &buckets[prefix, default: Bucket()].anyMore)
         }
     }
 
-    private static func append(_ index: Int, to table: inout [Substring: [Int]], _ key: Substring) {
-        if table[key]?.last != index { table[key, default: []].append(index) }
+    private static func append(_ index: Int, to list: inout [Int]) {
+        if list.last != index { list.append(index) }
     }
 
     /// Indices of rules whose action glob matches `action` (plus the rules that match any action),
     /// ascending and without duplicates; `generic` rules are not included.
     func candidates(for action: String, into result: inout [Int]) {
         result.append(contentsOf: always)
-        let whole = action[...]
-        if let hits = exact[whole] { result.append(contentsOf: hits) }
-        var sawDot = false
-        var index = whole.startIndex
-        while index < whole.endIndex {
-            if whole[index] == "." {
-                let prefix = whole[..<index]
-                let rest = whole[whole.index(after: index)...]
-                if !rest.isEmpty {
-                    if let hits = anyMore[prefix] { result.append(contentsOf: hits) }
-                    if let hits = oneMore[prefix], !rest.contains(".") { result.append(contentsOf: hits) }
+        let utf8 = action.utf8
+        var lastDot: String.Index?
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            if utf8[index] == UInt8(ascii: ".") {
+                let next = utf8.index(after: index)
+                if next < utf8.endIndex, let bucket = buckets[action[..<index]], !bucket.anyMore.isEmpty {
+                    result.append(contentsOf: bucket.anyMore)
                 }
-                sawDot = true
+                lastDot = index
             }
-            index = whole.index(after: index)
+            utf8.formIndex(after: &index)
         }
-        if !sawDot, !action.isEmpty { result.append(contentsOf: singleSegment) }
+        if let lastDot {
+            if utf8.index(after: lastDot) < utf8.endIndex, let bucket = buckets[action[..<lastDot]],
+               !bucket.oneMore.isEmpty {
+                result.append(contentsOf: bucket.oneMore)
+            }
+        } else if !action.isEmpty {
+            result.append(contentsOf: singleSegment)
+        }
+        if let bucket = buckets[action[...]], !bucket.exact.isEmpty { result.append(contentsOf: bucket.exact) }
         if result.count > 1 {
             result.sort()
-            var last = -1
-            result.removeAll { value in
-                defer { last = value }
-                return value == last
+            var write = 1
+            for read in 1..<result.count where result[read] != result[write - 1] {
+                result[write] = result[read]
+                write += 1
             }
+            result.removeLast(result.count - write)
         }
     }
 }
