@@ -6,9 +6,10 @@ extension Policy {
         ids.reserveCapacity(matched.count + 1)
         var scoped = false
         for index in matched {
-            ids.append(rules[index].id)
-            scoped = scoped || rules[index].isScoped
-            combiner.add(rules[index].effect, from: rules[index].id)
+            let rule = compiled[index]
+            ids.append(rule.id)
+            scoped = scoped || rule.isScoped
+            combiner.add(rule.effect, from: rule.id)
         }
         if !scoped {
             ids.append(Policy.defaultRuleID)
