@@ -53,15 +53,27 @@ struct IPAddress: Sendable, Hashable {
         return parseV6(text)
     }
 
+    /// Dotted quad without allocating (this runs once per network condition per decision).
     private static func parseV4<S: StringProtocol>(_ text: S) -> UInt32? {
-        let octets = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard octets.count == 4 else { return nil }
         var value: UInt32 = 0
-        for octet in octets {
-            guard (1...3).contains(octet.count), octet.allSatisfy(\.isASCII), let byte = UInt8(octet) else { return nil }
-            value = value << 8 | UInt32(byte)
+        var octet: UInt32 = 0
+        var digits = 0
+        var dots = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0, dots < 3 else { return nil }
+                value = value << 8 | octet
+                (octet, digits, dots) = (0, 0, dots + 1)
+            } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                octet = octet * 10 + UInt32(byte - UInt8(ascii: "0"))
+                digits += 1
+                guard digits <= 3, octet <= 255 else { return nil }
+            } else {
+                return nil
+            }
         }
-        return value
+        guard dots == 3, digits > 0 else { return nil }
+        return value << 8 | octet
     }
 
     private static func parseV6<S: StringProtocol>(_ text: S) -> IPAddress? {

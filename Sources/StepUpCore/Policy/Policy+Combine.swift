@@ -6,7 +6,7 @@ extension Policy {
         ids.reserveCapacity(matched.count + 1)
         var scoped = false
         for index in matched {
-            let rule = rules[index]
+            let rule = compiled[index]
             ids.append(rule.id)
             scoped = scoped || rule.isScoped
             combiner.add(rule.effect, from: rule.id)
@@ -69,10 +69,11 @@ struct EffectCombiner {
     var outcome: PolicyResult.Outcome {
         if let denial { return .deny(denial) }
         guard required else { return .allow }
-        guard let target = ladder[level], target.rank == rank else {
-            return .deny("the policy requires the unknown level '\(level)', so access is refused")
-        }
         if let factors {
+            // Levels were resolved when the policy loaded; an unknown one here still fails closed.
+            guard let target = ladder[level], target.rank == rank else {
+                return .deny("the policy requires the unknown level '\(level)', so access is refused")
+            }
             let rules = factorRules.joined(separator: ", ")
             if factors.isEmpty {
                 return .deny("rules \(rules) allow no factor in common, so no step-up can satisfy them")

@@ -10,7 +10,7 @@ public struct Policy: Sendable {
     public var ladder: LevelLadder
     public var risk: RiskSettings
     /// The rules, in file order.
-    public internal(set) var rules: [PolicyRule]
+    public let rules: [PolicyRule]
     /// The name the file was loaded under (for messages).
     public internal(set) var file: String
     /// Warnings found when the policy was loaded (it has no errors, or it would not exist).
@@ -18,6 +18,8 @@ public struct Policy: Sendable {
     /// What applies when no rule naming the action (or method/path) matches.
     var defaultEffect: RuleEffect
     var index: RuleIndex
+    /// `rules` in the form evaluation reads.
+    var compiled: [CompiledRule]
 
     init(
         version: String, file: String, ladder: LevelLadder, risk: RiskSettings, rules: [PolicyRule],
@@ -31,6 +33,7 @@ public struct Policy: Sendable {
         self.defaultEffect = defaultEffect
         self.warnings = warnings
         index = RuleIndex(rules)
+        compiled = rules.map(CompiledRule.init)
     }
 
     /// Evaluates the rules for a request. Pure: no I/O, `now` comes from the caller.
@@ -42,9 +45,14 @@ public struct Policy: Sendable {
         var matched: [Int] = []
         matched.reserveCapacity(8)
         index.candidates(for: input.request.action, into: &matched)
-        matched.removeAll { !rules[$0].matchesIgnoringAction(input) }
+        var kept = 0
+        for position in matched.indices where compiled[matched[position]].matchesIgnoringAction(input) {
+            matched[kept] = matched[position]
+            kept += 1
+        }
+        matched.removeLast(matched.count - kept)
         for candidate in index.generic {
-            let rule = rules[candidate]
+            let rule = compiled[candidate]
             guard let globs = rule.actions, globs.contains(where: { $0.matches(input.request.action) }),
                   rule.matchesIgnoringAction(input) else { continue }
             matched.append(candidate)

@@ -3,25 +3,43 @@ import Foundation
 /// Where an attribute condition looks its attribute up.
 enum AttributeScope: String, Sendable {
     case resource
-    /// Built-ins (`ip`, `country`, `user_agent`, `device_id`), then context attributes, then transaction fields.
+    /// Context attributes, then transaction fields.
     case context
     case transaction
     case subject
+    /// `context.ip`, `context.country`, `context.user_agent`, `context.device_id`: resolved when the policy loads,
+    /// so evaluation never compares names.
+    case contextIP, contextCountry, contextUserAgent, contextDeviceID
+
+    /// The scope to use for `name` looked up in `scope`.
+    static func resolve(_ scope: AttributeScope, _ name: String) -> AttributeScope {
+        guard scope == .context else { return scope }
+        switch name {
+        case "ip": return .contextIP
+        case "country": return .contextCountry
+        case "user_agent": return .contextUserAgent
+        case "device_id": return .contextDeviceID
+        default: return .context
+        }
+    }
+
+    var label: String {
+        switch self {
+        case .resource, .context, .transaction, .subject: return rawValue
+        default: return "context"
+        }
+    }
 
     func value(_ name: String, in input: PolicyInput) -> AttributeValue? {
         switch self {
         case .resource: return input.request.resource[name]
         case .transaction: return input.request.context.transaction[name]
         case .subject: return input.subject.attributes[name]
-        case .context:
-            let context = input.request.context
-            switch name {
-            case "ip": return context.ip.map(AttributeValue.string)
-            case "country": return context.country.map(AttributeValue.string)
-            case "user_agent": return context.userAgent.map(AttributeValue.string)
-            case "device_id": return context.deviceID.map(AttributeValue.string)
-            default: return context.attributes[name] ?? context.transaction[name]
-            }
+        case .context: return input.request.context.attributes[name] ?? input.request.context.transaction[name]
+        case .contextIP: return input.request.context.ip.map(AttributeValue.string)
+        case .contextCountry: return input.request.context.country.map(AttributeValue.string)
+        case .contextUserAgent: return input.request.context.userAgent.map(AttributeValue.string)
+        case .contextDeviceID: return input.request.context.deviceID.map(AttributeValue.string)
         }
     }
 }
@@ -87,7 +105,7 @@ enum PolicyCondition: Sendable {
             return "subject is in \(negated ? "none" : "one") of groups \(list(groups))"
         case .tenants(let tenants): return "subject tenant is one of \(list(tenants))"
         case .attribute(let scope, let name, let tests):
-            return tests.map { "\(scope.rawValue).\(name) \($0)" }.joined(separator: " and ")
+            return tests.map { "\(scope.label).\(name) \($0)" }.joined(separator: " and ")
         case .network(_, let names, let negated):
             return "ip is \(negated ? "not " : "")in \(names.joined(separator: ", "))"
         case .riskAtLeast(let band): return "risk band is at least \(band.rawValue)"
@@ -108,7 +126,7 @@ enum PolicyCondition: Sendable {
         case .groups: return "groups are [\(input.subject.groups.sorted().joined(separator: ", "))]"
         case .tenants: return "tenant is \(input.subject.tenant ?? "absent")"
         case .attribute(let scope, let name, _):
-            return "\(scope.rawValue).\(name) is \(scope.value(name, in: input)?.description ?? "absent")"
+            return "\(scope.label).\(name) is \(scope.value(name, in: input)?.description ?? "absent")"
         case .network: return "ip is \(request.context.ip ?? "absent")"
         case .riskAtLeast, .riskSignals:
             let signals = input.risk.signals.map(\.name).joined(separator: ", ")

@@ -14,7 +14,7 @@ extension PolicyParser {
             default: tests = [.equals(attributeValue(entry.value))]
             }
             guard let tests else { return nil }
-            conditions.append(.attribute(scope, entry.key, tests))
+            conditions.append(.attribute(AttributeScope.resolve(scope, entry.key), entry.key, tests))
         }
         return conditions
     }

@@ -73,7 +73,7 @@ extension PolicyParser {
             case .session(let session) where session.present == false && (session.needsEvent || session.level != nil):
                 return "it asks for no session and for session events"
             case .attribute(let scope, let name, let tests):
-                if let reason = contradiction(tests) { return "\(scope.rawValue).\(name) \(reason)" }
+                if let reason = contradiction(tests) { return "\(scope.label).\(name) \(reason)" }
             default: continue
             }
         }

@@ -10,11 +10,22 @@ public struct PolicyRule: Sendable {
     /// Every other condition (method, path, attributes, subject, network, risk, time, session).
     var conditions: [PolicyCondition]
     var effect: RuleEffect
-
     /// Whether the rule names what is being done (action, method or path). When no such rule matches,
     /// the policy's `default` applies as well; rules on risk alone only tighten it.
-    var isScoped: Bool {
-        actions != nil || conditions.contains {
+    let isScoped: Bool
+
+    init(
+        id: String, description: String?, line: Int, column: Int, actions: [ActionGlob]?,
+        conditions: [PolicyCondition], effect: RuleEffect
+    ) {
+        self.id = id
+        self.description = description
+        self.line = line
+        self.column = column
+        self.actions = actions
+        self.conditions = conditions
+        self.effect = effect
+        isScoped = actions != nil || conditions.contains {
             switch $0 {
             case .methods, .paths: return true
             default: return false
@@ -26,7 +37,7 @@ public struct PolicyRule: Sendable {
     var allConditions: [PolicyCondition] { (actions.map { [.actions($0)] } ?? []) + conditions }
 
     func matchesIgnoringAction(_ input: PolicyInput) -> Bool {
-        for condition in conditions where !condition.matches(input) { return false }
+        for index in conditions.indices where !conditions[index].matches(input) { return false }
         return true
     }
 }

@@ -1,12 +1,20 @@
 /// Finds the rules whose action globs can match an action without looking at the others,
 /// so evaluation cost grows with the rules for *this* action, not with the size of the policy.
 struct RuleIndex: Sendable {
-    /// Literal action globs (`bank.transfer`).
-    private var exact: [Substring: [Int]] = [:]
-    /// `prefix.*`, keyed by prefix: exactly one more segment.
-    private var oneMore: [Substring: [Int]] = [:]
-    /// `prefix.**`, keyed by prefix: one or more segments.
-    private var anyMore: [Substring: [Int]] = [:]
+    /// Rules keyed by a dotted name: exact globs of that name, `name.*` and `name.**` globs.
+    struct Bucket: Sendable {
+        /// Compared on every hit, so a hash collision can never make a rule match the wrong action.
+        var name: String
+        var exact: [Int] = []
+        /// `name.*`: exactly one more segment.
+        var oneMore: [Int] = []
+        /// `name.**`: one or more segments.
+        var anyMore: [Int] = []
+    }
+
+    /// Buckets keyed by the FNV-1a hash of their name, which evaluation computes while scanning the action
+    /// once (hashing each prefix as a string would cost more than the rest of a decision).
+    private var buckets: [UInt64: Bucket] = [:]
     /// `*`: any single-segment action.
     private var singleSegment: [Int] = []
     /// Rules with no action condition, or `**`: candidates for every request.
@@ -15,12 +23,20 @@ struct RuleIndex: Sendable {
     private(set) var generic: [Int] = []
 
     init(_ rules: [PolicyRule]) {
+        // Names whose hash another name already has go to `generic` (checked glob by glob), never to a bucket.
+        var owners: [UInt64: String] = [:]
+        var colliding: Set<String> = []
+        for glob in rules.flatMap({ $0.actions ?? [] }) where Self.isIndexable(glob) {
+            guard let key = Self.key(glob) else { continue }
+            let hash = Self.hash(key.utf8)
+            if let owner = owners[hash], owner != key { colliding.insert(key) } else { owners[hash] = key }
+        }
         for (index, rule) in rules.enumerated() {
             guard let globs = rule.actions else {
                 always.append(index)
                 continue
             }
-            if globs.contains(where: { !Self.isIndexable($0) }) {
+            if globs.contains(where: { !Self.isIndexable($0) || Self.key($0).map(colliding.contains) == true }) {
                 generic.append(index)
                 continue
             }
@@ -35,50 +51,85 @@ struct RuleIndex: Sendable {
         return head.allSatisfy { !$0.contains("*") }
     }
 
+    /// The bucket name of an indexable glob (nil for `*` and `**`).
+    private static func key(_ glob: ActionGlob) -> String? {
+        if glob.text == "*" || glob.text == "**" { return nil }
+        return glob.isLiteral ? glob.text : glob.segments.dropLast().joined(separator: ".")
+    }
+
     private mutating func add(_ index: Int, _ glob: ActionGlob) {
-        if glob.isLiteral { return Self.append(index, to: &exact, Substring(glob.text)) }
-        if glob.text == "*" { return singleSegment.append(index) }
-        if glob.text == "**" { return always.append(index) }
-        let prefix = Substring(glob.segments.dropLast().joined(separator: "."))
-        if glob.segments.last == "*" {
-            Self.append(index, to: &oneMore, prefix)
+        if glob.text == "*" { return Self.append(index, to: &singleSegment) }
+        if glob.text == "**" { return Self.append(index, to: &always) }
+        guard let key = Self.key(glob) else { return }
+        let hash = Self.hash(key.utf8)
+        if glob.isLiteral {
+            Self.append(index, to: &buckets[hash, default: Bucket(name: key)].exact)
+        } else if glob.segments.last == "*" {
+            Self.append(index, to: &buckets[hash, default: Bucket(name: key)].oneMore)
         } else {
-            Self.append(index, to: &anyMore, prefix)
+            Self.append(index, to: &buckets[hash, default: Bucket(name: key)].anyMore)
         }
     }
 
-    private static func append(_ index: Int, to table: inout [Substring: [Int]], _ key: Substring) {
-        if table[key]?.last != index { table[key, default: []].append(index) }
+    static let offset: UInt64 = 0xcbf2_9ce4_8422_2325
+    static let prime: UInt64 = 0x0000_0100_0000_01b3
+
+    static func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
+        var hash = offset
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* prime }
+        return hash
+    }
+
+    /// The bucket for the first `end` bytes of `action` whose running hash is `hash`, if its name is exactly that.
+    @inline(__always)
+    private func bucket(_ hash: UInt64, _ action: String.UTF8View, _ end: String.Index) -> Bucket? {
+        guard let bucket = buckets[hash], bucket.name.utf8.elementsEqual(action[..<end]) else { return nil }
+        return bucket
+    }
+
+    private static func append(_ index: Int, to list: inout [Int]) {
+        if list.last != index { list.append(index) }
     }
 
     /// Indices of rules whose action glob matches `action` (plus the rules that match any action),
     /// ascending and without duplicates; `generic` rules are not included.
     func candidates(for action: String, into result: inout [Int]) {
         result.append(contentsOf: always)
-        let whole = action[...]
-        if let hits = exact[whole] { result.append(contentsOf: hits) }
-        var sawDot = false
-        var index = whole.startIndex
-        while index < whole.endIndex {
-            if whole[index] == "." {
-                let prefix = whole[..<index]
-                let rest = whole[whole.index(after: index)...]
-                if !rest.isEmpty {
-                    if let hits = anyMore[prefix] { result.append(contentsOf: hits) }
-                    if let hits = oneMore[prefix], !rest.contains(".") { result.append(contentsOf: hits) }
+        let utf8 = action.utf8
+        var hash = Self.offset
+        var lastDot: String.Index?
+        var lastDotHash = hash
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            if byte == UInt8(ascii: ".") {
+                let next = utf8.index(after: index)
+                if next < utf8.endIndex, let bucket = bucket(hash, utf8, index), !bucket.anyMore.isEmpty {
+                    result.append(contentsOf: bucket.anyMore)
                 }
-                sawDot = true
+                lastDot = index
+                lastDotHash = hash
             }
-            index = whole.index(after: index)
+            hash = (hash ^ UInt64(byte)) &* Self.prime
+            utf8.formIndex(after: &index)
         }
-        if !sawDot, !action.isEmpty { result.append(contentsOf: singleSegment) }
+        if let lastDot {
+            if utf8.index(after: lastDot) < utf8.endIndex, let bucket = bucket(lastDotHash, utf8, lastDot),
+               !bucket.oneMore.isEmpty {
+                result.append(contentsOf: bucket.oneMore)
+            }
+        } else if !action.isEmpty {
+            result.append(contentsOf: singleSegment)
+        }
+        if let bucket = bucket(hash, utf8, utf8.endIndex), !bucket.exact.isEmpty { result.append(contentsOf: bucket.exact) }
         if result.count > 1 {
             result.sort()
-            var last = -1
-            result.removeAll { value in
-                defer { last = value }
-                return value == last
+            var write = 1
+            for read in 1..<result.count where result[read] != result[write - 1] {
+                result[write] = result[read]
+                write += 1
             }
+            result.removeLast(result.count - write)
         }
     }
 }
