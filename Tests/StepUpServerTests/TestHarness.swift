@@ -18,7 +18,7 @@ struct TestHarness: Sendable {
     let clock: TestClock
     let cookieKey = SymmetricKey(size: .bits256)
 
-    init(configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
+    init(locator: (any GeoLocator)? = nil, configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
         var configuration = ServerConfiguration()
         configuration.demo = true
         configuration.passwords.memoryKiB = 256
@@ -32,8 +32,7 @@ struct TestHarness: Sendable {
         let key = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
         let crypto = CredentialCrypto(sealer: SecretSealer(keyring: try SecretKeyring(parsing: "k1:\(key)")),
                                       passwords: configuration.passwords, totp: configuration.totp)
-        let risk = RiskService(stores: stores, failureWindow: configuration.login.failureWindow,
-                               settings: { holder.current.risk })
+        let risk = RiskService(stores: stores, locator: locator, settings: { holder.current.risk })
         self.service = StepUpService(configuration: configuration, stores: stores, policy: holder, crypto: crypto,
                                      risk: risk, logger: Logger(label: "test"), now: { clock.now })
         self.store = store

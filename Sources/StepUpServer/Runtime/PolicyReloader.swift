@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import StepUpCore
+import StepUpGeo
 import UnixSignals
 
 /// Reloads the policy on SIGHUP and when its file changes. A new policy is parsed and validated first and
@@ -9,6 +10,8 @@ import UnixSignals
 struct PolicyReloader: Service {
     let path: String
     let holder: PolicyHolder
+    /// Reputation lists are re-read on SIGHUP too.
+    let lists: ReputationLists
     let service: StepUpService
     let logger: Logger
     var pollInterval: Duration = .seconds(2)
@@ -19,6 +22,10 @@ struct PolicyReloader: Service {
             group.addTask {
                 for await _ in hangups.cancelOnGracefulShutdown() {
                     await reload(reason: "SIGHUP")
+                    let report = lists.reload()
+                    logger.info("reputation lists reloaded", metadata: [
+                        "loaded": "\(report.loaded)", "failed": "\(report.failed)",
+                    ])
                 }
             }
             group.addTask {

@@ -5,6 +5,7 @@ import Logging
 import ServiceLifecycle
 import StepUpCore
 import StepUpCrypto
+import StepUpGeo
 import StepUpStore
 
 /// A configured StepUp: database open, policy loaded, secrets resolved. `serve()` runs it until SIGTERM/SIGINT.
@@ -13,6 +14,7 @@ public struct StepUpRuntime: Sendable {
     public let store: SQLStore
     public let service: StepUpService
     public let policy: PolicyHolder
+    let lists: ReputationLists
     let cookieKey: SymmetricKey
     let logger: Logger
 
@@ -32,18 +34,39 @@ public struct StepUpRuntime: Sendable {
         }
         let holder = PolicyHolder(policy)
         let stores = store.stores
-        let risk = RiskService(stores: stores, failureWindow: configuration.login.failureWindow,
+        let lists = try Self.reputationLists(configuration)
+        let risk = RiskService(stores: stores, locator: try Self.locator(configuration), lists: lists,
                                settings: { holder.current.risk })
         let service = StepUpService(configuration: configuration, stores: stores, policy: holder,
                                     crypto: CredentialCrypto(sealer: secrets.sealer), risk: risk, logger: logger)
         return StepUpRuntime(configuration: configuration, store: store, service: service, policy: holder,
-                             cookieKey: secrets.cookieKey, logger: logger)
+                             lists: lists, cookieKey: secrets.cookieKey, logger: logger)
+    }
+
+    static func locator(_ configuration: ServerConfiguration) throws -> (any GeoLocator)? {
+        guard let path = configuration.network.geoipDatabase else { return nil }
+        do {
+            return try MMDBReader(path: path)
+        } catch {
+            throw StartupError("network.geoip_database \(path): \(error)")
+        }
+    }
+
+    static func reputationLists(_ configuration: ServerConfiguration) throws -> ReputationLists {
+        let lists = ReputationLists(sources: configuration.network.reputationLists.sorted { $0.key < $1.key }
+            .map { ReputationLists.Source(name: $0.key, path: $0.value) })
+        let report = lists.reload()
+        if let (name, reason) = report.failed.sorted(by: { $0.key < $1.key }).first {
+            throw StartupError("network.reputation_lists.\(name): \(reason)")
+        }
+        return lists
     }
 
     /// Serves HTTP until a termination signal, reloading the policy on SIGHUP and on file change.
     /// - Parameter onListening: called with the bound address, e.g. `http://127.0.0.1:8080`.
     public func serve(onListening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
-        let reloader = PolicyReloader(path: configuration.policyFile, holder: policy, service: service, logger: logger)
+        let reloader = PolicyReloader(path: configuration.policyFile, holder: policy, lists: lists, service: service,
+                                      logger: logger)
         let host = configuration.http.host
         var app = Application(
             router: try StepUpApplication.router(service: service, cookieKey: cookieKey),

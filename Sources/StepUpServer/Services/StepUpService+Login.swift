@@ -24,7 +24,7 @@ extension StepUpService {
     {
         let started = now()
         let window = started.addingTimeInterval(-configuration.login.failureWindow)
-        let addressKey = "login-ip:\(client.ip)"
+        let addressKey = ThrottleKeys.address(client.ip)
         let addressFailures = try await stores.throttle.failureCount(key: addressKey, since: window)
         if addressFailures >= configuration.login.maxFailuresPerAddress {
             try await auditor.record("login.throttled", at: started, client: client,
@@ -45,7 +45,7 @@ extension StepUpService {
             try await recordLoginFailure(userID: user.id, username: name, client: client, reason: "wrong password")
             throw Problem.invalidCredentials
         }
-        let accountKey = "login-user:\(user.id)"
+        let accountKey = ThrottleKeys.user(user.id)
         let accountFailures = try await stores.throttle.failureCount(key: accountKey, since: window)
         var secondFactor: FactorKind?
         if accountFailures >= configuration.login.maxFailuresPerAccount {
@@ -78,16 +78,24 @@ extension StepUpService {
         let outcome = try await decide(session: session, user: user,
                                        request: ActionRequest(action: Self.loginAction), grantID: nil, client: client,
                                        auditType: "login.succeeded")
-        try await risk.recordSignIn(user: user, client: client, at: at)
+        if outcome.decision.outcome == .allow {
+            try await risk.recordSignIn(user: user, client: client, at: at)
+        }
         return LoginResult(token: token, session: session, user: user,
                            stepUp: outcome.decision.outcome == .stepUp ? outcome.stepUp : nil)
     }
 
     private func recordLoginFailure(userID: String?, username: String, client: ClientInfo, reason: String) async throws {
         let at = now()
-        try await stores.throttle.recordFailure(key: "login-ip:\(client.ip)", at: at)
-        try await stores.throttle.recordFailure(key: "login-name:\(client.ip):\(username)", at: at)
-        if let userID { try await stores.throttle.recordFailure(key: "login-user:\(userID)", at: at) }
+        try await stores.throttle.recordFailure(key: ThrottleKeys.address(client.ip), at: at)
+        // Distinct usernames per address (credential stuffing): count a name the first time it fails here.
+        let nameKey = ThrottleKeys.username(client.ip, username)
+        let window = at.addingTimeInterval(-policy.current.risk.credentialStuffingWindow)
+        if try await stores.throttle.failureCount(key: nameKey, since: window) == 0 {
+            try await stores.throttle.recordFailure(key: ThrottleKeys.usernames(client.ip), at: at)
+        }
+        try await stores.throttle.recordFailure(key: nameKey, at: at)
+        if let userID { try await stores.throttle.recordFailure(key: ThrottleKeys.user(userID), at: at) }
         try await auditor.record("login.failed", at: at, user: userID, client: client,
                                  details: ["reason": reason, "username": username])
     }
