@@ -18,17 +18,22 @@ struct TestHarness: Sendable {
     let clock: TestClock
     let cookieKey = SymmetricKey(size: .bits256)
 
-    init(locator: (any GeoLocator)? = nil, configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
+    init(locator: (any GeoLocator)? = nil, policyYAML: String = Policy.demoYAML,
+         configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
         var configuration = ServerConfiguration()
         configuration.demo = true
         configuration.passwords.memoryKiB = 256
         configuration.passwords.iterations = 1
         configuration.passwords.parallelism = 1
+        let policyFile = FileManager.default.temporaryDirectory
+            .appendingPathComponent("stepup-test-policy-\(UUID().uuidString).yaml")
+        try policyYAML.write(to: policyFile, atomically: true, encoding: .utf8)
+        configuration.policyFile = policyFile.path
         configure(&configuration)
         let clock = TestClock(Date(timeIntervalSince1970: 1_800_000_000))
         let store = MemoryStore()
         let stores = store.stores
-        let holder = PolicyHolder(try Policy.load(yaml: Policy.demoYAML, file: "demo.yaml"))
+        let holder = PolicyHolder(try Policy.load(yaml: policyYAML, file: policyFile.path))
         let key = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
         let crypto = CredentialCrypto(sealer: SecretSealer(keyring: try SecretKeyring(parsing: "k1:\(key)")),
                                       passwords: configuration.passwords, totp: configuration.totp)

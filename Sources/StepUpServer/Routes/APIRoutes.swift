@@ -21,6 +21,7 @@ struct APIRoutes: Sendable {
         v1.post("factors/totp", use: startTOTP)
         v1.post("factors/totp/:id/confirm", use: confirmTOTP)
         v1.post("factors/recovery-codes", use: recoveryCodes)
+        v1.post("admin/policy/reload", use: reloadPolicy)
     }
 
     @Sendable func login(_ request: Request, context: StepUpRequestContext) async throws -> Response {
@@ -69,8 +70,12 @@ struct APIRoutes: Sendable {
             context: RequestContext(transaction: body.context?.transaction ?? [:],
                                     attributes: body.context?.attributes ?? [:])
         )
+        let explain = body.explain ?? false
+        if explain, !user.roles.contains("admin") {
+            throw Problem.forbidden("decision explanations are for administrators (role 'admin')")
+        }
         let outcome = try await service.decide(session: session, user: user, request: action, grantID: body.grant,
-                                               client: client)
+                                               client: client, explain: explain)
         return try .json(DecisionView(outcome, ladder: service.policy.current.ladder))
     }
 
@@ -150,6 +155,26 @@ struct APIRoutes: Sendable {
         return try .json(["codes": codes], status: .created)
     }
 
+    /// Reloads the policy file now. The action `admin.policy.reload` goes through the policy like any other,
+    /// so the policy decides who may reload it and how strongly they must have authenticated.
+    @Sendable func reloadPolicy(_ request: Request, context: StepUpRequestContext) async throws -> Response {
+        let (session, user) = try await bearer(request, context)
+        let client = web.client(request, context: context)
+        let outcome = try await service.decide(session: session, user: user,
+                                               request: ActionRequest(action: "admin.policy.reload"),
+                                               grantID: request.uri.queryParameters.get("grant"), client: client)
+        switch outcome.decision.outcome {
+        case .deny:
+            throw Problem.forbidden(outcome.decision.reason)
+        case .stepUp:
+            guard let stepUp = outcome.stepUp else { throw Problem.forbidden(outcome.decision.reason) }
+            throw Problem.stepUpRequired(stepUp, acr: service.policy.current.ladder[stepUp.challenge.requirement.level]?.acr)
+        case .allow:
+            let result = await service.reloadPolicy(reason: "admin API (\(user.username))")
+            return try .json(PolicyReloadView(result), status: result.applied ? .ok : .unprocessableContent)
+        }
+    }
+
     /// Throws an RFC 9470 `insufficient_user_authentication` problem carrying a challenge when needed.
     private func requireFactorChange(session: Session, user: UserRecord, client: ClientInfo) async throws {
         guard let stepUp = try await service.authorizeFactorChange(session: session, user: user, client: client)
@@ -193,5 +218,26 @@ extension Problem {
                        extra: ["challenge_id": stepUp.challenge.id, "level": requirement.level,
                                "challenge_url": "/v1/challenges/\(stepUp.challenge.id)"],
                        headers: [.wwwAuthenticate: header])
+    }
+}
+
+/// The answer of `POST /v1/admin/policy/reload`.
+struct PolicyReloadView: Encodable {
+    var applied: Bool
+    var version: String
+    var previousVersion: String
+    var errors: [String]
+    var warnings: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case applied, version, previousVersion = "previous_version", errors, warnings
+    }
+
+    init(_ reload: PolicyReload) {
+        applied = reload.applied
+        version = reload.version
+        previousVersion = reload.previousVersion
+        errors = reload.diagnostics.items.filter { $0.severity == .error }.map(\.description)
+        warnings = reload.diagnostics.items.filter { $0.severity == .warning }.map(\.description)
     }
 }

@@ -129,6 +129,7 @@ struct DecisionView: Encodable {
     var risk: RiskView
     var requirement: RequirementView?
     var challenge: ChallengeView?
+    var explanation: PolicyExplanation?
 
     struct RiskView: Encodable {
         var score: Double
@@ -148,7 +149,7 @@ struct DecisionView: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case decision, reason, rules, policyVersion = "policy_version", risk, requirement, challenge
+        case decision, reason, rules, policyVersion = "policy_version", risk, requirement, challenge, explanation
     }
 
     init(_ outcome: DecisionOutcome, ladder: LevelLadder) {
@@ -163,6 +164,7 @@ struct DecisionView: Encodable {
                             allowedFactors: $0.allowedFactors?.sorted().map(\.rawValue), bind: $0.bind)
         }
         challenge = outcome.stepUp.map { ChallengeView($0, ladder: ladder) }
+        explanation = outcome.explanation
     }
 }
 

@@ -9,7 +9,6 @@ import UnixSignals
 /// swapped in atomically; an invalid one leaves the running policy in place and is logged and audited.
 struct PolicyReloader: Service {
     let path: String
-    let holder: PolicyHolder
     /// Reputation lists are re-read on SIGHUP too.
     let lists: ReputationLists
     let service: StepUpService
@@ -44,26 +43,8 @@ struct PolicyReloader: Service {
         }
     }
 
-    /// Loads the file and swaps it in if valid; returns the outcome for the admin API.
-    @discardableResult
-    func reload(reason: String) async -> Result<String, StartupError> {
-        do {
-            let policy = try PolicyLoader.load(path: path)
-            let previous = holder.current.version
-            holder.replace(with: policy)
-            logger.info("policy reloaded", metadata: ["version": "\(policy.version)", "reason": "\(reason)"])
-            try? await service.auditor.record("policy.reloaded", at: service.now(), policyVersion: policy.version,
-                                              details: ["previous": previous, "reason": reason])
-            return .success(policy.version)
-        } catch {
-            let failure = (error as? StartupError) ?? StartupError(String(describing: error))
-            logger.error("policy reload failed; keeping the running policy",
-                         metadata: ["version": "\(holder.current.version)", "error": "\(failure.description)"])
-            try? await service.auditor.record("policy.reload_failed", at: service.now(),
-                                              policyVersion: holder.current.version,
-                                              details: ["reason": reason, "error": failure.description])
-            return .failure(failure)
-        }
+    func reload(reason: String) async {
+        _ = await service.reloadPolicy(reason: reason)
     }
 
     /// Modification time and size: cheap change detection without reading the file.

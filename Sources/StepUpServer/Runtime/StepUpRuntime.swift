@@ -65,8 +65,7 @@ public struct StepUpRuntime: Sendable {
     /// Serves HTTP until a termination signal, reloading the policy on SIGHUP and on file change.
     /// - Parameter onListening: called with the bound address, e.g. `http://127.0.0.1:8080`.
     public func serve(onListening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
-        let reloader = PolicyReloader(path: configuration.policyFile, holder: policy, lists: lists, service: service,
-                                      logger: logger)
+        let reloader = PolicyReloader(path: configuration.policyFile, lists: lists, service: service, logger: logger)
         let host = configuration.http.host
         var app = Application(
             router: try StepUpApplication.router(service: service, cookieKey: cookieKey),

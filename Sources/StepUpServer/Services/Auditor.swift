@@ -6,11 +6,13 @@ import StepUpCore
 struct Auditor: Sendable {
     let store: any AuditStore
     let logger: Logger
+    /// Every event carries the policy version in force, unless the caller names the one that decided.
+    let policyVersion: @Sendable () -> String
 
     func record(_ type: String, at now: Date, user: String? = nil, session: String? = nil, client: ClientInfo? = nil,
                 policyVersion: String? = nil, details: [String: String] = [:]) async throws {
         let event = AuditEventDraft(type: type, at: now, userID: user, sessionID: session, ip: client?.ip,
-                                    policyVersion: policyVersion, details: details)
+                                    policyVersion: policyVersion ?? self.policyVersion(), details: details)
         try await store.append(event)
         logger.info("audit", metadata: [
             "event": .string(type), "user": .string(user ?? "-"), "ip": .string(client?.ip ?? "-"),

@@ -20,6 +20,8 @@ extension StepUpService {
     public func verify(challengeID: String, factor: FactorKind, code: String, session: Session, user: UserRecord,
                        client: ClientInfo) async throws -> Challenge {
         let at = now()
+        var client = client
+        client.deviceID = client.deviceID ?? session.deviceID
         guard var challenge = try await challenge(id: challengeID, for: session) else {
             throw Problem.notFound("challenge '\(challengeID.prefix(64))'")
         }
@@ -61,6 +63,7 @@ extension StepUpService {
         default: accepted = try await verifyRecoveryCode(user: user, code: code)
         }
         guard accepted else {
+            metrics.challenge("failed")
             let updated = try await stores.challenges.recordFailedAttempt(challengeID: challenge.id)
             let left = updated?.attemptsLeft ?? 0
             try await auditor.record("challenge.failed", at: at, user: user.id, session: session.id, client: client,
@@ -80,6 +83,7 @@ extension StepUpService {
             throw Problem(.conflict, type: "challenge-not-pending", title: "Challenge already finished",
                           detail: "this challenge was completed or closed meanwhile")
         }
+        metrics.challenge("verified")
         try await stores.sessions.appendEvent(sessionID: session.id, event)
         challenge.status = .satisfied
         challenge.satisfiedAt = at

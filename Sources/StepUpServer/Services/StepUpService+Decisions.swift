@@ -15,6 +15,8 @@ public struct StepUpOutcome: Sendable {
 public struct DecisionOutcome: Sendable {
     public var decision: Decision
     public var stepUp: StepUpOutcome?
+    /// Every rule considered and why it matched or not; only when an administrator asks.
+    public var explanation: PolicyExplanation?
 }
 
 extension StepUpService {
@@ -26,9 +28,13 @@ extension StepUpService {
         request: ActionRequest,
         grantID: String?,
         client: ClientInfo,
-        auditType: String? = nil
+        auditType: String? = nil,
+        explain: Bool = false
     ) async throws -> DecisionOutcome {
         let at = now()
+        // An API client names its device once, at sign-in; the session remembers it.
+        var client = client
+        client.deviceID = client.deviceID ?? session.deviceID
         var request = request
         request.context.ip = request.context.ip ?? client.ip
         request.context.userAgent = request.context.userAgent ?? client.userAgent
@@ -55,6 +61,7 @@ extension StepUpService {
             stepUp = try await createChallenge(session: session, user: user, action: request.action,
                                                requirement: requirement, result: result, at: at)
         }
+        metrics.decision(result.decision.outcome)
         var details = result.decision.auditDetails
         details["action"] = request.action
         if let stepUp { details["challenge"] = stepUp.challenge.id }
@@ -62,7 +69,8 @@ extension StepUpService {
         try await auditor.record(auditType ?? "decision.\(result.decision.outcome.rawValue)", at: at, user: user.id,
                                  session: session.id, client: client, policyVersion: current.version,
                                  details: details)
-        return DecisionOutcome(decision: result.decision, stepUp: stepUp)
+        return DecisionOutcome(decision: result.decision, stepUp: stepUp,
+                               explanation: explain ? current.explain(input) : nil)
     }
 
     private func createChallenge(session: Session, user: UserRecord, action: String, requirement: Requirement,

@@ -27,6 +27,7 @@ extension StepUpService {
         let addressKey = ThrottleKeys.address(client.ip)
         let addressFailures = try await stores.throttle.failureCount(key: addressKey, since: window)
         if addressFailures >= configuration.login.maxFailuresPerAddress {
+            metrics.login("throttled")
             try await auditor.record("login.throttled", at: started, client: client,
                                      details: ["failures": String(addressFailures)])
             throw Problem.tooManyRequests(retryAfter: Int(configuration.login.failureWindow))
@@ -78,6 +79,7 @@ extension StepUpService {
         let outcome = try await decide(session: session, user: user,
                                        request: ActionRequest(action: Self.loginAction), grantID: nil, client: client,
                                        auditType: "login.succeeded")
+        metrics.login("success")
         if outcome.decision.outcome == .allow {
             try await risk.recordSignIn(user: user, client: client, at: at)
         }
@@ -87,6 +89,7 @@ extension StepUpService {
 
     private func recordLoginFailure(userID: String?, username: String, client: ClientInfo, reason: String) async throws {
         let at = now()
+        metrics.login("failure")
         try await stores.throttle.recordFailure(key: ThrottleKeys.address(client.ip), at: at)
         // Distinct usernames per address (credential stuffing): count a name the first time it fails here.
         let nameKey = ThrottleKeys.username(client.ip, username)

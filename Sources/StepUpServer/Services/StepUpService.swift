@@ -16,6 +16,7 @@ public final class StepUpService: Sendable {
     let auditor: Auditor
     let engine: DecisionEngine
     let logger: Logger
+    public let metrics: StepUpMetrics
     /// The clock; tests pass a fixed or advancing one.
     public let now: @Sendable () -> Date
 
@@ -26,6 +27,7 @@ public final class StepUpService: Sendable {
         crypto: CredentialCrypto,
         risk: RiskService,
         logger: Logger,
+        metrics: StepUpMetrics = StepUpMetrics(),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.configuration = configuration
@@ -33,9 +35,10 @@ public final class StepUpService: Sendable {
         self.policy = policy
         self.crypto = crypto
         self.risk = risk
-        self.auditor = Auditor(store: stores.audit, logger: logger)
+        self.auditor = Auditor(store: stores.audit, logger: logger, policyVersion: { policy.version })
         self.engine = DecisionEngine(grantLifetime: configuration.challenges.grantLifetime)
         self.logger = logger
+        self.metrics = metrics
         self.now = now
     }
 

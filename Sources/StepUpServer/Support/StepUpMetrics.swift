@@ -1,0 +1,35 @@
+import Prometheus
+import StepUpCore
+
+/// Prometheus counters for what operators watch: decisions, sign-ins, challenges, policy reloads.
+/// One registry per server (no process-wide state), exposed at `/metrics`.
+public final class StepUpMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+    }
+
+    func decision(_ outcome: Decision.Outcome) {
+        registry.makeCounter(name: "stepup_decisions_total", labels: [("outcome", outcome.rawValue)],
+                             help: "Decisions by outcome").increment()
+    }
+
+    func login(_ result: String) {
+        registry.makeCounter(name: "stepup_logins_total", labels: [("result", result)],
+                             help: "Sign-in attempts by result").increment()
+    }
+
+    func challenge(_ result: String) {
+        registry.makeCounter(name: "stepup_challenge_verifications_total", labels: [("result", result)],
+                             help: "Challenge verifications by result").increment()
+    }
+
+    func policyReload(applied: Bool) {
+        registry.makeCounter(name: "stepup_policy_reloads_total", labels: [("result", applied ? "applied" : "failed")],
+                             help: "Policy reloads by result").increment()
+    }
+
+    /// The Prometheus text exposition.
+    public func exposition() -> String { registry.emitToString() }
+}
