@@ -9,6 +9,8 @@ struct StepUpCommand: AsyncParsableCommand {
             ServeCommand.self,
             InitCommand.self,
             UserCommand.self,
+            DeviceCommand.self,
+            AddressCommand.self,
             PolicyCommand.self,
             HashPasswordCommand.self,
             VerifyPasswordCommand.self,

@@ -22,12 +22,19 @@ struct APIRoutes: Sendable {
         v1.post("factors/totp/:id/confirm", use: confirmTOTP)
         v1.post("factors/recovery-codes", use: recoveryCodes)
         v1.post("admin/policy/reload", use: reloadPolicy)
+        v1.get("devices/nonce", use: deviceNonce)
+        v1.get("devices", use: listDevices)
+        v1.post("devices/current/trust", use: trustDevice)
+        v1.delete("devices/:id", use: revokeDevice)
     }
 
     @Sendable func login(_ request: Request, context: StepUpRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(LoginBody.self, context: context)
         var client = web.client(request, context: context)
         client.deviceID = Self.validDeviceID(body.deviceID) ?? client.deviceID
+        if let proof = body.deviceProof {
+            client.deviceID = try await provenDevice(proof)
+        }
         let result = try await service.login(username: body.username, password: body.password, otp: body.otp,
                                              client: client)
         let ladder = service.policy.current.ladder
@@ -173,6 +180,58 @@ struct APIRoutes: Sendable {
             let result = await service.reloadPolicy(reason: "admin API (\(user.username))")
             return try .json(PolicyReloadView(result), status: result.applied ? .ok : .unprocessableContent)
         }
+    }
+
+    // MARK: devices
+
+    @Sendable func deviceNonce(_ request: Request, context: StepUpRequestContext) async throws -> Response {
+        let proof = DeviceProof(signer: web.signer)
+        struct Nonce: Encodable {
+            var nonce: String
+            var expiresIn: Int
+            enum CodingKeys: String, CodingKey { case nonce, expiresIn = "expires_in" }
+        }
+        return try .json(Nonce(nonce: proof.nonce(at: service.now()), expiresIn: Int(proof.lifetime)))
+    }
+
+    /// The device id a signed nonce proves; each nonce works once.
+    private func provenDevice(_ body: DeviceProofBody) async throws -> String {
+        let deviceID: String
+        do {
+            deviceID = try DeviceProof(signer: web.signer).verify(publicKey: body.publicKey, nonce: body.nonce,
+                                                                  signature: body.signature, at: service.now())
+        } catch {
+            throw Problem(.badRequest, type: "invalid-device-proof", title: "Device proof rejected",
+                          detail: error.description)
+        }
+        let key = "device-nonce:" + Tokens.hash(body.nonce)
+        let since = service.now().addingTimeInterval(-3_600)
+        guard try await service.stores.throttle.failureCount(key: key, since: since) == 0 else {
+            throw Problem(.badRequest, type: "invalid-device-proof", title: "Device proof rejected",
+                          detail: "this nonce was already used; get a new one from GET /v1/devices/nonce")
+        }
+        try await service.stores.throttle.recordFailure(key: key, at: service.now())
+        return deviceID
+    }
+
+    @Sendable func listDevices(_ request: Request, context: StepUpRequestContext) async throws -> Response {
+        let (session, user) = try await bearer(request, context)
+        let devices = try await service.devices(of: user).map { DeviceView($0, current: session.deviceID) }
+        return try .json(["devices": devices])
+    }
+
+    @Sendable func trustDevice(_ request: Request, context: StepUpRequestContext) async throws -> Response {
+        let (session, user) = try await bearer(request, context)
+        let record = try await service.trustCurrentDevice(session: session, user: user,
+                                                          client: web.client(request, context: context))
+        return try .json(DeviceView(record, current: record.deviceID))
+    }
+
+    @Sendable func revokeDevice(_ request: Request, context: StepUpRequestContext) async throws -> Response {
+        let (_, user) = try await bearer(request, context)
+        try await service.revokeDevice(user: user, deviceID: context.parameters.get("id") ?? "", by: user.username,
+                                       client: web.client(request, context: context))
+        return Response(status: .noContent)
     }
 
     /// Throws an RFC 9470 `insufficient_user_authentication` problem carrying a challenge when needed.

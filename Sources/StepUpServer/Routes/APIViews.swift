@@ -8,7 +8,42 @@ struct LoginBody: Decodable {
     var password: String
     var otp: String?
     var deviceID: String?
-    enum CodingKeys: String, CodingKey { case username, password, otp, deviceID = "device_id" }
+    var deviceProof: DeviceProofBody?
+    enum CodingKeys: String, CodingKey {
+        case username, password, otp, deviceID = "device_id", deviceProof = "device_proof"
+    }
+}
+
+/// A signature over a nonce from `GET /v1/devices/nonce` with the device's P-256 key.
+struct DeviceProofBody: Decodable {
+    var publicKey: String
+    var nonce: String
+    var signature: String
+    enum CodingKeys: String, CodingKey { case publicKey = "public_key", nonce, signature }
+}
+
+struct DeviceView: Encodable {
+    var id: String
+    var label: String
+    var firstSeen: Date
+    var lastSeen: Date
+    var trustedUntil: Date?
+    var revoked: Bool
+    var current: Bool
+    enum CodingKeys: String, CodingKey {
+        case id, label, firstSeen = "first_seen", lastSeen = "last_seen", trustedUntil = "trusted_until", revoked,
+             current
+    }
+
+    init(_ record: DeviceRecord, current: String?) {
+        id = record.deviceID
+        label = record.label
+        firstSeen = record.firstSeen
+        lastSeen = record.lastSeen
+        trustedUntil = record.trustedUntil
+        revoked = record.revoked
+        self.current = record.deviceID == current
+    }
 }
 
 struct DecisionBody: Decodable {

@@ -26,6 +26,8 @@ struct PageRoutes: Sendable {
         router.post("account/totp", use: startTOTP)
         router.post("account/totp/:id/confirm", use: confirmTOTP)
         router.post("account/recovery-codes", use: recoveryCodes)
+        router.post("account/devices/trust", use: trustDevice)
+        router.post("account/devices/revoke", use: revokeDevice)
     }
 
     // MARK: sign-in
@@ -157,26 +159,57 @@ struct PageRoutes: Sendable {
 
     @Sendable func account(_ request: Request, context: StepUpRequestContext) async throws -> Response {
         guard let (session, user) = try await browserSession(request, context) else { return toLogin(request) }
-        return try await renderAccount(session: session, user: user, notice: request.uri.queryParameters.get("notice"))
+        return try await renderAccount(session: session, user: user, notice: request.uri.queryParameters.get("notice"),
+                                       device: web.client(request, context: context).deviceID)
     }
 
-    private func renderAccount(session: Session, user: UserRecord, notice: String?) async throws -> Response {
+    private func renderAccount(session: Session, user: UserRecord, notice: String?, device: String?,
+                               error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let stores = service.stores
         let factors = try await stores.factors.factors(userID: user.id).map {
             ["label": $0.label, "kind": $0.kind.rawValue, "status": $0.status.rawValue]
         }
         let codesLeft = try await stores.recoveryCodes.unusedRecoveryCodes(userID: user.id).count
         let formatter = ISO8601DateFormatter()
-        let devices = try await stores.devices.devices(userID: user.id).filter { !$0.revoked }.map {
-            ["label": $0.label, "lastSeen": formatter.string(from: $0.lastSeen)]
+        let now = service.now()
+        let devices: [[String: Any]] = try await service.devices(of: user).filter { !$0.revoked }.map {
+            var entry: [String: Any] = ["id": $0.deviceID, "label": $0.label,
+                                        "lastSeen": formatter.string(from: $0.lastSeen),
+                                        "current": $0.deviceID == (device ?? session.deviceID)]
+            if $0.isTrusted(at: now), let until = $0.trustedUntil { entry["trustedUntil"] = formatter.string(from: until) }
+            return entry
         }
         let level = session.effectiveLevel(in: service.policy.current.ladder, at: service.now())
-        let notices = ["totp": "Authenticator app added.", "stepup": "Confirmed."]
+        let notices = ["totp": "Authenticator app added.", "stepup": "Confirmed.",
+                       "trusted": "This device is trusted for 30 days.", "removed": "Device removed."]
         return web.pages.html("account", title: "Account", [
             "displayName": user.displayName, "username": user.username, "roles": user.roles.joined(separator: ", "),
             "level": level?.name ?? "none", "factors": factors, "codesLeft": codesLeft, "devices": devices,
-            "notice": notice.flatMap { notices[$0] } ?? "",
-        ], user: user.username, csrf: csrf(session))
+            "notice": notice.flatMap { notices[$0] } ?? "", "error": error ?? "",
+        ], status: status, user: user.username, csrf: csrf(session))
+    }
+
+    @Sendable func trustDevice(_ request: Request, context: StepUpRequestContext) async throws -> Response {
+        guard let (session, user) = try await browserSession(request, context) else { return toLogin(request) }
+        let form = try await request.formFields(context: context)
+        guard web.signer.verifyCSRF(form["csrf"], binding: session.id) else { return forbidden(session, user) }
+        let client = web.client(request, context: context)
+        do {
+            _ = try await service.trustCurrentDevice(session: session, user: user, client: client)
+            return WebSupport.redirect("/account?notice=trusted")
+        } catch let problem as Problem {
+            return try await renderAccount(session: session, user: user, notice: nil, device: client.deviceID,
+                                           error: problem.detail, status: problem.status)
+        }
+    }
+
+    @Sendable func revokeDevice(_ request: Request, context: StepUpRequestContext) async throws -> Response {
+        guard let (session, user) = try await browserSession(request, context) else { return toLogin(request) }
+        let form = try await request.formFields(context: context)
+        guard web.signer.verifyCSRF(form["csrf"], binding: session.id) else { return forbidden(session, user) }
+        let client = web.client(request, context: context)
+        try await service.revokeDevice(user: user, deviceID: form["device"] ?? "", by: user.username, client: client)
+        return WebSupport.redirect("/account?notice=removed")
     }
 
     @Sendable func startTOTP(_ request: Request, context: StepUpRequestContext) async throws -> Response {

@@ -105,9 +105,22 @@ enum PageTemplates {
           <button type="submit" class="secondary">New recovery codes</button>
         </form>
       </div>
+      {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
       <h2>Devices</h2>
-      <ul>{{#devices}}<li>{{label}} <span class="muted">last seen {{lastSeen}}</span></li>{{/devices}}
+      <ul class="devices" id="devices">{{#devices}}
+        <li>{{label}}{{#current}} <strong>(this device)</strong>{{/current}}
+          <span class="muted">last seen {{lastSeen}}{{#trustedUntil}}, trusted until {{trustedUntil}}{{/trustedUntil}}</span>
+          <form method="post" action="/account/devices/revoke" class="inline">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <input type="hidden" name="device" value="{{id}}">
+            <button type="submit" class="link">Remove</button>
+          </form>
+        </li>{{/devices}}
       {{^devices}}<li class="muted">No remembered devices yet: a device is remembered after a step-up.</li>{{/devices}}</ul>
+      <form method="post" action="/account/devices/trust">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <button type="submit" class="secondary" id="trust">This was me: trust this device for 30 days</button>
+      </form>
     </section>
     """
 

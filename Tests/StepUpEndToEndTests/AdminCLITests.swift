@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+
+/// `stepup device …` and `stepup address …` against a real database file.
+@Suite("Admin CLI", .serialized)
+struct AdminCLITests {
+    @Test func devicesAndAddressesCanBeManagedFromTheCommandLine() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stepup-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let stepup = ExternalTool.stepupBinary
+        #expect(try ExternalTool.run(stepup, ["init", "--directory", directory.path]).status == 0)
+        let config = directory.appendingPathComponent("stepup.yaml").path
+        #expect(try ExternalTool.run(stepup, ["user", "add", "dora", "--config", config],
+                                     input: "dora's long password\n").status == 0)
+
+        let trust = try ExternalTool.run(stepup, ["device", "trust", "dora", "laptop-42", "--days", "10", "--config", config])
+        #expect(trust.status == 0, "\(trust.stderr)")
+        let listed = try ExternalTool.run(stepup, ["device", "list", "dora", "--config", config])
+        #expect(listed.stdout.contains("laptop-42") && listed.stdout.contains("trusted until"), "\(listed.stdout)")
+        let revoked = try ExternalTool.run(stepup, ["device", "revoke", "dora", "laptop-42", "--config", config])
+        #expect(revoked.status == 0)
+        let after = try ExternalTool.run(stepup, ["device", "list", "dora", "--config", config])
+        #expect(after.stdout.contains("revoked"))
+        let unknown = try ExternalTool.run(stepup, ["device", "revoke", "dora", "nope", "--config", config])
+        #expect(unknown.status != 0)
+        let nobody = try ExternalTool.run(stepup, ["device", "list", "ghost", "--config", config])
+        #expect(nobody.status != 0 && nobody.stderr.contains("no user named"))
+
+        let block = try ExternalTool.run(stepup, ["address", "mark", "blocked", "203.0.113.0/24", "--note", "abuse",
+                                                  "--config", config])
+        #expect(block.status == 0, "\(block.stderr)")
+        let bad = try ExternalTool.run(stepup, ["address", "mark", "blocked", "not-an-ip", "--config", config])
+        #expect(bad.status != 0)
+        let verdict = try ExternalTool.run(stepup, ["address", "mark", "maybe", "203.0.113.0/24", "--config", config])
+        #expect(verdict.status != 0)
+        let rules = try ExternalTool.run(stepup, ["address", "list", "--config", config])
+        #expect(rules.stdout.contains("203.0.113.0/24\tblocked\tabuse"), "\(rules.stdout)")
+        #expect(try ExternalTool.run(stepup, ["address", "remove", "203.0.113.0/24", "--config", config]).status == 0)
+        #expect(try ExternalTool.run(stepup, ["address", "list", "--config", config]).stdout.isEmpty)
+    }
+}
