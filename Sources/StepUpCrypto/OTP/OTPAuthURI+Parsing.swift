@@ -1,3 +1,5 @@
+import Foundation
+
 extension OTPAuthURI {
     /// Parses a key URI as authenticator apps do.
     /// - Throws: ``OTPError/invalidURI(_:)`` or ``OTPError/invalidParameters(_:)``.
@@ -11,13 +13,19 @@ extension OTPAuthURI {
         let afterType = rest[rest.index(after: slash)...]
         let labelPart = afterType.prefix { $0 != "?" }
         let queryPart = afterType.dropFirst(labelPart.count + 1)
-        guard let label = Self.percentDecode(labelPart), !label.isEmpty else { throw .invalidURI("missing label") }
+        // Issuer and account are separated by a literal ":" (what we write) or, failing that, "%3A".
         var labelIssuer: String?
-        var account = label
-        if let colon = label.firstIndex(of: ":") {
-            labelIssuer = String(label[..<colon])
-            account = String(label[label.index(after: colon)...].drop { $0 == " " })
+        var accountPart = labelPart
+        if let colon = labelPart.firstIndex(of: ":") {
+            labelIssuer = Self.percentDecode(labelPart[..<colon])
+            accountPart = labelPart[labelPart.index(after: colon)...]
+        } else if let range = labelPart.range(of: "%3A", options: .caseInsensitive) {
+            labelIssuer = Self.percentDecode(labelPart[..<range.lowerBound])
+            accountPart = labelPart[range.upperBound...]
         }
+        guard let decoded = Self.percentDecode(accountPart) else { throw .invalidURI("bad escape in label") }
+        let account = String(decoded.drop { $0 == " " })
+        guard !account.isEmpty else { throw .invalidURI("missing account name") }
         var parameters: [String: String] = [:]
         for pair in queryPart.split(separator: "&") {
             let key = pair.prefix { $0 != "=" }

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+@testable import StepUpCrypto
+
+@Suite("Recovery codes")
+struct RecoveryCodesTests {
+    @Test func generatesTenGroupedCodesWithAtLeast50Bits() {
+        var rng = SeededGenerator(seed: 1)
+        let codes = RecoveryCodes.generate(using: &rng)
+        #expect(codes.count >= 10)
+        #expect(Set(codes).count == codes.count)
+        #expect(RecoveryCodes.bitsPerCode >= 50)
+        for code in codes {
+            let groups = code.split(separator: "-")
+            #expect(groups.count == 3 && groups.allSatisfy { $0.count == 4 })
+            #expect(code.utf8.allSatisfy { $0 == UInt8(ascii: "-") || RecoveryCodes.alphabet.contains($0) })
+        }
+        #expect(RecoveryCodes.generate(count: 3, using: &rng).count == 10)
+        #expect(RecoveryCodes.generate(count: 16).count == 16)
+        // Bits per code follow from the alphabet: 32 symbols, 12 of them.
+        #expect(RecoveryCodes.alphabet.count == 32 && RecoveryCodes.groups * RecoveryCodes.groupLength == 12)
+    }
+
+    @Test func allSymbolsAppearRoughlyUniformly() {
+        var rng = SeededGenerator(seed: 2)
+        var counts: [UInt8: Int] = [:]
+        for code in RecoveryCodes.generate(count: 2000, using: &rng) {
+            for byte in code.utf8 where byte != UInt8(ascii: "-") { counts[byte, default: 0] += 1 }
+        }
+        #expect(counts.count == 32)
+        #expect(counts.values.allSatisfy { (600...900).contains($0) })  // expected 750 each
+    }
+
+    @Test func normalizesWhatPeopleType() {
+        #expect(RecoveryCodes.normalize("abcd-efgh-jkmn") == "ABCDEFGHJKMN")
+        #expect(RecoveryCodes.normalize(" ABCD EFGH JKMN ") == "ABCDEFGHJKMN")
+        #expect(RecoveryCodes.normalize("oOiI-lL00-1111") == "00111100" + "1111")
+        for bad in ["", "ABCD-EFGH", "ABCD-EFGH-JKMNP", "ABCD-EFGH-JKMU", "ÄBCD-EFGH-JKMN", String(repeating: "A", count: 100)] {
+            #expect(RecoveryCodes.normalize(bad) == nil)
+        }
+    }
+
+    @Test func hashedCodesMatchOnceEach() throws {
+        var rng = SeededGenerator(seed: 3)
+        let codes = RecoveryCodes.generate(using: &rng)
+        var unused = try codes.map { try RecoveryCodes.hash($0, using: &rng) }
+        #expect(unused.allSatisfy { $0.hasPrefix("$argon2id$v=19$m=19456,t=2,p=1$") })
+        #expect(!unused.contains { $0.contains(codes[0].replacingOccurrences(of: "-", with: "")) })
+        let typed = codes[4].lowercased().replacingOccurrences(of: "-", with: " ")
+        let index = try #require(RecoveryCodes.match(typed, against: unused))
+        #expect(index == 4)
+        unused.remove(at: index)  // the store marks it used
+        #expect(RecoveryCodes.match(typed, against: unused) == nil)
+        #expect(RecoveryCodes.match("ZZZZ-ZZZZ-ZZZZ", against: unused) == nil)
+        #expect(RecoveryCodes.match(codes[5], against: ["garbage", "$argon2id$v=19$m=9999999,t=1,p=1$AAAAAAAAAAA$AAAAAAAAAAA"]) == nil)
+    }
+}
