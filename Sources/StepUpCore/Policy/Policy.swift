@@ -42,6 +42,7 @@ public struct Policy: Sendable {
     /// the intersection of allowed factors and the union of `bind` fields. When no rule naming the action
     /// matches, the policy's `default` applies too.
     public func evaluate(_ input: PolicyInput) -> PolicyResult {
+        guard ActionGlob.isValidAction(input.request.action) else { return Self.invalidAction }
         var matched: [Int] = []
         matched.reserveCapacity(8)
         index.candidates(for: input.request.action, into: &matched)
@@ -60,6 +61,12 @@ public struct Policy: Sendable {
         if !index.generic.isEmpty { matched.sort() }
         return combine(matched)
     }
+}
+
+extension Policy {
+    /// Empty names and empty segments (`a..b`, `a.`) would match globs unpredictably: fail closed instead.
+    static let invalidAction = PolicyResult(
+        outcome: .deny("'action' is not a valid action name (dotted segments such as payments.transfer)"), rules: [])
 }
 
 /// Everything a rule may look at.
