@@ -51,7 +51,8 @@ public enum PolicyBenchmark {
             let body: String
             switch kind {
             case 0..<55: body = "match: {action: \(action)}, require: aal1"
-            case 55..<65: body = "match: {action: \"svc\(service).res\(resource).*\"}, require: {level: aal2, max_age: 5m}"
+            case 55..<65:
+                body = "match: {action: \"svc\(service).res\(resource).*\"}, require: {level: aal2, max_age: 5m}"
             case 65..<70: body = "match: {action: \"svc\(service).**\", network: [office]}, allow: true"
             case 70..<82:
                 body = "match: {action: \(action), context: {amount: {\">\": \(index * 10)}}}, "
@@ -71,7 +72,8 @@ public enum PolicyBenchmark {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         return (0..<count).map { _ in
             let service = Int.random(in: 0..<services + 1, using: &random)
-            let action = "svc\(service).res\(Int.random(in: 0..<10, using: &random)).verb\(Int.random(in: 0..<7, using: &random))"
+            let resource = Int.random(in: 0..<10, using: &random), verb = Int.random(in: 0..<7, using: &random)
+            let action = "svc\(service).res\(resource).verb\(verb)"
             var context = RequestContext(ip: random.next() % 2 == 0 ? "10.1.2.3" : "192.0.2.7", country: "FR")
             context.transaction = ["amount": .number(Double(Int.random(in: 0..<100_000, using: &random)))]
             let subject = Subject(id: "u", username: "u", roles: ["role\(Int.random(in: 0..<13, using: &random))"])

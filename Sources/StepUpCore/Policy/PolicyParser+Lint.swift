@@ -48,7 +48,8 @@ extension PolicyParser {
         case (.require(let strong, let strongRank), .require(let weak, let weakRank)):
             guard strongRank >= weakRank else { return false }
             if let age = weak.maxAge, (strong.maxAge ?? .infinity) > age { return false }
-            if let factors = weak.allowedFactors, !(strong.allowedFactors ?? Set(FactorKind.known)).isSubset(of: factors) {
+            let strongFactors = strong.allowedFactors ?? Set(FactorKind.known)
+            if let factors = weak.allowedFactors, !strongFactors.isSubset(of: factors) {
                 return false
             }
             guard Set(weak.bind).isSubset(of: Set(strong.bind)) else { return false }

@@ -121,7 +121,9 @@ struct RuleIndex: Sendable {
         } else if !action.isEmpty {
             result.append(contentsOf: singleSegment)
         }
-        if let bucket = bucket(hash, utf8, utf8.endIndex), !bucket.exact.isEmpty { result.append(contentsOf: bucket.exact) }
+        if let bucket = bucket(hash, utf8, utf8.endIndex), !bucket.exact.isEmpty {
+            result.append(contentsOf: bucket.exact)
+        }
         if result.count > 1 {
             result.sort()
             var write = 1

@@ -53,6 +53,21 @@ struct PolicyFuzzTests {
         #expect(diagnostics.hasErrors)
     }
 
+    @Test(arguments: [
+        String(repeating: "[", count: 100_000),
+        "rules: " + String(repeating: "{a: ", count: 50_000),
+        "rules:\n" + String(repeating: "- ", count: 50_000) + "x\n",
+        "rules:\n" + String(repeating: " ", count: 5_000) + "- x\n",
+    ])
+    func deepNestingIsRefusedWithoutRecursion(text: String) {
+        let diagnostics = Policy.check(yaml: text, file: "deep.yaml").diagnostics
+        #expect(diagnostics.errors.count == 1)
+        #expect(diagnostics.errors.first?.message.hasPrefix("the file") == true)
+        #expect(PolicyCLI.explain(yaml: Policy.demoYAML, file: "d", request: text, now: PolicyFixture.now).exitCode == 1)
+        let cases = PolicyTestCases.parse(yaml: text, file: "c.yaml", now: PolicyFixture.now)
+        #expect(cases.diagnostics.hasErrors)
+    }
+
     @Test func randomRequestsAgreeWithTheExplanation() throws {
         var random = SplitMix64(seed: 99)
         for seed in Self.seeds {
