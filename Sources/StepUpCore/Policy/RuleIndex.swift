@@ -18,7 +18,7 @@ struct RuleIndex: Sendable {
     /// `*`: any single-segment action.
     private var singleSegment: [Int] = []
     /// Rules with no action condition, or `**`: candidates for every request.
-    private var always: [Int] = []
+    private(set) var always: [Int] = []
     /// Other wildcard shapes (`pay*.transfer`, `*.export`): their globs are checked one by one.
     private(set) var generic: [Int] = []
 
