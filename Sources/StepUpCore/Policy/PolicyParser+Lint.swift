@@ -23,9 +23,9 @@ extension PolicyParser {
             }
             for other in candidates where other != position {
                 if shadows(rules[other], described[other], other, rule, described[position], position) {
-                    reader.report(.warning, line: rule.line, column: rule.column,
-                                  "rule '\(rule.id)' never changes a decision: rule '\(rules[other].id)' "
-                                      + "(line \(rules[other].line)) matches whenever it does and is at least as strict")
+                    let message = "rule '\(rule.id)' never changes a decision: rule '\(rules[other].id)' "
+                        + "(line \(rules[other].line)) matches whenever it does and is at least as strict"
+                    reader.report(.warning, line: rule.line, column: rule.column, message)
                     break
                 }
             }
