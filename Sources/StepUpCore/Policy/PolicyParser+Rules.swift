@@ -22,7 +22,14 @@ extension PolicyParser {
     }
 
     private mutating func parseRule(_ node: Node, position: Int) -> PolicyRule? {
-        guard let entries = reader.mapping(node, "a rule", allowed: Self.ruleKeys) else { return nil }
+        let misplaced = Self.matchKeys.union(Self.requireKeys).subtracting(Self.ruleKeys)
+        guard var entries = reader.mapping(node, "a rule", allowed: Self.ruleKeys.union(misplaced)) else { return nil }
+        // A common slip when writing rules by hand: say exactly where the key belongs.
+        for entry in entries where misplaced.contains(entry.key) {
+            let home = Self.matchKeys.contains(entry.key) ? "match" : "require"
+            reader.error(entry.keyNode, "'\(entry.key)' belongs under '\(home):' (e.g. \(home): {\(entry.key): ...})")
+        }
+        entries.removeAll { misplaced.contains($0.key) }
         let find = { (key: String) in entries.first { $0.key == key } }
         var id = "rules[\(position)]"
         var valid = true

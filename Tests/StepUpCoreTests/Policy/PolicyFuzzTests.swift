@@ -45,6 +45,33 @@ struct PolicyFuzzTests {
         #expect(loaded > 100)
     }
 
+    @Test func mutatedRequestsAndCasesNeverCrash() {
+        var random = SplitMix64(seed: 0xcafe)
+        let request = """
+        {"action": "bank.transfer", "subject": {"id": "u", "roles": ["admin"]}, "resource": {"a": [1, "x"]},
+         "context": {"ip": "10.0.0.1", "time": "2026-01-05T10:00:00Z", "transaction": {"amount": 1500}},
+         "session": {"factors": ["password", {"factor": "totp", "age": "2m"}], "idle": 60},
+         "risk": {"band": "medium", "signals": ["new_device"]}, "now": "2026-01-05T10:00:00Z"}
+        """
+        for _ in 0..<1_500 {
+            var bytes = Array(request.utf8)
+            for _ in 0..<Int.random(in: 1...4, using: &random) where !bytes.isEmpty {
+                let position = Int.random(in: 0..<bytes.count, using: &random)
+                if random.next() % 2 == 0 {
+                    bytes.remove(at: position)
+                } else {
+                    let token = Self.tokens[Int.random(in: 0..<Self.tokens.count, using: &random)]
+                    bytes.insert(contentsOf: Array(token.utf8), at: position)
+                }
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let output = PolicyCLI.explain(yaml: Policy.demoYAML, file: "d", request: text, now: PolicyFixture.now)
+            #expect(output.exitCode == 0 || output.exitCode == 1)
+            let cases = "- " + text + "\n  expect: {outcome: allow}\n"
+            _ = PolicyCLI.test(yaml: Policy.demoYAML, file: "d", cases: cases, casesFile: "c", now: PolicyFixture.now)
+        }
+    }
+
     @Test func aliasBombIsRefusedQuickly() {
         var yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
         for level in 1..<12 { yaml += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]\n" }

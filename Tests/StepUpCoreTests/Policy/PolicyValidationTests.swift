@@ -46,6 +46,14 @@ struct PolicyValidationTests {
         #expect(diagnostics.first { $0.contains(": error: ") } == expected, "\(diagnostics)")
     }
 
+    @Test func misplacedKeysSayWhereTheyBelong() {
+        let diagnostics = PolicyFixture.diagnostics(Self.head + "rules:\n  - id: a\n    action: x\n    max_age: 5m\n    allow: true\n")
+        #expect(diagnostics == [
+            "p.yaml:5:5: error: 'action' belongs under 'match:' (e.g. match: {action: ...})",
+            "p.yaml:6:5: error: 'max_age' belongs under 'require:' (e.g. require: {max_age: ...})",
+        ])
+    }
+
     @Test func versionMismatchSaysWhatToChange() {
         let diagnostics = PolicyFixture.diagnostics("version: 2\ndefault: allow\n")
         #expect(diagnostics == ["p.yaml:1:10: error: this StepUp reads policy format version 1; set 'version: 1'"])
