@@ -53,4 +53,31 @@ struct PolicyHolderTests {
         #expect(mismatches == 0)
         #expect(expected[holder.version] != nil)
     }
+
+    /// Compiled regular expressions and time windows are shared by concurrent evaluations.
+    @Test func sharedMatchersAreSafeUnderConcurrency() async throws {
+        let policy = try PolicyFixture.policy("""
+        default: allow
+        rules:
+          - {id: iban, match: {resource: {iban: {regex: '^[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}$'}}}, deny: x}
+          - {id: hours, match: {time: {days: [mon-fri], hours: '09:00-17:00', time_zone: Europe/Paris}}, deny: y}
+        """)
+        let total = await withTaskGroup(of: Int.self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    var hits = 0
+                    for round in 0..<2_000 {
+                        let iban = round % 2 == 0 ? "FR7630006000011234567890189" : "not-an-iban-\(worker)"
+                        let input = PolicyFixture.input(
+                            resource: ["iban": .string(iban)],
+                            now: PolicyFixture.now.addingTimeInterval(Double(round) * 3_600))
+                        if policy.evaluate(input).rules.contains("iban") { hits += 1 }
+                    }
+                    return hits
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(total == 4 * 1_000)
+    }
 }
