@@ -1,5 +1,62 @@
 import ArgumentParser
+import Foundation
+import StepUpCore
 
+/// `stepup policy check|test|explain`: thin wrappers over ``PolicyCLI`` (the logic is tested in StepUpCore).
 struct PolicyCommand: AsyncParsableCommand {
-    func run() async throws { throw ExitCode.failure }
+    static let configuration = CommandConfiguration(
+        commandName: "policy",
+        abstract: "Check, test and explain policy files.",
+        subcommands: [Check.self, Test.self, Explain.self]
+    )
+
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print every error and warning with file:line:col; exit 1 if there are errors.")
+
+        @Argument(help: "The policy file.") var file: String
+
+        func run() async throws {
+            try emit(PolicyCLI.check(yaml: try readFile(file), file: file))
+        }
+    }
+
+    struct Test: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the cases of a CASES.yaml against the policy; exit 1 on any mismatch.")
+
+        @Argument(help: "The policy file.") var file: String
+        @Argument(help: "The cases file.") var cases: String
+
+        func run() async throws {
+            let output = PolicyCLI.test(
+                yaml: try readFile(file), file: file, cases: try readFile(cases), casesFile: cases, now: Date())
+            try emit(output)
+        }
+    }
+
+    struct Explain: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the decision for a request and why each rule matched or not, as JSON.")
+
+        @Argument(help: "The policy file.") var file: String
+        @Option(help: "The request as JSON: action, subject, resource, context, session, risk.") var request: String
+
+        func run() async throws {
+            try emit(PolicyCLI.explain(yaml: try readFile(file), file: file, request: request, now: Date()))
+        }
+    }
+}
+
+private func readFile(_ path: String) throws -> String {
+    do {
+        return try String(contentsOfFile: path, encoding: .utf8)
+    } catch {
+        throw ValidationError("cannot read \(path): \(error.localizedDescription)")
+    }
+}
+
+private func emit(_ output: PolicyCLI.Output) throws {
+    print(output.text, terminator: "")
+    if output.exitCode != 0 { throw ExitCode(output.exitCode) }
 }

@@ -89,7 +89,11 @@ struct PolicyRegex: @unchecked Sendable {
         self.regex = regex
     }
 
+    /// Values longer than this never match: a policy regex must not become a denial-of-service lever.
+    static let maxInput = 4_096
+
     func matches(_ text: String) -> Bool {
+        guard text.utf8.count <= Self.maxInput else { return false }
         let range = NSRange(text.startIndex..<text.endIndex, in: text)
         return regex.firstMatch(in: text, range: range) != nil
     }

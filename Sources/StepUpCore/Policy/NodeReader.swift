@@ -103,6 +103,7 @@ struct NodeReader {
 
 extension NodeReader {
     mutating func report(_ severity: PolicyDiagnostic.Severity, line: Int, column: Int, _ message: String) {
-        diagnostics.append(PolicyDiagnostic(severity: severity, file: file, line: line, column: column, message: message))
+        diagnostics.append(PolicyDiagnostic(
+            severity: severity, file: file, line: line, column: column, message: message))
     }
 }

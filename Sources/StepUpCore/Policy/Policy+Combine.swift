@@ -15,7 +15,7 @@ extension Policy {
             ids.append(Policy.defaultRuleID)
             combiner.add(defaultEffect, from: Policy.defaultRuleID)
         }
-        return PolicyResult(outcome: combiner.outcome, rules: ids)
+        return PolicyResult(outcome: combiner.outcome, rules: ids, policyVersion: version)
     }
 
     /// The name decisions use for the policy's `default` (rule ids may not take it).

@@ -42,6 +42,9 @@ public struct Policy: Sendable {
     /// the intersection of allowed factors and the union of `bind` fields. When no rule naming the action
     /// matches, the policy's `default` applies too.
     public func evaluate(_ input: PolicyInput) -> PolicyResult {
+        guard ActionGlob.isValidAction(input.request.action) else {
+            return PolicyResult(outcome: Self.invalidAction.outcome, rules: [], policyVersion: version)
+        }
         var matched: [Int] = []
         matched.reserveCapacity(8)
         index.candidates(for: input.request.action, into: &matched)
@@ -60,6 +63,12 @@ public struct Policy: Sendable {
         if !index.generic.isEmpty { matched.sort() }
         return combine(matched)
     }
+}
+
+extension Policy {
+    /// Empty names and empty segments (`a..b`, `a.`) would match globs unpredictably: fail closed instead.
+    static let invalidAction = PolicyResult(
+        outcome: .deny("'action' is not a valid action name (dotted segments such as payments.transfer)"), rules: [])
 }
 
 /// Everything a rule may look at.
@@ -91,11 +100,14 @@ public struct PolicyResult: Sendable, Hashable {
     }
 
     public var outcome: Outcome
-    /// Ids of the rules that matched, in file order.
+    /// Ids of the rules that matched, in file order (`default` last when the policy default applied).
     public var rules: [String]
+    /// The version of the policy that produced this result, for the decision and its audit event.
+    public var policyVersion: String
 
-    public init(outcome: Outcome, rules: [String]) {
+    public init(outcome: Outcome, rules: [String], policyVersion: String = "") {
         self.outcome = outcome
         self.rules = rules
+        self.policyVersion = policyVersion
     }
 }

@@ -65,7 +65,7 @@ public enum PolicyCLI {
 
     static func parseRequestDiagnostics(_ text: String, now: Date) -> (PolicyInput?, PolicyDiagnostics) {
         var parser = PolicyInputParser(file: "request", now: now)
-        guard text.utf8.count <= 1_000_000, let node = try? Yams.compose(yaml: text) else {
+        guard text.utf8.count <= 1_000_000, let node = try? YAMLGuard.compose(text) else {
             parser.reader.report(.error, line: 1, column: 1, "the request is not valid JSON")
             return (nil, PolicyDiagnostics(parser.reader.diagnostics))
         }

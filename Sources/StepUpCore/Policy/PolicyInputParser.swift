@@ -22,7 +22,8 @@ struct PolicyInputParser {
 
     /// Parses the request keys of `entries`, ignoring keys in `extra` (a test case's `name` and `expect`).
     mutating func input(_ node: Node, extra: Set<String> = []) -> PolicyInput? {
-        guard let entries = reader.mapping(node, "a request", allowed: Self.requestKeys.union(extra)) else { return nil }
+        let allowed = Self.requestKeys.union(extra)
+        guard let entries = reader.mapping(node, "a request", allowed: allowed) else { return nil }
         let find = { (key: String) in entries.first { $0.key == key }?.value }
         guard let actionNode = find("action"), let action = reader.string(actionNode, "action") else {
             reader.error(node, "a request needs an 'action'")

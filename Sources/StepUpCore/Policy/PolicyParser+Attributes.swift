@@ -61,6 +61,13 @@ extension PolicyParser {
 
     /// A YAML value as an attribute value: plain numbers and booleans keep their type, quoted text stays text.
     func attributeValue(_ node: Node) -> AttributeValue {
+        var budget = 10_000
+        return attributeValue(node, depth: 0, budget: &budget)
+    }
+
+    /// Lists nest at most 8 deep and hold at most `budget` values in all; the rest is dropped.
+    private func attributeValue(_ node: Node, depth: Int, budget: inout Int) -> AttributeValue {
+        budget -= 1
         switch node {
         case .scalar(let scalar):
             if scalar.style == .plain {
@@ -71,7 +78,12 @@ extension PolicyParser {
             }
             return .string(scalar.string)
         case .sequence(let items):
-            return .list(items.prefix(10_000).map(attributeValue))
+            guard depth < 8 else { return .null }
+            var values: [AttributeValue] = []
+            for item in items where budget > 0 {
+                values.append(attributeValue(item, depth: depth + 1, budget: &budget))
+            }
+            return .list(values)
         default:
             return .null
         }

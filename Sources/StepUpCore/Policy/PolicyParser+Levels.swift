@@ -52,7 +52,11 @@ extension PolicyParser {
             case "max_age":
                 if let seconds = duration(entry.value, "max_age") { level.maxAge = seconds } else { valid = false }
             case "idle_timeout":
-                if let seconds = duration(entry.value, "idle_timeout") { level.idleTimeout = seconds } else { valid = false }
+                if let seconds = duration(entry.value, "idle_timeout") {
+                    level.idleTimeout = seconds
+                } else {
+                    valid = false
+                }
             case "combinations":
                 if let combinations = parseCombinations(entry.value) {
                     level.combinations = combinations

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Warnings for rules that can never fire or never change a decision.
 extension PolicyParser {
     mutating func lint(_ rules: [PolicyRule]) {
@@ -7,24 +9,43 @@ extension PolicyParser {
                               "rule '\(rule.id)' can never match: \(reason)")
             }
         }
-        // Pairwise comparison is quadratic; beyond this size a load would take seconds, so it is skipped.
-        guard rules.count <= 2_000 else { return }
+        // Only rules that match a sample action of `rule` can cover it; the action index finds them, so this
+        // stays near-linear in the number of rules.
+        let index = RuleIndex(rules)
         let described = rules.map { Set($0.conditions.map(\.description)) }
-        let scoped = rules.map(\.isScoped)
-        for (index, rule) in rules.enumerated() {
-            for (otherIndex, other) in rules.enumerated() where otherIndex != index {
-                guard scoped[otherIndex] || !scoped[index], Self.dominates(other.effect, rule.effect),
-                      Self.covers(other, described[otherIndex], rule, described[index]) else { continue }
-                // Identical rules shadow each other: report only the later one.
-                let mutual = Self.dominates(rule.effect, other.effect)
-                    && Self.covers(rule, described[index], other, described[otherIndex])
-                if mutual, otherIndex > index { continue }
-                reader.report(.warning, line: rule.line, column: rule.column,
-                              "rule '\(rule.id)' never changes a decision: rule '\(other.id)' (line \(other.line)) "
-                                  + "matches whenever it does and is at least as strict")
-                break
+        for (position, rule) in rules.enumerated() {
+            var candidates: [Int] = []
+            if let glob = rule.actions?.first {
+                index.candidates(for: Self.sampleAction(glob), into: &candidates)
+                candidates += index.generic
+            } else {
+                candidates = index.always
+            }
+            for other in candidates where other != position {
+                if shadows(rules[other], described[other], other, rule, described[position], position) {
+                    let message = "rule '\(rule.id)' never changes a decision: rule '\(rules[other].id)' "
+                        + "(line \(rules[other].line)) matches whenever it does and is at least as strict"
+                    reader.report(.warning, line: rule.line, column: rule.column, message)
+                    break
+                }
             }
         }
+    }
+
+    private func shadows(
+        _ other: PolicyRule, _ otherConditions: Set<String>, _ otherPosition: Int,
+        _ rule: PolicyRule, _ conditions: Set<String>, _ position: Int
+    ) -> Bool {
+        guard other.isScoped || !rule.isScoped, Self.dominates(other.effect, rule.effect),
+              Self.covers(other, otherConditions, rule, conditions) else { return false }
+        // Identical rules shadow each other: report only the later one.
+        let mutual = Self.dominates(rule.effect, other.effect) && Self.covers(rule, conditions, other, otherConditions)
+        return !(mutual && otherPosition > position)
+    }
+
+    /// An action `glob` matches (`pay*.x.**` → `payx.x.x`): any rule covering the glob must match it.
+    static func sampleAction(_ glob: ActionGlob) -> String {
+        glob.segments.map { $0 == "**" ? "x" : $0.replacingOccurrences(of: "*", with: "x") }.joined(separator: ".")
     }
 
     /// Whether `other` matches every request `rule` matches (conservative: same conditions, wider actions).
@@ -48,7 +69,8 @@ extension PolicyParser {
         case (.require(let strong, let strongRank), .require(let weak, let weakRank)):
             guard strongRank >= weakRank else { return false }
             if let age = weak.maxAge, (strong.maxAge ?? .infinity) > age { return false }
-            if let factors = weak.allowedFactors, !(strong.allowedFactors ?? Set(FactorKind.known)).isSubset(of: factors) {
+            let strongFactors = strong.allowedFactors ?? Set(FactorKind.known)
+            if let factors = weak.allowedFactors, !strongFactors.isSubset(of: factors) {
                 return false
             }
             guard Set(weak.bind).isSubset(of: Set(strong.bind)) else { return false }

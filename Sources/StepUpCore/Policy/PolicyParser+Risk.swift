@@ -12,7 +12,8 @@ extension PolicyParser {
             } else if let signals = reader.mapping(entry.value, "signals") {
                 for signal in signals {
                     guard let catalog = RiskSignalCatalog.entry(signal.key) else {
-                        reader.error(signal.keyNode, "unknown risk signal '\(signal.key)' (signals: \(Self.signalNames))")
+                        let message = "unknown risk signal '\(signal.key)' (signals: \(Self.signalNames))"
+                        reader.error(signal.keyNode, message)
                         continue
                     }
                     if let parsed = parseSignal(signal.value, catalog) { settings.signals[signal.key] = parsed }

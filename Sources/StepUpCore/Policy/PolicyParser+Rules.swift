@@ -4,7 +4,6 @@ import Yams
 extension PolicyParser {
     static let ruleKeys: Set<String> = ["id", "description", "match", "allow", "deny", "require"]
     static let effectKeys: Set<String> = ["allow", "deny", "require"]
-    static let requireKeys: Set<String> = ["level", "max_age", "factors", "bind", "message"]
 
     mutating func parseRules(_ node: Node) -> [PolicyRule] {
         guard let items = reader.list(node, "rules") else { return [] }
@@ -23,7 +22,14 @@ extension PolicyParser {
     }
 
     private mutating func parseRule(_ node: Node, position: Int) -> PolicyRule? {
-        guard let entries = reader.mapping(node, "a rule", allowed: Self.ruleKeys) else { return nil }
+        let misplaced = Self.matchKeys.union(Self.requireKeys).subtracting(Self.ruleKeys)
+        guard var entries = reader.mapping(node, "a rule", allowed: Self.ruleKeys.union(misplaced)) else { return nil }
+        // A common slip when writing rules by hand: say exactly where the key belongs.
+        for entry in entries where misplaced.contains(entry.key) {
+            let home = Self.matchKeys.contains(entry.key) ? "match" : "require"
+            reader.error(entry.keyNode, "'\(entry.key)' belongs under '\(home):' (e.g. \(home): {\(entry.key): ...})")
+        }
+        entries.removeAll { misplaced.contains($0.key) }
         let find = { (key: String) in entries.first { $0.key == key } }
         var id = "rules[\(position)]"
         var valid = true
@@ -88,84 +94,5 @@ extension PolicyParser {
         default:
             return parseRequirement(effect.value, ruleID: ruleID)
         }
-    }
-
-    private mutating func parseRequirement(_ node: Node, ruleID: String) -> RuleEffect? {
-        if let text = node.scalar?.string {
-            guard let level = level(named: text, at: node) else { return nil }
-            return .require(Requirement(level: text), rank: level.rank)
-        }
-        guard let entries = reader.mapping(node, "require", allowed: Self.requireKeys) else { return nil }
-        guard let levelEntry = entries.first(where: { $0.key == "level" }) else {
-            reader.error(node, "require needs a 'level' (one of \(levelNames))")
-            return nil
-        }
-        guard let name = reader.string(levelEntry.value, "level"), let level = level(named: name, at: levelEntry.value)
-        else { return nil }
-        var requirement = Requirement(level: name)
-        var valid = true
-        for entry in entries {
-            switch entry.key {
-            case "max_age":
-                if let seconds = duration(entry.value, "max_age") { requirement.maxAge = seconds } else { valid = false }
-            case "factors":
-                if let kinds = factorKinds(entry.value, "factors") {
-                    requirement.allowedFactors = Set(kinds)
-                    if !level.canBeSatisfied(using: Set(kinds)) {
-                        reader.warning(entry.value, "\(name) cannot be reached with only these factors: "
-                            + "rule '\(ruleID)' will deny every request it matches")
-                    }
-                } else {
-                    valid = false
-                }
-            case "bind":
-                requirement.bind = reader.strings(entry.value, "bind")?.map(\.0) ?? []
-            case "message":
-                requirement.message = reader.string(entry.value, "message")
-                if let message = requirement.message {
-                    let bind = entries.first { $0.key == "bind" }.map { Self.scalars($0.value) } ?? []
-                    checkPlaceholders(message, bind: bind, at: entry.value, ruleID: ruleID)
-                }
-            default: break
-            }
-        }
-        return valid ? .require(requirement, rank: level.rank) : nil
-    }
-
-    /// A `{{field}}` shown to the user but not bound could be changed after approval: warn about it.
-    private mutating func checkPlaceholders(_ message: String, bind: [String], at node: Node, ruleID: String) {
-        for field in PolicyMessage.placeholders(in: message) where !bind.contains(field) {
-            reader.warning(node, "message shows {{\(field)}} but rule '\(ruleID)' does not bind it; "
-                + "add it to 'bind' so the approved value cannot change")
-        }
-    }
-
-    /// The scalar strings of a node or of a sequence's items, without reporting anything.
-    static func scalars(_ node: Node) -> [String] {
-        if let scalar = node.scalar { return [scalar.string] }
-        return node.sequence.map { $0.compactMap(\.scalar?.string) } ?? []
-    }
-
-    mutating func level(named name: String, at node: Node) -> Level? {
-        guard let level = ladder[name] else {
-            reader.error(node, "unknown level '\(name)' (levels: \(levelNames))")
-            return nil
-        }
-        return level
-    }
-
-    mutating func factorKinds(_ node: Node, _ what: String) -> [FactorKind]? {
-        guard let items = reader.strings(node, what) else { return nil }
-        var kinds: [FactorKind] = []
-        for (name, itemNode) in items {
-            let kind = FactorKind(name)
-            guard FactorKind.known.contains(kind) else {
-                let known = FactorKind.known.map(\.rawValue).joined(separator: ", ")
-                reader.error(itemNode, "unknown factor '\(name)' (factors: \(known))")
-                return nil
-            }
-            kinds.append(kind)
-        }
-        return kinds
     }
 }

@@ -31,7 +31,7 @@ struct PolicyParser {
         }
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: yaml) else {
+            guard let node = try YAMLGuard.compose(yaml) else {
                 reader.report(.error, nil, "the policy file is empty; it needs at least 'rules' and 'default'")
                 return nil
             }
@@ -69,6 +69,10 @@ struct PolicyParser {
     }
 
     private mutating func reportYAML(_ error: any Error) {
+        if let refused = error as? YAMLGuardError {
+            reader.report(.error, line: refused.line, column: 1, refused.message)
+            return
+        }
         guard let yamlError = error as? YamlError else {
             reader.report(.error, nil, "the file is not valid YAML: \(error)")
             return

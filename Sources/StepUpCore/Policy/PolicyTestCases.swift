@@ -44,7 +44,7 @@ public struct PolicyTestCases: Sendable {
         var parser = PolicyInputParser(file: file, now: now)
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try YAMLGuard.compose(yaml)
         } catch {
             parser.reader.report(.error, line: 1, column: 1, "the cases file is not valid YAML: \(error)")
             return PolicyTestCases(cases: [], diagnostics: PolicyDiagnostics(parser.reader.diagnostics))

@@ -12,7 +12,8 @@ public enum PolicyTestRunner {
     public static func run(_ cases: PolicyTestCases, policy: Policy) -> [Failure] {
         cases.cases.compactMap { testCase in
             let differences = compare(testCase.expect, Self.observe(testCase.input, policy: policy))
-            return differences.isEmpty ? nil : Failure(name: testCase.name, line: testCase.line, differences: differences)
+            guard !differences.isEmpty else { return nil }
+            return Failure(name: testCase.name, line: testCase.line, differences: differences)
         }
     }
 
@@ -54,7 +55,8 @@ public enum PolicyTestRunner {
         check("rules", list(expect.rules), list(got.rules))
         check("message", expect.message, got.requirement?.message)
         if let reason = expect.reason, !(got.reason ?? "").contains(reason) {
-            lines.append("reason: expected text containing \"\(reason)\", got \(got.reason.map { "\"\($0)\"" } ?? "none")")
+            let actual = got.reason.map { "\"\($0)\"" } ?? "none"
+            lines.append("reason: expected text containing \"\(reason)\", got \(actual)")
         }
         return lines
     }

@@ -18,7 +18,7 @@ struct RuleIndex: Sendable {
     /// `*`: any single-segment action.
     private var singleSegment: [Int] = []
     /// Rules with no action condition, or `**`: candidates for every request.
-    private var always: [Int] = []
+    private(set) var always: [Int] = []
     /// Other wildcard shapes (`pay*.transfer`, `*.export`): their globs are checked one by one.
     private(set) var generic: [Int] = []
 
@@ -121,7 +121,9 @@ struct RuleIndex: Sendable {
         } else if !action.isEmpty {
             result.append(contentsOf: singleSegment)
         }
-        if let bucket = bucket(hash, utf8, utf8.endIndex), !bucket.exact.isEmpty { result.append(contentsOf: bucket.exact) }
+        if let bucket = bucket(hash, utf8, utf8.endIndex), !bucket.exact.isEmpty {
+            result.append(contentsOf: bucket.exact)
+        }
         if result.count > 1 {
             result.sort()
             var write = 1
