@@ -64,3 +64,21 @@ import Testing
         #expect(NetworkClassifier(settings: settings).classify(address, lists: lists).reputation == ["tor_exits"])
     }
 }
+
+@Suite struct AddressRuleSetTests {
+    @Test func blockedWinsAndInvalidRulesAreReported() {
+        let at = Date(timeIntervalSince1970: 0)
+        let rules = AddressRuleSet(rules: [
+            AddressRule(cidr: "10.0.0.0/8", verdict: .trusted, createdAt: at),
+            AddressRule(cidr: "10.6.6.6", verdict: .blocked, createdAt: at),
+            AddressRule(cidr: "2001:db8::/32", verdict: .blocked, createdAt: at),
+            AddressRule(cidr: "bogus", verdict: .trusted, createdAt: at),
+        ])
+        #expect(rules.verdict(for: "10.1.2.3") == .trusted)
+        #expect(rules.verdict(for: "10.6.6.6") == .blocked)
+        #expect(rules.verdict(for: "2001:db8::1") == .blocked)
+        #expect(rules.verdict(for: "192.0.2.1") == nil)
+        #expect(rules.verdict(for: nil) == nil)
+        #expect(rules.invalid == ["bogus"])
+    }
+}

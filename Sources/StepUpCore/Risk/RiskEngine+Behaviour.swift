@@ -28,8 +28,16 @@ extension RiskEngine {
         guard Double(around) / Double(total) < share else { return nil }
         let from = RiskEvidence.hour((hour + 23) % 24)
         let to = RiskEvidence.hour((hour + 2) % 24)
-        return "activity at \(RiskEvidence.hour(hour)) UTC; \(around) of this user's \(total) sign-ins "
-            + "fall between \(from) and \(to) UTC"
+        return "activity at \(RiskEvidence.hour(hour)) UTC\(localHour(input.time, settings)); \(around) of this "
+            + "user's \(total) sign-ins fall between \(from) and \(to) UTC"
+    }
+
+    /// " (05:00 Europe/Paris)" when the policy names a time zone for people reading the evidence.
+    private func localHour(_ time: Date, _ settings: RiskSettings) -> String {
+        guard let name = settings.strings("time_zone", of: "unusual_hour")?.first,
+              let zone = TimeZone(identifier: name) else { return "" }
+        let shifted = time.addingTimeInterval(TimeInterval(zone.secondsFromGMT(for: time)))
+        return " (\(RiskEvidence.hour(RiskHistory.utcHour(shifted))) \(name))"
     }
 
     /// The browser family changed since the session began (a stolen cookie replayed from a script, say).

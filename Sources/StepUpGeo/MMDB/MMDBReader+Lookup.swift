@@ -2,17 +2,11 @@ extension MMDBReader {
     /// The absolute file offset of the data record for an address, or nil when the database has none.
     /// Identical records share an offset, which makes it a good cache key.
     public func recordOffset(for address: IPAddress) -> Int? {
-        var node: Int
-        var bits: Int
         if let v4 = address.v4Value {
-            node = ipv4Start
-            bits = 32
-            return walk(from: node, key: UInt128(v4) << 96, bits: bits)
+            return walk(from: ipv4Start, key: UInt128(v4) << 96, bits: 32)
         }
         guard metadata.ipVersion == 6 else { return nil }
-        node = 0
-        bits = 128
-        return walk(from: node, key: address.value, bits: bits)
+        return walk(from: 0, key: address.value, bits: 128)
     }
 
     /// Follows `bits` bits of `key` (most significant first) down the tree.

@@ -92,3 +92,20 @@ import Testing
         }
     }
 }
+
+@Suite struct UnusualHourEvidenceTests {
+    @Test func localTimeZoneIsShownWhenConfigured() {
+        var history = RiskHistory()
+        let base = Date(timeIntervalSince1970: 1_780_012_800)  // 00:00 UTC
+        for day in 0..<25 {
+            history = history.recording(RiskEvent(time: base.addingTimeInterval(Double(day) * 86400 + 12 * 3600)))
+        }
+        var settings = RiskSettings()
+        settings.signals["unusual_hour"] = SignalSettings(weight: 15, parameters: ["time_zone": .string("Asia/Tokyo")])
+        let input = RiskInput(context: RequestContext(deviceID: "d"), now: base.addingTimeInterval(30 * 86400 + 3 * 3600),
+                              device: .known, history: history)
+        let signal = RiskEngine().assess(input, settings: settings).signals.first
+        #expect(signal?.name == "unusual_hour")
+        #expect(signal?.evidence.hasPrefix("activity at 03:00 UTC (12:00 Asia/Tokyo); 0 of this user's 25") == true)
+    }
+}
