@@ -44,6 +44,11 @@ final class RunningServer: @unchecked Sendable {
 
     var output: String { log.read { $0 } }
 
+    /// Sends a signal (e.g. SIGHUP to reload the policy).
+    func signal(_ number: Int32) {
+        kill(process.processIdentifier, number)
+    }
+
     /// SIGTERM, then the exit status.
     func stop() -> Int32 {
         if process.isRunning { process.terminate() }

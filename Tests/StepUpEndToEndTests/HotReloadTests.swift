@@ -1,0 +1,50 @@
+import AsyncHTTPClient
+import Foundation
+import Testing
+
+/// The running server picks up policy edits by itself and on SIGHUP; a broken edit never replaces a good policy.
+@Suite("Policy hot reload", .serialized)
+struct HotReloadTests {
+    func reloads(_ http: HTTP, _ result: String) async throws -> Int {
+        let metrics = try await http.send(.GET, "/metrics").body
+        let line = metrics.split(separator: "\n").first { $0.hasPrefix("stepup_policy_reloads_total{result=\"\(result)\"}") }
+        return line.flatMap { $0.split(separator: " ").last }.flatMap { Int($0) } ?? 0
+    }
+
+    func waitFor(_ condition: () async throws -> Bool) async throws -> Bool {
+        for _ in 0..<100 {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
+    @Test func fileChangesAndSIGHUPReloadThePolicy() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stepup-reload-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let stepup = ExternalTool.stepupBinary
+        #expect(try ExternalTool.run(stepup, ["init", "--directory", directory.path, "--policy", "demo"]).status == 0)
+        let policy = directory.appendingPathComponent("policy.yaml")
+        let original = try String(contentsOf: policy, encoding: .utf8)
+        let server = try RunningServer(arguments: ["--config", directory.appendingPathComponent("stepup.yaml").path])
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            let http = HTTP(base: server.baseURL, client: client)
+            try original.replacingOccurrences(of: "max_age: 5m", with: "max_age: 10m")
+                .write(to: policy, atomically: true, encoding: .utf8)
+            #expect(try await waitFor { try await reloads(http, "applied") == 1 }, "an edited file is picked up")
+
+            try "rules: [".write(to: policy, atomically: true, encoding: .utf8)
+            #expect(try await waitFor { try await reloads(http, "failed") == 1 }, "a broken file is reported")
+            server.signal(SIGHUP)
+            #expect(try await waitFor { try await reloads(http, "failed") == 2 }, "SIGHUP reloads (still broken)")
+            let ready = try await http.send(.GET, "/readyz")
+            #expect(ready.status == 200, "the server keeps running on the last good policy")
+            #expect(server.output.contains("policy reload failed; keeping the running policy"))
+        } catch {
+            Issue.record("\(error)\n\(server.output)")
+        }
+        try await client.shutdown()
+        #expect(server.stop() == 0)
+    }
+}
