@@ -4,7 +4,7 @@ import Yams
 extension PolicyParser {
     static let matchKeys: Set<String> = [
         "action", "method", "path", "subject", "resource", "context", "transaction", "network", "not_network",
-        "risk", "time", "session",
+        "risk", "time", "session", "path_params",
     ]
     static let subjectKeys: Set<String> = ["roles", "not_roles", "groups", "not_groups", "tenant", "attributes"]
 
@@ -13,7 +13,7 @@ extension PolicyParser {
         var actions: [ActionGlob]?
         var conditions: [PolicyCondition] = []
         var valid = true
-        for entry in entries {
+        for entry in entries where entry.key != "path_params" {
             let parsed: [PolicyCondition]?
             switch entry.key {
             case "action":
@@ -33,7 +33,36 @@ extension PolicyParser {
             }
             if let parsed { conditions += parsed } else { valid = false }
         }
+        if let params = entries.first(where: { $0.key == "path_params" }) {
+            if let parsed = parsePathParameters(params.value, conditions: conditions) {
+                conditions += parsed
+            } else {
+                valid = false
+            }
+        }
         return valid ? (actions, conditions) : nil
+    }
+
+    /// `path_params: {id: {regex: '^[0-9]+$'}}`: each name must be a `{name}` segment of every `path` pattern.
+    private mutating func parsePathParameters(_ node: Node, conditions: [PolicyCondition]) -> [PolicyCondition]? {
+        let patterns = conditions.lazy.compactMap { condition -> [PathPattern]? in
+            if case .paths(let patterns) = condition { return patterns }
+            return nil
+        }.first
+        guard let patterns else {
+            reader.error(node, "path_params needs a 'path' pattern with {name} segments in the same match")
+            return nil
+        }
+        guard let parsed = parseAttributes(node, scope: .resource) else { return nil }
+        var result: [PolicyCondition] = []
+        for case .attribute(_, let name, let tests) in parsed {
+            if let pattern = patterns.first(where: { !$0.parameterNames.contains(name) }) {
+                reader.error(node, "path parameter '\(name)' is not a {\(name)} segment of '\(pattern.text)'")
+                return nil
+            }
+            result.append(.pathParameter(patterns, name, tests))
+        }
+        return result
     }
 
     private mutating func parseActions(_ node: Node) -> [ActionGlob]? {
