@@ -14,6 +14,21 @@ struct PathPattern: Sendable, Hashable, CustomStringConvertible {
         if let index = segments.firstIndex(of: "**"), index != segments.count - 1 { return nil }
     }
 
+    /// Names of the `{name}` segments.
+    var parameterNames: [String] {
+        segments.filter { $0.hasPrefix("{") && $0.hasSuffix("}") && $0.count > 2 }
+            .map { String($0.dropFirst().dropLast()) }
+    }
+
+    /// The value of parameter `name` in `path`, when the path matches.
+    func parameter(_ name: String, in path: String) -> String? {
+        guard matches(path), let position = segments.firstIndex(of: Substring("{\(name)}")) else { return nil }
+        var trimmed = Substring(path)
+        if let query = trimmed.firstIndex(where: { $0 == "?" || $0 == "#" }) { trimmed = trimmed[..<query] }
+        let parts = trimmed.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
+        return position < parts.count ? String(parts[position]) : nil
+    }
+
     func matches(_ path: String) -> Bool {
         var path = Substring(path)
         if let query = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = path[..<query] }

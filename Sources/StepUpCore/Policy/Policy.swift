@@ -5,7 +5,7 @@ import Foundation
 
 /// A loaded, validated policy: the level ladder, the rules, risk settings.
 public struct Policy: Sendable {
-    /// Identifies this policy's content (e.g. first 12 hex of SHA-256 of the file); carried by every decision.
+    /// Identifies this policy's content (first 12 hex digits of FNV-1a 64 of the file); carried by every decision.
     public var version: String
     public var ladder: LevelLadder
     public var risk: RiskSettings

@@ -49,6 +49,8 @@ enum PolicyCondition: Sendable {
     case actions([ActionGlob])
     case methods(Set<String>)
     case paths([PathPattern])
+    /// A `{name}` segment of the rule's path patterns, tested like an attribute.
+    case pathParameter([PathPattern], String, [AttributeTest])
     case roles(Set<String>, negated: Bool)
     case groups(Set<String>, negated: Bool)
     case tenants(Set<String>)
@@ -69,6 +71,10 @@ enum PolicyCondition: Sendable {
         case .paths(let patterns):
             guard let path = input.request.path else { return false }
             return patterns.contains { $0.matches(path) }
+        case .pathParameter(let patterns, let name, let tests):
+            guard let path = input.request.path else { return false }
+            let value = patterns.lazy.compactMap { $0.parameter(name, in: path) }.first.map(AttributeValue.string)
+            return tests.allSatisfy { $0.matches(value) }
         case .roles(let roles, let negated):
             return !roles.isDisjoint(with: input.subject.roles) != negated
         case .groups(let groups, let negated):
@@ -100,6 +106,8 @@ enum PolicyCondition: Sendable {
         case .actions(let globs): return "action matches \(globs.map(\.text).joined(separator: " or "))"
         case .methods(let methods): return "method is \(list(methods))"
         case .paths(let paths): return "path matches \(paths.map(\.text).joined(separator: " or "))"
+        case .pathParameter(_, let name, let tests):
+            return tests.map { "path.\(name) \($0)" }.joined(separator: " and ")
         case .roles(let roles, let negated): return "subject has \(negated ? "none" : "one") of roles \(list(roles))"
         case .groups(let groups, let negated):
             return "subject is in \(negated ? "none" : "one") of groups \(list(groups))"
@@ -121,7 +129,7 @@ enum PolicyCondition: Sendable {
         switch self {
         case .actions: return "action is \(request.action)"
         case .methods: return "method is \(request.method ?? "absent")"
-        case .paths: return "path is \(request.path ?? "absent")"
+        case .paths, .pathParameter: return "path is \(request.path ?? "absent")"
         case .roles: return "roles are [\(input.subject.roles.sorted().joined(separator: ", "))]"
         case .groups: return "groups are [\(input.subject.groups.sorted().joined(separator: ", "))]"
         case .tenants: return "tenant is \(input.subject.tenant ?? "absent")"

@@ -4,7 +4,7 @@ import Yams
 extension PolicyParser {
     static let matchKeys: Set<String> = [
         "action", "method", "path", "subject", "resource", "context", "transaction", "network", "not_network",
-        "risk", "time", "session",
+        "risk", "time", "session", "path_params",
     ]
     static let subjectKeys: Set<String> = ["roles", "not_roles", "groups", "not_groups", "tenant", "attributes"]
 
@@ -13,7 +13,7 @@ extension PolicyParser {
         var actions: [ActionGlob]?
         var conditions: [PolicyCondition] = []
         var valid = true
-        for entry in entries {
+        for entry in entries where entry.key != "path_params" {
             let parsed: [PolicyCondition]?
             switch entry.key {
             case "action":
@@ -33,7 +33,36 @@ extension PolicyParser {
             }
             if let parsed { conditions += parsed } else { valid = false }
         }
+        if let params = entries.first(where: { $0.key == "path_params" }) {
+            if let parsed = parsePathParameters(params.value, conditions: conditions) {
+                conditions += parsed
+            } else {
+                valid = false
+            }
+        }
         return valid ? (actions, conditions) : nil
+    }
+
+    /// `path_params: {id: {regex: '^[0-9]+$'}}`: each name must be a `{name}` segment of every `path` pattern.
+    private mutating func parsePathParameters(_ node: Node, conditions: [PolicyCondition]) -> [PolicyCondition]? {
+        let patterns = conditions.lazy.compactMap { condition -> [PathPattern]? in
+            if case .paths(let patterns) = condition { return patterns }
+            return nil
+        }.first
+        guard let patterns else {
+            reader.error(node, "path_params needs a 'path' pattern with {name} segments in the same match")
+            return nil
+        }
+        guard let parsed = parseAttributes(node, scope: .resource) else { return nil }
+        var result: [PolicyCondition] = []
+        for case .attribute(_, let name, let tests) in parsed {
+            if let pattern = patterns.first(where: { !$0.parameterNames.contains(name) }) {
+                reader.error(node, "path parameter '\(name)' is not a {\(name)} segment of '\(pattern.text)'")
+                return nil
+            }
+            result.append(.pathParameter(patterns, name, tests))
+        }
+        return result
     }
 
     private mutating func parseActions(_ node: Node) -> [ActionGlob]? {
@@ -87,55 +116,4 @@ extension PolicyParser {
         }
         return conditions
     }
-
-    private mutating func parseNetworkCondition(_ node: Node, negated: Bool) -> [PolicyCondition]? {
-        guard let items = reader.strings(node, negated ? "not_network" : "network") else { return nil }
-        var cidrs: [CIDR] = []
-        for (text, itemNode) in items {
-            if let named = networks[text] {
-                usedNetworks.insert(text)
-                cidrs += named
-            } else if let cidr = CIDR(text) {
-                cidrs.append(cidr)
-            } else {
-                let known = networks.keys.sorted().joined(separator: ", ")
-                reader.error(itemNode, "'\(text)' is neither a CIDR network nor a named network (networks: \(known))")
-                return nil
-            }
-        }
-        return [.network(cidrs, names: items.map(\.0), negated: negated)]
-    }
-
-    private mutating func parseRiskCondition(_ node: Node) -> [PolicyCondition]? {
-        if let text = node.scalar?.string {
-            return riskBand(text, at: node).map { [.riskAtLeast($0)] }
-        }
-        guard let entries = reader.mapping(node, "risk", allowed: ["band", "signals"]) else { return nil }
-        var conditions: [PolicyCondition] = []
-        for entry in entries {
-            if entry.key == "band" {
-                guard let text = reader.string(entry.value, "band"), let band = riskBand(text, at: entry.value)
-                else { return nil }
-                conditions.append(.riskAtLeast(band))
-            } else {
-                guard let names = reader.strings(entry.value, "signals") else { return nil }
-                for (name, itemNode) in names where RiskSignalCatalog.entry(name) == nil {
-                    reader.error(itemNode, "unknown risk signal '\(name)' (signals: \(Self.signalNames))")
-                    return nil
-                }
-                conditions.append(.riskSignals(Set(names.map(\.0))))
-            }
-        }
-        return conditions
-    }
-
-    mutating func riskBand(_ text: String, at node: Node) -> RiskBand? {
-        guard let band = RiskBand(rawValue: text) else {
-            reader.error(node, "unknown risk band '\(text)' (bands: low, medium, high, critical)")
-            return nil
-        }
-        return band
-    }
-
-    static var signalNames: String { RiskSignalCatalog.entries.map(\.name).joined(separator: ", ") }
 }

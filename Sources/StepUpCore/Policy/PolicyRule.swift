@@ -27,7 +27,7 @@ public struct PolicyRule: Sendable {
         self.effect = effect
         isScoped = actions != nil || conditions.contains {
             switch $0 {
-            case .methods, .paths: return true
+            case .methods, .paths, .pathParameter: return true
             default: return false
             }
         }

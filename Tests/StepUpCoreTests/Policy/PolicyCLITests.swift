@@ -37,6 +37,13 @@ struct PolicyCLITests {
         expect: {outcome: step_up, level: aal2, rules: [risky-needs-aal2, default]}
     """
 
+    @Test func shippedDemoCasesPass() {
+        let output = PolicyCLI.test(yaml: Policy.demoYAML, file: "demo.yaml", cases: Policy.demoCasesYAML,
+                                    casesFile: "demo-cases.yaml", now: PolicyFixture.now)
+        #expect(output.exitCode == 0, "\(output.text)")
+        #expect(output.text.hasPrefix("8 passed, 0 failed"))
+    }
+
     @Test func checkValidFile() {
         let output = PolicyCLI.check(yaml: Policy.demoYAML, file: "demo.yaml")
         #expect(output.exitCode == 0)

@@ -54,6 +54,29 @@ struct PolicyMatchingTests {
         #expect(try Self.matched(rules, input) == (matches ? ["r"] : []))
     }
 
+    @Test func pathParameters() throws {
+        let rules = """
+          - id: big-account
+            match: {path: ["/accounts/{id}/transfers", "/v2/accounts/{id}/transfers"], path_params: {id: {'>': 1000}}}
+            deny: x
+
+        """
+        for (path, matches) in [("/accounts/1500/transfers", true), ("/v2/accounts/2000/transfers?a=1", true),
+                                ("/accounts/7/transfers", false), ("/accounts/abc/transfers", false)] {
+            let input = PolicyFixture.input("http", method: "POST", path: path)
+            #expect(try Self.matched(rules, input) == (matches ? ["big-account"] : []), "\(path)")
+        }
+        let missing = PolicyFixture.diagnostics(PolicyFixture.ladder + """
+
+        default: allow
+        rules:
+          - {id: a, match: {path: "/x/{id}", path_params: {account: 1}}, deny: x}
+          - {id: b, match: {path_params: {id: 1}}, deny: x}
+        """)
+        #expect(missing.contains { $0.hasSuffix("error: path parameter 'account' is not a {account} segment of '/x/{id}'") })
+        #expect(missing.contains { $0.hasSuffix("error: path_params needs a 'path' pattern with {name} segments in the same match") })
+    }
+
     @Test func subjectRolesGroupsTenant() throws {
         let rules = """
           - {id: roles, match: {subject: {roles: [admin, ops]}}, deny: x}

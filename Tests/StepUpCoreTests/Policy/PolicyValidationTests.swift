@@ -10,7 +10,7 @@ struct PolicyValidationTests {
         // (body after `version` and `default` lines, expected first diagnostic)
         ("rulez: []\n", "p.yaml:3:1: error: unknown key 'rulez' in the policy file (known keys: default, levels, networks, risk, rules, version)"),
         ("rules:\n  - id: a\n    match: {action: x, color: red}\n    allow: true\n",
-         "p.yaml:5:24: error: unknown key 'color' in match (known keys: action, context, method, network, not_network, path, resource, risk, session, subject, time, transaction)"),
+         "p.yaml:5:24: error: unknown key 'color' in match (known keys: action, context, method, network, not_network, path, path_params, resource, risk, session, subject, time, transaction)"),
         ("rules:\n  - id: a\n    require: aal9\n",
          "p.yaml:5:14: error: unknown level 'aal9' (levels: aal1, aal2, aal3)"),
         ("rules:\n  - id: a\n    require: {level: aal2, factors: [totp, carrier_pigeon]}\n",
