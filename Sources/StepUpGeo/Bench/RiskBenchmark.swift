@@ -49,14 +49,14 @@ public struct RiskBenchmark: Sendable {
 
     /// Loads the source and runs both measurements on the calling thread.
     public func run() throws(GeoError) -> Result {
-        let (lookup, _, description) = try load()
+        let (lookup, locator, description) = try load()
         let addresses = Self.addresses(count: 1 << 16)
         let lookupTime = Self.time {
             var found = 0
             for index in 0..<lookups where lookup(addresses[index & 0xFFFF]) != nil { found &+= 1 }
             return found
         }
-        let assessTime = try assessmentTime(addresses: addresses)
+        let assessTime = assessmentTime(addresses: addresses, locator: locator)
         return Result(source: description, lookups: lookups, lookupsPerSecond: Double(lookups) / lookupTime,
                       assessments: assessments, assessmentMicroseconds: assessTime * 1e6 / Double(assessments))
     }
