@@ -26,7 +26,9 @@ struct BenchRiskCommand: AsyncParsableCommand {
     var assessments: Int = 200_000
 
     func validate() throws {
-        guard lookups > 0, assessments > 0 else { throw ValidationError("--lookups and --assessments must be positive") }
+        guard lookups > 0, assessments > 0 else {
+            throw ValidationError("--lookups and --assessments must be positive")
+        }
     }
 
     func run() async throws {

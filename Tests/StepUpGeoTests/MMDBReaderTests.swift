@@ -110,6 +110,13 @@ import Testing
         #expect(throws: GeoError.self) { try MMDBReader(bytes: truncated) }
     }
 
+    @Test func pointerBombRunsOutOfBudget() {
+        // Metadata: an array of 20 pointers, each pointing back at the array itself.
+        let marker: [UInt8] = [0xAB, 0xCD, 0xEF] + Array("MaxMind.com".utf8)
+        let bomb: [UInt8] = [0x14, 0x04] + Array(repeating: [0x20, 0x00], count: 20).flatMap { $0 }
+        #expect(throws: GeoError.self) { try MMDBReader(bytes: marker + bomb) }
+    }
+
     @Test func survivesCorruptedFiles() throws {
         guard TestSupport.requireMMDBWriter() else { return }
         let original = [UInt8](try #require(FileManager.default.contents(atPath: try TestSupport.writeMMDB("city"))))

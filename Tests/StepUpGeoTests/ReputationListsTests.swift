@@ -7,7 +7,9 @@ import Testing
     @Test func reloadSwapsListsAndKeepsOldOnError() throws {
         let tor = try TestSupport.temporaryFile("185.220.101.1\n185.220.102.0/24\n")
         let hosting = try TestSupport.temporaryFile("# hosting\n203.0.113.0/24\n")
-        let lists = ReputationLists(sources: [.init(name: "tor_exits", path: tor), .init(name: "hosting", path: hosting)])
+        let lists = ReputationLists(sources: [
+            .init(name: "tor_exits", path: tor), .init(name: "hosting", path: hosting),
+        ])
         #expect(lists.hits(for: "185.220.101.1").isEmpty)  // nothing before the first load
         let first = lists.reload()
         #expect(first.loaded == ["tor_exits": 2, "hosting": 1])
@@ -60,7 +62,9 @@ import Testing
         #expect(hits.anonymizing == ["hosting"])
         #expect(classifier.classify(try #require(IPAddress("100.64.1.1")), lists: lists).anonymizing == ["networks"])
 
-        settings.signals["ip_reputation"] = SignalSettings(weight: 50, parameters: ["lists": .list([.string("tor_exits")])])
+        settings.signals["ip_reputation"] = SignalSettings(
+            weight: 50, parameters: ["lists": .list([.string("tor_exits")])]
+        )
         #expect(NetworkClassifier(settings: settings).classify(address, lists: lists).reputation == ["tor_exits"])
     }
 }

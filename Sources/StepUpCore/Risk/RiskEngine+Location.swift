@@ -30,7 +30,8 @@ extension RiskEngine {
         let from = last.country.map { " from \($0)" } ?? ""
         let to = input.context.country.map { " to \($0.uppercased())" } ?? ""
         return "\(RiskEvidence.km(km))\(from)\(to) in \(RiskEvidence.duration(elapsed)): "
-            + "\(RiskEvidence.grouped(Int(min(speed, 1e9)))) km/h, faster than \(RiskEvidence.grouped(Int(speedLimit))) km/h"
+            + "\(RiskEvidence.grouped(Int(min(speed, 1e9)))) km/h, "
+            + "faster than \(RiskEvidence.grouped(Int(min(max(speedLimit, 0), 1e9)))) km/h"
     }
 
     /// Distance between a past sign-in and the current request, when both have coordinates.

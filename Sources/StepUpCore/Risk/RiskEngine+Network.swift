@@ -14,7 +14,8 @@ extension RiskEngine {
     func anonymizingNetwork(_ input: RiskInput, _ settings: RiskSettings) -> String? {
         guard !input.addressTrusted, !input.anonymizingHits.isEmpty else { return nil }
         let hits = Array(Set(input.anonymizingHits)).sorted()
-        return "\(input.context.ip ?? "the address") is in a hosting or anonymising network (\(hits.joined(separator: ", ")))"
+        let address = input.context.ip ?? "the address"
+        return "\(address) is in a hosting or anonymising network (\(hits.joined(separator: ", ")))"
     }
 
     /// At least `threshold` failures for this user, or from this address, within the window.

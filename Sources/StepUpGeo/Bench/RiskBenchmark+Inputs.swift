@@ -41,7 +41,7 @@ extension RiskBenchmark {
     }
 
     /// Enrichment (GeoIP, list hits) plus assessment of a realistic request against a full history.
-    func assessmentTime(addresses: [IPAddress]) throws(GeoError) -> Double {
+    func assessmentTime(addresses: [IPAddress], locator: any GeoLocator) -> Double {
         let start = Date(timeIntervalSince1970: 1_780_000_000)
         var history = RiskHistory()
         for day in 0..<60 {
@@ -55,26 +55,25 @@ extension RiskBenchmark {
             "hosting": CIDRSet((2000..<3000).compactMap { CIDR(address: addresses[$0], prefixLength: 20) }),
         ])
         var settings = RiskSettings()
-        settings.signals["anonymizing_network"] = SignalSettings(weight: 40, parameters: ["networks": .list([.string("hosting")])])
-        let locator = try load().locator
-        let enricher = RiskContextEnricher(locator: locator, lists: lists, classifier: NetworkClassifier(settings: settings))
-        let engine = RiskEngine()
+        settings.signals["anonymizing_network"] = SignalSettings(
+            weight: 40, parameters: ["networks": .list([.string("hosting")])]
+        )
+        let classifier = NetworkClassifier(settings: settings)
+        let enricher = RiskContextEnricher(locator: locator, lists: lists, classifier: classifier)
+        let pipeline = RiskPipeline(enricher: enricher)
         let now = start.addingTimeInterval(61 * 86400)
         let agents = ["Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", "curl/8.5.0"]
         return Self.time {
             var score = 0
             for index in 0..<assessments {
-                let ip = addresses[index & 0xFFFF].description
-                let context = enricher.enrich(RequestContext(ip: ip, userAgent: agents[index & 1],
-                                                             deviceID: "device-\(index % 16)", time: now))
-                let hits = enricher.listHits(for: ip)
-                let input = RiskInput(context: context, now: now, device: index % 3 == 0 ? .new : .known,
-                                      history: history,
-                                      counters: RiskCounters(userFailures: index % 7, addressFailures: index % 11,
-                                                             distinctUsernames: index % 13),
-                                      reputationHits: hits.reputation, anonymizingHits: hits.anonymizing,
-                                      sessionUserAgent: agents[0])
-                score &+= Int(engine.assess(input, settings: settings).score)
+                let context = RequestContext(ip: addresses[index & 0xFFFF].description, userAgent: agents[index & 1],
+                                             deviceID: "device-\(index % 16)", time: now)
+                let counters = RiskCounters(userFailures: index % 7, addressFailures: index % 11,
+                                            distinctUsernames: index % 13)
+                let (_, assessment) = pipeline.assess(context, settings: settings,
+                                                      device: index % 3 == 0 ? .new : .known, history: history,
+                                                      counters: counters, sessionUserAgent: agents[0], now: now)
+                score &+= Int(assessment.score)
             }
             return score
         }

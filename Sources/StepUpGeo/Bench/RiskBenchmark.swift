@@ -21,6 +21,8 @@ public struct RiskBenchmark: Sendable {
         public var source: String
         public var lookups: Int
         public var lookupsPerSecond: Double
+        /// Share of the random addresses the source had a country for (a miss can be cheaper than a hit).
+        public var hitRatio: Double
         public var assessments: Int
         /// Mean time of enrich (GeoIP + list hits) plus assess, in microseconds.
         public var assessmentMicroseconds: Double
@@ -31,6 +33,7 @@ public struct RiskBenchmark: Sendable {
                 "source=\(source)",
                 "geoip_lookups=\(lookups)",
                 "geoip_lookups_per_second=\(Int(lookupsPerSecond))",
+                "geoip_hit_ratio=\(String(format: "%.3f", hitRatio))",
                 "assessments=\(assessments)",
                 "assessment_microseconds=\(String(format: "%.2f", assessmentMicroseconds))",
             ]
@@ -49,15 +52,16 @@ public struct RiskBenchmark: Sendable {
 
     /// Loads the source and runs both measurements on the calling thread.
     public func run() throws(GeoError) -> Result {
-        let (lookup, _, description) = try load()
+        let (lookup, locator, description) = try load()
         let addresses = Self.addresses(count: 1 << 16)
+        var found = 0
         let lookupTime = Self.time {
-            var found = 0
             for index in 0..<lookups where lookup(addresses[index & 0xFFFF]) != nil { found &+= 1 }
             return found
         }
-        let assessTime = try assessmentTime(addresses: addresses)
+        let assessTime = assessmentTime(addresses: addresses, locator: locator)
         return Result(source: description, lookups: lookups, lookupsPerSecond: Double(lookups) / lookupTime,
+                      hitRatio: Double(found) / Double(lookups),
                       assessments: assessments, assessmentMicroseconds: assessTime * 1e6 / Double(assessments))
     }
 }

@@ -25,7 +25,8 @@ public struct NetworkClassifier: Sendable {
     }
 
     /// The list hits for an address.
-    public func classify(_ address: IPAddress, lists: ReputationLists) -> (reputation: [String], anonymizing: [String]) {
+    public func classify(_ address: IPAddress, lists: ReputationLists)
+        -> (reputation: [String], anonymizing: [String]) {
         let hits = lists.hits(for: address)
         var anonymizing = hits.filter { anonymizingLists.contains($0) }
         if anonymizingBlocks.contains(address) { anonymizing.append("networks") }

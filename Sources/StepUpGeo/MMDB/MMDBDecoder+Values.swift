@@ -1,11 +1,23 @@
 extension MMDBDecoder {
     /// Decodes the value at `offset`; returns it and the offset just after it (after the pointer, for pointers).
-    func decode(at offset: Int, depth: Int = 0) throws(GeoError) -> (value: MMDBValue, next: Int) {
+    func decode(at offset: Int) throws(GeoError) -> (value: MMDBValue, next: Int) {
+        var budget = Self.maxValues
+        return try decode(at: offset, depth: 0, budget: &budget)
+    }
+
+    /// Most values one decode may produce: pointers can make a small file describe an exponentially large
+    /// record, so a hostile file must run out of budget rather than hang the server.
+    static let maxValues = 1_000_000
+
+    private func decode(at offset: Int, depth: Int, budget: inout Int)
+        throws(GeoError) -> (value: MMDBValue, next: Int) {
         guard depth < Self.maxDepth else { throw .badDatabase("data nested too deeply (pointer loop?)") }
+        budget -= 1
+        guard budget >= 0 else { throw .badDatabase("record too large") }
         let header = try header(at: offset)
         if header.kind == .pointer {
             let (target, next) = try pointer(header)
-            let (value, _) = try decode(at: target, depth: depth + 1)
+            let (value, _) = try decode(at: target, depth: depth + 1, budget: &budget)
             return (value, next)
         }
         let start = header.payload
@@ -44,9 +56,9 @@ extension MMDBDecoder {
             var result: [String: MMDBValue] = [:]
             var cursor = start
             for _ in 0..<size {
-                let (key, afterKey) = try decode(at: cursor, depth: depth + 1)
+                let (key, afterKey) = try decode(at: cursor, depth: depth + 1, budget: &budget)
                 guard case .string(let name) = key else { throw .badDatabase("map key is not a string") }
-                let (value, afterValue) = try decode(at: afterKey, depth: depth + 1)
+                let (value, afterValue) = try decode(at: afterKey, depth: depth + 1, budget: &budget)
                 result[name] = value
                 cursor = afterValue
             }
@@ -55,7 +67,7 @@ extension MMDBDecoder {
             var result: [MMDBValue] = []
             var cursor = start
             for _ in 0..<size {
-                let (value, next) = try decode(at: cursor, depth: depth + 1)
+                let (value, next) = try decode(at: cursor, depth: depth + 1, budget: &budget)
                 result.append(value)
                 cursor = next
             }

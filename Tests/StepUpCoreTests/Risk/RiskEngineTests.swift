@@ -62,7 +62,9 @@ import Testing
         input.context.time = Date(timeIntervalSince1970: -1e18)
         input.history.hours = Array(repeating: .max / 48, count: 24)
         var settings = RiskSettings()
-        settings.signals["impossible_travel"] = SignalSettings(weight: .infinity, parameters: ["speed_kmh": .number(-1)])
+        settings.signals["impossible_travel"] = SignalSettings(
+            weight: .infinity, parameters: ["speed_kmh": .number(-1)]
+        )
         settings.signals["failed_attempts"] = SignalSettings(weight: 40, parameters: ["threshold": .number(.nan)])
         let assessment = engine.assess(input, settings: settings)
         #expect(assessment.score.isFinite)
@@ -88,7 +90,9 @@ import Testing
         #expect(settings.failedAttemptsWindow == 60)
         #expect(settings.number("threshold", of: "failed_attempts", fallback: 0) == 5)
         for entry in RiskSignalCatalog.entries {
-            for name in entry.defaults.parameters.keys { #expect(entry.parameters.contains(name), "\(entry.name).\(name)") }
+            for name in entry.defaults.parameters.keys {
+                #expect(entry.parameters.contains(name), "\(entry.name).\(name)")
+            }
         }
     }
 }
@@ -102,8 +106,8 @@ import Testing
         }
         var settings = RiskSettings()
         settings.signals["unusual_hour"] = SignalSettings(weight: 15, parameters: ["time_zone": .string("Asia/Tokyo")])
-        let input = RiskInput(context: RequestContext(deviceID: "d"), now: base.addingTimeInterval(30 * 86400 + 3 * 3600),
-                              device: .known, history: history)
+        let input = RiskInput(context: RequestContext(deviceID: "d"),
+                              now: base.addingTimeInterval(30 * 86400 + 3 * 3600), device: .known, history: history)
         let signal = RiskEngine().assess(input, settings: settings).signals.first
         #expect(signal?.name == "unusual_hour")
         #expect(signal?.evidence.hasPrefix("activity at 03:00 UTC (12:00 Asia/Tokyo); 0 of this user's 25") == true)
