@@ -11,10 +11,13 @@ public enum StepUpApplication {
     public static func router(service: StepUpService, cookieKey: SymmetricKey) throws -> Router<StepUpRequestContext> {
         let configuration = service.configuration
         let pages = try PageRenderer()
-        let resolver = ClientResolver(
-            trustedProxies: Set(configuration.network.trustedProxies),
-            countryHeader: configuration.network.countryHeader.flatMap { HTTPField.Name($0) }
-        )
+        let resolver: ClientResolver
+        do {
+            resolver = try ClientResolver(trustedProxies: configuration.network.trustedProxies,
+                                          countryHeader: configuration.network.countryHeader)
+        } catch {
+            throw StartupError("network.trusted_proxies: \(error)")
+        }
         let web = WebSupport(signer: CookieSigner(key: cookieKey), secureCookies: configuration.sessions.secureCookies,
                              pages: pages, clientResolver: resolver)
         let router = Router(context: StepUpRequestContext.self)

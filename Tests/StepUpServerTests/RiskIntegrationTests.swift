@@ -101,6 +101,15 @@ struct RiskIntegrationTests {
         let decision = try await harness.service.decide(session: first.session, user: user,
                                                         request: ActionRequest(action: "bank.balance.view"),
                                                         grantID: nil, client: client)
-        #expect(decision.decision.risk.has("ip_reputation"), "\(decision.decision.risk.signals)")
+        #expect(decision.decision.outcome == .deny, "a blocked address is denied whatever the policy says")
+        await #expect(throws: Problem.self) {
+            try await harness.service.login(username: "alice", password: "correct horse battery", client: client)
+        }
+        try await harness.store.stores.addressRules.setAddressRule(
+            AddressRule(cidr: "1.9.0.0/16", verdict: .trusted, note: "office", createdAt: harness.clock.now))
+        let trusted = try await harness.service.decide(session: first.session, user: user,
+                                                       request: ActionRequest(action: "bank.balance.view"),
+                                                       grantID: nil, client: client)
+        #expect(trusted.decision.outcome == .allow)
     }
 }

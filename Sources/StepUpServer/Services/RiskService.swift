@@ -21,55 +21,53 @@ public struct RiskService: Sendable {
         self.settings = settings
     }
 
-    func assess(user: UserRecord, session: Session?, client: ClientInfo, at now: Date) async throws -> RiskAssessment {
+    /// The assessment, and whether an administrator blocked the client's address.
+    struct Result: Sendable {
+        var assessment: RiskAssessment
+        var blocked: Bool
+    }
+
+    func assess(user: UserRecord, session: Session?, client: ClientInfo, at now: Date) async throws -> Result {
         let settings = settings()
-        let context = enriched(client, at: now, settings: settings)
         let record = try await client.deviceID.asyncMap { try await stores.devices.device(userID: user.id, deviceID: $0) }
         let history = RiskHistory.decoded(try await stores.riskHistory.riskHistory(userID: user.id))
-        let failuresSince = now.addingTimeInterval(-settings.failedAttemptsWindow)
-        let counters = RiskCounters(
-            userFailures: try await stores.throttle.failureCount(key: ThrottleKeys.user(user.id), since: failuresSince),
-            addressFailures: try await stores.throttle.failureCount(key: ThrottleKeys.address(client.ip),
-                                                                    since: failuresSince),
-            distinctUsernames: try await stores.throttle.failureCount(
-                key: ThrottleKeys.usernames(client.ip), since: now.addingTimeInterval(-settings.credentialStuffingWindow))
-        )
-        let hits = RiskContextEnricher(locator: locator, lists: lists, classifier: NetworkClassifier(settings: settings))
-            .listHits(for: context.ip)
-        let rules = try await addressVerdicts(client.ip)
-        var reputation = hits.reputation
-        if rules.blocked { reputation.append("blocked-by-admin") }
-        let input = RiskInput(
-            context: context, now: now,
-            device: DeviceStatus(deviceID: client.deviceID, record: record ?? nil, now: now),
-            history: history, counters: counters, reputationHits: reputation, anonymizingHits: hits.anonymizing,
-            sessionUserAgent: session?.userAgent, addressTrusted: rules.trusted
-        )
-        return engine.assess(input, settings: settings)
-    }
-
-    /// Country and coordinates from GeoIP (a country from a trusted proxy header wins).
-    func enriched(_ client: ClientInfo, at now: Date, settings: RiskSettings) -> RequestContext {
-        let context = RequestContext(ip: client.ip, userAgent: client.userAgent, deviceID: client.deviceID,
-                                     country: client.country, time: now)
-        return RiskContextEnricher(locator: locator, lists: lists, classifier: NetworkClassifier(settings: settings))
-            .enrich(context)
-    }
-
-    /// Admin verdicts on the address: trusted (list hits forgiven) or blocked (counted as a reputation hit).
-    private func addressVerdicts(_ ip: String) async throws -> (trusted: Bool, blocked: Bool) {
-        guard let address = IPAddress(ip) else { return (false, false) }
-        var verdicts = (trusted: false, blocked: false)
-        for rule in try await stores.addressRules.addressRules() {
-            guard let block = CIDR(rule.cidr) ?? IPAddress(rule.cidr).flatMap({
-                CIDR(address: $0, prefixLength: $0.description.contains(":") ? 128 : 32)
-            }), CIDRSet([block]).contains(address) else { continue }
-            switch rule.verdict {
-            case .trusted: verdicts.trusted = true
-            case .blocked: verdicts.blocked = true
-            }
+        let counters = try await RiskCounterKeys.counters(userID: user.id, ip: client.ip, settings: settings, now: now) {
+            try await stores.throttle.failureCount(key: $0, since: $1)
         }
-        return verdicts
+        let rules = AddressRuleSet(rules: try await stores.addressRules.addressRules())
+        let (_, assessment) = pipeline(settings, rules).assess(
+            context(client, at: now), settings: settings,
+            device: DeviceStatus(deviceID: client.deviceID, record: record ?? nil, now: now),
+            history: history, counters: counters, sessionUserAgent: session?.userAgent, now: now)
+        return Result(assessment: assessment, blocked: rules.verdict(for: client.ip) == .blocked)
+    }
+
+    /// Whether an administrator blocked this address (checked before a password is even looked at).
+    func isBlocked(_ ip: String) async throws -> Bool {
+        AddressRuleSet(rules: try await stores.addressRules.addressRules()).verdict(for: ip) == .blocked
+    }
+
+    private func pipeline(_ settings: RiskSettings, _ rules: AddressRuleSet = AddressRuleSet(rules: [])) -> RiskPipeline {
+        RiskPipeline(enricher: RiskContextEnricher(locator: locator, lists: lists,
+                                                   classifier: NetworkClassifier(settings: settings)),
+                     addressRules: rules)
+    }
+
+    private func context(_ client: ClientInfo, at now: Date) -> RequestContext {
+        RequestContext(ip: client.ip, userAgent: client.userAgent, deviceID: client.deviceID, country: client.country,
+                       time: now)
+    }
+
+    /// A failed sign-in: per account, per address, and distinct usernames per address (credential stuffing).
+    func recordFailure(userID: String?, username: String, ip: String, at now: Date) async throws {
+        let throttle = stores.throttle
+        if let userID { try await throttle.recordFailure(key: RiskCounterKeys.user(userID), at: now) }
+        try await throttle.recordFailure(key: RiskCounterKeys.address(ip), at: now)
+        let pair = RiskCounterKeys.pair(ip, username)
+        if try await throttle.failureCount(key: pair, since: now.addingTimeInterval(-settings().credentialStuffingWindow)) == 0 {
+            try await throttle.recordFailure(key: RiskCounterKeys.usernames(ip), at: now)
+        }
+        try await throttle.recordFailure(key: pair, at: now)
     }
 
     /// A sign-in the policy let through without a step-up: its place and time join the user's history.
@@ -93,20 +91,11 @@ public struct RiskService: Sendable {
     }
 
     private func learn(user: UserRecord, client: ClientInfo, at now: Date) async throws {
-        let context = enriched(client, at: now, settings: settings())
+        let context = pipeline(settings()).enricher.enrich(context(client, at: now))
         let history = RiskHistory.decoded(try await stores.riskHistory.riskHistory(userID: user.id))
         let updated = history.recording(RiskEvent(context: context, now: now))
         try await stores.riskHistory.saveRiskHistory(userID: user.id, updated.encoded())
     }
-}
-
-/// The throttle counters sign-in failures are kept under, shared by throttling and risk.
-enum ThrottleKeys {
-    static func address(_ ip: String) -> String { "login-ip:\(ip)" }
-    static func user(_ id: String) -> String { "login-user:\(id)" }
-    /// One entry per username first tried (and failed) from `ip` in the window: distinct usernames.
-    static func usernames(_ ip: String) -> String { "login-names:\(ip)" }
-    static func username(_ ip: String, _ name: String) -> String { "login-name:\(ip):\(name.prefix(128))" }
 }
 
 /// "Firefox on Linux"-style labels for the device list.

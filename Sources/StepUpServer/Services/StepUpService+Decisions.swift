@@ -41,16 +41,22 @@ extension StepUpService {
         request.context.deviceID = client.deviceID ?? request.context.deviceID
         request.context.country = client.country ?? request.context.country
         request.context.time = at
-        let assessment = try await risk.assess(user: user, session: session, client: client, at: at)
+        let risk = try await self.risk.assess(user: user, session: session, client: client, at: at)
         let current = policy.current
         let input = PolicyInput(request: request, subject: subject(for: user), session: session,
-                                risk: assessment, now: at)
+                                risk: risk.assessment, now: at)
         var grant: Challenge?
         if let grantID, !grantID.isEmpty, grantID.count <= 128 {
             grant = try await stores.challenges.challenge(id: grantID)
         }
         var result = engine.decide(policy: current, input: input, grant: grant, hash: Self.sha256Hex)
-        if case .allowWithGrant(let id) = result.verdict {
+        if risk.blocked {
+            // An administrator blocked this address: nothing is allowed from it, whatever the policy says.
+            result.decision = Decision(outcome: .deny, reason: "requests from this network address are blocked",
+                                       rules: result.decision.rules, policyVersion: current.version,
+                                       risk: risk.assessment)
+            result.verdict = .deny
+        } else if case .allowWithGrant(let id) = result.verdict {
             // Single use: only the request that flips satisfied → consumed may proceed.
             if try await !stores.challenges.consumeGrant(challengeID: id, at: at) {
                 result = engine.decide(policy: current, input: input, grant: nil, hash: Self.sha256Hex)

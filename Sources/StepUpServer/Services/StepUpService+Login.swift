@@ -1,6 +1,7 @@
 import HTTPTypes
 import Foundation
 import StepUpCore
+import StepUpGeo
 
 /// A successful sign-in: the session, its bearer token (shown once), and a challenge when the login itself
 /// needs a step-up (policy action `auth.login`).
@@ -24,7 +25,11 @@ extension StepUpService {
     {
         let started = now()
         let window = started.addingTimeInterval(-configuration.login.failureWindow)
-        let addressKey = ThrottleKeys.address(client.ip)
+        if try await risk.isBlocked(client.ip) {
+            try await auditor.record("login.blocked", at: started, client: client)
+            throw Problem.forbidden("sign-in from this network address is blocked by an administrator")
+        }
+        let addressKey = RiskCounterKeys.address(client.ip)
         let addressFailures = try await stores.throttle.failureCount(key: addressKey, since: window)
         if addressFailures >= configuration.login.maxFailuresPerAddress {
             metrics.login("throttled")
@@ -46,7 +51,7 @@ extension StepUpService {
             try await recordLoginFailure(userID: user.id, username: name, client: client, reason: "wrong password")
             throw Problem.invalidCredentials
         }
-        let accountKey = ThrottleKeys.user(user.id)
+        let accountKey = RiskCounterKeys.user(user.id)
         let accountFailures = try await stores.throttle.failureCount(key: accountKey, since: window)
         var secondFactor: FactorKind?
         if accountFailures >= configuration.login.maxFailuresPerAccount {
@@ -90,15 +95,7 @@ extension StepUpService {
     private func recordLoginFailure(userID: String?, username: String, client: ClientInfo, reason: String) async throws {
         let at = now()
         metrics.login("failure")
-        try await stores.throttle.recordFailure(key: ThrottleKeys.address(client.ip), at: at)
-        // Distinct usernames per address (credential stuffing): count a name the first time it fails here.
-        let nameKey = ThrottleKeys.username(client.ip, username)
-        let window = at.addingTimeInterval(-policy.current.risk.credentialStuffingWindow)
-        if try await stores.throttle.failureCount(key: nameKey, since: window) == 0 {
-            try await stores.throttle.recordFailure(key: ThrottleKeys.usernames(client.ip), at: at)
-        }
-        try await stores.throttle.recordFailure(key: nameKey, at: at)
-        if let userID { try await stores.throttle.recordFailure(key: ThrottleKeys.user(userID), at: at) }
+        try await risk.recordFailure(userID: userID, username: username, ip: client.ip, at: at)
         try await auditor.record("login.failed", at: at, user: userID, client: client,
                                  details: ["reason": reason, "username": username])
     }

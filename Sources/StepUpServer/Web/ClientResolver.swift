@@ -1,24 +1,24 @@
 import Foundation
 import HTTPTypes
+import StepUpGeo
 
 /// Finds the client's address: the socket peer, or — only when the peer is a trusted proxy — the address it
-/// reports in `X-Forwarded-For` (and the country in a configured header).
+/// reports in `X-Forwarded-For` (and the country in a configured header, e.g. `CF-IPCountry`).
 struct ClientResolver: Sendable {
-    var trustedProxies: Set<String>
-    var countryHeader: HTTPField.Name?
+    let resolver: ClientAddressResolver
+    let countryHeader: HTTPField.Name?
+
+    init(trustedProxies: [String], countryHeader: String?) throws {
+        resolver = try ClientAddressResolver(trustedProxies: trustedProxies, countryHeader: countryHeader)
+        self.countryHeader = countryHeader.flatMap { HTTPField.Name($0) }
+    }
 
     func resolve(peer: String?, headers: HTTPFields) -> (ip: String?, country: String?) {
-        guard let peer, trustedProxies.contains(peer) else { return (peer, nil) }
-        var address = peer
-        if let forwarded = headers[.init("X-Forwarded-For")!] {
-            let hops = forwarded.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            // Walk from the nearest hop; the first address that is not a trusted proxy is the client.
-            for hop in hops.reversed() where !hop.isEmpty {
-                address = hop
-                if !trustedProxies.contains(hop) { break }
-            }
-        }
-        let country = countryHeader.flatMap { headers[$0] }.map { String($0.prefix(2)).uppercased() }
-        return (address, country)
+        guard let peer else { return (nil, nil) }
+        let forwarded = headers[values: HTTPField.Name("X-Forwarded-For")!]
+            .flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let client = resolver.resolve(peer: peer, forwardedFor: forwarded,
+                                      country: countryHeader.flatMap { headers[$0] })
+        return (client.ip ?? peer, client.country)
     }
 }
