@@ -55,3 +55,15 @@ struct RecoveryCodesTests {
         #expect(RecoveryCodes.match(codes[5], against: ["garbage", "$argon2id$v=19$m=9999999,t=1,p=1$AAAAAAAAAAA$AAAAAAAAAAA"]) == nil)
     }
 }
+
+@Suite("Recovery codes on the hashing pool")
+struct RecoveryCodesPoolTests {
+    @Test func hashAndMatchThroughPasswordHasher() async throws {
+        let hasher = PasswordHasher(pool: PasswordHasherTests.pool)
+        let codes = RecoveryCodes.generate()
+        let stored = try await hasher.hashRecoveryCodes(codes)
+        #expect(stored.count == codes.count)
+        #expect(try await hasher.matchRecoveryCode(codes[9], against: stored) == 9)
+        #expect(try await hasher.matchRecoveryCode("0000-0000-0000", against: stored) == nil)
+    }
+}
