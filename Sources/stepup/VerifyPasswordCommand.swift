@@ -23,7 +23,8 @@ struct VerifyPasswordCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         if result.isMatch && result.needsRehash {
-            FileHandle.standardError.write(Data("note: \(result.scheme.rawValue) hash is weaker than current settings\n".utf8))
+            let note = "note: \(result.scheme.rawValue) hash is weaker than current settings; re-hash it\n"
+            FileHandle.standardError.write(Data(note.utf8))
         }
         if !result.isMatch { throw ExitCode(1) }
     }
