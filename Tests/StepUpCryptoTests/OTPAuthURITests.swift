@@ -5,7 +5,9 @@ import Testing
 @Suite("otpauth:// key URIs")
 struct OTPAuthURITests {
     @Test func buildsTheKeyURIFormat() {
-        let uri = OTPAuthURI(issuer: "ACME Co", account: "john.doe@email.com", secret: Array("12345678901234567890".utf8))
+        let uri = OTPAuthURI(
+            issuer: "ACME Co", account: "john.doe@email.com", secret: Array("12345678901234567890".utf8)
+        )
         #expect(uri.description == "otpauth://totp/ACME%20Co:john.doe%40email.com"
             + "?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30")
         let hotp = OTPAuthURI(kind: .hotp, issuer: nil, account: "bob", secret: [1, 2, 3], digits: 8, counter: 42)
@@ -14,7 +16,8 @@ struct OTPAuthURITests {
 
     /// The example from Google Authenticator's key URI documentation.
     @Test func parsesTheDocumentedExample() throws {
-        let uri = try OTPAuthURI(parsing: "otpauth://totp/ACME%20Co:john.doe@email.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30")
+        let uri = try OTPAuthURI(parsing: "otpauth://totp/ACME%20Co:john.doe@email.com"
+            + "?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30")
         #expect(uri.kind == .totp)
         #expect(uri.issuer == "ACME Co")
         #expect(uri.account == "john.doe@email.com")

@@ -42,7 +42,8 @@ struct OTPVectorTests {
         for (plain, encoded) in vectors {
             #expect(Base32.encode(Array(plain.utf8), padded: true) == encoded)
             #expect(try Base32.decode(encoded) == Array(plain.utf8))
-            #expect(try Base32.decode(encoded.lowercased().replacingOccurrences(of: "=", with: "")) == Array(plain.utf8))
+            let relaxed = encoded.lowercased().replacingOccurrences(of: "=", with: "")
+            #expect(try Base32.decode(relaxed) == Array(plain.utf8))
         }
         #expect(try Base32.decode("MZXW 6YTB-OI") == Array("foobar".utf8))
         for bad in ["M", "MZX", "MZXW6Y", "MZ1W", "MZ!W", "ä"] {

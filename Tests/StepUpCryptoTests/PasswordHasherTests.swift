@@ -18,7 +18,9 @@ struct PasswordHasherTests {
         #expect(defaults.saltLength == 16 && defaults.tagLength == 32)
     }
 
-    @Test(arguments: ["", "correct horse battery staple", "pässwörd 🔑 パスワード", String(repeating: "x", count: 1500)])
+    @Test(arguments: [
+        "", "correct horse battery staple", "pässwörd 🔑 パスワード", String(repeating: "x", count: 1500),
+    ])
     func hashThenVerify(password: String) async throws {
         let hasher = Self.hasher()
         let stored = try await hasher.hash(password)
@@ -97,12 +99,10 @@ struct PasswordHasherTests {
         guard ProcessInfo.processInfo.activeProcessorCount >= 2 else { return }
         let salt = [UInt8](repeating: 1, count: 16)
         let clock = ContinuousClock()
-        let serial = try clock.measure {
-            _ = try Argon2.hash(password: [], salt: salt, parameters: Argon2Parameters(memoryKiB: 16384, iterations: 1, parallelism: 1))
-        }
-        let parallel = try clock.measure {
-            _ = try Argon2.hash(password: [], salt: salt, parameters: Argon2Parameters(memoryKiB: 16384, iterations: 1, parallelism: 4))
-        }
+        let oneLane = Argon2Parameters(memoryKiB: 16384, iterations: 1, parallelism: 1)
+        let fourLanes = Argon2Parameters(memoryKiB: 16384, iterations: 1, parallelism: 4)
+        let serial = try clock.measure { _ = try Argon2.hash(password: [], salt: salt, parameters: oneLane) }
+        let parallel = try clock.measure { _ = try Argon2.hash(password: [], salt: salt, parameters: fourLanes) }
         withKnownIssue("timing on a shared machine may be noisy", isIntermittent: true) {
             #expect(parallel < serial * 0.85)
         }

@@ -14,7 +14,9 @@ struct PasswordInteropTests {
     @Test func ourHashesVerifyInArgon2CFFI() async throws {
         guard TestSupport.require("python3", pythonModules: ["argon2"]) else { return }
         var pairs: [Pair] = []
-        for password in Self.passwords { pairs.append(Pair(password: password, hash: try await Self.hasher.hash(password))) }
+        for password in Self.passwords {
+            pairs.append(Pair(password: password, hash: try await Self.hasher.hash(password)))
+        }
         let script = """
         import sys, json, argon2
         ph = argon2.PasswordHasher()

@@ -35,7 +35,10 @@ struct RecoveryCodesTests {
         #expect(RecoveryCodes.normalize("abcd-efgh-jkmn") == "ABCDEFGHJKMN")
         #expect(RecoveryCodes.normalize(" ABCD EFGH JKMN ") == "ABCDEFGHJKMN")
         #expect(RecoveryCodes.normalize("oOiI-lL00-1111") == "00111100" + "1111")
-        for bad in ["", "ABCD-EFGH", "ABCD-EFGH-JKMNP", "ABCD-EFGH-JKMU", "ÄBCD-EFGH-JKMN", String(repeating: "A", count: 100)] {
+        let bad = [
+            "", "ABCD-EFGH", "ABCD-EFGH-JKMNP", "ABCD-EFGH-JKMU", "ÄBCD-EFGH-JKMN", String(repeating: "A", count: 100),
+        ]
+        for bad in bad {
             #expect(RecoveryCodes.normalize(bad) == nil)
         }
     }
@@ -52,6 +55,19 @@ struct RecoveryCodesTests {
         unused.remove(at: index)  // the store marks it used
         #expect(RecoveryCodes.match(typed, against: unused) == nil)
         #expect(RecoveryCodes.match("ZZZZ-ZZZZ-ZZZZ", against: unused) == nil)
-        #expect(RecoveryCodes.match(codes[5], against: ["garbage", "$argon2id$v=19$m=9999999,t=1,p=1$AAAAAAAAAAA$AAAAAAAAAAA"]) == nil)
+        let unreadable = ["garbage", "$argon2id$v=19$m=9999999,t=1,p=1$AAAAAAAAAAA$AAAAAAAAAAA"]
+        #expect(RecoveryCodes.match(codes[5], against: unreadable) == nil)
+    }
+}
+
+@Suite("Recovery codes on the hashing pool")
+struct RecoveryCodesPoolTests {
+    @Test func hashAndMatchThroughPasswordHasher() async throws {
+        let hasher = PasswordHasher(pool: PasswordHasherTests.pool)
+        let codes = RecoveryCodes.generate()
+        let stored = try await hasher.hashRecoveryCodes(codes)
+        #expect(stored.count == codes.count)
+        #expect(try await hasher.matchRecoveryCode(codes[9], against: stored) == 9)
+        #expect(try await hasher.matchRecoveryCode("0000-0000-0000", against: stored) == nil)
     }
 }

@@ -52,7 +52,11 @@ struct SecretSealerTests {
 
     @Test func malformedEnvelopesFail() throws {
         let sealer = SecretSealer(keyring: try SecretKeyring(parsing: Self.k1))
-        for bad: [UInt8] in [[], [1], [2, 2, 107, 49], [1, 0], [1, 5, 107], [1, 2, 107, 49, 0, 0], [1, 2, 0xFF, 0xFE] + [UInt8](repeating: 0, count: 40)] {
+        let bad: [[UInt8]] = [
+            [], [1], [2, 2, 107, 49], [1, 0], [1, 5, 107], [1, 2, 107, 49, 0, 0],
+            [1, 2, 0xFF, 0xFE] + [UInt8](repeating: 0, count: 40),
+        ]
+        for bad in bad {
             #expect(throws: SealError.self) { try sealer.open(bad, context: Self.context) }
         }
     }

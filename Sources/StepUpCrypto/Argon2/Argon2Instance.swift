@@ -7,6 +7,7 @@ import Dispatch
 final class Argon2Instance: @unchecked Sendable {
     static let syncPoints = 4
     let memory: UnsafeMutablePointer<UInt64>
+    private let storage: Argon2Memory
     let lanes: Int
     let laneLength: Int
     let segmentLength: Int
@@ -24,10 +25,11 @@ final class Argon2Instance: @unchecked Sendable {
         variant = parameters.variant
         version = parameters.version
         // Never read before written: pass 0 fills every block in order before any reference to it.
-        memory = .allocate(capacity: blockCount * 128)
+        storage = Argon2Memory(wordCount: blockCount * 128)
+        memory = storage.words
     }
 
-    func deallocate() { memory.deallocate() }
+    func deallocate() { storage.release() }
 
     /// RFC 9106 §3.2 steps 3–4: the first two blocks of every lane from H0.
     func initialize(h0: [UInt8]) {

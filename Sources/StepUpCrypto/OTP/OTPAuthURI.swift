@@ -3,7 +3,8 @@
 ///
 /// ```swift
 /// let uri = OTPAuthURI(issuer: "StepUp", account: "alice@example.com", secret: secret)
-/// uri.description   // otpauth://totp/StepUp:alice%40example.com?secret=…&issuer=StepUp&algorithm=SHA1&digits=6&period=30
+/// uri.description
+/// // otpauth://totp/StepUp:alice%40example.com?secret=…&issuer=StepUp&algorithm=SHA1&digits=6&period=30
 /// ```
 public struct OTPAuthURI: Sendable, Hashable, CustomStringConvertible {
     public enum Kind: String, Sendable, Hashable { case totp, hotp }

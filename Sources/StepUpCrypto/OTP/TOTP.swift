@@ -19,6 +19,7 @@ public struct TOTP: Sendable, Hashable {
         secret: [UInt8], digits: Int = 6, algorithm: OTPAlgorithm = .sha1, period: Int = 30, epoch: Int64 = 0
     ) throws(OTPError) {
         guard (1...3600).contains(period) else { throw .invalidParameters("period must be 1...3600 seconds") }
+        guard abs(epoch) <= 1 << 50 else { throw .invalidParameters("epoch out of range") }
         hotp = try HOTP(secret: secret, digits: digits, algorithm: algorithm)
         self.period = period
         self.epoch = epoch
