@@ -57,6 +57,7 @@ final class Argon2Instance: @unchecked Sendable {
                     fillSegment(pass: pass, lane: 0, slice: slice)
                 } else {
                     DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+                        LaneProbe.note()
                         self.fillSegment(pass: pass, lane: lane, slice: slice)
                     }
                 }

@@ -15,6 +15,8 @@ public final class PasswordHasher: Sendable {
     public let pool: HashingPool
     /// A hash nobody's password matches, with the current parameters, for ``verifyUnknownUser(_:)``.
     private let decoy: PHCString
+    /// The work an unknown user's check costs: the same parameters as a real hash (tests check this).
+    var decoyParameters: Argon2Parameters { decoy.parameters }
 
     public init(
         parameters: Argon2Parameters = Argon2Parameters(), limits: Argon2Limits = Argon2Limits(),

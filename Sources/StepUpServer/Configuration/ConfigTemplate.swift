@@ -20,7 +20,8 @@ public enum ConfigTemplate {
         secrets:
           # Keep this file private (it is written with mode 0600). The environment variables
           # STEPUP_SEALING_KEYS and STEPUP_COOKIE_KEY override these values.
-          # Keyring for factor secrets at rest: id:base64key,... — the last key seals, all keys open.
+          # Keyring for factor secrets at rest: id:base64key,... — the first key seals, all keys open
+          # (rotate by adding a new key in front; keep old keys until secrets are re-sealed).
           sealing_keys: "\(sealingKeys)"
           # 32 random bytes (base64) signing device cookies and CSRF tokens.
           cookie_key: "\(cookieKey)"

@@ -22,7 +22,7 @@ public struct ServerConfiguration: Sendable {
     }
 
     public struct Secrets: Sendable {
-        /// Keyring for secrets at rest: `id:base64key,…` (32-byte keys); the last seals, all open.
+        /// Keyring for secrets at rest: `id:base64key,…` (32-byte keys); the first seals, all open.
         public var sealingKeys = ""
         /// Base64 32-byte key for signed cookies (device id) and CSRF tokens.
         public var cookieKey = ""
