@@ -29,6 +29,7 @@ public enum ConfigFile {
         config.storage.sqlitePath = resolve(config.storage.sqlitePath)
         config.policyFile = resolve(config.policyFile)
         config.network.geoipDatabase = config.network.geoipDatabase.map(resolve)
+        config.network.geoipRanges = config.network.geoipRanges.map(resolve)
         config.network.reputationLists = config.network.reputationLists.mapValues(resolve)
         return config
     }
@@ -132,6 +133,7 @@ public enum ConfigFile {
                     case "trusted_proxies": config.network.trustedProxies = try reader.strings(value, key)
                     case "country_header": config.network.countryHeader = try reader.string(value, key)
                     case "geoip_database": config.network.geoipDatabase = try reader.string(value, key)
+                    case "geoip_ranges": config.network.geoipRanges = try reader.strings(value, key)
                     case "reputation_lists":
                         try reader.mapping(value, key) { name, file in
                             config.network.reputationLists[name] = try reader.string(file, name)

@@ -55,6 +55,9 @@ public enum ConfigTemplate {
         network:
           trusted_proxies: []      # peers whose X-Forwarded-For is believed, e.g. [127.0.0.1]
           # country_header: CF-IPCountry
+          # geoip_database: /var/lib/GeoIP/GeoLite2-City.mmdb   # MaxMind DB format (.mmdb)
+          # geoip_ranges: [/usr/share/tor/geoip, /usr/share/tor/geoip6]   # apt-get install tor-geoipdb
+          # reputation_lists: {tor_exits: /var/lib/stepup/tor-exits.txt}  # one CIDR per line
 
         """
     }

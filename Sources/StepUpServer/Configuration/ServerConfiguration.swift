@@ -83,6 +83,9 @@ public struct ServerConfiguration: Sendable {
         public var countryHeader: String?
         /// A MaxMind DB (.mmdb) file for country and coordinates.
         public var geoipDatabase: String?
+        /// Country range files (`first,last,CC`, e.g. `/usr/share/tor/geoip` and `geoip6` from tor-geoipdb);
+        /// consulted after the `.mmdb` file.
+        public var geoipRanges: [String] = []
         /// Named reputation lists: name → file of CIDRs, one per line.
         public var reputationLists: [String: String] = [:]
         public init() {}

@@ -43,12 +43,27 @@ public struct StepUpRuntime: Sendable {
                              lists: lists, cookieKey: secrets.cookieKey, logger: logger)
     }
 
+    /// The `.mmdb` reader, then the range files, chained: the first that knows the address answers.
     static func locator(_ configuration: ServerConfiguration) throws -> (any GeoLocator)? {
-        guard let path = configuration.network.geoipDatabase else { return nil }
-        do {
-            return try MMDBReader(path: path)
-        } catch {
-            throw StartupError("network.geoip_database \(path): \(error)")
+        var locators: [any GeoLocator] = []
+        if let path = configuration.network.geoipDatabase {
+            do {
+                locators.append(try MMDBReader(path: path))
+            } catch {
+                throw StartupError("network.geoip_database \(path): \(error)")
+            }
+        }
+        if !configuration.network.geoipRanges.isEmpty {
+            do {
+                locators.append(try CountryRangeLocator(files: configuration.network.geoipRanges))
+            } catch {
+                throw StartupError("network.geoip_ranges: \(error)")
+            }
+        }
+        switch locators.count {
+        case 0: return nil
+        case 1: return locators[0]
+        default: return ChainedGeoLocator(locators)
         }
     }
 

@@ -18,9 +18,11 @@ struct HTTP: Sendable {
     }
 
     func send(_ method: HTTPMethod, _ path: String, token: String? = nil, json: Any? = nil,
-              rawBody: String? = nil, contentType: String = "application/json") async throws -> Reply {
+              rawBody: String? = nil, contentType: String = "application/json",
+              headers: [String: String] = [:]) async throws -> Reply {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let json {
             request.headers.add(name: "Content-Type", value: contentType)
