@@ -44,34 +44,31 @@ struct DemoBankRoutes: Sendable {
     }
 
     @Sendable func transfer(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        guard let (session, user) = try await pages.browserSession(request, context) else {
-            return pages.toLogin(request)
-        }
-        let form = try await request.formFields(context: context)
-        guard web.signer.verifyCSRF(form["csrf"], binding: session.id) else { return pages.forbidden(session, user) }
-        let amount = form["amount"]?.replacingOccurrences(of: ",", with: "") ?? ""
-        guard let value = Double(amount), value > 0, value < 1e12 else {
-            return message(session, user, "Invalid amount", "Enter an amount such as 250.00.", status: .badRequest)
-        }
-        let currency = String((form["currency"] ?? "EUR").prefix(3))
-        let payee = String((form["payee"] ?? "").prefix(80))
-        let action = ActionRequest(action: "bank.transfer", context: RequestContext(transaction: [
-            "amount": .number(value), "currency": .string(currency), "payee": .string(payee),
-        ]))
-        let outcome = try await service.decide(session: session, user: user, request: action, grantID: form["grant"],
-                                               client: web.client(request, context: context))
-        switch outcome.decision.outcome {
-        case .allow:
-            return message(session, user, "Transfer sent",
-                           "Sent \(AttributeValue.number(value)) \(currency) to \(payee).")
-        case .deny:
-            return message(session, user, "Transfer refused", outcome.decision.reason, status: .forbidden)
-        case .stepUp:
-            guard let stepUp = outcome.stepUp else { return message(session, user, "Refused", "", status: .forbidden) }
-            var next = "/demo/transfer?amount=\(amount)&currency=\(currency)&payee="
-            next += payee.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-            return WebSupport.redirect("/step-up/\(stepUp.challenge.id)?next=" +
-                                       (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+        try await pages.postedForm(request, context) { session, user, form in
+            let amount = form["amount"]?.replacingOccurrences(of: ",", with: "") ?? ""
+            guard let value = Double(amount), value > 0, value < 1e12 else {
+                return message(session, user, "Invalid amount", "Enter an amount such as 250.00.", status: .badRequest)
+            }
+            let currency = String((form["currency"] ?? "EUR").prefix(3))
+            let payee = String((form["payee"] ?? "").prefix(80))
+            let action = ActionRequest(action: "bank.transfer", context: RequestContext(transaction: [
+                "amount": .number(value), "currency": .string(currency), "payee": .string(payee),
+            ]))
+            let outcome = try await service.decide(session: session, user: user, request: action, grantID: form["grant"],
+                                                   client: web.client(request, context: context))
+            switch outcome.decision.outcome {
+            case .allow:
+                return message(session, user, "Transfer sent",
+                               "Sent \(AttributeValue.number(value)) \(currency) to \(payee).")
+            case .deny:
+                return message(session, user, "Transfer refused", outcome.decision.reason, status: .forbidden)
+            case .stepUp:
+                guard let stepUp = outcome.stepUp else { return message(session, user, "Refused", "", status: .forbidden) }
+                var next = "/demo/transfer?amount=\(amount)&currency=\(currency)&payee="
+                next += payee.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+                return WebSupport.redirect("/step-up/\(stepUp.challenge.id)?next=" +
+                                           (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+            }
         }
     }
 

@@ -190,70 +190,65 @@ struct PageRoutes: Sendable {
     }
 
     @Sendable func trustDevice(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        guard let (session, user) = try await browserSession(request, context) else { return toLogin(request) }
-        let form = try await request.formFields(context: context)
-        guard web.signer.verifyCSRF(form["csrf"], binding: session.id) else { return forbidden(session, user) }
-        let client = web.client(request, context: context)
-        do {
-            _ = try await service.trustCurrentDevice(session: session, user: user, client: client)
-            return WebSupport.redirect("/account?notice=trusted")
-        } catch let problem as Problem {
-            return try await renderAccount(session: session, user: user, notice: nil, device: client.deviceID,
-                                           error: problem.detail, status: problem.status)
+        try await postedForm(request, context) { session, user, form in
+            let client = web.client(request, context: context)
+            do {
+                _ = try await service.trustCurrentDevice(session: session, user: user, client: client)
+                return WebSupport.redirect("/account?notice=trusted")
+            } catch let problem as Problem {
+                return try await renderAccount(session: session, user: user, notice: nil, device: client.deviceID,
+                                               error: problem.detail, status: problem.status)
+            }
         }
     }
 
     @Sendable func revokeDevice(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        guard let (session, user) = try await browserSession(request, context) else { return toLogin(request) }
-        let form = try await request.formFields(context: context)
-        guard web.signer.verifyCSRF(form["csrf"], binding: session.id) else { return forbidden(session, user) }
-        let client = web.client(request, context: context)
-        try await service.revokeDevice(user: user, deviceID: form["device"] ?? "", by: user.username, client: client)
-        return WebSupport.redirect("/account?notice=removed")
+        try await postedForm(request, context) { session, user, form in
+            let client = web.client(request, context: context)
+            try await service.revokeDevice(user: user, deviceID: form["device"] ?? "", by: user.username, client: client)
+            return WebSupport.redirect("/account?notice=removed")
+        }
     }
 
     @Sendable func startTOTP(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        guard let (session, user) = try await browserSession(request, context) else { return toLogin(request) }
-        let form = try await request.formFields(context: context)
-        guard web.signer.verifyCSRF(form["csrf"], binding: session.id) else { return forbidden(session, user) }
-        let client = web.client(request, context: context)
-        if let stepUp = try await service.authorizeFactorChange(session: session, user: user, client: client) {
-            return WebSupport.redirect("/step-up/\(stepUp.challenge.id)?next=%2Faccount")
+        try await postedForm(request, context) { session, user, form in
+            let client = web.client(request, context: context)
+            if let stepUp = try await service.authorizeFactorChange(session: session, user: user, client: client) {
+                return WebSupport.redirect("/step-up/\(stepUp.challenge.id)?next=%2Faccount")
+            }
+            let enrollment = try await service.startTOTPEnrollment(user: user, client: client)
+            return web.pages.html("totp", title: "Add an authenticator app",
+                                  ["secret": enrollment.secret, "uri": enrollment.uri, "factorID": enrollment.factorID],
+                                  user: user.username, csrf: csrf(session))
         }
-        let enrollment = try await service.startTOTPEnrollment(user: user, client: client)
-        return web.pages.html("totp", title: "Add an authenticator app",
-                              ["secret": enrollment.secret, "uri": enrollment.uri, "factorID": enrollment.factorID],
-                              user: user.username, csrf: csrf(session))
     }
 
     @Sendable func confirmTOTP(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        guard let (session, user) = try await browserSession(request, context) else { return toLogin(request) }
-        let form = try await request.formFields(context: context)
-        guard web.signer.verifyCSRF(form["csrf"], binding: session.id) else { return forbidden(session, user) }
-        let factorID = context.parameters.get("id") ?? ""
-        do {
-            try await service.confirmTOTPEnrollment(user: user, factorID: factorID, code: form["code"] ?? "",
-                                                    client: web.client(request, context: context))
-            return WebSupport.redirect("/account?notice=totp")
-        } catch let problem as Problem {
-            return web.pages.html("totp", title: "Add an authenticator app",
-                                  ["secret": form["secret"] ?? "", "uri": form["uri"] ?? "", "factorID": factorID,
-                                   "error": problem.detail],
-                                  status: problem.status, user: user.username, csrf: csrf(session))
+        try await postedForm(request, context) { session, user, form in
+            let factorID = context.parameters.get("id") ?? ""
+            do {
+                try await service.confirmTOTPEnrollment(user: user, factorID: factorID, code: form["code"] ?? "",
+                                                        client: web.client(request, context: context))
+                return WebSupport.redirect("/account?notice=totp")
+            } catch let problem as Problem {
+                return web.pages.html("totp", title: "Add an authenticator app",
+                                      ["secret": form["secret"] ?? "", "uri": form["uri"] ?? "", "factorID": factorID,
+                                       "error": problem.detail],
+                                      status: problem.status, user: user.username, csrf: csrf(session))
+            }
         }
     }
 
     @Sendable func recoveryCodes(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        guard let (session, user) = try await browserSession(request, context) else { return toLogin(request) }
-        let form = try await request.formFields(context: context)
-        guard web.signer.verifyCSRF(form["csrf"], binding: session.id) else { return forbidden(session, user) }
-        let client = web.client(request, context: context)
-        if let stepUp = try await service.authorizeFactorChange(session: session, user: user, client: client) {
-            return WebSupport.redirect("/step-up/\(stepUp.challenge.id)?next=%2Faccount")
+        try await postedForm(request, context) { session, user, form in
+            let client = web.client(request, context: context)
+            if let stepUp = try await service.authorizeFactorChange(session: session, user: user, client: client) {
+                return WebSupport.redirect("/step-up/\(stepUp.challenge.id)?next=%2Faccount")
+            }
+            let codes = try await service.regenerateRecoveryCodes(user: user, client: client)
+            return web.pages.html("codes", title: "Recovery codes", ["codes": codes], user: user.username,
+                                  csrf: csrf(session))
         }
-        let codes = try await service.regenerateRecoveryCodes(user: user, client: client)
-        return web.pages.html("codes", title: "Recovery codes", ["codes": codes], user: user.username,
-                              csrf: csrf(session))
     }
 
     // MARK: helpers
@@ -264,6 +259,15 @@ struct PageRoutes: Sendable {
     }
 
     func csrf(_ session: Session) -> String { web.signer.csrfToken(binding: session.id) }
+
+    /// A signed-in form post: the session, the form, and a valid CSRF token — or the sign-in page / a 403 page.
+    func postedForm(_ request: Request, _ context: StepUpRequestContext,
+                    _ body: (Session, UserRecord, [String: String]) async throws -> Response) async throws -> Response {
+        guard let (session, user) = try await browserSession(request, context) else { return toLogin(request) }
+        let form = try await request.formFields(context: context)
+        guard web.signer.verifyCSRF(form["csrf"], binding: session.id) else { return forbidden(session, user) }
+        return try await body(session, user, form)
+    }
 
     func toLogin(_ request: Request) -> Response {
         let next = request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
