@@ -124,7 +124,8 @@ if !coreOnly {
             dependencies: [
                 "StepUpCrypto", "StepUpCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ]
+            ],
+            exclude: ["Browser"]
         ),
     ]
     products += [.executable(name: "stepup", targets: ["stepup"])]
