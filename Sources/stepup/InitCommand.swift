@@ -39,6 +39,11 @@ struct InitCommand: AsyncParsableCommand {
                                                                             encoding: .utf8)
         print("wrote \(configPath) (secrets inside: keep it private)")
         print("wrote \(policyPath)")
+        if policy == "demo" {
+            let casesPath = folder.appendingPathComponent("policy-cases.yaml").path
+            try Policy.demoCasesYAML.write(toFile: casesPath, atomically: true, encoding: .utf8)
+            print("wrote \(casesPath) (run: stepup policy test \(policyPath) \(casesPath))")
+        }
         print("next: echo 'a long password' | stepup user add alice --config \(configPath)")
         print("      stepup serve --config \(configPath)")
     }

@@ -4,6 +4,22 @@ import Testing
 /// `stepup device …` and `stepup address …` against a real database file.
 @Suite("Admin CLI", .serialized)
 struct AdminCLITests {
+    @Test func theDemoPolicyPassesItsOwnCases() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stepup-cases-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let stepup = ExternalTool.stepupBinary
+        #expect(try ExternalTool.run(stepup, ["init", "--directory", directory.path, "--policy", "demo"]).status == 0)
+        let policy = directory.appendingPathComponent("policy.yaml").path
+        let cases = directory.appendingPathComponent("policy-cases.yaml").path
+        let passed = try ExternalTool.run(stepup, ["policy", "test", policy, cases])
+        #expect(passed.status == 0, "\(passed.stdout)\(passed.stderr)")
+        // A policy edit that breaks a case is caught with a non-zero exit.
+        let text = try String(contentsOfFile: policy, encoding: .utf8).replacingOccurrences(of: "max_age: 0", with: "max_age: 1h")
+        try text.write(toFile: policy, atomically: true, encoding: .utf8)
+        let failed = try ExternalTool.run(stepup, ["policy", "test", policy, cases])
+        #expect(failed.status == 1, "\(failed.stdout)")
+    }
+
     @Test func devicesAndAddressesCanBeManagedFromTheCommandLine() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stepup-cli-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
