@@ -160,3 +160,38 @@ struct DecisionAPITests {
         #expect(decision?.event.details["rules"]?.isEmpty == false)
     }
 }
+
+@Suite("Code guessing")
+struct CodeGuessingTests {
+    @Test func openingChallengeAfterChallengeDoesNotAllowEndlessGuessing() async throws {
+        let harness = try TestHarness()
+        let (_, secret) = try await harness.aliceWithTOTP()
+        try await harness.application().test(.router) { client in
+            let token = try await client.login()
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<3 {
+                let decision = try await client.json(.post, "/v1/decisions", token: token,
+                                                     body: DecisionAPITests.transfer(5_000))
+                let id = try #require((decision.json["challenge"] as? [String: Any])?["id"] as? String)
+                for _ in 0..<5 {
+                    statuses.append(try await client.json(.post, "/v1/challenges/\(id)/verify", token: token,
+                                                          body: ["factor": "totp", "code": "000000"]).status)
+                }
+            }
+            #expect(statuses.filter { $0 == .tooManyRequests }.count == 5, "after 10 wrong codes: \(statuses)")
+            let decision = try await client.json(.post, "/v1/decisions", token: token,
+                                                 body: DecisionAPITests.transfer(5_000))
+            let id = try #require((decision.json["challenge"] as? [String: Any])?["id"] as? String)
+            let blocked = try await client.json(.post, "/v1/challenges/\(id)/verify", token: token,
+                                                body: ["factor": "totp", "code": harness.totp(secret)])
+            #expect(blocked.status == .tooManyRequests, "even the right code waits")
+            harness.clock.advance(901)
+            let later = try await client.json(.post, "/v1/decisions", token: token,
+                                              body: DecisionAPITests.transfer(5_000))
+            let laterID = try #require((later.json["challenge"] as? [String: Any])?["id"] as? String)
+            let ok = try await client.json(.post, "/v1/challenges/\(laterID)/verify", token: token,
+                                           body: ["factor": "totp", "code": harness.totp(secret)])
+            #expect(ok.status == .ok, "a delay, not a lock-out: \(ok.text)")
+        }
+    }
+}

@@ -7,10 +7,17 @@ extension StepUpService {
     public func challenge(id: String, for session: Session) async throws -> Challenge? {
         guard !id.isEmpty, id.count <= 128,
               let challenge = try await stores.challenges.challenge(id: id),
-              challenge.userID == session.userID
+              challenge.userID == session.userID, challenge.sessionID == session.id
         else { return nil }
         return challenge
     }
+
+    /// Wrong codes per user across all challenges: each challenge allows a few, and this stops an attacker with
+    /// the password from opening challenge after challenge to guess codes. It is a delay, never a lock-out.
+    static let maxWrongCodes = 10
+    static let wrongCodeWindow: TimeInterval = 900
+
+    private static func wrongCodeKey(_ userID: String) -> String { "factor-fail:\(userID)" }
 
     /// Verifies a code for a pending challenge. On success the session gains an authentication event (bound to
     /// the challenge's transaction) and the challenge becomes a single-use grant.
@@ -36,6 +43,16 @@ extension StepUpService {
         if let allowed = challenge.requirement.allowedFactors, !allowed.contains(factor) {
             throw Problem(.badRequest, type: "factor-not-allowed", title: "Factor not allowed here",
                           detail: "this step-up accepts " + allowed.sorted().map(\.rawValue).joined(separator: ", "))
+        }
+        let wrongCodes = try await stores.throttle.failureCount(key: Self.wrongCodeKey(user.id),
+                                                                since: at.addingTimeInterval(-Self.wrongCodeWindow))
+        if wrongCodes >= Self.maxWrongCodes {
+            try await auditor.record("challenge.throttled", at: at, user: user.id, session: session.id, client: client,
+                                     details: ["challenge": challenge.id, "wrong_codes": String(wrongCodes)])
+            throw Problem(.tooManyRequests, type: "rate-limited", title: "Too many wrong codes",
+                          detail: "too many wrong codes for this account; try again in 15 minutes",
+                          extra: ["retry_after": String(Int(Self.wrongCodeWindow))],
+                          headers: [.retryAfter: String(Int(Self.wrongCodeWindow))])
         }
         guard [.totp, .recoveryCode].contains(factor) else {
             throw Problem(.badRequest, type: "factor-not-supported", title: "Factor not supported",
@@ -64,6 +81,8 @@ extension StepUpService {
         }
         guard accepted else {
             metrics.challenge("failed")
+            try await stores.throttle.recordFailure(key: Self.wrongCodeKey(user.id), at: at)
+            try await risk.recordFailure(userID: user.id, username: user.username, ip: client.ip, at: at)
             let updated = try await stores.challenges.recordFailedAttempt(challengeID: challenge.id)
             let left = updated?.attemptsLeft ?? 0
             try await auditor.record("challenge.failed", at: at, user: user.id, session: session.id, client: client,
