@@ -57,5 +57,9 @@ struct ServeCommand: AsyncParsableCommand {
         try await runtime.serve { address in
             emit("StepUp listening on \(address) (policy \(runtime.policy.current.version))")
         }
+        if let demoDirectory {
+            // The demo's data is throwaway: remove it after a graceful shutdown.
+            try? FileManager.default.removeItem(atPath: demoDirectory)
+        }
     }
 }

@@ -31,6 +31,10 @@ struct BrowserFlowTests {
             .appendingPathComponent("Browser/demo_flow.py").path
         let run = try ExternalTool.run(python, [script, server.baseURL, "alice", String(alice), secret, shots.path])
         #expect(run.status == 0, "browser flow failed:\n\(run.stdout)\n\(run.stderr)\nserver:\n\(server.output)")
+        let data = try #require(Self.value(after: "data:        ", in: output)?.split(separator: " ").first)
+        #expect(FileManager.default.fileExists(atPath: String(data)))
+        #expect(server.stop() == 0)
+        #expect(!FileManager.default.fileExists(atPath: String(data)), "the demo removes its temporary data")
     }
 
     static func value(after marker: String, in text: String) -> String? {
