@@ -1,3 +1,4 @@
+import StepUpCore
 import StepUpGeo
 import Testing
 
@@ -41,7 +42,7 @@ import Testing
     }
 
     @Test func setAgreesWithLinearScan() throws {
-        var generator = SplitMix(seed: 7)
+        var generator = SplitMix64(seed: 7)
         var blocks: [CIDR] = []
         for _ in 0..<300 {
             let address = IPAddress(v4: UInt32(truncatingIfNeeded: generator.next()))
@@ -55,15 +56,3 @@ import Testing
     }
 }
 
-/// A tiny deterministic generator for property tests.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -120,7 +120,7 @@ import Testing
     @Test func survivesCorruptedFiles() throws {
         guard TestSupport.requireMMDBWriter() else { return }
         let original = [UInt8](try #require(FileManager.default.contents(atPath: try TestSupport.writeMMDB("city"))))
-        var generator = SplitMix(seed: 42)
+        var generator = SplitMix64(seed: 42)
         for _ in 0..<300 {
             var bytes = original
             for _ in 0..<8 {

@@ -15,7 +15,7 @@ extension RiskBenchmark {
             return ({ locator.country(of: $0) }, locator,
                     "ranges \(paths.joined(separator: ",")) (\(locator.table.count) ranges)")
         case .synthetic(let count):
-            var generator = BenchRandom(seed: 5)
+            var generator = SplitMix64(seed: 5)
             let starts = (0..<max(1, count)).map { _ in UInt32(truncatingIfNeeded: generator.next()) }.sorted()
             let rows = starts.map { (IPAddress(v4: $0), IPAddress(v4: $0 | 0xFF), "ZZ") }
             let table = IPRangeTable(rows)
@@ -36,7 +36,7 @@ extension RiskBenchmark {
 
     /// Random public-looking IPv4 addresses from a fixed seed.
     static func addresses(count: Int) -> [IPAddress] {
-        var generator = BenchRandom(seed: 1)
+        var generator = SplitMix64(seed: 1)
         return (0..<count).map { _ in IPAddress(v4: UInt32(truncatingIfNeeded: generator.next())) }
     }
 
@@ -90,15 +90,3 @@ struct BenchLocator: GeoLocator {
     }
 }
 
-/// SplitMix64: a tiny deterministic generator so benchmark inputs are the same on every run.
-struct BenchRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
