@@ -42,10 +42,7 @@ struct RiskIntegrationTests {
         let harness = try TestHarness(locator: try Self.locator())
         let (user, secret) = try await harness.aliceWithTOTP()
         let home = ClientInfo(ip: "1.1.1.1", userAgent: "Firefox/130.0", deviceID: "laptop-000001")
-        let first = try await harness.service.login(username: "alice", password: "correct horse battery", client: home)
-        _ = try await harness.service.verify(challengeID: try #require(first.stepUp).challenge.id, factor: .totp,
-                                             code: harness.totp(secret), session: first.session, user: user,
-                                             client: home)
+        let first = try await harness.signInAndStepUp(secret: secret, client: home)
         harness.clock.advance(2 * 3_600)
         let abroad = ClientInfo(ip: "2.2.2.2", userAgent: "Firefox/130.0", deviceID: "laptop-000001")
         let trip = try await harness.service.login(username: "alice", password: "correct horse battery", client: abroad)
@@ -64,11 +61,7 @@ struct RiskIntegrationTests {
         let harness = try TestHarness(locator: try Self.locator())
         let (user, secret) = try await harness.aliceWithTOTP()
         let client = ClientInfo(ip: "1.2.3.4", userAgent: "curl/8.0", deviceID: "script-000001")
-        let first = try await harness.service.login(username: "alice", password: "correct horse battery",
-                                                    client: client)
-        _ = try await harness.service.verify(challengeID: try #require(first.stepUp).challenge.id, factor: .totp,
-                                             code: harness.totp(secret), session: first.session, user: user,
-                                             client: client)
+        let first = try await harness.signInAndStepUp(secret: secret, client: client)
         for name in (0..<12).map({ "user\($0)" }) {
             await #expect(throws: Problem.self) {
                 try await harness.service.login(username: name, password: "guess-guess", client: client)
@@ -91,11 +84,7 @@ struct RiskIntegrationTests {
         let harness = try TestHarness(locator: try Self.locator())
         let (user, secret) = try await harness.aliceWithTOTP()
         let client = ClientInfo(ip: "1.9.9.9", userAgent: "Firefox/130.0", deviceID: "laptop-000009")
-        let first = try await harness.service.login(username: "alice", password: "correct horse battery",
-                                                    client: client)
-        _ = try await harness.service.verify(challengeID: try #require(first.stepUp).challenge.id, factor: .totp,
-                                             code: harness.totp(secret), session: first.session, user: user,
-                                             client: client)
+        let first = try await harness.signInAndStepUp(secret: secret, client: client)
         try await harness.store.stores.addressRules.setAddressRule(
             AddressRule(cidr: "1.9.0.0/16", verdict: .blocked, note: "abuse", createdAt: harness.clock.now))
         let decision = try await harness.service.decide(session: first.session, user: user,

@@ -9,6 +9,7 @@ import StepUpCore
 import StepUpCrypto
 import StepUpStore
 import Synchronization
+import Testing
 @testable import StepUpServer
 
 /// A StepUp wired to in-memory stores, the demo policy, light Argon2 parameters and a clock tests move by hand.
@@ -54,6 +55,17 @@ struct TestHarness: Sendable {
         let enrollment = try await service.startTOTPEnrollment(user: user, client: ClientInfo(ip: "127.0.0.1"))
         try await store.stores.factors.activateFactor(id: enrollment.factorID)
         return (user, try requireBase32(enrollment.secret))
+    }
+
+    /// alice signs in from `client` (a new device, so she is asked to step up) and steps up with TOTP:
+    /// afterwards the device and the place are known.
+    func signInAndStepUp(secret: [UInt8], client: ClientInfo) async throws -> LoginResult {
+        let login = try await service.login(username: "alice", password: "correct horse battery", client: client)
+        let challenge = try #require(login.stepUp, "a sign-in from a new device is stepped up").challenge
+        let user = try #require(try await store.stores.credentials.user(id: login.session.userID))
+        _ = try await service.verify(challengeID: challenge.id, factor: .totp, code: totp(secret),
+                                     session: login.session, user: user, client: client)
+        return login
     }
 
     /// The TOTP code for `secret` at the test clock's time plus `offset` seconds.
