@@ -32,16 +32,4 @@ public enum StepUpApplication {
         }
         return router
     }
-
-    public static func application(service: StepUpService, cookieKey: SymmetricKey, logger: Logger) throws
-        -> some ApplicationProtocol
-    {
-        let configuration = service.configuration
-        return Application(
-            router: try router(service: service, cookieKey: cookieKey),
-            configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port),
-                                 serverName: "StepUp"),
-            logger: logger
-        )
-    }
 }
