@@ -10,8 +10,11 @@ public enum PolicyCLI {
     }
 
     /// `stepup policy check FILE`: every error and warning with its position; exit 0 when there are no errors.
-    public static func check(yaml: String, file: String) -> Output {
-        let (policy, diagnostics) = Policy.check(yaml: yaml, file: file)
+    ///
+    /// - Parameter reputationLists: the names of `network.reputation_lists` from `--config`; nil without it
+    ///   (then a list name in the risk section is an error that says to pass `--config`).
+    public static func check(yaml: String, file: String, reputationLists: Set<String>? = nil) -> Output {
+        let (policy, diagnostics) = Policy.check(yaml: yaml, file: file, reputationLists: reputationLists)
         var lines = diagnostics.items.map(\.description)
         guard let policy else {
             lines.append("\(file): \(diagnostics.errors.count) error(s), \(diagnostics.warnings.count) warning(s)")
@@ -23,9 +26,11 @@ public enum PolicyCLI {
     }
 
     /// `stepup policy test FILE CASES`: runs every case; a readable diff and exit 1 on any mismatch.
-    public static func test(yaml: String, file: String, cases: String, casesFile: String, now: Date) -> Output {
-        let (policy, diagnostics) = Policy.check(yaml: yaml, file: file)
-        guard let policy else { return check(yaml: yaml, file: file) }
+    public static func test(
+        yaml: String, file: String, cases: String, casesFile: String, now: Date, reputationLists: Set<String>? = nil
+    ) -> Output {
+        let (policy, diagnostics) = Policy.check(yaml: yaml, file: file, reputationLists: reputationLists)
+        guard let policy else { return check(yaml: yaml, file: file, reputationLists: reputationLists) }
         let parsed = PolicyTestCases.parse(yaml: cases, file: casesFile, now: now)
         var lines = diagnostics.warnings.map(\.description)
         if parsed.diagnostics.hasErrors {
@@ -43,9 +48,11 @@ public enum PolicyCLI {
     }
 
     /// `stepup policy explain FILE --request JSON`: the decision and every rule's verdict, as JSON.
-    public static func explain(yaml: String, file: String, request: String, now: Date) -> Output {
-        let (policy, _) = Policy.check(yaml: yaml, file: file)
-        guard let policy else { return check(yaml: yaml, file: file) }
+    public static func explain(
+        yaml: String, file: String, request: String, now: Date, reputationLists: Set<String>? = nil
+    ) -> Output {
+        let (policy, _) = Policy.check(yaml: yaml, file: file, reputationLists: reputationLists)
+        guard let policy else { return check(yaml: yaml, file: file, reputationLists: reputationLists) }
         guard let input = parseRequest(request, now: now) else {
             let (_, diagnostics) = parseRequestDiagnostics(request, now: now)
             return Output(text: diagnostics.description + "\n", exitCode: 1)

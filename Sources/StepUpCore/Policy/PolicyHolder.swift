@@ -5,8 +5,17 @@ import Synchronization
 /// File watching, SIGHUP and the admin API belong to the server; they call ``reload(yaml:file:)``.
 public final class PolicyHolder: Sendable {
     private let state: Mutex<Policy>
+    private let listNames: Mutex<Set<String>?>
 
-    public init(_ policy: Policy) { state = Mutex(policy) }
+    /// - Parameter reputationLists: the configured reputation list names every reload checks the policy against
+    ///   (nil: unknown, so the risk section may name only networks).
+    public init(_ policy: Policy, reputationLists: Set<String>? = nil) {
+        state = Mutex(policy)
+        listNames = Mutex(reputationLists)
+    }
+
+    /// The reputation list names reloads check the policy against.
+    public var reputationLists: Set<String>? { listNames.withLock { $0 } }
 
     /// The policy to evaluate with; hold on to the returned value for the whole decision.
     public var current: Policy { state.withLock { $0 } }
@@ -27,11 +36,18 @@ public final class PolicyHolder: Sendable {
     /// Parses and validates `yaml`; installs it only when it has no errors. An invalid file leaves the running
     /// policy in place and its diagnostics come back for the log, metric and audit event.
     public func reload(yaml: String, file: String) -> PolicyReload {
-        let (policy, diagnostics) = Policy.check(yaml: yaml, file: file)
+        reload(yaml: yaml, file: file, reputationLists: reputationLists)
+    }
+
+    /// Like ``reload(yaml:file:)`` after the configured reputation lists changed: the new names are kept for
+    /// later reloads only when the policy is applied, so a failed reload changes nothing.
+    public func reload(yaml: String, file: String, reputationLists: Set<String>?) -> PolicyReload {
+        let (policy, diagnostics) = Policy.check(yaml: yaml, file: file, reputationLists: reputationLists)
         guard let policy else {
             return PolicyReload(applied: false, version: version, previousVersion: version, diagnostics: diagnostics)
         }
         let old = replace(with: policy)
+        listNames.withLock { $0 = reputationLists }
         return PolicyReload(
             applied: true, version: policy.version, previousVersion: old.version, diagnostics: diagnostics)
     }

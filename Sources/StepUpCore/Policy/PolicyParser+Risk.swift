@@ -55,7 +55,13 @@ extension PolicyParser {
                         + "(known keys: \(known))")
                     continue
                 }
-                settings.parameters[entry.key] = attributeValue(entry.value)
+                if Self.namesLists(signal: catalog.name, parameter: entry.key) {
+                    guard let names = parseListNames(entry.value, signal: catalog.name, parameter: entry.key)
+                    else { continue }
+                    settings.parameters[entry.key] = names
+                } else {
+                    settings.parameters[entry.key] = attributeValue(entry.value)
+                }
             }
         }
         return settings

@@ -8,15 +8,20 @@ struct PolicyParser {
     var networks: [String: [CIDR]] = [:]
     var usedNetworks: Set<String> = []
     var networkNodes: [String: Node] = [:]
+    /// The server's configured reputation list names; nil when unknown (see `PolicyParser+RiskLists.swift`).
+    var reputationLists: Set<String>?
 
     static let topKeys: Set<String> = ["version", "levels", "networks", "default", "rules", "risk"]
     /// Larger files are refused before parsing: a policy is hand-written, and this bounds the work.
     static let maxBytes = 4_000_000
 
-    init(file: String) { reader = NodeReader(file: file) }
+    init(file: String, reputationLists: Set<String>? = nil) {
+        reader = NodeReader(file: file)
+        self.reputationLists = reputationLists
+    }
 
-    static func parse(yaml: String, file: String) -> (Policy?, PolicyDiagnostics) {
-        var parser = PolicyParser(file: file)
+    static func parse(yaml: String, file: String, reputationLists: Set<String>? = nil) -> (Policy?, PolicyDiagnostics) {
+        var parser = PolicyParser(file: file, reputationLists: reputationLists)
         let policy = parser.run(yaml)
         let diagnostics = PolicyDiagnostics(parser.reader.diagnostics).sorted()
         guard !diagnostics.hasErrors, var policy else { return (nil, diagnostics) }
