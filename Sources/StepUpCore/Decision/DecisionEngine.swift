@@ -65,6 +65,10 @@ public struct DecisionEngine: Sendable {
             guard let level = policy.ladder[requirement.level] else {
                 return answer(.deny, .deny, "the policy requires unknown level '\(requirement.level)'")
             }
+            // The loader rejects such rules; a step-up nobody can finish must still never loop.
+            guard requirement.isSatisfiable(in: policy.ladder) else {
+                return answer(.deny, .deny, Self.unsatisfiableReason(level: level, requirement: requirement))
+            }
             guard let session = input.session, session.isActive(at: input.now) else {
                 return answer(.stepUp, .stepUp, "sign in first", requirement)
             }
@@ -89,33 +93,45 @@ public struct DecisionEngine: Sendable {
         }
     }
 
+    /// A grant passes only on what its ceremony proved (``GrantProof``), never on what its challenge asked for.
     private func grantSatisfies(
         _ grant: Challenge, requirement: Requirement, level: Level, policy: Policy,
         input: PolicyInput, session: Session, bindingHash: String?
     ) -> Bool {
-        guard grant.status == .satisfied, let satisfiedAt = grant.satisfiedAt,
+        guard grant.status == .satisfied, let proof = grant.proof,
               grant.userID == input.subject.id, grant.sessionID == session.id,
               grant.action == input.request.action,
-              let granted = policy.ladder[grant.requirement.level], granted.rank >= level.rank,
-              input.now.timeIntervalSince(satisfiedAt) <= grantLifetime,
-              Set(requirement.bind).isSubset(of: Set(grant.requirement.bind))
+              let proven = policy.ladder[proof.level], proven.rank >= level.rank
         else { return false }
-        if let allowed = requirement.allowedFactors, let used = grant.requirement.allowedFactors,
-           !used.isSubset(of: allowed) {
-            return false
-        }
-        return requirement.bind.isEmpty || (bindingHash != nil && grant.bindingHash == bindingHash)
+        let age = input.now.timeIntervalSince(proof.at)
+        guard age >= -60, age <= grantLifetime else { return false }
+        // The password is the sign-in, not a step-up: at least one other factor must have been used.
+        let stepUpFactors = proof.factors.filter { $0 != .password }
+        guard !stepUpFactors.isEmpty else { return false }
+        if let allowed = requirement.allowedFactors, !stepUpFactors.allSatisfy(allowed.contains) { return false }
+        return requirement.bind.isEmpty || (bindingHash != nil && proof.bindingHash == bindingHash)
     }
 
+    /// Says what the ceremony needs: a rule's `max_age` and `factors` restrict the step-up factor, not the sign-in.
     static func stepUpReason(level: Level, requirement: Requirement) -> String {
         var text = "this action needs \(level.name)"
-        if let maxAge = requirement.maxAge {
-            text += " proven within the last \(Self.duration(maxAge))"
-        }
-        if let factors = requirement.allowedFactors {
-            text += " using " + factors.sorted().map(\.rawValue).joined(separator: " or ")
-        }
+        guard requirement.maxAge != nil || requirement.allowedFactors != nil else { return text }
+        text += ", with a step-up"
+        if let factors = requirement.allowedFactors { text += " using " + Self.factorList(factors, "or") }
+        if let maxAge = requirement.maxAge { text += " within the last \(Self.duration(maxAge))" }
         return text
+    }
+
+    static func unsatisfiableReason(level: Level, requirement: Requirement) -> String {
+        var text = "this action cannot be approved: no step-up can reach \(level.name)"
+        if let factors = requirement.allowedFactors {
+            text += factors.isEmpty ? " when no factor is allowed" : " with only " + Self.factorList(factors, "and")
+        }
+        return text + "; ask an administrator to fix the policy"
+    }
+
+    static func factorList(_ factors: Set<FactorKind>, _ conjunction: String) -> String {
+        factors.sorted().map(\.rawValue).joined(separator: " \(conjunction) ")
     }
 
     /// "5 min", "2 h", "30 s".

@@ -26,6 +26,8 @@ public struct Challenge: Sendable, Hashable, Codable {
     public var status: Status
     public var satisfiedAt: Date?
     public var policyVersion: String
+    /// What the ceremony proved, set when the challenge is satisfied; a grant without it is never accepted.
+    public var proof: GrantProof?
 
     public init(
         id: String,
@@ -40,7 +42,8 @@ public struct Challenge: Sendable, Hashable, Codable {
         attemptsLeft: Int = 5,
         status: Status = .pending,
         satisfiedAt: Date? = nil,
-        policyVersion: String
+        policyVersion: String,
+        proof: GrantProof? = nil
     ) {
         self.id = id
         self.userID = userID
@@ -55,6 +58,7 @@ public struct Challenge: Sendable, Hashable, Codable {
         self.status = status
         self.satisfiedAt = satisfiedAt
         self.policyVersion = policyVersion
+        self.proof = proof
     }
 
     public func isExpired(at now: Date) -> Bool { now >= expiresAt }

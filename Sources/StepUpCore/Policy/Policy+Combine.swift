@@ -69,6 +69,8 @@ struct EffectCombiner {
     var outcome: PolicyResult.Outcome {
         if let denial { return .deny(denial) }
         guard required else { return .allow }
+        let requirement = Requirement(
+            level: level, maxAge: maxAge, allowedFactors: factors, bind: bind, message: message)
         if let factors {
             // Levels were resolved when the policy loaded; an unknown one here still fails closed.
             guard let target = ladder[level], target.rank == rank else {
@@ -78,31 +80,12 @@ struct EffectCombiner {
             if factors.isEmpty {
                 return .deny("rules \(rules) allow no factor in common, so no step-up can satisfy them")
             }
-            if !target.canBeSatisfied(using: factors) {
+            // Each rule alone was checked at load time; their intersection may still be out of reach.
+            if !requirement.isSatisfiable(in: ladder) {
                 let names = factors.map(\.rawValue).sorted().joined(separator: ", ")
                 return .deny("\(target.name) cannot be reached with only \(names) (allowed by \(rules))")
             }
         }
-        let requirement = Requirement(
-            level: level, maxAge: maxAge, allowedFactors: factors, bind: bind, message: message)
         return .require(requirement)
-    }
-}
-
-extension Level {
-    /// Whether some combination can be met using only `factors` (user verification is assumed possible,
-    /// since an authenticator may add it per use).
-    func canBeSatisfied(using factors: Set<FactorKind>) -> Bool {
-        combinations.contains { combination in
-            combination.allSatisfy { condition in
-                factors.contains { kind in
-                    let traits = kind.traits
-                    if !condition.factors.isEmpty, !condition.factors.contains(kind) { return false }
-                    if condition.phishingResistant, !traits.phishingResistant { return false }
-                    if condition.hardwareBound, !traits.hardwareBound { return false }
-                    return true
-                }
-            }
-        }
     }
 }

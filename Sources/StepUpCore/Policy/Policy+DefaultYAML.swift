@@ -45,9 +45,11 @@ extension Policy {
           subject: {not_roles: [admin]}
         deny: Only administrators can do this.
 
-      # Changing how you sign in needs a recent second factor.
+      # Changing how you sign in (factors, recovery codes, trusted devices, password) needs a recent second
+      # factor (OWASP ASVS 5.0 7.5.1).
       - id: security-settings
-        match: {action: ["account.factors.*", "account.password.change"]}
+        description: Managing sign-in factors, devices or the password needs aal2 with a step-up in the last 15 minutes.
+        match: {action: ["account.factors.*", "account.devices.manage", "account.password.change"]}
         require: {level: aal2, max_age: 15m}
 
       # A risky-looking request needs at least two factors, whatever it is.

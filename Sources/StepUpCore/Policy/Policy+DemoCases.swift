@@ -14,10 +14,10 @@ extension Policy {
         session: {factors: [password, {factor: totp, age: 2m}]}
         expect: {outcome: allow, rules: [transfer]}
 
-      - name: a small transfer with a stale second factor steps up
+      - name: a small transfer with a stale sign-in and second factor steps up
         action: bank.transfer
         context: {transaction: {amount: 20}}
-        session: {factors: [password, {factor: totp, age: 10m}]}
+        session: {factors: [{factor: password, age: 10m}, {factor: totp, age: 10m}]}
         expect: {outcome: step_up, level: aal2, max_age: 5m}
 
       - name: a large transfer needs a fresh approval of exactly this transfer
@@ -36,6 +36,21 @@ extension Policy {
         action: bank.export
         session: {factors: [password]}
         expect: {outcome: step_up, level: aal2, rules: [export]}
+
+      - name: adding a factor with a recent second factor goes through
+        action: account.factors.manage
+        session: {factors: [{factor: password, age: 2h}, {factor: totp, age: 5m}]}
+        expect: {outcome: allow, rules: [security-settings]}
+
+      - name: adding a factor after a sign-in alone steps up
+        action: account.factors.manage
+        session: {factors: [password]}
+        expect: {outcome: step_up, level: aal2, max_age: 15m, rules: [security-settings]}
+
+      - name: managing devices with a stale sign-in and second factor steps up
+        action: account.devices.manage
+        session: {factors: [{factor: password, age: 20m}, {factor: totp, age: 20m}]}
+        expect: {outcome: step_up, level: aal2, max_age: 15m, rules: [security-settings]}
 
       - name: the admin area is for administrators only
         action: admin.users.list

@@ -58,6 +58,11 @@ extension Policy {
         match: {action: ["bank.export", "bank.export.**"]}
         require: aal2
 
+      - id: security-settings
+        description: Managing sign-in factors or devices needs two factors, one in the last 15 minutes (ASVS 5.0 7.5.1).
+        match: {action: [account.factors.manage, account.devices.manage]}
+        require: {level: aal2, max_age: 15m}
+
       - id: admin-aal3
         description: The admin area needs a hardware-bound, phishing-resistant factor.
         match: {action: "admin.**"}

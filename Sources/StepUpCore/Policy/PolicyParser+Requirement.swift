@@ -7,7 +7,7 @@ extension PolicyParser {
     mutating func parseRequirement(_ node: Node, ruleID: String) -> RuleEffect? {
         if let text = node.scalar?.string {
             guard let level = level(named: text, at: node) else { return nil }
-            return .require(Requirement(level: text), rank: level.rank)
+            return satisfiable(Requirement(level: text), at: node, ruleID: ruleID).map { .require($0, rank: level.rank) }
         }
         guard let entries = reader.mapping(node, "require", allowed: Self.requireKeys) else { return nil }
         guard let levelEntry = entries.first(where: { $0.key == "level" }) else {
@@ -29,10 +29,6 @@ extension PolicyParser {
             case "factors":
                 if let kinds = factorKinds(entry.value, "factors") {
                     requirement.allowedFactors = Set(kinds)
-                    if !level.canBeSatisfied(using: Set(kinds)) {
-                        reader.warning(entry.value, "\(name) cannot be reached with only these factors: "
-                            + "rule '\(ruleID)' will deny every request it matches")
-                    }
                 } else {
                     valid = false
                 }
@@ -47,7 +43,19 @@ extension PolicyParser {
             default: break
             }
         }
-        return valid ? .require(requirement, rank: level.rank) : nil
+        guard valid else { return nil }
+        let at = entries.first { $0.key == "factors" }?.value ?? levelEntry.value
+        return satisfiable(requirement, at: at, ruleID: ruleID).map { .require($0, rank: level.rank) }
+    }
+
+    /// A step-up nobody can finish would loop the user forever: refuse the policy instead.
+    private mutating func satisfiable(_ requirement: Requirement, at node: Node, ruleID: String) -> Requirement? {
+        guard !requirement.isSatisfiable(in: ladder) else { return requirement }
+        let using = requirement.allowedFactors.map { " with only " + $0.sorted().map(\.rawValue)
+            .joined(separator: ", ") } ?? ""
+        reader.error(node, "rule '\(ruleID)' can never be satisfied: no step-up reaches \(requirement.level) or a "
+            + "stronger level\(using); allow a factor that can (e.g. webauthn) or lower the level")
+        return nil
     }
 
     /// A `{{field}}` shown to the user but not bound could be changed after approval: warn about it.

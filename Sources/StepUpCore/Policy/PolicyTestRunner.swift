@@ -31,10 +31,13 @@ public enum PolicyTestRunner {
         case .allow: return Observed(outcome: "allow", rules: result.rules)
         case .deny(let reason): return Observed(outcome: "deny", reason: reason, rules: result.rules)
         case .require(let requirement):
+            // As DecisionEngine decides: any level at least as strong counts.
             var satisfied = false
             if !requirement.needsGrant, let level = policy.ladder[requirement.level], let session = input.session {
-                satisfied = session.satisfies(
-                    level, at: input.now, maxAge: requirement.maxAge, allowedFactors: requirement.allowedFactors)
+                satisfied = policy.ladder.levels(atLeast: level).contains {
+                    session.satisfies($0, at: input.now, maxAge: requirement.maxAge,
+                                      allowedFactors: requirement.allowedFactors)
+                }
             }
             return Observed(outcome: satisfied ? "allow" : "step_up", requirement: requirement, rules: result.rules)
         }

@@ -21,10 +21,10 @@ struct PolicyCLITests {
           bind: [amount, currency, payee]
           rules: [transfer, transfer-large]
           message: "Approve transfer of {{amount}} {{currency}} to {{payee}}"
-      - name: small transfer with a stale second factor
+      - name: small transfer with a stale sign-in and second factor
         action: bank.transfer
         context: {transaction: {amount: 20}}
-        session: {factors: [password, {factor: totp, age: 10m}]}
+        session: {factors: [{factor: password, age: 10m}, {factor: totp, age: 10m}]}
         expect: {outcome: step_up, level: aal2, max_age: 5m}
       - name: non-admins are kept out
         action: admin.users.list
@@ -41,14 +41,14 @@ struct PolicyCLITests {
         let output = PolicyCLI.test(yaml: Policy.demoYAML, file: "demo.yaml", cases: Policy.demoCasesYAML,
                                     casesFile: "demo-cases.yaml", now: PolicyFixture.now)
         #expect(output.exitCode == 0, "\(output.text)")
-        #expect(output.text.hasPrefix("8 passed, 0 failed"))
+        #expect(output.text.hasPrefix("11 passed, 0 failed"))
     }
 
     @Test func checkValidFile() {
         let output = PolicyCLI.check(yaml: Policy.demoYAML, file: "demo.yaml")
         #expect(output.exitCode == 0)
         let version = PolicyHash.version(of: Policy.demoYAML)
-        #expect(output.text == "demo.yaml: ok: version \(version), 3 levels, 7 rules, 0 warning(s)\n")
+        #expect(output.text == "demo.yaml: ok: version \(version), 3 levels, 8 rules, 0 warning(s)\n")
     }
 
     @Test func checkInvalidFileListsErrorsAndWarnings() {
@@ -118,7 +118,7 @@ struct PolicyCLITests {
         let explanation = try JSONDecoder().decode(PolicyExplanation.self, from: Data(output.text.utf8))
         #expect(explanation.outcome == "step_up")
         #expect(explanation.rules == ["transfer", "transfer-large"])
-        #expect(explanation.trace.count == 7)
+        #expect(explanation.trace.count == 8)
         let large = try #require(explanation.trace.first { $0.id == "transfer-large" })
         #expect(large.matched)
         #expect(large.conditions.map(\.condition) == ["action matches bank.transfer", "context.amount > 1000"])

@@ -23,6 +23,23 @@ struct PolicyShippedTests {
         #expect(Policy.demoPolicy() != nil && Policy.defaultPolicy() != nil)
     }
 
+    @Test(arguments: ["account.factors.manage", "account.devices.manage"])
+    func defaultPolicyProtectsSelfService(action: String) throws {
+        let policy = try #require(Policy.defaultPolicy())
+        let stale = PolicyFixture.input(action, session: PolicyFixture.session([(.password, 1_200), (.totp, 1_200)]))
+        let observed = PolicyTestRunner.observe(stale, policy: policy)
+        #expect(observed.outcome == "step_up" && observed.rules == ["security-settings"])
+        #expect(observed.requirement == Requirement(level: "aal2", maxAge: 900))
+        let fresh = PolicyFixture.input(action, session: PolicyFixture.session([(.password, 3_600), (.totp, 60)]))
+        #expect(PolicyTestRunner.observe(fresh, policy: policy).outcome == "allow")
+    }
+
+    @Test(arguments: [Policy.defaultYAML, Policy.demoYAML])
+    func shippedPoliciesPassCheckWithoutConfiguration(yaml: String) {
+        let output = PolicyCLI.check(yaml: yaml, file: "p.yaml")
+        #expect(output.exitCode == 0, "\(output.text)")
+    }
+
     @Test func versionIsStableTwelveHexDigitsAndFollowsContent() throws {
         let first = try Policy.load(yaml: Policy.demoYAML, file: "a")
         let second = try Policy.load(yaml: Policy.demoYAML, file: "b")
@@ -40,7 +57,7 @@ struct PolicyShippedTests {
         DemoCase("bank.balance.view", outcome: "step_up", level: "aal1", rules: ["balance-view"]),
         DemoCase("bank.transfer", amount: 50, session: [(.password, 60), (.totp, 60)], outcome: "allow",
                  rules: ["transfer"]),
-        DemoCase("bank.transfer", amount: 50, session: [(.password, 60), (.totp, 600)], outcome: "step_up",
+        DemoCase("bank.transfer", amount: 50, session: [(.password, 600), (.totp, 600)], outcome: "step_up",
                  level: "aal2", maxAge: 300, rules: ["transfer"]),
         DemoCase("bank.transfer", amount: 1500, session: [(.password, 1), (.totp, 1)], outcome: "step_up",
                  level: "aal2", maxAge: 0, rules: ["transfer", "transfer-large"]),
@@ -53,6 +70,13 @@ struct PolicyShippedTests {
                  rules: ["risky-needs-aal2", "default"]),
         DemoCase("bank.balance.view", risk: .high, session: [(.password, 60)], outcome: "step_up", level: "aal2",
                  rules: ["balance-view", "risky-needs-aal2"]),
+        // Self-service needs a recent step-up (ASVS 5.0 7.5.1); the sign-in may be older.
+        DemoCase("account.factors.manage", session: [(.password, 7_200), (.totp, 300)], outcome: "allow",
+                 rules: ["security-settings"]),
+        DemoCase("account.factors.manage", session: [(.password, 60)], outcome: "step_up", level: "aal2",
+                 maxAge: 900, rules: ["security-settings"]),
+        DemoCase("account.devices.manage", session: [(.password, 1_200), (.totp, 1_200)], outcome: "step_up",
+                 level: "aal2", maxAge: 900, rules: ["security-settings"]),
     ])
     func demoScenario(_ demo: DemoCase) throws {
         let policy = try #require(Policy.demoPolicy())
