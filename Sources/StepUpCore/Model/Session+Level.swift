@@ -58,7 +58,8 @@ extension Session {
     }
 }
 
-/// A rule's `max_age` and `factors`, as they apply to the step-up factor (see ``Session/satisfies(_:at:maxAge:allowedFactors:)``).
+/// A rule's `max_age` and `factors`, as they apply to the step-up factor
+/// (see ``Session/satisfies(_:at:maxAge:allowedFactors:)``).
 struct StepUpRestriction {
     var maxAge: TimeInterval?
     var allowedFactors: Set<FactorKind>?

@@ -7,7 +7,8 @@ extension PolicyParser {
     mutating func parseRequirement(_ node: Node, ruleID: String) -> RuleEffect? {
         if let text = node.scalar?.string {
             guard let level = level(named: text, at: node) else { return nil }
-            return satisfiable(Requirement(level: text), at: node, ruleID: ruleID).map { .require($0, rank: level.rank) }
+            let requirement = satisfiable(Requirement(level: text), at: node, ruleID: ruleID)
+            return requirement.map { .require($0, rank: level.rank) }
         }
         guard let entries = reader.mapping(node, "require", allowed: Self.requireKeys) else { return nil }
         guard let levelEntry = entries.first(where: { $0.key == "level" }) else {

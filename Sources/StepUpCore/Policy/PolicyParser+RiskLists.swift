@@ -14,7 +14,8 @@ import Yams
 extension PolicyParser {
     /// Signal parameters whose items name networks or reputation lists.
     static func namesLists(signal: String, parameter: String) -> Bool {
-        (signal == "anonymizing_network" && parameter == "networks") || (signal == "ip_reputation" && parameter == "lists")
+        (signal == "anonymizing_network" && parameter == "networks")
+            || (signal == "ip_reputation" && parameter == "lists")
     }
 
     mutating func parseListNames(_ node: Node, signal: String, parameter: String) -> AttributeValue? {
@@ -23,7 +24,8 @@ extension PolicyParser {
         var values: [AttributeValue] = []
         var valid = true
         for (name, itemNode) in items {
-            if let resolved = resolveListName(name, at: itemNode, what: what, acceptsNetworks: parameter == "networks") {
+            let acceptsNetworks = parameter == "networks"
+            if let resolved = resolveListName(name, at: itemNode, what: what, acceptsNetworks: acceptsNetworks) {
                 values += resolved
             } else {
                 valid = false

@@ -13,7 +13,8 @@ struct SessionStepUpTests {
         Session(id: "s", userID: "u", createdAt: now.addingTimeInterval(-200_000), lastSeenAt: now,
                 expiresAt: now.addingTimeInterval(86_400),
                 events: events.enumerated().map { index, pair in
-                    var event = AuthenticationEvent(id: "e\(index)", factor: pair.0, at: now.addingTimeInterval(-pair.1))
+                    var event = AuthenticationEvent(
+                        id: "e\(index)", factor: pair.0, at: now.addingTimeInterval(-pair.1))
                     if pair.0 == .webauthn { event.traits.userVerified = verified }
                     return event
                 })
@@ -55,7 +56,8 @@ struct SessionStepUpTests {
     }
 
     @Test func aPasskeyAloneMeetsAnAAL2RuleNamingIt() {
-        #expect(session([(.webauthn, 10)], verified: true).satisfies(aal2, at: now, maxAge: 60, allowedFactors: [.webauthn]))
+        let passkey = session([(.webauthn, 10)], verified: true)
+        #expect(passkey.satisfies(aal2, at: now, maxAge: 60, allowedFactors: [.webauthn]))
         #expect(!session([(.webauthn, 10)], verified: false).satisfies(aal2, at: now, allowedFactors: [.webauthn]))
     }
 
@@ -142,7 +144,8 @@ struct StepUpPlanTests {
     @Test func noPlanForAnInactiveSessionOrAnUnknownLevel() {
         var revoked = session([(.password, 60)])
         revoked.revokedAt = now
-        #expect(revoked.stepUpPlan(for: Requirement(level: "aal2"), ladder: ladder, at: now, candidates: [.totp]) == nil)
+        #expect(revoked.stepUpPlan(
+            for: Requirement(level: "aal2"), ladder: ladder, at: now, candidates: [.totp]) == nil)
         #expect(session([(.password, 60)]).stepUpPlan(
             for: Requirement(level: "aal9"), ladder: ladder, at: now, candidates: [.totp]) == nil)
     }

@@ -59,7 +59,8 @@ struct PolicyRiskListsTests {
     @Test func reputationListsMustNameConfiguredLists() {
         let lists: Set<String> = ["hosting", "tor_exits"]
         #expect(Self.errors(Self.yaml(lists: "[tor_exit]"), lists: lists) == [
-            "p.yaml:9:29: error: 'tor_exit' in ip_reputation.lists is not a reputation list (lists: hosting, tor_exits)",
+            "p.yaml:9:29: error: 'tor_exit' in ip_reputation.lists is not a reputation list "
+                + "(lists: hosting, tor_exits)",
         ])
         #expect(Self.errors(Self.yaml(lists: "[vpn]"), lists: lists) == [
             "p.yaml:9:29: error: ip_reputation.lists names reputation lists, and 'vpn' is a network; put it in "
