@@ -2,32 +2,46 @@ import Foundation
 
 /// The transaction fields a step-up is bound to, in a canonical form.
 ///
-/// The server hashes ``canonical`` (SHA-256) into the challenge's binding hash; a grant is valid only for a
-/// request whose canonical form hashes the same, so approving "1,500 EUR to ACME" cannot authorise
+/// The server hashes ``canonical(action:)`` (SHA-256) into the challenge's binding hash; a grant is valid only for
+/// a request whose canonical form hashes the same, so approving "1,500 EUR to ACME" cannot authorise
 /// "15,000 EUR to Mallory".
 public struct TransactionBinding: Sendable, Hashable {
-    /// Field name → value as text, for the fields named in the requirement's `bind`.
+    /// Field name → value as display text, for the fields named in the requirement's `bind` (absent → `""`).
+    /// For messages only: `"1500"` and `1500` display alike, which is why ``canonical(action:)`` does not use it.
     public let values: [String: String]
+    /// Field name → typed value, for the bound fields the request has (absent fields have no entry).
+    public let typedValues: [String: AttributeValue]
 
-    /// Takes each field from the transaction, then the resource, then the other context attributes.
+    /// Takes each field from ``RequestContext/value(named:)`` (transaction, then attributes: the same value the
+    /// policy's `context` conditions saw), then from the resource.
     public init(fields: [String], request: ActionRequest) {
         var values: [String: String] = [:]
+        var typedValues: [String: AttributeValue] = [:]
         for field in fields {
-            let value = request.context.transaction[field] ?? request.resource[field] ?? request.context.attributes[field]
-            values[field] = value.map(\.description) ?? ""
+            let value = request.context.value(named: field) ?? request.resource[field]
+            values[field] = value?.description ?? ""
+            typedValues[field] = value
         }
         self.values = values
+        self.typedValues = typedValues
     }
 
-    /// `action` then `name=value` lines sorted by name; names and values are length-prefixed so no
-    /// choice of values can produce the same text as another.
+    /// Canonical JSON (RFC 8785, with exact numbers; see ``CanonicalJSONText``) of
+    /// `{"action": action, "fields": {name: value, …}, "v": 2}`.
+    ///
+    /// Values keep their type, so `"1500"` and `1500`, `true` and `"true"`, `null` and `"null"`, and
+    /// `["a","b"]` and `"[a, b]"` differ; an absent field is omitted, so it differs from `""` and from `null`.
+    ///
+    /// ```swift
+    /// let binding = TransactionBinding(fields: ["amount"], request: request)
+    /// binding.canonical(action: "bank.transfer") // {"action":"bank.transfer","fields":{"amount":1500},"v":2}
+    /// ```
     public func canonical(action: String) -> String {
-        var text = "stepup-binding-v1\n\(action.utf8.count):\(action)\n"
-        for name in values.keys.sorted() {
-            let value = values[name] ?? ""
-            text += "\(name.utf8.count):\(name)=\(value.utf8.count):\(value)\n"
-        }
-        return text
+        CanonicalJSONText.text(.object([
+            "action": .attribute(.string(action)),
+            "fields": .object(typedValues.mapValues { .attribute($0) }),
+            "v": .attribute(.number(ExactNumber(2))),
+        ]))
     }
 }
 

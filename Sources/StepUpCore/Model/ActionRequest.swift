@@ -62,3 +62,14 @@ public struct RequestContext: Sendable, Hashable, Codable {
         self.attributes = attributes
     }
 }
+
+extension RequestContext {
+    /// The value of a caller-supplied field: the transaction's, else the other attributes'.
+    ///
+    /// The one lookup both the policy's `context.<name>` conditions and the transaction binding use, so a rule
+    /// can never judge one value while the step-up binds another. ``ActionRequest/validate()`` refuses
+    /// requests that name a field in both places.
+    public func value(named name: String) -> AttributeValue? {
+        transaction[name] ?? attributes[name]
+    }
+}

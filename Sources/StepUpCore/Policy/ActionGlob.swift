@@ -59,17 +59,6 @@ struct ActionGlob: Sendable, Hashable, CustomStringConvertible {
         return rest.isEmpty
     }
 
-    /// Whether `action` is a dotted name: not empty, no empty segment. Other names match no rule; they are denied.
-    static func isValidAction(_ action: String) -> Bool {
-        var previousWasDot = true
-        for byte in action.utf8 {
-            let isDot = byte == UInt8(ascii: ".")
-            if isDot, previousWasDot { return false }
-            previousWasDot = isDot
-        }
-        return !previousWasDot
-    }
-
     /// Whether every action this pattern matches is also matched by `other` (conservative: may say no).
     func isCovered(by other: ActionGlob) -> Bool {
         if other.text == "**" || other.text == text { return true }

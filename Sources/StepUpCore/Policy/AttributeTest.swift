@@ -7,10 +7,10 @@ enum AttributeTest: Sendable, CustomStringConvertible {
     case notEquals(AttributeValue)
     case isIn([AttributeValue])
     case notIn([AttributeValue])
-    case greater(Double)
-    case greaterOrEqual(Double)
-    case less(Double)
-    case lessOrEqual(Double)
+    case greater(ExactNumber)
+    case greaterOrEqual(ExactNumber)
+    case less(ExactNumber)
+    case lessOrEqual(ExactNumber)
     case prefix(String)
     case regex(PolicyRegex)
     case exists(Bool)
@@ -34,10 +34,11 @@ enum AttributeTest: Sendable, CustomStringConvertible {
         switch self {
         case .equals(let expected): return Self.equal(value, expected)
         case .isIn(let options): return options.contains { Self.equal(value, $0) }
-        case .greater(let bound): return value.numberValue.map { $0 > bound } ?? false
-        case .greaterOrEqual(let bound): return value.numberValue.map { $0 >= bound } ?? false
-        case .less(let bound): return value.numberValue.map { $0 < bound } ?? false
-        case .lessOrEqual(let bound): return value.numberValue.map { $0 <= bound } ?? false
+        // Exact decimal comparisons: 9007199254740993 > 9007199254740992 even though their Doubles are equal.
+        case .greater(let bound): return value.exactNumber.map { $0 > bound } ?? false
+        case .greaterOrEqual(let bound): return value.exactNumber.map { $0 >= bound } ?? false
+        case .less(let bound): return value.exactNumber.map { $0 < bound } ?? false
+        case .lessOrEqual(let bound): return value.exactNumber.map { $0 <= bound } ?? false
         case .prefix(let prefix):
             if case .string(let text) = value { return text.hasPrefix(prefix) }
             return value.description.hasPrefix(prefix)
@@ -54,7 +55,7 @@ enum AttributeTest: Sendable, CustomStringConvertible {
         if case .list(let items) = value { return items.contains { equal($0, expected) } }
         switch (value, expected) {
         case (.number, _), (_, .number):
-            if let lhs = value.numberValue, let rhs = expected.numberValue { return lhs == rhs }
+            if let lhs = value.exactNumber, let rhs = expected.exactNumber { return lhs == rhs }
         default: break
         }
         return false
@@ -66,10 +67,10 @@ enum AttributeTest: Sendable, CustomStringConvertible {
         case .notEquals(let v): return "!= \(v)"
         case .isIn(let v): return "in \(AttributeValue.list(v))"
         case .notIn(let v): return "not in \(AttributeValue.list(v))"
-        case .greater(let v): return "> \(AttributeValue.number(v))"
-        case .greaterOrEqual(let v): return ">= \(AttributeValue.number(v))"
-        case .less(let v): return "< \(AttributeValue.number(v))"
-        case .lessOrEqual(let v): return "<= \(AttributeValue.number(v))"
+        case .greater(let v): return "> \(v)"
+        case .greaterOrEqual(let v): return ">= \(v)"
+        case .less(let v): return "< \(v)"
+        case .lessOrEqual(let v): return "<= \(v)"
         case .prefix(let p): return "has prefix \"\(p)\""
         case .regex(let r): return "matches /\(r.pattern)/"
         case .exists(let e): return e ? "exists" : "does not exist"

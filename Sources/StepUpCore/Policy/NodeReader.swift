@@ -95,6 +95,16 @@ struct NodeReader {
         return value
     }
 
+    /// A number at its exact decimal value (for comparison bounds, so `> 9007199254740992` means what it says).
+    mutating func exactNumber(_ node: Node, _ what: String) -> ExactNumber? {
+        if let scalar = node.scalar, scalar.style == .plain, node.int != nil || node.float != nil {
+            if let exact = ExactNumber(parsing: scalar.string.replacingOccurrences(of: "_", with: "")) { return exact }
+            if let integer = node.int { return ExactNumber(integer) }
+        }
+        error(node, "\(what) must be a number")
+        return nil
+    }
+
     func isNull(_ node: Node) -> Bool {
         guard let scalar = node.scalar else { return false }
         return scalar.style == .plain && node.null != nil

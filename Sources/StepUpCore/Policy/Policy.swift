@@ -42,8 +42,8 @@ public struct Policy: Sendable {
     /// the intersection of allowed factors and the union of `bind` fields. When no rule naming the action
     /// matches, the policy's `default` applies too.
     public func evaluate(_ input: PolicyInput) -> PolicyResult {
-        guard ActionGlob.isValidAction(input.request.action) else {
-            return PolicyResult(outcome: Self.invalidAction.outcome, rules: [], policyVersion: version)
+        if let refusal = Self.refusal(input.request) {
+            return PolicyResult(outcome: refusal.outcome, rules: [], policyVersion: version)
         }
         var matched: [Int] = []
         matched.reserveCapacity(8)
@@ -66,9 +66,21 @@ public struct Policy: Sendable {
 }
 
 extension Policy {
-    /// Empty names and empty segments (`a..b`, `a.`) would match globs unpredictably: fail closed instead.
+    /// Names ``ActionName`` refuses (empty segments such as `a..b` would match globs unpredictably): fail closed.
     static let invalidAction = PolicyResult(
         outcome: .deny("'action' is not a valid action name (dotted segments such as payments.transfer)"), rules: [])
+
+    /// The denial for a request no rule may see: an invalid action, or a shadowed field (a rule and the binding
+    /// could read different values). The server refuses both earlier (``ActionRequest/validate()``); this keeps
+    /// every other caller of the engine closed too.
+    static func refusal(_ request: ActionRequest) -> PolicyResult? {
+        guard ActionName.isValid(request.action) else { return invalidAction }
+        // Most requests carry only one of the two, and then nothing can be shadowed.
+        guard !request.context.transaction.isEmpty, !request.context.attributes.isEmpty else { return nil }
+        let shadowed = request.shadowedNames()
+        guard !shadowed.isEmpty else { return nil }
+        return PolicyResult(outcome: .deny(ActionRequestError.shadowed(shadowed).reason), rules: [])
+    }
 }
 
 /// Everything a rule may look at.

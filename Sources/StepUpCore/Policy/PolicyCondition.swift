@@ -3,7 +3,7 @@ import Foundation
 /// Where an attribute condition looks its attribute up.
 enum AttributeScope: String, Sendable {
     case resource
-    /// Context attributes, then transaction fields.
+    /// Transaction fields, then context attributes (``RequestContext/value(named:)``, as the binding reads them).
     case context
     case transaction
     case subject
@@ -35,7 +35,7 @@ enum AttributeScope: String, Sendable {
         case .resource: return input.request.resource[name]
         case .transaction: return input.request.context.transaction[name]
         case .subject: return input.subject.attributes[name]
-        case .context: return input.request.context.attributes[name] ?? input.request.context.transaction[name]
+        case .context: return input.request.context.value(named: name)
         case .contextIP: return input.request.context.ip.map(AttributeValue.string)
         case .contextCountry: return input.request.context.country.map(AttributeValue.string)
         case .contextUserAgent: return input.request.context.userAgent.map(AttributeValue.string)

@@ -60,7 +60,7 @@ extension Policy {
             trace.append(RuleTrace(
                 id: rule.id, line: rule.line, matched: ok, effect: rule.effect.summary, conditions: conditions))
         }
-        let result = ActionGlob.isValidAction(input.request.action) ? combine(matched) : Policy.invalidAction
+        let result = Policy.refusal(input.request) ?? combine(matched)
         var explanation = PolicyExplanation(
             policyVersion: version, outcome: "allow", reason: nil, requirement: nil, rules: result.rules,
             defaultApplied: result.rules.last == Policy.defaultRuleID, defaultEffect: defaultEffect.summary,

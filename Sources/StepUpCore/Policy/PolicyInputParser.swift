@@ -29,6 +29,11 @@ struct PolicyInputParser {
             reader.error(node, "a request needs an 'action'")
             return nil
         }
+        guard ActionName.isValid(action) else {
+            reader.error(actionNode, "'\(action.prefix(80))' is not a valid action name: use 1–200 letters, digits and "
+                + ". _ : - in dotted segments, such as payments.transfer")
+            return nil
+        }
         var now = defaultNow
         if let node = find("now") {
             guard let date = Self.date(node) else {
@@ -62,6 +67,8 @@ struct PolicyInputParser {
     private mutating func context(_ node: Node) -> RequestContext {
         var context = RequestContext()
         guard let entries = reader.mapping(node, "context") else { return context }
+        // Where each context attribute was written, to point at a name that shadows a transaction field.
+        var attributeNodes: [String: Node] = [:]
         for entry in entries {
             let text = entry.value.scalar?.string
             switch entry.key {
@@ -73,9 +80,19 @@ struct PolicyInputParser {
                 context.time = Self.date(entry.value)
                 if context.time == nil { reader.error(entry.value, "time must be an ISO 8601 time") }
             case "transaction": context.transaction = attributes(entry.value, "transaction")
-            case "attributes": context.attributes.merge(attributes(entry.value, "attributes")) { $1 }
-            default: context.attributes[entry.key] = PolicyParser(file: "").attributeValue(entry.value)
+            case "attributes":
+                context.attributes.merge(attributes(entry.value, "attributes")) { $1 }
+                for (key, _) in entry.value.mapping ?? [:] {
+                    if let name = key.scalar?.string { attributeNodes[name] = key }
+                }
+            default:
+                context.attributes[entry.key] = PolicyParser(file: "").attributeValue(entry.value)
+                attributeNodes[entry.key] = entry.keyNode
             }
+        }
+        // The server refuses such requests (ActionRequest.validate), so a case must not rely on one.
+        for name in ActionRequest(action: "", context: context).shadowedNames() {
+            reader.error(attributeNodes[name] ?? node, ActionRequestError.shadowed([name]).reason)
         }
         return context
     }

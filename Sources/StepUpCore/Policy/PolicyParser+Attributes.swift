@@ -33,7 +33,7 @@ extension PolicyParser {
                 let values = items.map(attributeValue)
                 tests.append(entry.key == "in" ? .isIn(values) : .notIn(values))
             case ">", "gt", ">=", "gte", "<", "lt", "<=", "lte":
-                guard let bound = reader.number(value, "'\(entry.key)' on '\(attribute)'") else { return nil }
+                guard let bound = reader.exactNumber(value, "'\(entry.key)' on '\(attribute)'") else { return nil }
                 switch entry.key {
                 case ">", "gt": tests.append(.greater(bound))
                 case ">=", "gte": tests.append(.greaterOrEqual(bound))
@@ -59,7 +59,8 @@ extension PolicyParser {
         return tests.isEmpty ? nil : tests
     }
 
-    /// A YAML value as an attribute value: plain numbers and booleans keep their type, quoted text stays text.
+    /// A YAML value as an attribute value: plain numbers (exact) and booleans keep their type, quoted text stays
+    /// text.
     func attributeValue(_ node: Node) -> AttributeValue {
         var budget = 10_000
         return attributeValue(node, depth: 0, budget: &budget)
@@ -73,8 +74,14 @@ extension PolicyParser {
             if scalar.style == .plain {
                 if node.null != nil { return .null }
                 if let value = node.bool { return .bool(value) }
-                if let value = node.int { return .number(Double(value)) }
-                if let value = node.float, value.isFinite { return .number(value) }
+                // Where YAML sees a number, keep the scalar's own digits, so 9007199254740993 and 0.1 stay
+                // exact (YAML 1.1 digit separators dropped); hexadecimal and octal integers are exact through
+                // `Int`. A float too large for a Double (`1e400`, `.inf`) is not a number: it stays text.
+                if node.int != nil || node.float != nil {
+                    let digits = scalar.string.replacingOccurrences(of: "_", with: "")
+                    if let value = ExactNumber(parsing: digits) { return .number(value) }
+                    if let value = node.int { return .number(ExactNumber(value)) }
+                }
             }
             return .string(scalar.string)
         case .sequence(let items):

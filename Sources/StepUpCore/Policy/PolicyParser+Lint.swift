@@ -103,7 +103,7 @@ extension PolicyParser {
     }
 
     private static func contradiction(_ tests: [AttributeTest]) -> String? {
-        var low = -Double.infinity, high = Double.infinity
+        var low = ExactNumber(-Double.infinity), high = ExactNumber(Double.infinity)
         var lowOpen = false, highOpen = false
         for test in tests {
             switch test {
