@@ -37,7 +37,7 @@ public struct RequestContext: Sendable, Hashable, Codable {
     public var time: Date?
     /// Transaction fields (amount, currency, payee, …); `bind` fields are taken from here.
     public var transaction: Attributes
-    /// Any other attribute the caller sends.
+    /// Any other attribute the caller sends; never a name also in ``transaction`` (``ActionRequest/validate()``).
     public var attributes: Attributes
 
     public init(

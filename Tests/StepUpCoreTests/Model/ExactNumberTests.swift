@@ -91,3 +91,26 @@ struct ExactNumberTests {
         #expect(rules(["amount": "inf"]) == ["default"])
     }
 }
+
+@Suite("Exact numbers: JSON digit guard")
+struct ExactNumberJSONGuardTests {
+    @Test(arguments: [
+        #"{"amount": 1500, "rate": 0.1, "big": 9007199254740993, "list": [1e400, -0.000001, true, null]}"#,
+        #"{"s": "1234567890123456789012345678901234567890123", "n": 1234567890123456789012345678901234567}"#,
+        #"[1.0000000000000000000000000000000000000000000, 0.0000000000000000000000000000000000000000001]"#,
+        #"{"esc": "\"12345678901234567890123456789012345678901234\"", "n": 1}"#,
+        #"[1234567890123456789012345678901234567e99999999999999999999999999999999999999999]"#,
+    ])
+    func acceptsBodiesItDecodesExactly(json: String) {
+        #expect(ExactNumber.jsonNumbersFit(Array(json.utf8)))
+    }
+
+    @Test(arguments: [
+        #"{"amount": 1.0000000000000000000000000000000000000001}"#,
+        #"[12345678901234567890123456789012345678]"#,
+        #"{"a": "x\\", "b": -10000000000000000000000000000000000009.5}"#,
+    ])
+    func refusesBodiesJSONDecoderWouldTruncate(json: String) {
+        #expect(!ExactNumber.jsonNumbersFit(Array(json.utf8)))
+    }
+}
