@@ -22,18 +22,25 @@ var targets: [Target] = [
         dependencies: [.product(name: "Yams", package: "Yams")],
         swiftSettings: swiftSettings
     ),
+    // The Argon2/BLAKE2b core alone: no string parsing, only values StepUpCrypto has checked (issue #8).
     .target(
-        name: "StepUpCrypto",
-        dependencies: [
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "_CryptoExtras", package: "swift-crypto"),
-            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
-        ],
-        // Hashing is the hot path of every sign-in and of the test suite: optimise it in debug builds too.
+        name: "StepUpArgon2",
+        // Argon2 is the hot path of every sign-in and of the test suite: optimise it in debug builds too.
         swiftSettings: swiftSettings + [
             .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
             .unsafeFlags(["-O"], .when(configuration: .debug)),
         ]
+    ),
+    // Parses untrusted input (PHC strings, base32, otpauth URIs, imported hashes): overflow and bounds checks stay on.
+    .target(
+        name: "StepUpCrypto",
+        dependencies: [
+            "StepUpArgon2",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+        ],
+        swiftSettings: swiftSettings
     ),
     .target(
         name: "StepUpGeo",

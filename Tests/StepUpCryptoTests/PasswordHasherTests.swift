@@ -66,33 +66,7 @@ struct PasswordHasherTests {
         let stored = try PHCString(parsing: try await hasher.hash("pw"), limits: Argon2Limits())
         #expect(hasher.decoyParameters == stored.parameters)
         #expect(hasher.decoyParameters.memoryKiB == 8192 && hasher.decoyParameters.iterations == 3)
-        await hasher.verifyUnknownUser("guess")   // runs, and never matches anything
-    }
-
-    @Test func poolRefusesWhenItsQueueIsFull() async throws {
-        let pool = HashingPool(threads: 1, maxQueued: 1)
-        let started = DispatchSemaphore(value: 0)
-        let gate = DispatchSemaphore(value: 0)
-        // The worker blocks (never forever: a failing test must not hang the process).
-        async let blocked: Void = pool.run {
-            started.signal()
-            _ = gate.wait(timeout: .now() + 10)
-        }
-        try await Self.waitFor(started)
-        async let queued: Int = pool.run { 1 }
-        try await Task.sleep(for: .milliseconds(200))
-        await #expect(throws: PasswordHashError.overloaded("")) { try await pool.run { 2 } }
-        gate.signal()
-        try await blocked
-        #expect(try await queued == 1)
-    }
-
-    /// Polls a semaphore without blocking a cooperative thread.
-    static func waitFor(_ semaphore: DispatchSemaphore) async throws {
-        for _ in 0..<500 {
-            if semaphore.wait(timeout: .now()) == .success { return }
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        try await hasher.verifyUnknownUser("guess")   // runs, and never matches anything
     }
 
     @Test func lanesRunInParallel() throws {
@@ -100,12 +74,19 @@ struct PasswordHasherTests {
         guard ProcessInfo.processInfo.activeProcessorCount >= 2 else { return }
         let salt = [UInt8](repeating: 1, count: 16)
         let fourLanes = Argon2Parameters(memoryKiB: 16384, iterations: 2, parallelism: 4)
-        let threads = try LaneProbe.distinctThreads {
-            for _ in 0..<3 { _ = try Argon2.hash(password: [], salt: salt, parameters: fourLanes) }
+        // While other suites keep every Dispatch worker busy, the calling thread may rightly run all the lanes
+        // itself; so hash again (a bounded number of times) until a free worker shows up.
+        var threads = 0
+        for _ in 0..<50 where threads < 2 {
+            threads = try LaneProbe.distinctThreads {
+                _ = try Argon2.hash(password: [], salt: salt, parameters: fourLanes)
+            }
         }
         #expect(threads >= 2, "lanes ran on \(threads) thread(s)")
         let oneLane = Argon2Parameters(memoryKiB: 1024, iterations: 1, parallelism: 1)
-        let single = try LaneProbe.distinctThreads { _ = try Argon2.hash(password: [], salt: salt, parameters: oneLane) }
+        let single = try LaneProbe.distinctThreads {
+            _ = try Argon2.hash(password: [], salt: salt, parameters: oneLane)
+        }
         #expect(single == 0, "p = 1 runs inline, without dispatching")
     }
 }

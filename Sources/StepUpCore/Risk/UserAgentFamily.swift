@@ -7,7 +7,8 @@ public struct UserAgentFamily: Sendable, Hashable, CustomStringConvertible {
     public let name: String
 
     /// Product tokens in priority order: earlier ones win, because Edge and Opera also claim Chrome and Safari,
-    /// and Chrome claims Safari.
+    /// and Chrome claims Safari. Headless Chrome (Puppeteer, Playwright) is its own family: a session that
+    /// moves from Chrome to it is worth noticing.
     private static let rules: [(token: String, family: String)] = [
         ("curl", "curl"), ("wget", "Wget"), ("python-requests", "python-requests"),
         ("python-urllib", "Python-urllib"), ("aiohttp", "aiohttp"), ("httpie", "HTTPie"),
@@ -19,7 +20,7 @@ public struct UserAgentFamily: Sendable, Hashable, CustomStringConvertible {
         ("opr", "Opera"), ("opera", "Opera"), ("samsungbrowser", "Samsung Internet"),
         ("yabrowser", "Yandex"), ("vivaldi", "Vivaldi"), ("ucbrowser", "UC Browser"),
         ("firefox", "Firefox"), ("fxios", "Firefox"),
-        ("crios", "Chrome"), ("chromium", "Chromium"), ("chrome", "Chrome"),
+        ("headlesschrome", "HeadlessChrome"), ("crios", "Chrome"), ("chromium", "Chromium"), ("chrome", "Chrome"),
         ("msie", "Internet Explorer"), ("trident", "Internet Explorer"),
         ("safari", "Safari"), ("applewebkit", "Safari"),
     ]
@@ -32,6 +33,12 @@ public struct UserAgentFamily: Sendable, Hashable, CustomStringConvertible {
         return table
     }()
 
+    /// The rule for one lowercased product token. An unlisted Chrome variant (`Chrome-Lighthouse`) counts as
+    /// Chrome, so it can never fall through to the `Safari/…` token that every Chrome user agent also carries.
+    private static func rule(for token: String) -> (rank: Int, family: String)? {
+        table[token] ?? (token.contains("chrome") ? table["chrome"] : nil)
+    }
+
     /// nil for an empty or missing user agent; "Other" when no known product appears.
     public init?(_ userAgent: String?) {
         guard let userAgent, !userAgent.isEmpty else { return nil }
@@ -40,7 +47,7 @@ public struct UserAgentFamily: Sendable, Hashable, CustomStringConvertible {
         token.reserveCapacity(24)
         var inProduct = true
         func finish() {
-            if !token.isEmpty, token.count <= 24, let found = Self.table[String(decoding: token, as: UTF8.self)],
+            if !token.isEmpty, token.count <= 24, let found = Self.rule(for: String(decoding: token, as: UTF8.self)),
                best.map({ found.rank < $0.rank }) ?? true {
                 best = found
             }

@@ -1,3 +1,5 @@
+import StepUpArgon2
+
 /// Argon2 (RFC 9106), written from the RFC.
 ///
 /// ```swift
@@ -6,6 +8,9 @@
 /// ```
 /// Lanes run in parallel on Dispatch worker threads; this call blocks its thread for the whole
 /// computation, so async callers go through ``PasswordHasher`` (which uses a dedicated pool).
+///
+/// This checks every input here, with overflow checks on; the memory-hard work then runs in
+/// StepUpArgon2, which is compiled without them (`-Ounchecked`) and only accepts checked values.
 public enum Argon2 {
     /// Computes the raw Argon2 tag.
     /// - Parameters:
@@ -20,30 +25,11 @@ public enum Argon2 {
         guard password.count <= Int(UInt32.max), secret.count <= Int(UInt32.max),
               associatedData.count <= Int(UInt32.max)
         else { throw .invalidParameters("input longer than 2^32 - 1 bytes") }
-        let h0 = initialHash(password: password, salt: salt, parameters: parameters,
-                             secret: secret, associatedData: associatedData)
-        let instance = Argon2Instance(parameters: parameters)
-        defer { instance.deallocate() }
-        instance.initialize(h0: h0)
-        instance.fill()
-        return instance.finalize(tagLength: parameters.tagLength)
-    }
-
-    /// H0 (RFC 9106 §3.2 step 1): every input, length-prefixed, into BLAKE2b-512.
-    static func initialHash(
-        password: [UInt8], salt: [UInt8], parameters: Argon2Parameters, secret: [UInt8], associatedData: [UInt8]
-    ) -> [UInt8] {
-        var h = BLAKE2b(outputLength: 64)
-        h.update(le32: UInt32(parameters.parallelism))
-        h.update(le32: UInt32(parameters.tagLength))
-        h.update(le32: UInt32(parameters.memoryKiB))
-        h.update(le32: UInt32(parameters.iterations))
-        h.update(le32: parameters.version.rawValue)
-        h.update(le32: parameters.variant.typeCode)
-        for field in [password, salt, secret, associatedData] {
-            h.update(le32: UInt32(field.count))
-            h.update(field)
-        }
-        return h.finalize()
+        // Both already hold after the checks above; the core re-checks them because it cannot trap.
+        guard let shape = parameters.shape,
+              let tag = Argon2Kernel.hash(password: password, salt: salt, secret: secret,
+                                          associatedData: associatedData, shape: shape)
+        else { throw .invalidParameters("outside RFC 9106's ranges") }
+        return tag
     }
 }

@@ -6,15 +6,6 @@ public enum Argon2Variant: String, Sendable, Hashable, CaseIterable {
     case argon2i
     /// Argon2i for the first half of the first pass, then Argon2d: RFC 9106's recommendation.
     case argon2id
-
-    /// The `y` value hashed into H0 and into address blocks.
-    var typeCode: UInt32 {
-        switch self {
-        case .argon2d: 0
-        case .argon2i: 1
-        case .argon2id: 2
-        }
-    }
 }
 
 /// Argon2 versions. 0x13 (19) is RFC 9106; 0x10 (16) is the pre-RFC one some old hashes still use.

@@ -51,7 +51,12 @@ public final class HashingPool: Sendable {
         for _ in 0..<threadCount { state.available.signal() }
     }
 
+    /// Jobs accepted but not yet started (lets a test fill the queue without timing anything).
+    var waitingJobs: Int { state.queue.withLock { $0.jobs.count } }
+
     /// Runs `work` on one of the pool's threads and returns its result.
+    /// - Throws: ``PasswordHashError/overloaded(_:)`` at once when `maxQueued` jobs are already waiting,
+    ///   otherwise whatever `work` throws.
     public func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let accepted = state.queue.withLock { queue -> Bool in

@@ -49,7 +49,9 @@ public final class PasswordHasher: Sendable {
     }
 
     /// Checks `password` against a stored hash of any supported scheme.
-    /// - Throws: ``PasswordHashError`` when the stored hash is malformed, unsupported or above ``limits``.
+    /// - Throws: ``PasswordHashError`` when the stored hash is malformed, unsupported or above ``limits``,
+    ///   and ``PasswordHashError/overloaded(_:)`` when the pool's queue is full: that is not a mismatch,
+    ///   so the caller can answer "try again later" instead of "wrong password".
     public func verify(_ password: String, against stored: String) async throws -> PasswordVerification {
         let bytes = Array(password.utf8)
         if stored.hasPrefix("$argon2") {
@@ -66,10 +68,13 @@ public final class PasswordHasher: Sendable {
 
     /// Spends the same work as verifying a real user's hash, then reports nothing: call it when the
     /// user does not exist, so response times do not reveal which accounts exist.
-    public func verifyUnknownUser(_ password: String) async {
+    /// - Throws: ``PasswordHashError/overloaded(_:)`` exactly when ``verify(_:against:)`` would, so an
+    ///   overloaded server can answer the same for unknown and known users; `.invalidParameters` when
+    ///   ``parameters`` are outside RFC 9106's ranges (as ``hash(_:)`` would).
+    public func verifyUnknownUser(_ password: String) async throws {
         let bytes = Array(password.utf8)
         let decoy = self.decoy
-        _ = try? await pool.run { try decoy.verify(password: bytes) }
+        _ = try await pool.run { try decoy.verify(password: bytes) }
     }
 
     /// True when `stored` is not Argon2id v1.3 or costs less than ``parameters`` in memory, passes,

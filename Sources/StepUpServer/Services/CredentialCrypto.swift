@@ -34,8 +34,10 @@ public struct CredentialCrypto: Sendable {
     }
 
     /// Spends the same work as a real verification, so unknown users cannot be told apart by timing.
+    /// An overloaded pool is ignored here only because ``verifyPassword(_:phc:)`` ignores it too: both
+    /// must answer alike, or overload would reveal which accounts exist.
     func burnUnknownUser(_ password: String) async {
-        await hasher.verifyUnknownUser(password)
+        _ = try? await hasher.verifyUnknownUser(password)
     }
 
     // MARK: TOTP

@@ -13,7 +13,7 @@ extension Argon2Instance {
             input[2] = UInt64(slice)
             input[3] = UInt64(blockCount)
             input[4] = UInt64(passes)
-            input[5] = UInt64(variant.typeCode)
+            input[5] = UInt64(variant.rawValue)
         }
         let start = (pass == 0 && slice == 0) ? 2 : 0
         if dataIndependent && start == 2 {

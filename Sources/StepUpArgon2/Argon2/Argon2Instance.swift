@@ -13,17 +13,18 @@ final class Argon2Instance: @unchecked Sendable {
     let segmentLength: Int
     let blockCount: Int
     let passes: Int
-    let variant: Argon2Variant
-    let version: Argon2Version
+    let variant: Argon2Shape.Variant
+    let version: Argon2Shape.Version
 
-    init(parameters: Argon2Parameters) {
-        lanes = parameters.parallelism
-        segmentLength = parameters.memoryKiB / (4 * lanes)
+    /// Sizes follow from `shape`'s checked ranges: at most 2^32 − 1 KiB, so no product below can wrap.
+    init(shape: Argon2Shape) {
+        lanes = shape.lanes
+        segmentLength = shape.memoryKiB / (4 * lanes)
         laneLength = segmentLength * Self.syncPoints
         blockCount = laneLength * lanes
-        passes = parameters.iterations
-        variant = parameters.variant
-        version = parameters.version
+        passes = shape.iterations
+        variant = shape.variant
+        version = shape.version
         // Never read before written: pass 0 fills every block in order before any reference to it.
         storage = Argon2Memory(wordCount: blockCount * 128)
         memory = storage.words
@@ -51,13 +52,14 @@ final class Argon2Instance: @unchecked Sendable {
 
     /// All passes; the lanes of each slice run in parallel, with a barrier between slices.
     func fill() {
+        let probed = LaneProbe.isWatchingCurrentThread()
         for pass in 0..<passes {
             for slice in 0..<Self.syncPoints {
                 if lanes == 1 {
                     fillSegment(pass: pass, lane: 0, slice: slice)
                 } else {
                     DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-                        LaneProbe.note()
+                        if probed { LaneProbe.note() }
                         self.fillSegment(pass: pass, lane: lane, slice: slice)
                     }
                 }
