@@ -127,6 +127,15 @@ if !coreOnly {
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "StepUpAdversaryTests",
+            dependencies: [
+                "StepUpServer", "StepUpCore", "StepUpCrypto", "StepUpStore", "StepUpGeo",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "StepUpEndToEndTests",
             dependencies: [
                 "StepUpCrypto", "StepUpCore",

@@ -8,7 +8,10 @@ import StepUpCore
 /// Builds the Hummingbird application: JSON API, pages, health, and (with `demo`) the Acme Bank demo.
 public enum StepUpApplication {
     /// The router with every StepUp route and middleware.
-    public static func router(service: StepUpService, cookieKey: SymmetricKey) throws -> Router<StepUpRequestContext> {
+    /// - Parameter metricsToken: the bearer token `/metrics` requires; `nil` serves no metrics.
+    public static func router(service: StepUpService, cookieKey: SymmetricKey, metricsToken: String? = nil) throws
+        -> Router<StepUpRequestContext>
+    {
         let configuration = service.configuration
         let pages = try PageRenderer()
         let resolver: ClientResolver
@@ -23,7 +26,7 @@ public enum StepUpApplication {
         let router = Router(context: StepUpRequestContext.self)
         router.middlewares.add(SecurityHeadersMiddleware(maxBodyBytes: configuration.http.maxBodyBytes))
         router.middlewares.add(ErrorMiddleware(pages: pages))
-        HealthRoutes(service: service).register(on: router)
+        HealthRoutes(service: service, metricsToken: metricsToken).register(on: router)
         APIRoutes(service: service, web: web).register(on: router)
         let pageRoutes = PageRoutes(service: service, web: web)
         pageRoutes.register(on: router)

@@ -16,11 +16,13 @@ enum DemoEnvironment {
         configuration.policyFile = policy.path
         configuration.secrets.sealingKeys = secrets.sealingKeys
         configuration.secrets.cookieKey = secrets.cookieKey
+        configuration.metrics.token = secrets.metricsToken
         configuration.demo = true
         return (configuration, directory.path)
     }
 
-    static func printWelcome(_ seeded: DemoSeeder.Seeded, directory: String?, publicURL: String) {
+    static func printWelcome(_ seeded: DemoSeeder.Seeded, directory: String?, publicURL: String,
+                             metricsToken: String?) {
         var lines = ["", "StepUp demo — Acme Bank", ""]
         if let directory { lines.append("  data:        \(directory) (temporary)") }
         lines.append("  open:        \(publicURL)/demo")
@@ -31,6 +33,9 @@ enum DemoEnvironment {
         lines.append("               codes: oathtool --totp -b \(seeded.totpSecret)")
         lines.append("               app:   \(seeded.totpURI)")
         lines.append("  alice recovery codes: \(seeded.recoveryCodes.prefix(3).joined(separator: "  ")) …")
+        if let metricsToken {
+            lines.append("  metrics:     curl -H 'authorization: Bearer \(metricsToken)' \(publicURL)/metrics")
+        }
         lines.append("")
         emit(lines.joined(separator: "\n"))
     }

@@ -31,7 +31,8 @@ struct InitCommand: AsyncParsableCommand {
             throw CLIError("\(path) exists; pass --force to overwrite it")
         }
         let secrets = Self.generateSecrets()
-        let config = ConfigTemplate.render(sealingKeys: secrets.sealingKeys, cookieKey: secrets.cookieKey)
+        let config = ConfigTemplate.render(sealingKeys: secrets.sealingKeys, cookieKey: secrets.cookieKey,
+                                           metricsToken: secrets.metricsToken)
         guard FileManager.default.createFile(atPath: configPath, contents: Data(config.utf8),
                                              attributes: [.posixPermissions: 0o600])
         else { throw CLIError("cannot write \(configPath)") }
@@ -48,5 +49,7 @@ struct InitCommand: AsyncParsableCommand {
         print("      stepup serve --config \(configPath)")
     }
 
-    static func generateSecrets() -> (sealingKeys: String, cookieKey: String) { ResolvedSecrets.generate() }
+    static func generateSecrets() -> (sealingKeys: String, cookieKey: String, metricsToken: String) {
+        ResolvedSecrets.generate()
+    }
 }

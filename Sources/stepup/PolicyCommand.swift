@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StepUpCore
+import StepUpServer
 
 /// `stepup policy check|test|explain`: thin wrappers over ``PolicyCLI`` (the logic is tested in StepUpCore).
 struct PolicyCommand: AsyncParsableCommand {
@@ -15,9 +16,10 @@ struct PolicyCommand: AsyncParsableCommand {
             abstract: "Print every error and warning with file:line:col; exit 1 if there are errors.")
 
         @Argument(help: "The policy file.") var file: String
+        @OptionGroup var lists: ListNames
 
         func run() async throws {
-            try emit(PolicyCLI.check(yaml: try readFile(file), file: file))
+            try emit(PolicyCLI.check(yaml: try readFile(file), file: file, reputationLists: try lists.names()))
         }
     }
 
@@ -27,10 +29,12 @@ struct PolicyCommand: AsyncParsableCommand {
 
         @Argument(help: "The policy file.") var file: String
         @Argument(help: "The cases file.") var cases: String
+        @OptionGroup var lists: ListNames
 
         func run() async throws {
             let output = PolicyCLI.test(
-                yaml: try readFile(file), file: file, cases: try readFile(cases), casesFile: cases, now: Date())
+                yaml: try readFile(file), file: file, cases: try readFile(cases), casesFile: cases, now: Date(),
+                reputationLists: try lists.names())
             try emit(output)
         }
     }
@@ -41,9 +45,32 @@ struct PolicyCommand: AsyncParsableCommand {
 
         @Argument(help: "The policy file.") var file: String
         @Option(help: "The request as JSON: action, subject, resource, context, session, risk.") var request: String
+        @OptionGroup var lists: ListNames
 
         func run() async throws {
-            try emit(PolicyCLI.explain(yaml: try readFile(file), file: file, request: request, now: Date()))
+            try emit(PolicyCLI.explain(yaml: try readFile(file), file: file, request: request, now: Date(),
+                                       reputationLists: try lists.names()))
+        }
+    }
+}
+
+/// `--config`: where the reputation list names a policy may refer to come from.
+struct ListNames: ParsableArguments {
+    @Option(name: .long,
+            help: "A stepup.yaml whose network.reputation_lists names the policy may use (default: ./stepup.yaml if any).")
+    var config: String?
+
+    /// The configured list names; `nil` when there is no configuration (then naming a list is an error).
+    func names() throws -> Set<String>? {
+        let path = config ?? "stepup.yaml"
+        guard FileManager.default.fileExists(atPath: path) else {
+            if config != nil { throw ValidationError("no configuration at \(path)") }
+            return nil
+        }
+        do {
+            return Set(try ConfigFile.load(path: path).network.reputationLists.keys)
+        } catch let error as ConfigError {
+            throw CLIError(error.description)
         }
     }
 }

@@ -50,11 +50,23 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as StartupError {
             throw CLIError(error.description)
         }
+        var seeded: DemoSeeder.Seeded?
         if demo, try await runtime.service.stores.credentials.listUsers().isEmpty {
-            let seeded = try await DemoSeeder.seed(service: runtime.service)
-            DemoEnvironment.printWelcome(seeded, directory: demoDirectory, publicURL: configuration.http.publicURL)
+            seeded = try await DemoSeeder.seed(service: runtime.service)
         }
+        let publicURL = configuration.http.publicURL
+        let metricsToken = demoDirectory != nil ? configuration.metrics.token : nil
+        let welcome = seeded
+        let temporary = demoDirectory
         try await runtime.serve { address in
+            if let seeded = welcome {
+                // The welcome names the address actually bound (`--port 0` or `--port N`), unless the
+                // configuration says where users reach StepUp.
+                let open = publicURL == ServerConfiguration.HTTP().publicURL
+                    ? address.replacingOccurrences(of: "127.0.0.1", with: "localhost") : publicURL
+                DemoEnvironment.printWelcome(seeded, directory: temporary, publicURL: open,
+                                             metricsToken: metricsToken)
+            }
             emit("StepUp listening on \(address) (policy \(runtime.policy.current.version))")
         }
         if let demoDirectory {

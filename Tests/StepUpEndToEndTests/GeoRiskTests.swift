@@ -32,21 +32,30 @@ struct GeoRiskTests {
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
             let http = HTTP(base: server.baseURL, client: client)
+            var deviceSecret: String?
             func login(from ip: String) async throws -> HTTP.Reply {
-                try await http.send(.POST, "/v1/sessions", json: ["username": "erin", "password": "erin's long password",
-                                                                  "device_id": "erin-laptop-01"],
-                                    headers: ["X-Forwarded-For": ip])
+                var body = ["username": "erin", "password": "erin's long password", "device_id": "Erin's laptop"]
+                if let deviceSecret { body["device_secret"] = deviceSecret }
+                let reply = try await http.send(.POST, "/v1/sessions", json: body, headers: ["X-Forwarded-For": ip])
+                deviceSecret = deviceSecret ?? reply.json?["device_secret"] as? String
+                return reply
             }
-            // At home (US): enroll TOTP, step up once, so the device and the country become known.
-            let home = try await login(from: "8.8.8.8")
-            let token = try #require(home.json?["token"] as? String)
-            let started = try await http.send(.POST, "/v1/factors/totp", token: token, json: [String: String]())
+            // At home (US): erin has no second factor yet, so the sign-in stands at aal1 ("highest available");
+            // she enrolls an authenticator app.
+            let first = try await login(from: "8.8.8.8")
+            let firstToken = try #require(first.json?["token"] as? String, "\(first.body)")
+            #expect(first.json?["step_up"] == nil, "\(first.body)")
+            let started = try await http.send(.POST, "/v1/factors/totp", token: firstToken, json: [String: String]())
             let secret = try #require(started.json?["secret"] as? String)
             let code = try ExternalTool.run(oathtool, ["--totp", "-b", secret]).stdout
                 .trimmingCharacters(in: .whitespacesAndNewlines)
-            _ = try await http.send(.POST, try #require(started.json?["confirm_url"] as? String), token: token,
+            _ = try await http.send(.POST, try #require(started.json?["confirm_url"] as? String), token: firstToken,
                                     json: ["code": code])
-            let challenge = try #require((home.json?["step_up"] as? [String: Any])?["id"] as? String)
+            // Home again with the device StepUp handed out: the country is still new, so she steps up once; then
+            // the country is known.
+            let home = try await login(from: "8.8.8.8")
+            let token = try #require(home.json?["token"] as? String)
+            let challenge = try #require((home.json?["step_up"] as? [String: Any])?["id"] as? String, "\(home.body)")
             let next = try ExternalTool.run(oathtool, ["--totp", "-b", "-N", "now + 30 seconds", secret]).stdout
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             let verified = try await http.send(.POST, "/v1/challenges/\(challenge)/verify", token: token,
@@ -54,16 +63,20 @@ struct GeoRiskTests {
                                                headers: ["X-Forwarded-For": "8.8.8.8"])
             #expect(verified.status == 200, "\(verified.body)")
 
-            // Travelling (DE): the same device, a new country.
+            // Travelling (DE): the same device, a new country. The caller sees the signal's name; the evidence
+            // is in the audit log.
             let abroad = try await login(from: "5.5.5.5")
-            let abroadToken = try #require(abroad.json?["token"] as? String)
-            let decision = try await http.send(.POST, "/v1/decisions", token: abroadToken,
-                                               json: ["action": "bank.balance.view"], headers: ["X-Forwarded-For": "5.5.5.5"])
-            let signals = (decision.json?["risk"] as? [String: Any])?["signals"] as? [[String: Any]] ?? []
-            let newCountry = signals.first { $0["name"] as? String == "new_country" }
-            #expect((newCountry?["evidence"] as? String)?.contains("first sign-in from DE; last from US") == true,
-                    "\(decision.body)")
-            #expect(decision.json?["decision"] as? String == "step_up")
+            #expect(abroad.json?["step_up"] != nil, "\(abroad.body)")
+            let signals = (abroad.json?["risk"] as? [String: Any])?["signals"] as? [[String: Any]] ?? []
+            #expect(signals.contains { $0["name"] as? String == "new_country" }, "\(abroad.body)")
+            #expect(!signals.contains { $0["name"] as? String == "new_device" }, "the device is proven and known")
+            #expect(!abroad.body.contains("last from US"), "no location history for the caller")
+            if let sqlite = ExternalTool.require("sqlite3", package: "sqlite3") {
+                let database = directory.appendingPathComponent("stepup.sqlite").path
+                let audit = try ExternalTool.run(sqlite, [database, "SELECT details FROM audit_events " +
+                    "WHERE type = 'login.decided' ORDER BY sequence DESC LIMIT 1"])
+                #expect(audit.stdout.contains("first sign-in from DE; last from US"), "\(audit.stdout)")
+            }
         } catch {
             Issue.record("\(error)\n\(server.output)")
         }

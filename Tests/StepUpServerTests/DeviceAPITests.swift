@@ -46,7 +46,9 @@ struct DeviceAPITests {
             let verified = try await client.json(.post, "/v1/challenges/\(stepUp)/verify", token: token,
                                                  body: ["factor": "totp", "code": harness.totp(secret)])
             #expect(verified.status == .ok, "\(verified.text)")
-            let devices = try await client.json(.get, "/v1/devices", token: token)
+            let usable = try #require(verified.json["token"] as? String, "completing the sign-in issues its token")
+            #expect(try await client.json(.get, "/v1/devices", token: token).status == .unauthorized)
+            let devices = try await client.json(.get, "/v1/devices", token: usable)
             let listed = try #require(devices.json["devices"] as? [[String: Any]])
             let id = try #require(listed.first?["id"] as? String)
             #expect(id.hasPrefix("dk_") && listed.first?["current"] as? Bool == true)
@@ -74,10 +76,10 @@ struct DeviceAPITests {
             let trusted = try await client.json(.post, "/v1/devices/current/trust", token: token)
             #expect(trusted.status == .ok, "\(trusted.text)")
             #expect(trusted.json["trusted_until"] != nil)
-            let record = try await harness.store.stores.devices.device(userID: user.id, deviceID: "test-device-0001")
+            let record = try await harness.store.stores.devices.device(userID: user.id, deviceID: TestHarness.deviceID)
             #expect(record?.isTrusted(at: harness.clock.now) == true)
 
-            let revoked = try await client.json(.delete, "/v1/devices/test-device-0001", token: token)
+            let revoked = try await client.json(.delete, "/v1/devices/\(TestHarness.deviceID)", token: token)
             #expect(revoked.status == .noContent)
             let after = try await client.json(.post, "/v1/decisions", token: token, body: ["action": "bank.balance.view"])
             let signals = (after.json["risk"] as? [String: Any])?["signals"] as? [[String: Any]] ?? []

@@ -30,7 +30,7 @@ struct EnrollmentAPITests {
 
             let wrong = try await client.json(.post, "/v1/factors/totp/\(factorID)/confirm", token: token,
                                               body: ["code": "123456"])
-            #expect(wrong.status == .badRequest)
+            #expect(wrong.status == .unauthorized)
             let confirmed = try await client.json(.post, "/v1/factors/totp/\(factorID)/confirm", token: token,
                                                   body: ["code": harness.totp(secret)])
             #expect(confirmed.status == .ok, "\(confirmed.text)")

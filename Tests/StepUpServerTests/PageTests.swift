@@ -54,7 +54,7 @@ struct Browser {
 struct PageTests {
     @Test func signInNeedsTheFormsCSRFTokenAndSetsHardenedCookies() async throws {
         let harness = try TestHarness()
-        _ = try await harness.aliceWithTOTP()
+        let (_, secret) = try await harness.aliceWithTOTP()
         try await harness.application().test(.router) { client in
             var browser = Browser()
             let page = try await browser.get(client, "/login")
@@ -72,6 +72,16 @@ struct PageTests {
             #expect(signedIn.status == .seeOther)
             let cookie = try #require(signedIn.headers[values: .setCookie].first { $0.hasPrefix("stepup_session=") })
             #expect(cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"))
+            // A new browser: the sign-in is pending until its step-up, and every page sends it there.
+            let stepUp = try #require(signedIn.headers[.location])
+            #expect(stepUp.hasPrefix("/step-up/"))
+            let pending = try await browser.get(client, "/account")
+            #expect(pending.status == .seeOther)
+            #expect(pending.headers[.location]?.hasPrefix(String(stepUp.prefix { $0 != "?" })) == true)
+            let prompt = try await browser.get(client, stepUp)
+            _ = try await browser.post(client, String(stepUp.prefix { $0 != "?" }),
+                                       ["factor": "totp", "code": harness.totp(secret), "next": "/account",
+                                        "csrf": try #require(Browser.csrf(in: prompt.html))])
             let account = try await browser.get(client, "/account")
             #expect(account.status == .ok)
             #expect(account.html.contains("alice"))

@@ -70,7 +70,10 @@ struct PolicyAdminTests {
             let denied = try await client.json(.post, "/v1/admin/policy/reload", token: bob)
             #expect(denied.status == .forbidden)
 
-            let metrics = try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+            let metrics = try await client.execute(uri: "/metrics", method: .get,
+                                                   headers: [.authorization: "Bearer \(TestHarness.metricsToken)"]) {
+                String(buffer: $0.body)
+            }
             #expect(metrics.contains("stepup_policy_reloads_total{result=\"failed\"} 1"))
             #expect(metrics.contains("stepup_policy_reloads_total{result=\"applied\"} 1"))
             #expect(metrics.contains("stepup_logins_total"))
@@ -94,7 +97,7 @@ struct PolicyAdminTests {
         let client = ClientInfo(ip: "127.0.0.1", deviceID: "device-000001")
         try await harness.store.stores.devices.recordDeviceSeen(userID: user.id, deviceID: "device-000001",
                                                                 label: "test", at: harness.clock.now)
-        let login = try await harness.service.login(username: "root", password: "root's long password", client: client)
+        let login = try await harness.service.login(LoginAttempt(username: "root", password: "root's long password"), client: client)
         let versions = [try Policy.load(yaml: v1, file: "v1").version, try Policy.load(yaml: v2, file: "v2").version]
         let path = harness.service.configuration.policyFile
         try await withThrowingTaskGroup(of: [(String, Decision.Outcome)].self) { group in

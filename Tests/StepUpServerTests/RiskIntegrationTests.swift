@@ -17,7 +17,7 @@ struct RiskIntegrationTests {
         let harness = try TestHarness(locator: try Self.locator())
         let (user, secret) = try await harness.aliceWithTOTP()
         let home = ClientInfo(ip: "1.1.1.1", userAgent: "Firefox/130.0", deviceID: "laptop-000001")
-        let first = try await harness.service.login(username: "alice", password: "correct horse battery", client: home)
+        let first = try await harness.service.login(LoginAttempt(username: "alice", password: "correct horse battery"), client: home)
         let stepUp = try #require(first.stepUp, "a new device raises risk; the demo policy asks for aal2")
         let decision = try await harness.service.decide(session: first.session, user: user,
                                                         request: ActionRequest(action: "bank.balance.view"),
@@ -25,11 +25,10 @@ struct RiskIntegrationTests {
         #expect(decision.decision.risk.has("new_device"))
         #expect(decision.decision.risk.band >= .medium)
 
-        _ = try await harness.service.verify(challengeID: stepUp.challenge.id, factor: .totp,
-                                             code: harness.totp(secret), session: first.session, user: user,
+        _ = try await harness.service.verify(challengeID: stepUp.challenge.id, answer: StepUpAnswer(factor: .totp, code: harness.totp(secret)), session: first.session, user: user,
                                              client: home)
         harness.clock.advance(3_600)
-        let again = try await harness.service.login(username: "alice", password: "correct horse battery", client: home)
+        let again = try await harness.service.login(LoginAttempt(username: "alice", password: "correct horse battery"), client: home)
         #expect(again.stepUp == nil, "a known device from a known country signs in with the password alone")
         let view = try await harness.service.decide(session: again.session, user: user,
                                                     request: ActionRequest(action: "bank.balance.view"),
@@ -45,7 +44,7 @@ struct RiskIntegrationTests {
         let first = try await harness.signInAndStepUp(secret: secret, client: home)
         harness.clock.advance(2 * 3_600)
         let abroad = ClientInfo(ip: "2.2.2.2", userAgent: "Firefox/130.0", deviceID: "laptop-000001")
-        let trip = try await harness.service.login(username: "alice", password: "correct horse battery", client: abroad)
+        let trip = try await harness.service.login(LoginAttempt(username: "alice", password: "correct horse battery"), client: abroad)
         #expect(trip.stepUp != nil)
         let decision = try await harness.service.decide(session: trip.session, user: user,
                                                         request: ActionRequest(action: "bank.balance.view"),
@@ -63,13 +62,13 @@ struct RiskIntegrationTests {
         let client = ClientInfo(ip: "1.2.3.4", userAgent: "curl/8.0", deviceID: "script-000001")
         let first = try await harness.signInAndStepUp(secret: secret, client: client)
         for name in (0..<12).map({ "user\($0)" }) {
-            await #expect(throws: Problem.self) {
-                try await harness.service.login(username: name, password: "guess-guess", client: client)
+            await #expect(throws: StepUpError.self) {
+                try await harness.service.login(LoginAttempt(username: name, password: "guess-guess"), client: client)
             }
         }
         for _ in 0..<5 {
-            await #expect(throws: Problem.self) {
-                try await harness.service.login(username: "alice", password: "guess-guess", client: client)
+            await #expect(throws: StepUpError.self) {
+                try await harness.service.login(LoginAttempt(username: "alice", password: "guess-guess"), client: client)
             }
         }
         let decision = try await harness.service.decide(session: first.session, user: user,
@@ -91,8 +90,8 @@ struct RiskIntegrationTests {
                                                         request: ActionRequest(action: "bank.balance.view"),
                                                         grantID: nil, client: client)
         #expect(decision.decision.outcome == .deny, "a blocked address is denied whatever the policy says")
-        await #expect(throws: Problem.self) {
-            try await harness.service.login(username: "alice", password: "correct horse battery", client: client)
+        await #expect(throws: StepUpError.self) {
+            try await harness.service.login(LoginAttempt(username: "alice", password: "correct horse battery"), client: client)
         }
         try await harness.store.stores.addressRules.setAddressRule(
             AddressRule(cidr: "1.9.0.0/16", verdict: .trusted, note: "office", createdAt: harness.clock.now))

@@ -45,25 +45,41 @@ struct TestHarness: Sendable {
         self.clock = clock
     }
 
+    static let metricsToken = "harness-metrics-token-0123456789"
+
     func application() throws -> some ApplicationProtocol {
-        Application(router: try StepUpApplication.router(service: service, cookieKey: cookieKey))
+        Application(router: try StepUpApplication.router(service: service, cookieKey: cookieKey,
+                                                         metricsToken: Self.metricsToken))
     }
 
-    /// Creates `alice` with an active TOTP factor; returns the raw secret.
+    /// The device secret `client.login()` presents, and the id StepUp stores for it.
+    static let deviceSecret = "test-device-secret-00000000000000000000000"
+    static var deviceID: String { DeviceIdentity.id(secret: deviceSecret) }
+
+    /// Creates `alice` with an active TOTP factor; returns the raw secret. Her test device (the one
+    /// `client.login()` presents) is known, as after an earlier successful sign-in.
     func aliceWithTOTP(password: String = "correct horse battery") async throws -> (UserRecord, [UInt8]) {
         let user = try await service.createUser(username: "alice", password: password, roles: ["customer"])
         let enrollment = try await service.startTOTPEnrollment(user: user, client: ClientInfo(ip: "127.0.0.1"))
         try await store.stores.factors.activateFactor(id: enrollment.factorID)
+        try await knowDevice(of: user)
         return (user, try requireBase32(enrollment.secret))
+    }
+
+    /// Marks the test device as one `user` signed in on before.
+    func knowDevice(of user: UserRecord) async throws {
+        try await store.stores.devices.recordDeviceSeen(userID: user.id, deviceID: Self.deviceID, label: "test",
+                                                        at: clock.now)
     }
 
     /// alice signs in from `client` (a new device, so she is asked to step up) and steps up with TOTP:
     /// afterwards the device and the place are known.
     func signInAndStepUp(secret: [UInt8], client: ClientInfo) async throws -> LoginResult {
-        let login = try await service.login(username: "alice", password: "correct horse battery", client: client)
+        let login = try await service.login(LoginAttempt(username: "alice", password: "correct horse battery"),
+                                            client: client)
         let challenge = try #require(login.stepUp, "a sign-in from a new device is stepped up").challenge
         let user = try #require(try await store.stores.credentials.user(id: login.session.userID))
-        _ = try await service.verify(challengeID: challenge.id, factor: .totp, code: totp(secret),
+        _ = try await service.verify(challengeID: challenge.id, answer: StepUpAnswer(factor: .totp, code: totp(secret)),
                                      session: login.session, user: user, client: client)
         return login
     }
@@ -115,10 +131,11 @@ extension TestClientProtocol {
         }
     }
 
+    /// Signs in from the harness's test device (see ``TestHarness/deviceSecret``).
     func login(_ username: String = "alice", _ password: String = "correct horse battery",
-               device: String = "test-device-0001") async throws -> String {
+               deviceSecret: String = TestHarness.deviceSecret) async throws -> String {
         let reply = try await json(.post, "/v1/sessions",
-                                   body: ["username": username, "password": password, "device_id": device])
+                                   body: ["username": username, "password": password, "device_secret": deviceSecret])
         guard reply.status == .created, let token = reply.json["token"] as? String else {
             throw TestFailure("login failed: \(reply.status) \(reply.text)")
         }

@@ -23,7 +23,7 @@ struct TrustedProxyTests {
             #expect(reply == .created)
         }
         return try await harness.store.stores.audit.auditEvents(after: 0, limit: 100)
-            .first { $0.event.type == "login.succeeded" }?.event.ip
+            .first { $0.event.type.hasPrefix("login.") }?.event.ip
     }
 
     @Test func aForgedForwardedForFromAnUntrustedPeerIsIgnored() async throws {

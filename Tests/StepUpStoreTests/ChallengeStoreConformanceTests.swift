@@ -35,7 +35,7 @@ struct ChallengeStoreConformanceTests {
             #expect(try await challenges.consumeGrant(challengeID: "c1", at: at(5)) == false)
             #expect(try await challenges.markSatisfied(challengeID: "c1", at: at(10)))
             #expect(try await challenges.markSatisfied(challengeID: "c1", at: at(11)) == false)
-            #expect(try await challenges.recordFailedAttempt(challengeID: "c1") == nil)
+            #expect(try await challenges.reserveAttempt(challengeID: "c1", at: at(12)) == nil)
             let satisfied = try await challenges.challenge(id: "c1")
             #expect(satisfied?.status == .satisfied)
             #expect(satisfied?.satisfiedAt == at(10))
@@ -48,34 +48,58 @@ struct ChallengeStoreConformanceTests {
     }
 
     @Test(arguments: Backend.allCases)
-    func attemptsRunOutThenTheChallengeFails(_ backend: Backend) async throws {
+    func attemptsAreReservedThenTheChallengeCloses(_ backend: Backend) async throws {
         try await withBackend(backend) { harness in
             let challenges = harness.stores.challenges
             try await challenges.createChallenge(challenge(attempts: 3))
-            let first = try await challenges.recordFailedAttempt(challengeID: "c1")
+            let first = try await challenges.reserveAttempt(challengeID: "c1", at: at(1))
             #expect(first?.attemptsLeft == 2)
             #expect(first?.status == .pending)
-            #expect(try await challenges.recordFailedAttempt(challengeID: "c1")?.attemptsLeft == 1)
-            let last = try await challenges.recordFailedAttempt(challengeID: "c1")
+            // A wrong answer with attempts left keeps the challenge open.
+            #expect(try await challenges.closeIfExhausted(challengeID: "c1")?.status == .pending)
+            #expect(try await challenges.reserveAttempt(challengeID: "c1", at: at(2))?.attemptsLeft == 1)
+            let last = try await challenges.reserveAttempt(challengeID: "c1", at: at(3))
             #expect(last?.attemptsLeft == 0)
-            #expect(last?.status == .failed)
-            #expect(try await challenges.recordFailedAttempt(challengeID: "c1") == nil)
-            #expect(try await challenges.markSatisfied(challengeID: "c1", at: at(1)) == false)
-            #expect(try await challenges.recordFailedAttempt(challengeID: "nope") == nil)
+            #expect(last?.status == .pending, "the last attempt may still be the right answer")
+            #expect(try await challenges.reserveAttempt(challengeID: "c1", at: at(4)) == nil)
+            #expect(try await challenges.closeIfExhausted(challengeID: "c1")?.status == .failed)
+            #expect(try await challenges.markSatisfied(challengeID: "c1", at: at(5)) == false)
+            #expect(try await challenges.reserveAttempt(challengeID: "nope", at: at(5)) == nil)
+            #expect(try await challenges.closeIfExhausted(challengeID: "nope") == nil)
         }
     }
 
     @Test(arguments: Backend.allCases)
-    func racingWrongCodesSpendExactlyTheAttempts(_ backend: Backend) async throws {
+    func theLastAttemptCanStillSatisfy(_ backend: Backend) async throws {
+        try await withBackend(backend) { harness in
+            let challenges = harness.stores.challenges
+            try await challenges.createChallenge(challenge(attempts: 1))
+            #expect(try await challenges.reserveAttempt(challengeID: "c1", at: at(1))?.attemptsLeft == 0)
+            #expect(try await challenges.markSatisfied(challengeID: "c1", at: at(2)))
+            #expect(try await challenges.closeIfExhausted(challengeID: "c1")?.status == .satisfied)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func anExpiredChallengeTakesNoAttempt(_ backend: Backend) async throws {
+        try await withBackend(backend) { harness in
+            let challenges = harness.stores.challenges
+            try await challenges.createChallenge(challenge(attempts: 3))
+            #expect(try await challenges.reserveAttempt(challengeID: "c1", at: at(300)) == nil)
+            #expect(try await challenges.challenge(id: "c1")?.attemptsLeft == 3)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func racingAnswersReserveExactlyTheAttempts(_ backend: Backend) async throws {
         try await withBackend(backend) { harness in
             let challenges = harness.stores.challenges
             try await challenges.createChallenge(challenge(attempts: 5))
-            let results = try await race(20) { _ in try await challenges.recordFailedAttempt(challengeID: "c1") }
+            let results = try await race(40) { _ in try await challenges.reserveAttempt(challengeID: "c1", at: at(1)) }
             let spent = results.compactMap { $0 }
             #expect(spent.count == 5)
-            #expect(spent.filter { $0.status == .failed }.count == 1)
             #expect(Set(spent.map(\.attemptsLeft)) == [0, 1, 2, 3, 4])
-            let final = try await challenges.challenge(id: "c1")
+            let final = try await challenges.closeIfExhausted(challengeID: "c1")
             #expect(final?.status == .failed)
             #expect(final?.attemptsLeft == 0)
         }

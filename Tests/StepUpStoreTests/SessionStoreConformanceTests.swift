@@ -100,4 +100,21 @@ struct SessionStoreConformanceTests {
             await #expect(throws: missing) { try await sessions.revokeSession(id: "nope", at: t0) }
         }
     }
+
+    @Test(arguments: Backend.allCases)
+    func aPendingSignInIsActivatedOnceByItsChallenge(_ backend: Backend) async throws {
+        try await withBackend(backend) { harness in
+            _ = try await makeUser(harness.stores)
+            let sessions = harness.stores.sessions
+            let pending = Session(id: "s9", userID: "u1", createdAt: t0, expiresAt: at(3_600),
+                                  pendingChallengeID: "chl_login")
+            try await sessions.createSession(pending, tokenHash: "h9")
+            #expect(try await sessions.session(id: "s9")?.isPending == true)
+            #expect(try await sessions.activateSession(id: "s9", challengeID: "chl_other") == false)
+            let wins = try await race(12) { _ in try await sessions.activateSession(id: "s9", challengeID: "chl_login") }
+            #expect(wins.filter { $0 }.count == 1)
+            #expect(try await sessions.session(tokenHash: "h9")?.isPending == false)
+            #expect(try await sessions.activateSession(id: "nope", challengeID: "chl_login") == false)
+        }
+    }
 }

@@ -20,6 +20,13 @@ public struct DecisionEngine: Sendable {
         public var bindingHash: String?
     }
 
+    /// A denial decided before any rule, e.g. from an administrator's verdict on the client's address.
+    public static func denial(_ reason: String, rule: String, policyVersion: String, risk: RiskAssessment) -> Result {
+        Result(decision: Decision(outcome: .deny, reason: reason, rules: [rule], policyVersion: policyVersion,
+                                  risk: risk),
+               verdict: .deny, binding: nil, bindingHash: nil)
+    }
+
     /// What the caller may do next.
     public enum Verdict: Sendable, Hashable {
         case allow

@@ -15,6 +15,9 @@ public struct Session: Sendable, Hashable, Codable {
     public var ip: String?
     public var userAgent: String?
     public var events: [AuthenticationEvent]
+    /// Set while the sign-in itself waits for this challenge (policy `auth.login` asked for a step-up): the
+    /// session can do nothing but complete it. Cleared when the challenge is satisfied.
+    public var pendingChallengeID: String?
 
     public init(
         id: String,
@@ -26,7 +29,8 @@ public struct Session: Sendable, Hashable, Codable {
         deviceID: String? = nil,
         ip: String? = nil,
         userAgent: String? = nil,
-        events: [AuthenticationEvent] = []
+        events: [AuthenticationEvent] = [],
+        pendingChallengeID: String? = nil
     ) {
         self.id = id
         self.userID = userID
@@ -38,7 +42,11 @@ public struct Session: Sendable, Hashable, Codable {
         self.ip = ip
         self.userAgent = userAgent
         self.events = events
+        self.pendingChallengeID = pendingChallengeID
     }
+
+    /// A sign-in still waiting for its step-up: usable only to complete that challenge.
+    public var isPending: Bool { pendingChallengeID != nil }
 
     /// Whether the session may be used at all at `now` (not revoked, not expired).
     public func isActive(at now: Date) -> Bool {

@@ -59,26 +59,42 @@ public protocol SessionStore: Sendable {
     /// Gives the session a new token (the old one stops working): a fresh cookie value after every
     /// authentication, so a planted session id is worth nothing (no session fixation).
     func replaceSessionToken(id: String, newTokenHash: String) async throws
+    /// Atomically completes a pending sign-in: clears `pendingChallengeID` if it is `challengeID`.
+    /// `false` when the session was not waiting for that challenge.
+    func activateSession(id: String, challengeID: String) async throws -> Bool
 }
 
 public protocol ChallengeStore: Sendable {
     func createChallenge(_ challenge: Challenge) async throws
     func challenge(id: String) async throws -> Challenge?
-    /// Atomically spends one attempt of a pending challenge; returns the updated challenge
-    /// (status `failed` when none remain), or `nil` if it was not pending.
-    func recordFailedAttempt(challengeID: String) async throws -> Challenge?
-    /// Atomically moves a pending challenge to `satisfied`; `false` if it was not pending.
-    func markSatisfied(challengeID: String, at: Date) async throws -> Bool
+    /// Atomically spends one attempt of a pending, unexpired challenge *before* the answer is checked; returns
+    /// the challenge with the attempts left after this one, or `nil` when no attempt can be spent (not pending,
+    /// expired, or none left). N concurrent answers never evaluate more than the attempts the challenge had.
+    func reserveAttempt(challengeID: String, at: Date) async throws -> Challenge?
+    /// After a wrong answer: a pending challenge with no attempts left becomes `failed`. Returns the challenge.
+    func closeIfExhausted(challengeID: String) async throws -> Challenge?
+    /// Atomically moves a pending challenge to `satisfied`, recording what was proven; `false` if it was not
+    /// pending.
+    func markSatisfied(challengeID: String, at: Date, proof: GrantProof?) async throws -> Bool
     /// Atomically moves a satisfied challenge to `consumed`; `false` if it was not satisfied (single use).
     func consumeGrant(challengeID: String, at: Date) async throws -> Bool
 }
 
+extension ChallengeStore {
+    public func markSatisfied(challengeID: String, at: Date) async throws -> Bool {
+        try await markSatisfied(challengeID: challengeID, at: at, proof: nil)
+    }
+}
+
 public protocol DeviceStore: Sendable {
     func device(userID: String, deviceID: String) async throws -> DeviceRecord?
-    /// Inserts the device or updates its `lastSeen`; returns the stored record.
+    /// Inserts the device or updates its `lastSeen` (reinstating a revoked one: it just proved itself again);
+    /// returns the stored record.
     @discardableResult
     func recordDeviceSeen(userID: String, deviceID: String, label: String, at: Date) async throws -> DeviceRecord
+    /// Trusts the device until `until`; a revoked device is reinstated (an admin vouches for it again).
     func trustDevice(userID: String, deviceID: String, until: Date) async throws
+    /// The device is forgotten: it counts as new at its next use, until a step-up on it succeeds again.
     func revokeDevice(userID: String, deviceID: String) async throws
     func devices(userID: String) async throws -> [DeviceRecord]
 }
@@ -108,13 +124,14 @@ public struct Stores: Sendable {
     public var devices: any DeviceStore
     public var audit: any AuditStore
     public var throttle: any ThrottleStore
+    public var budgets: any BudgetStore
     public var riskHistory: any RiskHistoryStore
     public var addressRules: any AddressRuleStore
 
     public init(credentials: any CredentialStore, factors: any FactorSecretStore,
                 recoveryCodes: any RecoveryCodeStore, sessions: any SessionStore,
                 challenges: any ChallengeStore, devices: any DeviceStore,
-                audit: any AuditStore, throttle: any ThrottleStore,
+                audit: any AuditStore, throttle: any ThrottleStore, budgets: any BudgetStore,
                 riskHistory: any RiskHistoryStore, addressRules: any AddressRuleStore) {
         self.credentials = credentials
         self.factors = factors
@@ -124,6 +141,7 @@ public struct Stores: Sendable {
         self.devices = devices
         self.audit = audit
         self.throttle = throttle
+        self.budgets = budgets
         self.riskHistory = riskHistory
         self.addressRules = addressRules
     }

@@ -141,6 +141,18 @@ public enum ConfigFile {
                     default: throw reader.unknown(key, value, in: "network")
                     }
                 }
+            case "metrics":
+                try reader.mapping(value, "metrics") { key, value in
+                    switch key {
+                    case "token":
+                        let token = try reader.string(value, key)
+                        guard token.utf8.count >= 16 else {
+                            throw reader.error(value, "metrics.token must have at least 16 characters")
+                        }
+                        config.metrics.token = token
+                    default: throw reader.unknown(key, value, in: "metrics")
+                    }
+                }
             default:
                 throw reader.unknown(key, value, in: "the configuration")
             }

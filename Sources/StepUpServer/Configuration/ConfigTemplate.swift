@@ -1,6 +1,6 @@
 /// The commented `stepup.yaml` that `stepup init` writes.
 public enum ConfigTemplate {
-    public static func render(sealingKeys: String, cookieKey: String) -> String {
+    public static func render(sealingKeys: String, cookieKey: String, metricsToken: String) -> String {
         """
         # StepUp configuration. Every key is optional; the values shown are the defaults.
         # Relative paths are relative to this file.
@@ -58,6 +58,11 @@ public enum ConfigTemplate {
           # geoip_database: /var/lib/GeoIP/GeoLite2-City.mmdb   # MaxMind DB format (.mmdb)
           # geoip_ranges: [/usr/share/tor/geoip, /usr/share/tor/geoip6]   # apt-get install tor-geoipdb
           # reputation_lists: {tor_exits: /var/lib/stepup/tor-exits.txt}  # one CIDR per line
+
+        metrics:
+          # /metrics answers only a scraper that sends 'Authorization: Bearer <token>' (STEPUP_METRICS_TOKEN wins).
+          # Remove the token to stop serving /metrics at all.
+          token: "\(metricsToken)"
 
         """
     }

@@ -91,6 +91,14 @@ public struct ServerConfiguration: Sendable {
         public init() {}
     }
 
+    /// `/metrics` exposes operational counts: only to a scraper that presents this bearer token.
+    public struct Metrics: Sendable {
+        /// The token Prometheus sends (`authorization: {type: Bearer, credentials: …}`); without one, `/metrics`
+        /// is not served. `STEPUP_METRICS_TOKEN` in the environment wins.
+        public var token: String?
+        public init() {}
+    }
+
     public var http = HTTP()
     public var storage = Storage()
     /// The policy file (levels, rules, risk settings).
@@ -102,6 +110,7 @@ public struct ServerConfiguration: Sendable {
     public var passwords = Passwords()
     public var totp = TOTP()
     public var network = Network()
+    public var metrics = Metrics()
     /// Seed demo users and serve the Acme Bank demo under `/demo`.
     public var demo = false
 

@@ -27,7 +27,7 @@ struct DemoBankRoutes: Sendable {
     /// After a step-up for a transfer: show the transfer again with the grant, to be sent with one click.
     @Sendable func confirmTransfer(_ request: Request, context: StepUpRequestContext) async throws -> Response {
         guard let (session, user) = try await pages.browserSession(request, context) else {
-            return pages.toLogin(request)
+            return try await pages.toLogin(request)
         }
         let query = request.uri.queryParameters
         let grant = query.get("grant") ?? ""
@@ -64,10 +64,11 @@ struct DemoBankRoutes: Sendable {
                 return message(session, user, "Transfer refused", outcome.decision.reason, status: .forbidden)
             case .stepUp:
                 guard let stepUp = outcome.stepUp else { return message(session, user, "Refused", "", status: .forbidden) }
-                var next = "/demo/transfer?amount=\(amount)&currency=\(currency)&payee="
-                next += payee.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-                return WebSupport.redirect("/step-up/\(stepUp.challenge.id)?next=" +
-                                           (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+                var next = SafeRedirect.appendingQuery("/demo/transfer", name: "amount", value: amount)
+                next = SafeRedirect.appendingQuery(next, name: "currency", value: currency)
+                next = SafeRedirect.appendingQuery(next, name: "payee", value: payee)
+                return WebSupport.redirect(SafeRedirect.appendingQuery("/step-up/\(stepUp.challenge.id)",
+                                                                       name: "next", value: next))
             }
         }
     }
@@ -90,7 +91,7 @@ struct DemoBankRoutes: Sendable {
     private func guarded(_ request: Request, _ context: StepUpRequestContext, action: String,
                          page: (Session, UserRecord) async throws -> Response) async throws -> Response {
         guard let (session, user) = try await pages.browserSession(request, context) else {
-            return pages.toLogin(request)
+            return try await pages.toLogin(request)
         }
         let outcome = try await service.decide(session: session, user: user, request: ActionRequest(action: action),
                                                grantID: request.uri.queryParameters.get("grant"),
@@ -102,8 +103,8 @@ struct DemoBankRoutes: Sendable {
             return message(session, user, "Not allowed", outcome.decision.reason, status: .forbidden)
         case .stepUp:
             guard let stepUp = outcome.stepUp else { return message(session, user, "Refused", "", status: .forbidden) }
-            let next = request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-            return WebSupport.redirect("/step-up/\(stepUp.challenge.id)?next=" + next)
+            return WebSupport.redirect(SafeRedirect.appendingQuery("/step-up/\(stepUp.challenge.id)", name: "next",
+                                                                   value: request.uri.path))
         }
     }
 

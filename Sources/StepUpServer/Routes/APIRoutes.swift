@@ -30,36 +30,53 @@ struct APIRoutes: Sendable {
 
     @Sendable func login(_ request: Request, context: StepUpRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(LoginBody.self, context: context)
-        var client = web.client(request, context: context)
-        client.deviceID = Self.validDeviceID(body.deviceID) ?? client.deviceID
+        // The API never reads cookies: a device is what this body proves, nothing it names.
+        var client = web.client(request, context: context, readDeviceCookie: false)
+        client.deviceLabel = body.deviceID.map { String($0.prefix(64)) }
+        if let secret = body.deviceSecret {
+            guard DeviceIdentity.isWellFormed(secret) else {
+                throw Problem.invalidBody("'device_secret' must be the value StepUp returned at an earlier sign-in")
+            }
+            client.deviceID = DeviceIdentity.id(secret: secret)
+        }
         if let proof = body.deviceProof {
             client.deviceID = try await provenDevice(proof)
         }
-        let result = try await service.login(username: body.username, password: body.password, otp: body.otp,
-                                             client: client)
+        let result = try await service.login(LoginAttempt(username: body.username, password: body.password,
+                                                          otp: body.otp), client: client)
         let ladder = service.policy.current.ladder
         struct LoginView: Encodable {
             var token: String
             var tokenType = "Bearer"
             var session: SessionView
             var stepUp: ChallengeView?
-            enum CodingKeys: String, CodingKey { case token, tokenType = "token_type", session, stepUp = "step_up" }
+            /// Why the sign-in must be completed: the reason and the risk band and signal names.
+            var reason: String?
+            var risk: DecisionView.RiskView?
+            var deviceSecret: String?
+            enum CodingKeys: String, CodingKey {
+                case token, tokenType = "token_type", session, stepUp = "step_up", reason, risk,
+                     deviceSecret = "device_secret"
+            }
         }
         let view = LoginView(token: result.token,
                              session: SessionView(session: result.session, user: result.user, ladder: ladder,
                                                   now: service.now()),
-                             stepUp: result.stepUp.map { ChallengeView($0, ladder: ladder) })
+                             stepUp: result.stepUp.map { ChallengeView($0, ladder: ladder) },
+                             reason: result.decision?.reason,
+                             risk: result.decision.map { DecisionView.RiskView($0.risk, full: false) },
+                             deviceSecret: result.deviceSecret)
         return try .json(view, status: .created)
     }
 
     @Sendable func currentSession(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        let (session, user) = try await bearer(request, context)
+        let (session, user) = try await bearer(request, context, allowPending: true)
         return try .json(SessionView(session: session, user: user, ladder: service.policy.current.ladder,
                                      now: service.now()))
     }
 
     @Sendable func logout(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        let (session, _) = try await bearer(request, context)
+        let (session, _) = try await bearer(request, context, allowPending: true)
         try await service.logout(session: session, client: web.client(request, context: context))
         return Response(status: .noContent)
     }
@@ -67,11 +84,13 @@ struct APIRoutes: Sendable {
     @Sendable func decide(_ request: Request, context: StepUpRequestContext) async throws -> Response {
         let (session, user) = try await bearer(request, context)
         let body = try await request.decodeJSON(DecisionBody.self, context: context)
-        guard Self.isValidAction(body.action) else {
+        guard ActionName.isValid(body.action) else {
             throw Problem.invalidBody("'action' must be a dotted name such as 'payments.transfer' (at most 200 characters)")
         }
-        var client = web.client(request, context: context)
-        client.deviceID = Self.validDeviceID(body.context?.deviceID) ?? client.deviceID
+        guard body.context?.deviceID == nil else {
+            throw Problem.invalidBody("'context.device_id' is not accepted: the device is the one this session " +
+                                      "proved at sign-in")
+        }
         let action = ActionRequest(
             action: body.action, resource: body.resource ?? [:],
             context: RequestContext(transaction: body.context?.transaction ?? [:],
@@ -82,35 +101,39 @@ struct APIRoutes: Sendable {
             throw Problem.forbidden("decision explanations are for administrators (role 'admin')")
         }
         let outcome = try await service.decide(session: session, user: user, request: action, grantID: body.grant,
-                                               client: client, explain: explain)
+                                               client: web.client(request, context: context), explain: explain)
         return try .json(DecisionView(outcome, ladder: service.policy.current.ladder))
     }
 
     @Sendable func getChallenge(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        let (session, _) = try await bearer(request, context)
+        let (session, _) = try await bearer(request, context, allowPending: true)
         let id = context.parameters.get("id") ?? ""
         guard let challenge = try await service.challenge(id: id, for: session) else {
             throw Problem.notFound("challenge '\(id.prefix(64))'")
         }
-        let outcome = try await service.stepUpOutcome(for: challenge)
+        let outcome = try await service.stepUpOutcome(for: challenge, session: session)
         return try .json(ChallengeView(outcome, ladder: service.policy.current.ladder))
     }
 
     @Sendable func verify(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        let (session, user) = try await bearer(request, context)
+        let (session, user) = try await bearer(request, context, allowPending: true)
         let body = try await request.decodeJSON(VerifyBody.self, context: context)
         let id = context.parameters.get("id") ?? ""
-        let challenge = try await service.verify(challengeID: id, factor: FactorKind(body.factor), code: body.code,
-                                                 session: session, user: user,
-                                                 client: web.client(request, context: context))
-        let outcome = try await service.stepUpOutcome(for: challenge)
+        let completed = try await service.verify(
+            challengeID: id, answer: StepUpAnswer(factor: FactorKind(body.factor), code: body.code,
+                                                  password: body.password),
+            session: session, user: user, client: web.client(request, context: context))
+        let outcome = try await service.stepUpOutcome(for: completed.challenge, session: session)
         struct Verified: Encodable {
             var status: String
             var grant: String
             var challenge: ChallengeView
+            /// The session's new token when this completed a sign-in (the pending token stops working).
+            var token: String?
         }
-        return try .json(Verified(status: challenge.status.rawValue, grant: challenge.id,
-                                  challenge: ChallengeView(outcome, ladder: service.policy.current.ladder)))
+        return try .json(Verified(status: completed.challenge.status.rawValue, grant: completed.challenge.id,
+                                  challenge: ChallengeView(outcome, ladder: service.policy.current.ladder),
+                                  token: completed.token))
     }
 
     @Sendable func listFactors(_ request: Request, context: StepUpRequestContext) async throws -> Response {
@@ -131,7 +154,10 @@ struct APIRoutes: Sendable {
     @Sendable func startTOTP(_ request: Request, context: StepUpRequestContext) async throws -> Response {
         let (session, user) = try await bearer(request, context)
         let client = web.client(request, context: context)
-        try await requireFactorChange(session: session, user: user, client: client)
+        if let stepUp = try await service.authorizeFactorChange(session: session, user: user, client: client,
+                                                                grantID: request.uri.queryParameters.get("grant")) {
+            throw StepUpError.stepUpRequired(stepUp)
+        }
         let enrollment = try await service.startTOTPEnrollment(user: user, client: client)
         struct Started: Encodable {
             var factorID: String
@@ -157,7 +183,10 @@ struct APIRoutes: Sendable {
     @Sendable func recoveryCodes(_ request: Request, context: StepUpRequestContext) async throws -> Response {
         let (session, user) = try await bearer(request, context)
         let client = web.client(request, context: context)
-        try await requireFactorChange(session: session, user: user, client: client)
+        if let stepUp = try await service.authorizeFactorChange(session: session, user: user, client: client,
+                                                                grantID: request.uri.queryParameters.get("grant")) {
+            throw StepUpError.stepUpRequired(stepUp)
+        }
         let codes = try await service.regenerateRecoveryCodes(user: user, client: client)
         return try .json(["codes": codes], status: .created)
     }
@@ -167,19 +196,12 @@ struct APIRoutes: Sendable {
     @Sendable func reloadPolicy(_ request: Request, context: StepUpRequestContext) async throws -> Response {
         let (session, user) = try await bearer(request, context)
         let client = web.client(request, context: context)
-        let outcome = try await service.decide(session: session, user: user,
-                                               request: ActionRequest(action: "admin.policy.reload"),
-                                               grantID: request.uri.queryParameters.get("grant"), client: client)
-        switch outcome.decision.outcome {
-        case .deny:
-            throw Problem.forbidden(outcome.decision.reason)
-        case .stepUp:
-            guard let stepUp = outcome.stepUp else { throw Problem.forbidden(outcome.decision.reason) }
-            throw Problem.stepUpRequired(stepUp, acr: service.policy.current.ladder[stepUp.challenge.requirement.level]?.acr)
-        case .allow:
-            let result = await service.reloadPolicy(reason: "admin API (\(user.username))")
-            return try .json(PolicyReloadView(result), status: result.applied ? .ok : .unprocessableContent)
+        if let stepUp = try await service.authorize("admin.policy.reload", session: session, user: user,
+                                                    client: client, grantID: request.uri.queryParameters.get("grant")) {
+            throw StepUpError.stepUpRequired(stepUp)
         }
+        let result = await service.reloadPolicy(reason: "admin API (\(user.username))")
+        return try .json(PolicyReloadView(result), status: result.applied ? .ok : .unprocessableContent)
     }
 
     // MARK: devices
@@ -194,24 +216,22 @@ struct APIRoutes: Sendable {
         return try .json(Nonce(nonce: proof.nonce(at: service.now()), expiresIn: Int(proof.lifetime)))
     }
 
-    /// The device id a signed nonce proves; each nonce works once.
+    /// The device id a signed nonce proves. The nonce is spent *before* the signature is checked, in one
+    /// conditional statement: of N racing proofs of one nonce exactly one is evaluated.
     private func provenDevice(_ body: DeviceProofBody) async throws -> String {
-        let deviceID: String
+        let proof = DeviceProof(signer: web.signer)
+        let at = service.now()
+        guard body.nonce.utf8.count <= 512,
+              try await service.stores.budgets.useOnce("device-nonce:" + Tokens.hash(body.nonce),
+                                                       lifetime: proof.lifetime * 2, at: at)
+        else {
+            throw StepUpError.invalidDeviceProof("this nonce was already used; get a new one from GET /v1/devices/nonce")
+        }
         do {
-            deviceID = try DeviceProof(signer: web.signer).verify(publicKey: body.publicKey, nonce: body.nonce,
-                                                                  signature: body.signature, at: service.now())
+            return try proof.verify(publicKey: body.publicKey, nonce: body.nonce, signature: body.signature, at: at)
         } catch {
-            throw Problem(.badRequest, type: "invalid-device-proof", title: "Device proof rejected",
-                          detail: error.description)
+            throw StepUpError.invalidDeviceProof(error.description)
         }
-        let key = "device-nonce:" + Tokens.hash(body.nonce)
-        let since = service.now().addingTimeInterval(-3_600)
-        guard try await service.stores.throttle.failureCount(key: key, since: since) == 0 else {
-            throw Problem(.badRequest, type: "invalid-device-proof", title: "Device proof rejected",
-                          detail: "this nonce was already used; get a new one from GET /v1/devices/nonce")
-        }
-        try await service.stores.throttle.recordFailure(key: key, at: service.now())
-        return deviceID
     }
 
     @Sendable func listDevices(_ request: Request, context: StepUpRequestContext) async throws -> Response {
@@ -228,45 +248,38 @@ struct APIRoutes: Sendable {
     }
 
     @Sendable func revokeDevice(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        let (_, user) = try await bearer(request, context)
+        let (session, user) = try await bearer(request, context)
+        let client = web.client(request, context: context)
+        if let stepUp = try await service.authorizeDeviceChange(session: session, user: user, client: client,
+                                                                grantID: request.uri.queryParameters.get("grant")) {
+            throw StepUpError.stepUpRequired(stepUp)
+        }
         try await service.revokeDevice(user: user, deviceID: context.parameters.get("id") ?? "", by: user.username,
-                                       client: web.client(request, context: context))
+                                       client: client)
         return Response(status: .noContent)
     }
 
-    /// Throws an RFC 9470 `insufficient_user_authentication` problem carrying a challenge when needed.
-    private func requireFactorChange(session: Session, user: UserRecord, client: ClientInfo) async throws {
-        guard let stepUp = try await service.authorizeFactorChange(session: session, user: user, client: client)
-        else { return }
-        let ladder = service.policy.current.ladder
-        throw Problem.stepUpRequired(stepUp, acr: ladder[stepUp.challenge.requirement.level]?.acr)
-    }
-
-    private func bearer(_ request: Request, _ context: StepUpRequestContext) async throws -> (Session, UserRecord) {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
-              let found = try await service.authenticate(token: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
-        else { throw Problem.unauthenticated }
-        return found
-    }
-
-    static func isValidAction(_ action: String) -> Bool {
-        guard (1...200).contains(action.count) else { return false }
-        return action.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "._-:".unicodeScalars.contains($0)
+    /// The bearer token's session. A sign-in still waiting for its step-up passes only where `allowPending`.
+    private func bearer(_ request: Request, _ context: StepUpRequestContext, allowPending: Bool = false) async throws
+        -> (Session, UserRecord)
+    {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+            throw Problem.unauthenticated
         }
-    }
-
-    static func validDeviceID(_ id: String?) -> String? {
-        guard let id, (8...128).contains(id.count),
-              id.unicodeScalars.allSatisfy({ $0.isASCII && !CharacterSet.whitespacesAndNewlines.contains($0) && $0 != "." })
-        else { return nil }
-        return id
+        let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        if let found = try await service.authenticate(token: token, allowPending: allowPending) { return found }
+        if !allowPending, try await service.authenticate(token: token, allowPending: true) != nil {
+            throw Problem(.unauthorized, type: "sign-in-incomplete", title: "Sign-in not complete",
+                          detail: "this sign-in waits for its step-up: complete the challenge in 'step_up' first")
+        }
+        throw Problem.unauthenticated
     }
 }
 
 extension Problem {
     /// 403 with an RFC 9470 challenge: the caller must step up to `acr` and retry.
-    static func stepUpRequired(_ stepUp: StepUpOutcome, acr: String?) -> Problem {
+    static func stepUpRequired(_ stepUp: StepUpOutcome) -> Problem {
+        let acr = stepUp.acr
         let requirement = stepUp.challenge.requirement
         var header = "Bearer error=\"insufficient_user_authentication\", " +
             "error_description=\"A stronger or more recent authentication is required\""
@@ -274,8 +287,8 @@ extension Problem {
         if let maxAge = requirement.maxAge { header += ", max_age=\(Int(maxAge))" }
         return Problem(.forbidden, type: "step-up-required", title: "Step-up required",
                        detail: "confirm with a second factor at \(stepUp.challenge.id), then retry",
-                       extra: ["challenge_id": stepUp.challenge.id, "level": requirement.level,
-                               "challenge_url": "/v1/challenges/\(stepUp.challenge.id)"],
+                       extra: ["challenge_id": .string(stepUp.challenge.id), "level": .string(requirement.level),
+                               "challenge_url": .string("/v1/challenges/\(stepUp.challenge.id)")],
                        headers: [.wwwAuthenticate: header])
     }
 }

@@ -7,10 +7,14 @@ struct LoginBody: Decodable {
     var username: String
     var password: String
     var otp: String?
+    /// A label the client chooses for itself; it never identifies a device.
     var deviceID: String?
+    /// The secret StepUp handed out at an earlier sign-in (`device_secret` in its answer).
+    var deviceSecret: String?
     var deviceProof: DeviceProofBody?
     enum CodingKeys: String, CodingKey {
-        case username, password, otp, deviceID = "device_id", deviceProof = "device_proof"
+        case username, password, otp, deviceID = "device_id", deviceSecret = "device_secret",
+             deviceProof = "device_proof"
     }
 }
 
@@ -65,6 +69,8 @@ struct DecisionBody: Decodable {
 struct VerifyBody: Decodable {
     var factor: String
     var code: String
+    /// Needed when the challenge says `password_required`.
+    var password: String?
 }
 
 struct CodeBody: Decodable {
@@ -128,13 +134,16 @@ struct ChallengeView: Encodable {
     var display: [String: String]
     var expiresAt: Date
     var attemptsLeft: Int
+    /// The password must be sent with the code (`password` in the verify body).
+    var passwordRequired: Bool
     var verifyURL: String
     var pageURL: String
 
     enum CodingKeys: String, CodingKey {
         case id, status, action, level, acr, maxAge = "max_age", allowedFactors = "allowed_factors",
              availableFactors = "available_factors", message, display, expiresAt = "expires_at",
-             attemptsLeft = "attempts_left", verifyURL = "verify_url", pageURL = "page_url"
+             attemptsLeft = "attempts_left", passwordRequired = "password_required", verifyURL = "verify_url",
+             pageURL = "page_url"
     }
 
     init(_ outcome: StepUpOutcome, ladder: LevelLadder) {
@@ -151,8 +160,9 @@ struct ChallengeView: Encodable {
         display = challenge.display
         expiresAt = challenge.expiresAt
         attemptsLeft = challenge.attemptsLeft
+        passwordRequired = outcome.needsPassword
         verifyURL = "/v1/challenges/\(challenge.id)/verify"
-        pageURL = "/step-up/\(challenge.id)"
+        pageURL = outcome.pageURL
     }
 }
 
@@ -166,11 +176,20 @@ struct DecisionView: Encodable {
     var challenge: ChallengeView?
     var explanation: PolicyExplanation?
 
+    /// Callers see the band and the names of the signals; the score and the evidence (places, distances,
+    /// counts) go to administrators (`explain`) and the audit log.
     struct RiskView: Encodable {
-        var score: Double
+        var score: Double?
         var band: String
-        var signals: [RiskSignal]
+        var signals: [SignalView]
     }
+
+    struct SignalView: Encodable {
+        var name: String
+        var weight: Double?
+        var evidence: String?
+    }
+
 
     struct RequirementView: Encodable {
         var level: String
@@ -193,13 +212,24 @@ struct DecisionView: Encodable {
         reason = decision.reason
         rules = decision.rules
         policyVersion = decision.policyVersion
-        risk = RiskView(score: decision.risk.score, band: decision.risk.band.rawValue, signals: decision.risk.signals)
+        risk = RiskView(decision.risk, full: outcome.explanation != nil)
         requirement = decision.requirement.map {
             RequirementView(level: $0.level, acr: ladder[$0.level]?.acr, maxAge: $0.maxAge.map { Int($0) },
                             allowedFactors: $0.allowedFactors?.sorted().map(\.rawValue), bind: $0.bind)
         }
         challenge = outcome.stepUp.map { ChallengeView($0, ladder: ladder) }
         explanation = outcome.explanation
+    }
+}
+
+extension DecisionView.RiskView {
+    /// `full` (administrators asking for an explanation) adds the score, weights and evidence.
+    init(_ assessment: RiskAssessment, full: Bool) {
+        score = full ? assessment.score : nil
+        band = assessment.band.rawValue
+        signals = assessment.signals.map {
+            DecisionView.SignalView(name: $0.name, weight: full ? $0.weight : nil, evidence: full ? $0.evidence : nil)
+        }
     }
 }
 

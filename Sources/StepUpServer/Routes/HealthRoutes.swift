@@ -1,15 +1,35 @@
+import Crypto
+import Foundation
 import Hummingbird
 import StepUpCore
 
 /// `/healthz`: the process answers. `/readyz`: the database answers and a policy is loaded.
 struct HealthRoutes: Sendable {
     let service: StepUpService
+    /// `nil`: `/metrics` is not served.
+    let metricsToken: String?
+
+    /// Compares digests, so the time taken says nothing about how much of the token was right.
+    static func equal(_ presented: String, _ expected: String) -> Bool {
+        SHA256.hash(data: Data(presented.utf8)) == SHA256.hash(data: Data(expected.utf8))
+    }
 
     func register(on router: Router<StepUpRequestContext>) {
         router.get("healthz") { _, _ in "ok\n" }
-        router.get("metrics") { _, _ -> Response in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                     body: .init(byteBuffer: .init(string: service.metrics.exposition())))
+        router.get("metrics") { request, _ -> Response in
+            guard let expected = metricsToken else {
+                throw Problem(.notFound, type: "metrics-disabled", title: "Metrics are not served",
+                              detail: "set metrics.token in stepup.yaml (or STEPUP_METRICS_TOKEN) to serve /metrics")
+            }
+            guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
+                  Self.equal(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces), expected)
+            else {
+                throw Problem(.unauthorized, type: "unauthenticated", title: "Metrics need a token",
+                              detail: "send the metrics token as 'Authorization: Bearer <token>'",
+                              headers: [.wwwAuthenticate: "Bearer realm=\"stepup-metrics\""])
+            }
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: .init(string: service.metrics.exposition())))
         }
         router.get("readyz") { _, _ -> Response in
             do {

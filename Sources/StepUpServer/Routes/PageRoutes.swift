@@ -33,7 +33,7 @@ struct PageRoutes: Sendable {
     // MARK: sign-in
 
     @Sendable func loginPage(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        let next = WebSupport.safeNext(request.uri.queryParameters.get("next")) ?? "/account"
+        let next = SafeRedirect.localPath(request.uri.queryParameters.get("next")) ?? "/account"
         return renderLogin(request, next: next, error: nil, username: "", status: .ok)
     }
 
@@ -54,7 +54,7 @@ struct PageRoutes: Sendable {
 
     @Sendable func login(_ request: Request, context: StepUpRequestContext) async throws -> Response {
         let form = try await request.formFields(context: context)
-        let next = WebSupport.safeNext(form["next"]) ?? "/account"
+        let next = SafeRedirect.localPath(form["next"]) ?? "/account"
         let binding = request.cookies[WebSupport.preSessionCookie]?.value ?? ""
         guard !binding.isEmpty, web.signer.verifyCSRF(form["csrf"], binding: "pre:" + binding) else {
             return renderLogin(request, next: next, error: "Your sign-in form expired. Please try again.",
@@ -62,26 +62,28 @@ struct PageRoutes: Sendable {
         }
         let client = web.client(request, context: context)
         do {
-            let result = try await service.login(username: form["username"] ?? "", password: form["password"] ?? "",
-                                                 otp: form["otp"].flatMap { $0.isEmpty ? nil : $0 }, client: client)
-            let cookies = [web.cookie(WebSupport.sessionCookie, result.token, maxAge: nil),
+            let result = try await service.login(
+                LoginAttempt(username: form["username"] ?? "", password: form["password"] ?? "",
+                             otp: form["otp"].flatMap { $0.isEmpty ? nil : $0 }), client: client)
+            var cookies = [web.cookie(WebSupport.sessionCookie, result.token, maxAge: nil),
                            web.expiredCookie(WebSupport.preSessionCookie)]
+            if let secret = result.deviceSecret { cookies.append(web.deviceCookie(secret: secret)) }
             if let stepUp = result.stepUp {
-                let target = "/step-up/\(stepUp.challenge.id)?next=" + (next.addingPercentEncoding(
-                    withAllowedCharacters: .alphanumerics) ?? "/account")
+                let target = SafeRedirect.appendingQuery("/step-up/\(stepUp.challenge.id)", name: "next", value: next)
                 return WebSupport.redirect(target, cookies: cookies)
             }
             return WebSupport.redirect(next, cookies: cookies)
-        } catch let problem as Problem {
-            let needsCode = problem.type.hasSuffix("second-factor-required")
-            return renderLogin(request, next: next, error: problem.detail, username: form["username"] ?? "",
-                               status: problem.status, needsCode: needsCode)
+        } catch let error as StepUpError {
+            // Over an account's failure limit the form offers the one-time code field.
+            let problem = Problem(error)
+            return renderLogin(request, next: next, error: error.reason, username: form["username"] ?? "",
+                               status: problem.status, needsCode: error.isRateLimited || error.isSecondFactorRequired)
         }
     }
 
     @Sendable func logout(_ request: Request, context: StepUpRequestContext) async throws -> Response {
         let form = try await request.formFields(context: context)
-        if let (session, _) = try await browserSession(request, context),
+        if let (session, _) = try await browserSession(request, context, allowPending: true),
            web.signer.verifyCSRF(form["csrf"], binding: session.id) {
             try await service.logout(session: session, client: web.client(request, context: context))
         }
@@ -91,8 +93,10 @@ struct PageRoutes: Sendable {
     // MARK: step-up
 
     @Sendable func stepUpPage(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        guard let (session, user) = try await browserSession(request, context) else { return toLogin(request) }
-        let next = WebSupport.safeNext(request.uri.queryParameters.get("next")) ?? "/account"
+        guard let (session, user) = try await browserSession(request, context, allowPending: true) else {
+            return try await toLogin(request)
+        }
+        let next = SafeRedirect.localPath(request.uri.queryParameters.get("next")) ?? "/account"
         return try await renderStepUp(id: context.parameters.get("id") ?? "", session: session, user: user,
                                       next: next, error: nil, status: .ok)
     }
@@ -106,7 +110,7 @@ struct PageRoutes: Sendable {
                                    "link": "/account", "linkText": "Back to your account"],
                                   status: .notFound, user: user.username, csrf: csrf(session))
         }
-        let outcome = try await service.stepUpOutcome(for: challenge)
+        let outcome = try await service.stepUpOutcome(for: challenge, session: session)
         let labels: [FactorKind: String] = [.totp: "Authenticator app code", .recoveryCode: "Recovery code"]
         let factors = outcome.availableFactors.sorted { $0 == .totp && $1 != .totp }.compactMap { kind in
             labels[kind].map { ["value": kind.rawValue, "label": $0] }
@@ -127,40 +131,44 @@ struct PageRoutes: Sendable {
             "id": challenge.id, "next": next, "message": outcome.message ?? "", "display": display,
             "hasDisplay": !display.isEmpty, "reason": reason, "level": challenge.requirement.level,
             "attemptsLeft": challenge.status == .pending ? challenge.attemptsLeft : 0,
-            "error": error ?? "", "canVerify": canVerify, "factors": factors,
+            "error": error ?? "", "canVerify": canVerify, "factors": factors, "needsPassword": outcome.needsPassword,
         ], status: status, user: user.username, csrf: csrf(session))
     }
 
     @Sendable func stepUp(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        guard let (session, user) = try await browserSession(request, context) else { return toLogin(request) }
+        guard let (session, user) = try await browserSession(request, context, allowPending: true) else {
+            return try await toLogin(request)
+        }
         let form = try await request.formFields(context: context)
         let id = context.parameters.get("id") ?? ""
-        let next = WebSupport.safeNext(form["next"]) ?? "/account"
+        let next = SafeRedirect.localPath(form["next"]) ?? "/account"
         guard web.signer.verifyCSRF(form["csrf"], binding: session.id) else {
             return try await renderStepUp(id: id, session: session, user: user, next: next,
                                           error: "The form expired. Please try again.", status: .forbidden)
         }
         do {
-            let challenge = try await service.verify(
-                challengeID: id, factor: FactorKind(form["factor"] ?? "totp"), code: form["code"] ?? "",
+            let completed = try await service.verify(
+                challengeID: id,
+                answer: StepUpAnswer(factor: FactorKind(form["factor"] ?? "totp"), code: form["code"] ?? "",
+                                     password: form["password"]),
                 session: session, user: user, client: web.client(request, context: context))
             // A new session token after every authentication: no session fixation.
-            let token = try await service.rotateToken(session: session)
-            let separator = next.contains("?") ? "&" : "?"
-            let target = next + separator + "grant=" + challenge.id
-            return WebSupport.redirect(target, cookies: [web.cookie(WebSupport.sessionCookie, token, maxAge: nil)])
-        } catch let problem as Problem {
-            return try await renderStepUp(id: id, session: session, user: user, next: next, error: problem.detail,
-                                          status: problem.status)
+            var token = completed.token
+            if token == nil { token = try await service.rotateToken(session: session) }
+            let target = SafeRedirect.appendingQuery(next, name: "grant", value: completed.challenge.id)
+            return WebSupport.redirect(target, cookies: [web.cookie(WebSupport.sessionCookie, token ?? "", maxAge: nil)])
+        } catch let error as StepUpError {
+            return try await renderStepUp(id: id, session: session, user: user, next: next, error: error.reason,
+                                          status: Problem(error).status)
         }
     }
 
     // MARK: account
 
     @Sendable func account(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        guard let (session, user) = try await browserSession(request, context) else { return toLogin(request) }
+        guard let (session, user) = try await browserSession(request, context) else { return try await toLogin(request) }
         return try await renderAccount(session: session, user: user, notice: request.uri.queryParameters.get("notice"),
-                                       device: web.client(request, context: context).deviceID)
+                                       device: session.deviceID)
     }
 
     private func renderAccount(session: Session, user: UserRecord, notice: String?, device: String?,
@@ -195,9 +203,9 @@ struct PageRoutes: Sendable {
             do {
                 _ = try await service.trustCurrentDevice(session: session, user: user, client: client)
                 return WebSupport.redirect("/account?notice=trusted")
-            } catch let problem as Problem {
-                return try await renderAccount(session: session, user: user, notice: nil, device: client.deviceID,
-                                               error: problem.detail, status: problem.status)
+            } catch let error as StepUpError {
+                return try await renderAccount(session: session, user: user, notice: nil, device: session.deviceID,
+                                               error: error.reason, status: Problem(error).status)
             }
         }
     }
@@ -205,6 +213,9 @@ struct PageRoutes: Sendable {
     @Sendable func revokeDevice(_ request: Request, context: StepUpRequestContext) async throws -> Response {
         try await postedForm(request, context) { session, user, form in
             let client = web.client(request, context: context)
+            if let stepUp = try await service.authorizeDeviceChange(session: session, user: user, client: client) {
+                return WebSupport.redirect("/step-up/\(stepUp.challenge.id)?next=%2Faccount")
+            }
             try await service.revokeDevice(user: user, deviceID: form["device"] ?? "", by: user.username, client: client)
             return WebSupport.redirect("/account?notice=removed")
         }
@@ -230,11 +241,11 @@ struct PageRoutes: Sendable {
                 try await service.confirmTOTPEnrollment(user: user, factorID: factorID, code: form["code"] ?? "",
                                                         client: web.client(request, context: context))
                 return WebSupport.redirect("/account?notice=totp")
-            } catch let problem as Problem {
+            } catch let error as StepUpError {
                 return web.pages.html("totp", title: "Add an authenticator app",
                                       ["secret": form["secret"] ?? "", "uri": form["uri"] ?? "", "factorID": factorID,
-                                       "error": problem.detail],
-                                      status: problem.status, user: user.username, csrf: csrf(session))
+                                       "error": error.reason],
+                                      status: Problem(error).status, user: user.username, csrf: csrf(session))
             }
         }
     }
@@ -253,9 +264,13 @@ struct PageRoutes: Sendable {
 
     // MARK: helpers
 
-    func browserSession(_ request: Request, _ context: StepUpRequestContext) async throws -> (Session, UserRecord)? {
+    /// The browser's session. A sign-in waiting for its step-up counts only where `allowPending` (the step-up
+    /// pages and sign-out); everywhere else it is sent to complete its challenge.
+    func browserSession(_ request: Request, _ context: StepUpRequestContext, allowPending: Bool = false) async throws
+        -> (Session, UserRecord)?
+    {
         guard let token = request.cookies[WebSupport.sessionCookie]?.value, !token.isEmpty else { return nil }
-        return try await service.authenticate(token: token)
+        return try await service.authenticate(token: token, allowPending: allowPending)
     }
 
     func csrf(_ session: Session) -> String { web.signer.csrfToken(binding: session.id) }
@@ -263,15 +278,22 @@ struct PageRoutes: Sendable {
     /// A signed-in form post: the session, the form, and a valid CSRF token — or the sign-in page / a 403 page.
     func postedForm(_ request: Request, _ context: StepUpRequestContext,
                     _ body: (Session, UserRecord, [String: String]) async throws -> Response) async throws -> Response {
-        guard let (session, user) = try await browserSession(request, context) else { return toLogin(request) }
+        guard let (session, user) = try await browserSession(request, context) else { return try await toLogin(request) }
         let form = try await request.formFields(context: context)
         guard web.signer.verifyCSRF(form["csrf"], binding: session.id) else { return forbidden(session, user) }
         return try await body(session, user, form)
     }
 
-    func toLogin(_ request: Request) -> Response {
-        let next = request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-        return WebSupport.redirect("/login?next=" + next)
+    /// Where a browser without a usable session goes: a sign-in waiting for its step-up to that step-up,
+    /// everyone else to the sign-in page; both come back to this path afterwards.
+    func toLogin(_ request: Request) async throws -> Response {
+        if let token = request.cookies[WebSupport.sessionCookie]?.value, !token.isEmpty,
+           let (session, _) = try await service.authenticate(token: token, allowPending: true),
+           let challenge = session.pendingChallengeID {
+            return WebSupport.redirect(SafeRedirect.appendingQuery("/step-up/\(challenge)", name: "next",
+                                                                   value: request.uri.path))
+        }
+        return WebSupport.redirect(SafeRedirect.appendingQuery("/login", name: "next", value: request.uri.path))
     }
 
     func forbidden(_ session: Session, _ user: UserRecord) -> Response {

@@ -7,6 +7,8 @@ import StepUpCrypto
 public struct ResolvedSecrets: Sendable {
     let sealer: SecretSealer
     let cookieKey: SymmetricKey
+    /// The bearer token `/metrics` requires, if any.
+    let metricsToken: String?
 
     init(configuration: ServerConfiguration, environment: [String: String]) throws {
         let sealing = environment["STEPUP_SEALING_KEYS"] ?? configuration.secrets.sealingKeys
@@ -24,13 +26,14 @@ public struct ResolvedSecrets: Sendable {
             throw StartupError("secrets.cookie_key must be 32 random bytes in base64")
         }
         cookieKey = SymmetricKey(data: key)
+        metricsToken = environment["STEPUP_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 } ?? configuration.metrics.token
     }
 
-    /// New random secrets in configuration form: `(sealing_keys, cookie_key)`.
-    public static func generate() -> (sealingKeys: String, cookieKey: String) {
+    /// New random secrets in configuration form: `(sealing_keys, cookie_key, metrics token)`.
+    public static func generate() -> (sealingKeys: String, cookieKey: String, metricsToken: String) {
         let sealing = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
         let cookie = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
         let id = "k" + String(Int(Date().timeIntervalSince1970))
-        return ("\(id):\(sealing)", cookie)
+        return ("\(id):\(sealing)", cookie, Tokens.random(bytes: 24))
     }
 }

@@ -16,6 +16,7 @@ public struct StepUpRuntime: Sendable {
     public let policy: PolicyHolder
     let lists: ReputationLists
     let cookieKey: SymmetricKey
+    let metricsToken: String?
     let logger: Logger
 
     /// Opens the database (applying migrations), loads and validates the policy, resolves secrets.
@@ -25,22 +26,26 @@ public struct StepUpRuntime: Sendable {
         -> StepUpRuntime
     {
         let secrets = try ResolvedSecrets(configuration: configuration, environment: environment)
-        let policy = try PolicyLoader.load(path: configuration.policyFile)
+        let lists = try Self.reputationLists(configuration)
+        let policy = try PolicyLoader.load(path: configuration.policyFile,
+                                           reputationLists: Set(configuration.network.reputationLists.keys))
         let store: SQLStore
         do {
             store = try await SQLStore.openSQLite(path: configuration.storage.sqlitePath, logger: logger)
         } catch let error as StoreError {
             throw StartupError("cannot use database \(configuration.storage.sqlitePath): \(error.reason)")
         }
-        let holder = PolicyHolder(policy)
+        let holder = PolicyHolder(policy, reputationLists: Set(configuration.network.reputationLists.keys))
         let stores = store.stores
-        let lists = try Self.reputationLists(configuration)
         let risk = RiskService(stores: stores, locator: try Self.locator(configuration), lists: lists,
                                settings: { holder.current.risk })
         let service = StepUpService(configuration: configuration, stores: stores, policy: holder,
-                                    crypto: CredentialCrypto(sealer: secrets.sealer), risk: risk, logger: logger)
+                                    crypto: CredentialCrypto(sealer: secrets.sealer, passwords: configuration.passwords,
+                                                             totp: configuration.totp),
+                                    risk: risk, logger: logger)
         return StepUpRuntime(configuration: configuration, store: store, service: service, policy: holder,
-                             lists: lists, cookieKey: secrets.cookieKey, logger: logger)
+                             lists: lists, cookieKey: secrets.cookieKey, metricsToken: secrets.metricsToken,
+                             logger: logger)
     }
 
     /// The `.mmdb` reader, then the range files, chained: the first that knows the address answers.
@@ -83,7 +88,7 @@ public struct StepUpRuntime: Sendable {
         let reloader = PolicyReloader(path: configuration.policyFile, lists: lists, service: service, logger: logger)
         let host = configuration.http.host
         var app = Application(
-            router: try StepUpApplication.router(service: service, cookieKey: cookieKey),
+            router: try StepUpApplication.router(service: service, cookieKey: cookieKey, metricsToken: metricsToken),
             configuration: .init(address: .hostname(host, port: configuration.http.port), serverName: "StepUp"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0

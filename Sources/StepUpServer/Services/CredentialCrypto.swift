@@ -24,20 +24,34 @@ public struct CredentialCrypto: Sendable {
     // MARK: passwords
 
     func hashPassword(_ password: String) async throws -> String {
-        try await hasher.hash(password)
+        try await overloadAware { try await hasher.hash(password) }
     }
 
-    /// A malformed or hostile stored hash never matches (and is logged by the caller as a failure).
-    func verifyPassword(_ password: String, phc: String) async -> (matches: Bool, needsRehash: Bool) {
-        guard let result = try? await hasher.verify(password, against: phc) else { return (false, false) }
-        return (result.isMatch, result.needsRehash)
+    /// A malformed or hostile stored hash never matches (and is logged by the caller as a failure); a full
+    /// hashing pool throws ``StepUpError/overloaded`` — that is nobody's wrong password.
+    func verifyPassword(_ password: String, phc: String) async throws -> (matches: Bool, needsRehash: Bool) {
+        do {
+            let result = try await hasher.verify(password, against: phc)
+            return (result.isMatch, result.needsRehash)
+        } catch let error as PasswordHashError where error.isOverloaded {
+            throw StepUpError.overloaded
+        } catch {
+            return (false, false)
+        }
     }
 
     /// Spends the same work as a real verification, so unknown users cannot be told apart by timing.
-    /// An overloaded pool is ignored here only because ``verifyPassword(_:phc:)`` ignores it too: both
-    /// must answer alike, or overload would reveal which accounts exist.
-    func burnUnknownUser(_ password: String) async {
-        _ = try? await hasher.verifyUnknownUser(password)
+    func burnUnknownUser(_ password: String) async throws {
+        try await overloadAware { try await hasher.verifyUnknownUser(password) }
+    }
+
+    /// Runs hashing work, turning a full pool into ``StepUpError/overloaded``.
+    private func overloadAware<T>(_ work: () async throws -> T) async throws -> T {
+        do {
+            return try await work()
+        } catch let error as PasswordHashError where error.isOverloaded {
+            throw StepUpError.overloaded
+        }
     }
 
     // MARK: TOTP
@@ -90,12 +104,12 @@ public struct CredentialCrypto: Sendable {
     func newRecoveryCodes() -> [String] { RecoveryCodes.generate() }
 
     func hashRecoveryCode(_ code: String) async throws -> String {
-        try await pool.run { try RecoveryCodes.hash(code) }
+        try await overloadAware { try await pool.run { try RecoveryCodes.hash(code) } }
     }
 
     /// The index of the stored hash `code` matches; every hash is checked, so timing tells nothing.
-    func matchRecoveryCode(_ code: String, hashes: [String]) async -> Int? {
+    func matchRecoveryCode(_ code: String, hashes: [String]) async throws -> Int? {
         guard !hashes.isEmpty, RecoveryCodes.normalize(code) != nil else { return nil }
-        return (try? await pool.run { RecoveryCodes.match(code, against: hashes) }) ?? nil
+        return try await overloadAware { try await pool.run { RecoveryCodes.match(code, against: hashes) } }
     }
 }

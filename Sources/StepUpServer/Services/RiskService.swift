@@ -21,41 +21,57 @@ public struct RiskService: Sendable {
         self.settings = settings
     }
 
-    /// The assessment, and whether an administrator blocked the client's address.
-    struct Result: Sendable {
-        var assessment: RiskAssessment
-        var blocked: Bool
+    /// Fills in what the request's address tells — GeoIP country and coordinates (a trusted CDN header's country
+    /// wins), and an administrator's verdict — once per request; a resolved client is returned unchanged.
+    func resolve(_ client: ClientInfo) async throws -> ClientInfo {
+        guard !client.isResolved else { return client }
+        var resolved = client
+        let located = pipeline(settings()).enricher.enrich(
+            RequestContext(ip: client.ip, country: client.country))
+        resolved.country = located.country
+        resolved.latitude = located.latitude
+        resolved.longitude = located.longitude
+        resolved.addressVerdict = AddressRuleSet(rules: try await stores.addressRules.addressRules())
+            .verdict(for: client.ip)
+        resolved.isResolved = true
+        return resolved
     }
 
-    func assess(user: UserRecord, session: Session?, client: ClientInfo, at now: Date) async throws -> Result {
+    /// The assessment of a resolved client for `user`; the device is the session's proven device.
+    func assess(user: UserRecord, session: Session?, client: ClientInfo, at now: Date) async throws
+        -> RiskAssessment
+    {
         let settings = settings()
         let record = try await client.deviceID.asyncMap { try await stores.devices.device(userID: user.id, deviceID: $0) }
         let history = RiskHistory.decoded(try await stores.riskHistory.riskHistory(userID: user.id))
         let counters = try await RiskCounterKeys.counters(userID: user.id, ip: client.ip, settings: settings, now: now) {
             try await stores.throttle.failureCount(key: $0, since: $1)
         }
-        let rules = AddressRuleSet(rules: try await stores.addressRules.addressRules())
-        let (_, assessment) = pipeline(settings, rules).assess(
-            context(client, at: now), settings: settings,
-            device: DeviceStatus(deviceID: client.deviceID, record: record ?? nil, now: now),
-            history: history, counters: counters, sessionUserAgent: session?.userAgent, now: now)
-        return Result(assessment: assessment, blocked: rules.verdict(for: client.ip) == .blocked)
+        let hits = pipeline(settings).enricher.listHits(for: client.ip)
+        let input = RiskInput(context: context(client, at: now), now: now,
+                              device: DeviceStatus(deviceID: client.deviceID, record: record ?? nil, now: now),
+                              history: history, counters: counters, reputationHits: hits.reputation,
+                              anonymizingHits: hits.anonymizing, sessionUserAgent: session?.userAgent,
+                              addressTrusted: client.addressVerdict == .trusted)
+        return engine.assess(input, settings: settings)
     }
 
-    /// Whether an administrator blocked this address (checked before a password is even looked at).
-    func isBlocked(_ ip: String) async throws -> Bool {
-        AddressRuleSet(rules: try await stores.addressRules.addressRules()).verdict(for: ip) == .blocked
+    /// Whether `deviceID` is a device `user` signed in on successfully before (and did not remove since).
+    func isKnownDevice(_ deviceID: String?, of user: UserRecord) async throws -> Bool {
+        guard let deviceID, let record = try await stores.devices.device(userID: user.id, deviceID: deviceID)
+        else { return false }
+        return !record.revoked
     }
 
-    private func pipeline(_ settings: RiskSettings, _ rules: AddressRuleSet = AddressRuleSet(rules: [])) -> RiskPipeline {
+    private func pipeline(_ settings: RiskSettings) -> RiskPipeline {
         RiskPipeline(enricher: RiskContextEnricher(locator: locator, lists: lists,
-                                                   classifier: NetworkClassifier(settings: settings)),
-                     addressRules: rules)
+                                                   classifier: NetworkClassifier(settings: settings)))
     }
 
-    private func context(_ client: ClientInfo, at now: Date) -> RequestContext {
+    /// The request context every decision step reads: built from the resolved client, never re-derived.
+    func context(_ client: ClientInfo, at now: Date) -> RequestContext {
         RequestContext(ip: client.ip, userAgent: client.userAgent, deviceID: client.deviceID, country: client.country,
-                       time: now)
+                       latitude: client.latitude, longitude: client.longitude, time: now)
     }
 
     /// A failed sign-in: per account, per address, and distinct usernames per address (credential stuffing).
@@ -70,16 +86,13 @@ public struct RiskService: Sendable {
         try await throttle.recordFailure(key: pair, at: now)
     }
 
-    /// A sign-in the policy let through without a step-up: its place and time join the user's history.
-    func recordSignIn(user: UserRecord, client: ClientInfo, at now: Date) async throws {
-        try await learn(user: user, client: client, at: now)
-    }
-
-    /// After a successful step-up ("this was me"): the device becomes known and the place joins the history.
-    func recordStepUp(user: UserRecord, client: ClientInfo, at now: Date) async throws {
+    /// A sign-in that succeeded — allowed without a step-up, or after its step-up — or any completed step-up:
+    /// the proven device becomes known and the place and time join the user's history. A password alone that
+    /// the policy stepped up teaches StepUp nothing.
+    func recordSuccess(user: UserRecord, client: ClientInfo, at now: Date) async throws {
         if let deviceID = client.deviceID {
             try await stores.devices.recordDeviceSeen(userID: user.id, deviceID: deviceID,
-                                                      label: DeviceLabel.describe(client.userAgent), at: now)
+                                                      label: DeviceLabel.describe(client), at: now)
         }
         try await learn(user: user, client: client, at: now)
     }
@@ -91,7 +104,7 @@ public struct RiskService: Sendable {
     }
 
     private func learn(user: UserRecord, client: ClientInfo, at now: Date) async throws {
-        let context = pipeline(settings()).enricher.enrich(context(client, at: now))
+        let context = context(client, at: now)
         let history = RiskHistory.decoded(try await stores.riskHistory.riskHistory(userID: user.id))
         let updated = history.recording(RiskEvent(context: context, now: now))
         try await stores.riskHistory.saveRiskHistory(userID: user.id, updated.encoded())
@@ -100,6 +113,12 @@ public struct RiskService: Sendable {
 
 /// "Firefox on Linux"-style labels for the device list.
 enum DeviceLabel {
+    /// The client's own label (API `device_id`) when it gave one, else one derived from the user agent.
+    static func describe(_ client: ClientInfo) -> String {
+        if let label = client.deviceLabel, !label.isEmpty { return String(label.prefix(64)) }
+        return describe(client.userAgent)
+    }
+
     static func describe(_ userAgent: String?) -> String {
         guard let userAgent, !userAgent.isEmpty else { return "Unknown device" }
         let family = UserAgentFamily(userAgent)?.name ?? "Browser"

@@ -1,117 +1,182 @@
-import HTTPTypes
 import Foundation
 import StepUpCore
+import StepUpCrypto
+
+/// An answer to a challenge.
+public struct StepUpAnswer: Sendable {
+    public var factor: FactorKind
+    public var code: String
+    /// Needed when the challenge says `password_required` (the session's password is too old for the level).
+    public var password: String?
+
+    public init(factor: FactorKind, code: String, password: String? = nil) {
+        self.factor = factor
+        self.code = code
+        self.password = password
+    }
+}
+
+/// A completed challenge; `token` is set when it completed a pending sign-in (the session's new token).
+public struct CompletedChallenge: Sendable {
+    public var challenge: Challenge
+    public var token: String?
+}
 
 extension StepUpService {
-    /// The challenge if it belongs to this session's user; otherwise `nil` (never reveal others' challenges).
+    /// The challenge if it belongs to this session; otherwise `nil` (never reveal others' challenges).
+    /// A pending sign-in sees only its own challenge.
     public func challenge(id: String, for session: Session) async throws -> Challenge? {
         guard !id.isEmpty, id.count <= 128,
               let challenge = try await stores.challenges.challenge(id: id),
-              challenge.userID == session.userID, challenge.sessionID == session.id
+              challenge.userID == session.userID, challenge.sessionID == session.id,
+              session.pendingChallengeID.map({ $0 == challenge.id }) ?? true
         else { return nil }
         return challenge
     }
 
-    /// Wrong codes per user across all challenges: each challenge allows a few, and this stops an attacker with
-    /// the password from opening challenge after challenge to guess codes. It is a delay, never a lock-out.
+    /// Wrong one-time codes per account, on every path (challenges, sign-in `otp`, TOTP confirmation): each
+    /// challenge allows a few, and this stops an attacker with the password from opening challenge after
+    /// challenge. A delay, never a lock-out.
     static let maxWrongCodes = 10
     static let wrongCodeWindow: TimeInterval = 900
 
-    private static func wrongCodeKey(_ userID: String) -> String { "factor-fail:\(userID)" }
+    /// Pays one unit of the account's wrong-code budget before a code is checked; refund it when the code is right.
+    func spendCodeGuess(user: UserRecord, client: ClientInfo, at: Date) async throws -> BudgetReceipt {
+        switch try await stores.budgets.spend(key: "codes:" + user.id, limit: Self.maxWrongCodes,
+                                              window: Self.wrongCodeWindow, at: at) {
+        case .spent(let receipt, _):
+            return receipt
+        case .exhausted(let retryAfter):
+            try await auditor.record("codes.throttled", at: at, user: user.id, client: client)
+            throw StepUpError.rateLimited("too many wrong codes for this account", retryAfter: retryAfter)
+        }
+    }
 
-    /// Verifies a code for a pending challenge. On success the session gains an authentication event (bound to
-    /// the challenge's transaction) and the challenge becomes a single-use grant.
+    /// Verifies an answer to a pending challenge. On success the session gains authentication events (bound to
+    /// the challenge's transaction), the challenge becomes a single-use grant carrying what was proven, and a
+    /// pending sign-in becomes usable (with a new token).
     ///
-    /// Throws ``Problem``s a client can act on: expired, not pending, factor not allowed or too weak for the level,
-    /// wrong code (with attempts left), no attempts left.
-    public func verify(challengeID: String, factor: FactorKind, code: String, session: Session, user: UserRecord,
-                       client: ClientInfo) async throws -> Challenge {
+    /// The attempt and a unit of the account's wrong-code budget are spent *before* the code is checked, so N
+    /// racing answers never evaluate more than the challenge allows.
+    public func verify(challengeID: String, answer: StepUpAnswer, session: Session, user: UserRecord,
+                       client: ClientInfo) async throws -> CompletedChallenge {
         let at = now()
-        var client = client
-        client.deviceID = client.deviceID ?? session.deviceID
-        guard var challenge = try await challenge(id: challengeID, for: session) else {
-            throw Problem.notFound("challenge '\(challengeID.prefix(64))'")
+        var client = try await risk.resolve(client)
+        client.deviceID = session.deviceID
+        guard let challenge = try await challenge(id: challengeID, for: session) else {
+            throw StepUpError.notFound("challenge '\(challengeID.prefix(64))'")
         }
-        guard challenge.status == .pending else {
-            throw Problem(.conflict, type: "challenge-not-pending", title: "Challenge already finished",
-                          detail: "this challenge is \(challenge.status.rawValue); ask for a new decision")
+        try Self.requireOpen(challenge, at: at)
+        guard let plan = try await plan(for: challenge, session: session) else {
+            throw StepUpError.factorNotAllowed([])
         }
-        guard !challenge.isExpired(at: at) else {
-            throw Problem(.gone, type: "challenge-expired", title: "Challenge expired",
-                          detail: "this challenge expired; ask for a new decision to get a new one")
+        guard plan.factors.contains(answer.factor) else {
+            throw StepUpError.factorNotAllowed(plan.factors.sorted())
         }
-        if let allowed = challenge.requirement.allowedFactors, !allowed.contains(factor) {
-            throw Problem(.badRequest, type: "factor-not-allowed", title: "Factor not allowed here",
-                          detail: "this step-up accepts " + allowed.sorted().map(\.rawValue).joined(separator: ", "))
+        let password = answer.password.flatMap { $0.isEmpty ? nil : $0 }
+        if plan.needsPassword, password == nil { throw StepUpError.passwordRequired }
+
+        let receipt = try await spendCodeGuess(user: user, client: client, at: at)
+        guard let reserved = try await stores.challenges.reserveAttempt(challengeID: challenge.id, at: at) else {
+            try await stores.budgets.refund(receipt)
+            let latest = try await stores.challenges.challenge(id: challenge.id) ?? challenge
+            try Self.requireOpen(latest, at: at)
+            throw StepUpError.challengeFailed
         }
-        let wrongCodes = try await stores.throttle.failureCount(key: Self.wrongCodeKey(user.id),
-                                                                since: at.addingTimeInterval(-Self.wrongCodeWindow))
-        if wrongCodes >= Self.maxWrongCodes {
-            try await auditor.record("challenge.throttled", at: at, user: user.id, session: session.id, client: client,
-                                     details: ["challenge": challenge.id, "wrong_codes": String(wrongCodes)])
-            throw Problem(.tooManyRequests, type: "rate-limited", title: "Too many wrong codes",
-                          detail: "too many wrong codes for this account; try again in 15 minutes",
-                          extra: ["retry_after": String(Int(Self.wrongCodeWindow))],
-                          headers: [.retryAfter: String(Int(Self.wrongCodeWindow))])
-        }
-        guard [.totp, .recoveryCode].contains(factor) else {
-            throw Problem(.badRequest, type: "factor-not-supported", title: "Factor not supported",
-                          detail: "verify with 'totp' or 'recovery_code'")
-        }
-        let policy = self.policy.current
-        guard let level = policy.ladder[challenge.requirement.level] else {
-            throw Problem.forbidden("the policy no longer knows level '\(challenge.requirement.level)'")
-        }
-        let event = AuthenticationEvent(id: Tokens.id(prefix: "evt"), factor: factor, at: at,
-                                        deviceID: client.deviceID, bindingHash: challenge.bindingHash)
-        var upgraded = session
-        upgraded.events.append(event)
-        upgraded.lastSeenAt = at
-        let reaches = policy.ladder.levels(atLeast: level).contains {
-            upgraded.satisfies($0, at: at, maxAge: nil, allowedFactors: nil)
-        }
-        guard reaches else {
-            throw Problem(.badRequest, type: "factor-insufficient", title: "This factor is not strong enough",
-                          detail: "a \(factor.rawValue) does not reach \(level.name) here; use a stronger factor")
-        }
-        let accepted: Bool
-        switch factor {
-        case .totp: accepted = try await verifyTOTP(user: user, code: code)
-        default: accepted = try await verifyRecoveryCode(user: user, code: code)
+        var accepted = try await verifyCode(answer.factor, answer.code, user: user)
+        if accepted, plan.needsPassword {
+            accepted = try await passwordMatches(password ?? "", user: user)
         }
         guard accepted else {
             metrics.challenge("failed")
-            try await stores.throttle.recordFailure(key: Self.wrongCodeKey(user.id), at: at)
             try await risk.recordFailure(userID: user.id, username: user.username, ip: client.ip, at: at)
-            let updated = try await stores.challenges.recordFailedAttempt(challengeID: challenge.id)
-            let left = updated?.attemptsLeft ?? 0
+            let updated = try await stores.challenges.closeIfExhausted(challengeID: challenge.id) ?? reserved
             try await auditor.record("challenge.failed", at: at, user: user.id, session: session.id, client: client,
                                      policyVersion: challenge.policyVersion,
-                                     details: ["challenge": challenge.id, "factor": factor.rawValue,
-                                               "attempts_left": String(left)])
-            if updated?.status == .failed || left == 0 {
-                throw Problem(.forbidden, type: "challenge-failed", title: "Too many wrong codes",
-                              detail: "this challenge is closed after too many wrong codes; ask for a new decision",
-                              extra: ["attempts_left": "0"])
-            }
-            throw Problem(.unauthorized, type: "invalid-code", title: "Wrong code",
-                          detail: "the code is not valid (or was already used); \(left) attempts left",
-                          extra: ["attempts_left": String(left)])
+                                     details: ["challenge": challenge.id, "factor": answer.factor.rawValue,
+                                               "attempts_left": String(updated.attemptsLeft)])
+            if updated.status == .failed { throw StepUpError.challengeFailed }
+            throw StepUpError.invalidCode(attemptsLeft: updated.attemptsLeft)
         }
-        guard try await stores.challenges.markSatisfied(challengeID: challenge.id, at: at) else {
-            throw Problem(.conflict, type: "challenge-not-pending", title: "Challenge already finished",
-                          detail: "this challenge was completed or closed meanwhile")
+        try await stores.budgets.refund(receipt)
+        return try await complete(challenge, factors: (plan.needsPassword ? [.password] : []) + [answer.factor],
+                                  session: session, user: user, client: client, at: at)
+    }
+
+    /// Records what was proven: events on the session, the grant's proof, a pending sign-in made usable.
+    private func complete(_ challenge: Challenge, factors: [FactorKind], session: Session, user: UserRecord,
+                          client: ClientInfo, at: Date) async throws -> CompletedChallenge {
+        let events = factors.map {
+            AuthenticationEvent(id: Tokens.id(prefix: "evt"), factor: $0, at: at, deviceID: session.deviceID,
+                                bindingHash: challenge.bindingHash)
+        }
+        var upgraded = session
+        upgraded.events += events
+        upgraded.lastSeenAt = at
+        let ladder = policy.current.ladder
+        // The plan promised this; checked again so a policy reload in between cannot grant less than asked.
+        guard let required = ladder[challenge.requirement.level],
+              ladder.levels(atLeast: required).contains(where: {
+                  upgraded.satisfies($0, at: at, maxAge: challenge.requirement.maxAge == 0 ? nil
+                                         : challenge.requirement.maxAge,
+                                     allowedFactors: challenge.requirement.allowedFactors)
+              }),
+              let proof = GrantProof(session: upgraded, ladder: ladder, factors: factors, at: at,
+                                     bindingHash: challenge.bindingHash)
+        else {
+            throw StepUpError.forbidden("this confirmation no longer reaches \(challenge.requirement.level) under the "
+                                        + "current policy; ask for a new decision")
+        }
+        guard try await stores.challenges.markSatisfied(challengeID: challenge.id, at: at, proof: proof) else {
+            throw StepUpError.challengeNotPending
         }
         metrics.challenge("verified")
-        try await stores.sessions.appendEvent(sessionID: session.id, event)
-        challenge.status = .satisfied
-        challenge.satisfiedAt = at
-        try await risk.recordStepUp(user: user, client: client, at: at)
+        for event in events { try await stores.sessions.appendEvent(sessionID: session.id, event) }
+        var token: String?
+        if session.pendingChallengeID == challenge.id,
+           try await stores.sessions.activateSession(id: session.id, challengeID: challenge.id) {
+            // The sign-in is complete: a new token, so the pending one is worth nothing.
+            token = try await rotateToken(session: session)
+            metrics.login("success")
+            try await auditor.record("login.succeeded", at: at, user: user.id, session: session.id, client: client,
+                                     details: ["factors": (["password"] + factors.map(\.rawValue))
+                                        .joined(separator: ","), "challenge": challenge.id])
+        }
+        try await risk.recordSuccess(user: user, client: client, at: at)
         try await auditor.record("challenge.verified", at: at, user: user.id, session: session.id, client: client,
                                  policyVersion: challenge.policyVersion,
-                                 details: ["challenge": challenge.id, "factor": factor.rawValue,
+                                 details: ["challenge": challenge.id,
+                                           "factors": factors.map(\.rawValue).joined(separator: ","),
                                            "action": challenge.action, "level": challenge.requirement.level])
-        return challenge
+        var satisfied = challenge
+        satisfied.status = .satisfied
+        satisfied.satisfiedAt = at
+        satisfied.proof = proof
+        return CompletedChallenge(challenge: satisfied, token: token)
+    }
+
+    /// The answer a closed challenge gets: failed → 403 `challenge-failed`; satisfied or consumed → 409
+    /// `challenge-not-pending`; expired → 410 `challenge-expired`.
+    static func requireOpen(_ challenge: Challenge, at: Date) throws {
+        switch challenge.status {
+        case .failed: throw StepUpError.challengeFailed
+        case .satisfied, .consumed: throw StepUpError.challengeNotPending
+        case .pending: if challenge.isExpired(at: at) { throw StepUpError.challengeExpired }
+        }
+    }
+
+    private func verifyCode(_ factor: FactorKind, _ code: String, user: UserRecord) async throws -> Bool {
+        switch factor {
+        case .totp: return try await verifyTOTP(user: user, code: code)
+        case .recoveryCode: return try await verifyRecoveryCode(user: user, code: code)
+        default: return false
+        }
+    }
+
+    private func passwordMatches(_ password: String, user: UserRecord) async throws -> Bool {
+        guard password.utf8.count <= 4_096, let phc = try await stores.credentials.passwordHash(userID: user.id)
+        else { return false }
+        return try await crypto.verifyPassword(password, phc: phc).matches
     }
 
     /// Checks a TOTP code against the user's active TOTP factors; a time step once accepted is never accepted
@@ -133,14 +198,21 @@ extension StepUpService {
     /// Checks a recovery code; each code works once.
     func verifyRecoveryCode(user: UserRecord, code: String) async throws -> Bool {
         let unused = try await stores.recoveryCodes.unusedRecoveryCodes(userID: user.id)
-        guard let index = await crypto.matchRecoveryCode(code, hashes: unused.map(\.hash)) else { return false }
+        guard let index = try await crypto.matchRecoveryCode(code, hashes: unused.map(\.hash)) else { return false }
         return try await stores.recoveryCodes.consumeRecoveryCode(id: unused[index].id, at: now())
     }
 
-    /// A TOTP or recovery code, whichever matches; used when sign-in needs a second factor inline.
-    func verifyAnyCode(user: UserRecord, code: String) async throws -> FactorKind? {
-        if try await verifyTOTP(user: user, code: code) { return .totp }
-        if try await verifyRecoveryCode(user: user, code: code) { return .recoveryCode }
-        return nil
+    /// A TOTP or recovery code, whichever matches, paid from the account's wrong-code budget first; used when a
+    /// sign-in over the failure limit brings a one-time code.
+    func verifyAnyCode(user: UserRecord, code: String, client: ClientInfo) async throws -> FactorKind? {
+        let receipt = try await spendCodeGuess(user: user, client: client, at: now())
+        var used: FactorKind?
+        if try await verifyTOTP(user: user, code: code) {
+            used = .totp
+        } else if try await verifyRecoveryCode(user: user, code: code) {
+            used = .recoveryCode
+        }
+        if used != nil { try await stores.budgets.refund(receipt) }
+        return used
     }
 }

@@ -1,4 +1,3 @@
-import HTTPTypes
 import Foundation
 import StepUpCore
 
@@ -7,8 +6,14 @@ public struct StepUpOutcome: Sendable {
     public var challenge: Challenge
     /// The policy's message with bound values filled in ("Approve transfer of 1500 EUR to ACME Ltd").
     public var message: String?
-    /// Factors the user has enrolled that can satisfy the challenge.
+    /// Factors the user has enrolled that can complete the challenge (one of them).
     public var availableFactors: [FactorKind]
+    /// The session's password is too old for the level: the ceremony asks for it too.
+    public var needsPassword: Bool
+    /// The `acr` of the required level (for RFC 9470 `acr_values`).
+    public var acr: String?
+    /// The step-up page at the public URL, for apps that send the user there.
+    public var pageURL: String
 }
 
 /// The answer to a decision request.
@@ -19,9 +24,18 @@ public struct DecisionOutcome: Sendable {
     public var explanation: PolicyExplanation?
 }
 
+extension String {
+    func trimmingSuffix(_ suffix: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
+    }
+}
+
 extension StepUpService {
     /// Decides whether `user` may do `request` now; creates a challenge on `step_up`, consumes a presented grant
     /// on `allow` (single use), and audits the decision with its rules and risk signals.
+    ///
+    /// The request's context is the resolved client — address, GeoIP country and location, the session's
+    /// *proven* device — so risk and policy read the same values; callers cannot override any of them.
     public func decide(
         session: Session,
         user: UserRecord,
@@ -32,34 +46,35 @@ extension StepUpService {
         explain: Bool = false
     ) async throws -> DecisionOutcome {
         let at = now()
-        // An API client names its device once, at sign-in; the session remembers it.
-        var client = client
-        client.deviceID = client.deviceID ?? session.deviceID
+        var client = try await risk.resolve(client)
+        client.deviceID = session.deviceID
         var request = request
-        request.context.ip = request.context.ip ?? client.ip
-        request.context.userAgent = request.context.userAgent ?? client.userAgent
-        request.context.deviceID = client.deviceID ?? request.context.deviceID
-        request.context.country = client.country ?? request.context.country
-        request.context.time = at
-        let risk = try await self.risk.assess(user: user, session: session, client: client, at: at)
+        try validate(request)
+        let transaction = request.context.transaction
+        let attributes = request.context.attributes
+        request.context = risk.context(client, at: at)
+        request.context.transaction = transaction
+        request.context.attributes = attributes
         let current = policy.current
+        let assessment = try await risk.assess(user: user, session: session, client: client, at: at)
         let input = PolicyInput(request: request, subject: subject(for: user), session: session,
-                                risk: risk.assessment, now: at)
-        var grant: Challenge?
-        if let grantID, !grantID.isEmpty, grantID.count <= 128 {
-            grant = try await stores.challenges.challenge(id: grantID)
-        }
-        var result = engine.decide(policy: current, input: input, grant: grant, hash: Self.sha256Hex)
-        if risk.blocked {
-            // An administrator blocked this address: nothing is allowed from it, whatever the policy says.
-            result.decision = Decision(outcome: .deny, reason: "requests from this network address are blocked",
-                                       rules: result.decision.rules, policyVersion: current.version,
-                                       risk: risk.assessment)
-            result.verdict = .deny
-        } else if case .allowWithGrant(let id) = result.verdict {
-            // Single use: only the request that flips satisfied → consumed may proceed.
-            if try await !stores.challenges.consumeGrant(challengeID: id, at: at) {
-                result = engine.decide(policy: current, input: input, grant: nil, hash: Self.sha256Hex)
+                                risk: assessment, now: at)
+        var result: DecisionEngine.Result
+        if client.isBlocked {
+            // An administrator's verdict on the address is an input: nothing is allowed from a blocked range.
+            result = DecisionEngine.denial("requests from this network address are blocked", rule: "address-blocked",
+                             policyVersion: current.version, risk: assessment)
+        } else {
+            var grant: Challenge?
+            if let grantID, !grantID.isEmpty, grantID.count <= 128 {
+                grant = try await stores.challenges.challenge(id: grantID)
+            }
+            result = engine.decide(policy: current, input: input, grant: grant, hash: Self.sha256Hex)
+            if case .allowWithGrant(let id) = result.verdict {
+                // Single use: only the request that flips satisfied → consumed may proceed.
+                if try await !stores.challenges.consumeGrant(challengeID: id, at: at) {
+                    result = engine.decide(policy: current, input: input, grant: nil, hash: Self.sha256Hex)
+                }
             }
         }
         var stepUp: StepUpOutcome?
@@ -70,13 +85,24 @@ extension StepUpService {
         metrics.decision(result.decision.outcome)
         var details = result.decision.auditDetails
         details["action"] = request.action
+        if let country = client.country { details["country"] = country }
         if let stepUp { details["challenge"] = stepUp.challenge.id }
-        if let grantID { details["grant"] = grantID }
+        if let grantID { details["grant"] = String(grantID.prefix(128)) }
         try await auditor.record(auditType ?? "decision.\(result.decision.outcome.rawValue)", at: at, user: user.id,
                                  session: session.id, client: client, policyVersion: current.version,
                                  details: details)
         return DecisionOutcome(decision: result.decision, stepUp: stepUp,
                                explanation: explain ? current.explain(input) : nil)
+    }
+
+    /// Refuses requests the policy could read two ways: an invalid action name, or a name set both as a
+    /// transaction field and as an attribute (conditions and binding must read one value).
+    func validate(_ request: ActionRequest) throws {
+        do {
+            try request.validate()
+        } catch {
+            throw StepUpError.invalidRequest(error.reason)
+        }
     }
 
     private func createChallenge(session: Session, user: UserRecord, action: String, requirement: Requirement,
@@ -89,18 +115,38 @@ extension StepUpService {
             attemptsLeft: configuration.challenges.maxAttempts, policyVersion: result.decision.policyVersion
         )
         try await stores.challenges.createChallenge(challenge)
-        return try await stepUpOutcome(for: challenge)
+        return try await stepUpOutcome(for: challenge, session: session)
     }
 
-    func stepUpOutcome(for challenge: Challenge) async throws -> StepUpOutcome {
-        let factors = try await stores.factors.factors(userID: challenge.userID).filter { $0.status == .active }
+    /// The factor kinds `userID` can use now: active factors, and recovery codes while some are left.
+    func enrolledKinds(userID: String) async throws -> Set<FactorKind> {
+        let factors = try await stores.factors.factors(userID: userID).filter { $0.status == .active }
         var kinds = Set(factors.map(\.kind))
-        if try await !stores.recoveryCodes.unusedRecoveryCodes(userID: challenge.userID).isEmpty {
+        if try await !stores.recoveryCodes.unusedRecoveryCodes(userID: userID).isEmpty {
             kinds.insert(.recoveryCode)
         }
-        if let allowed = challenge.requirement.allowedFactors { kinds.formIntersection(allowed) }
+        return kinds
+    }
+
+    /// What completing `challenge` takes for this session now: which of the user's factors, and whether the
+    /// password must be entered again (it is missing or older than the level allows).
+    func plan(for challenge: Challenge, session: Session) async throws -> StepUpPlan? {
+        let candidates = try await enrolledKinds(userID: challenge.userID)
+            .intersection(Self.verifiableFactors)
+        return session.stepUpPlan(for: challenge.requirement, ladder: policy.current.ladder, at: now(),
+                                  candidates: candidates)
+    }
+
+    /// The factors StepUp can verify in a ceremony today.
+    static let verifiableFactors: Set<FactorKind> = [.totp, .recoveryCode]
+
+    func stepUpOutcome(for challenge: Challenge, session: Session) async throws -> StepUpOutcome {
+        let plan = try await plan(for: challenge, session: session)
         return StepUpOutcome(challenge: challenge,
                              message: challenge.requirement.renderedMessage(with: challenge.display),
-                             availableFactors: kinds.sorted())
+                             availableFactors: (plan?.factors ?? []).sorted(),
+                             needsPassword: plan?.needsPassword ?? false,
+                             acr: policy.current.ladder[challenge.requirement.level]?.acr,
+                             pageURL: configuration.http.publicURL.trimmingSuffix("/") + "/step-up/" + challenge.id)
     }
 }

@@ -1,4 +1,3 @@
-import HTTPTypes
 import Foundation
 import StepUpCore
 
@@ -12,23 +11,31 @@ public struct TOTPEnrollment: Sendable {
 extension StepUpService {
     /// The action policies see when a user adds factors or new recovery codes.
     public static let manageFactorsAction = "account.factors.manage"
+    /// The action policies see when a user removes a device or marks one trusted.
+    public static let manageDevicesAction = "account.devices.manage"
 
-    /// Managing factors needs the session to be at least as strong as what it would add, once the user has a
-    /// second factor: otherwise a stolen password session could enroll the attacker's authenticator.
+    /// Managing factors goes through the policy once the user has a second factor: otherwise a stolen password
+    /// session could enroll the attacker's authenticator or print new recovery codes. (A user with no second
+    /// factor yet has nothing stronger to prove; the first enrollment is allowed at the session's level.)
     /// Returns a step-up when one is needed.
-    public func authorizeFactorChange(session: Session, user: UserRecord, client: ClientInfo) async throws
-        -> StepUpOutcome?
-    {
-        let active = try await stores.factors.factors(userID: user.id).filter { $0.status == .active }
-        let codes = try await stores.recoveryCodes.unusedRecoveryCodes(userID: user.id)
-        guard !active.isEmpty || !codes.isEmpty else { return nil }
-        let outcome = try await decide(session: session, user: user,
-                                       request: ActionRequest(action: Self.manageFactorsAction),
-                                       grantID: nil, client: client)
+    public func authorizeFactorChange(session: Session, user: UserRecord, client: ClientInfo,
+                                      grantID: String? = nil) async throws -> StepUpOutcome? {
+        guard try await !enrolledKinds(userID: user.id).isEmpty else { return nil }
+        return try await authorize(Self.manageFactorsAction, session: session, user: user, client: client,
+                                   grantID: grantID)
+    }
+
+    /// Asks the policy about a self-service `action`: `nil` when allowed, the step-up to complete, or a denial.
+    func authorize(_ action: String, session: Session, user: UserRecord, client: ClientInfo,
+                   grantID: String? = nil) async throws -> StepUpOutcome? {
+        let outcome = try await decide(session: session, user: user, request: ActionRequest(action: action),
+                                       grantID: grantID, client: client)
         switch outcome.decision.outcome {
         case .allow: return nil
-        case .deny: throw Problem.forbidden(outcome.decision.reason)
-        case .stepUp: return outcome.stepUp
+        case .deny: throw StepUpError.forbidden(outcome.decision.reason)
+        case .stepUp:
+            guard let stepUp = outcome.stepUp else { throw StepUpError.forbidden(outcome.decision.reason) }
+            return stepUp
         }
     }
 
@@ -58,8 +65,10 @@ extension StepUpService {
         let at = now()
         guard factorID.count <= 128, let record = try await stores.factors.factor(id: factorID),
               record.userID == user.id, record.kind == .totp
-        else { throw Problem.notFound("factor '\(factorID.prefix(64))'") }
-        guard record.status == .pending else { throw Problem.conflict("this factor is already active") }
+        else { throw StepUpError.notFound("factor '\(factorID.prefix(64))'") }
+        guard record.status == .pending else { throw StepUpError.conflict("this factor is already active") }
+        // Paid before it is checked, like every code.
+        let receipt = try await spendCodeGuess(user: user, client: client, at: at)
         guard let sealed = record.sealedSecret,
               let secret = try? crypto.open(sealed, owner: user.id, factor: record.id),
               let step = crypto.verifyTOTP(secret: secret, parameters: record.parameters, code: code,
@@ -68,9 +77,9 @@ extension StepUpService {
         else {
             try await auditor.record("factor.enrollment_failed", at: at, user: user.id, client: client,
                                      details: ["factor": factorID])
-            throw Problem(.badRequest, type: "invalid-code", title: "Wrong code",
-                          detail: "the code does not match; check the app's clock and try the current code")
+            throw StepUpError(.invalidCode, "the code does not match; check the app's clock and try the current code")
         }
+        try await stores.budgets.refund(receipt)
         try await stores.factors.activateFactor(id: record.id)
         try await auditor.record("factor.enrolled", at: at, user: user.id, client: client,
                                  details: ["factor": factorID, "kind": "totp"])

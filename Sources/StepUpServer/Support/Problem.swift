@@ -7,16 +7,30 @@ import NIOCore
 ///
 /// `type` is a stable URI per kind of problem, so clients can branch on it; `detail` says what to do next.
 public struct Problem: Error, HTTPResponseError, Sendable {
+    /// An extension member's value: numbers stay numbers (`"attempts_left": 4`), as in every other StepUp answer.
+    public enum Member: Sendable, Hashable, Encodable {
+        case string(String)
+        case int(Int)
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .string(let value): try container.encode(value)
+            case .int(let value): try container.encode(value)
+            }
+        }
+    }
+
     public var status: HTTPResponse.Status
     public var type: String
     public var title: String
     public var detail: String
     /// Extension members (e.g. `attempts_left`, `retry_after`).
-    public var extra: [String: String]
+    public var extra: [String: Member]
     public var headers: HTTPFields
 
     public init(_ status: HTTPResponse.Status, type: String, title: String, detail: String,
-                extra: [String: String] = [:], headers: HTTPFields = [:]) {
+                extra: [String: Member] = [:], headers: HTTPFields = [:]) {
         self.status = status
         self.type = "https://stepup.dev/problems/" + type
         self.title = title
@@ -26,18 +40,14 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var object: [String: String] = extra
-        object["type"] = type
-        object["title"] = title
-        object["detail"] = detail
+        var object = extra
+        object["type"] = .string(type)
+        object["title"] = .string(title)
+        object["detail"] = .string(detail)
+        object["status"] = .int(Int(status.code))
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        var json = (try? encoder.encode(object)) ?? Data("{}".utf8)
-        // status must be a number in problem+json
-        if json.count > 1 {
-            json.removeLast()
-            json.append(contentsOf: Array(",\"status\":\(status.code)}".utf8))
-        }
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let json = (try? encoder.encode(object)) ?? Data("{}".utf8)
         var fields = headers
         fields[.contentType] = "application/problem+json"
         fields[.cacheControl] = "no-store"
@@ -81,7 +91,7 @@ extension Problem {
     public static func tooManyRequests(retryAfter: Int) -> Problem {
         Problem(.tooManyRequests, type: "rate-limited", title: "Too many failed attempts",
                 detail: "too many failed attempts from this address; try again in \(retryAfter) seconds",
-                extra: ["retry_after": String(retryAfter)], headers: [.retryAfter: String(retryAfter)])
+                extra: ["retry_after": .int(retryAfter)], headers: [.retryAfter: String(retryAfter)])
     }
     public static let internalError = Problem(
         .internalServerError, type: "internal", title: "Internal error",

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import StepUpCore
 
 extension Request {
     /// Decodes a JSON body, or throws a ``Problem`` that says exactly what is wrong with it.
@@ -18,6 +19,11 @@ extension Request {
             buffer = try await body.collect(upTo: context.maxUploadSize)
         } catch {
             throw Problem.tooLarge(context.maxUploadSize)
+        }
+        // JSONDecoder would silently cut longer numbers to 38 digits: refuse them instead of deciding on a
+        // different amount than the client sent.
+        guard ExactNumber.jsonNumbersFit(buffer.readableBytesView) else {
+            throw Problem.invalidBody("numbers may have at most \(ExactNumber.maxJSONDigits) significant digits")
         }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601

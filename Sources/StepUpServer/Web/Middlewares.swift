@@ -20,6 +20,8 @@ struct ErrorMiddleware: RouterMiddleware {
             switch error {
             case let found as Problem:
                 problem = found
+            case let error as StepUpError:
+                problem = error.stepUp.map(Problem.stepUpRequired) ?? Problem(error)
             case let http as HTTPError:
                 problem = Problem(http.status, type: "http-\(http.status.code)", title: http.status.reasonPhrase,
                                   detail: http.status == .notFound ? "no such endpoint: \(request.method) \(request.uri.path)"

@@ -73,6 +73,9 @@ enum PageTemplates {
             {{#factors}}<option value="{{value}}">{{label}}</option>{{/factors}}
           </select>
         </label>
+        {{#needsPassword}}
+        <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+        {{/needsPassword}}
         <label>Code <input name="code" autocomplete="one-time-code" required autofocus></label>
         <button type="submit">Confirm</button>
       </form>

@@ -15,12 +15,23 @@ struct WebSupport: Sendable {
     let pages: PageRenderer
     let clientResolver: ClientResolver
 
-    /// Who is calling: address (trusted-proxy aware), user agent, signed device id.
-    func client(_ request: Request, context: StepUpRequestContext) -> ClientInfo {
+    /// Who is calling: address (trusted-proxy aware), user agent, and — for browsers — the device its signed
+    /// cookie proves. The API passes `readDeviceCookie: false`: API clients prove devices in the body.
+    func client(_ request: Request, context: StepUpRequestContext, readDeviceCookie: Bool = true) -> ClientInfo {
         let resolved = clientResolver.resolve(peer: context.peerIP, headers: request.headers)
-        let device = request.cookies[Self.deviceCookie].flatMap { signer.verify($0.value, purpose: "device") }
+        let device = readDeviceCookie ? deviceSecret(request).map(DeviceIdentity.id(secret:)) : nil
         return ClientInfo(ip: resolved.ip, userAgent: request.headers[.userAgent].map { String($0.prefix(512)) },
                           deviceID: device, country: resolved.country)
+    }
+
+    /// The secret in a validly signed device cookie.
+    func deviceSecret(_ request: Request) -> String? {
+        request.cookies[Self.deviceCookie].flatMap { signer.verify($0.value, purpose: "device") }
+    }
+
+    /// The device cookie carrying `secret` (valid 400 days, the browser maximum).
+    func deviceCookie(secret: String) -> Cookie {
+        cookie(Self.deviceCookie, signer.sign(secret, purpose: "device"), maxAge: 400 * 86_400)
     }
 
     func cookie(_ name: String, _ value: String, maxAge: Int?) -> Cookie {
@@ -32,21 +43,9 @@ struct WebSupport: Sendable {
         Cookie(name: name, value: "", maxAge: 0, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax)
     }
 
-    /// A signed device cookie for browsers that have none (valid 400 days, the browser maximum).
+    /// A signed device cookie for browsers that have none.
     func deviceCookieIfMissing(_ request: Request) -> Cookie? {
-        if let existing = request.cookies[Self.deviceCookie], signer.verify(existing.value, purpose: "device") != nil {
-            return nil
-        }
-        return cookie(Self.deviceCookie, signer.sign(Tokens.random(bytes: 18), purpose: "device"),
-                      maxAge: 400 * 86_400)
-    }
-
-    /// Only same-site relative paths may be redirect targets (no open redirects).
-    static func safeNext(_ next: String?) -> String? {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"), next.count <= 1_024,
-              !next.contains("\r"), !next.contains("\n")
-        else { return nil }
-        return next
+        deviceSecret(request) == nil ? deviceCookie(secret: DeviceIdentity.newSecret()) : nil
     }
 
     static func redirect(_ location: String, cookies: [Cookie] = []) -> Response {

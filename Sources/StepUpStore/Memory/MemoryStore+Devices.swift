@@ -17,6 +17,7 @@ extension MemoryStore: DeviceStore {
             var device = state.devices[key]
                 ?? DeviceRecord(userID: userID, deviceID: deviceID, label: label, firstSeen: at, lastSeen: at)
             device.lastSeen = at
+            device.revoked = false
             state.devices[key] = device
             return device
         }
@@ -27,6 +28,7 @@ extension MemoryStore: DeviceStore {
             let key = DeviceKey(userID: userID, deviceID: deviceID)
             guard state.devices[key] != nil else { throw StoreError.notFound("device \(deviceID)") }
             state.devices[key]?.trustedUntil = until
+            state.devices[key]?.revoked = false
         }
     }
 

@@ -21,6 +21,10 @@ extension MemoryStore: StoreMaintenance {
                 report.throttleFailures += times.count - kept.count
                 state.failures[key] = kept.isEmpty ? nil : kept
             }
+            for (key, units) in state.budgets {
+                let kept = units.filter { $0.at >= cutoff }
+                state.budgets[key] = kept.isEmpty ? nil : kept
+            }
             return report
         }
     }

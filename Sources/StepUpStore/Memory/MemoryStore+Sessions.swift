@@ -45,6 +45,14 @@ extension MemoryStore: SessionStore {
         }
     }
 
+    public func activateSession(id: String, challengeID: String) async throws -> Bool {
+        state.withLock { state in
+            guard state.sessions[id]?.pendingChallengeID == challengeID else { return false }
+            state.sessions[id]?.pendingChallengeID = nil
+            return true
+        }
+    }
+
     public func replaceSessionToken(id: String, newTokenHash: String) async throws {
         try state.withLock { state in
             guard state.sessions[id] != nil else { throw StoreError.notFound("session \(id)") }
@@ -67,21 +75,32 @@ extension MemoryStore: ChallengeStore {
         state.withLock { $0.challenges[id] }
     }
 
-    public func recordFailedAttempt(challengeID: String) async throws -> Challenge? {
+    public func reserveAttempt(challengeID: String, at: Date) async throws -> Challenge? {
         state.withLock { state in
-            guard var challenge = state.challenges[challengeID], challenge.status == .pending else { return nil }
-            challenge.status = challenge.attemptsLeft <= 1 ? .failed : .pending
-            challenge.attemptsLeft = max(challenge.attemptsLeft - 1, 0)
+            guard var challenge = state.challenges[challengeID], challenge.status == .pending,
+                  challenge.attemptsLeft > 0, !challenge.isExpired(at: at)
+            else { return nil }
+            challenge.attemptsLeft -= 1
             state.challenges[challengeID] = challenge
             return challenge
         }
     }
 
-    public func markSatisfied(challengeID: String, at: Date) async throws -> Bool {
+    public func closeIfExhausted(challengeID: String) async throws -> Challenge? {
+        state.withLock { state in
+            guard var challenge = state.challenges[challengeID] else { return nil }
+            if challenge.status == .pending, challenge.attemptsLeft <= 0 { challenge.status = .failed }
+            state.challenges[challengeID] = challenge
+            return challenge
+        }
+    }
+
+    public func markSatisfied(challengeID: String, at: Date, proof: GrantProof?) async throws -> Bool {
         state.withLock { state in
             guard state.challenges[challengeID]?.status == .pending else { return false }
             state.challenges[challengeID]?.status = .satisfied
             state.challenges[challengeID]?.satisfiedAt = at
+            state.challenges[challengeID]?.proof = proof
             return true
         }
     }

@@ -18,12 +18,18 @@ public final class MemoryStore: Sendable {
         var devices: [DeviceKey: DeviceRecord] = [:]
         var audit: [AuditEvent] = []
         var failures: [String: [Date]] = [:]
+        var budgets: [String: [BudgetUnit]] = [:]
         var riskHistory: [String: Data] = [:]
         var addressRules: [String: AddressRule] = [:]
 
         func requireUser(_ id: String) throws {
             guard users[id] != nil else { throw StoreError.notFound("user \(id)") }
         }
+    }
+
+    struct BudgetUnit {
+        var id: String
+        var at: Date
     }
 
     struct DeviceKey: Hashable {
@@ -38,7 +44,7 @@ public final class MemoryStore: Sendable {
     /// This store as the bundle the server passes around.
     public var stores: Stores {
         Stores(credentials: self, factors: self, recoveryCodes: self, sessions: self, challenges: self,
-               devices: self, audit: self, throttle: self, riskHistory: self, addressRules: self)
+               devices: self, audit: self, throttle: self, budgets: self, riskHistory: self, addressRules: self)
     }
 
     /// Recomputes the audit chain; see ``AuditChain``.

@@ -41,6 +41,10 @@ extension SQLRow {
     }
 
     /// Decodes a JSON text column; a malformed value is a backend error, not a crash.
+    func optionalJSON<T: Decodable>(_ column: String, as type: T.Type) throws -> T? {
+        try decodeNil(column: column) ? nil : json(column, as: type)
+    }
+
     func json<T: Decodable>(_ column: String, as type: T.Type) throws -> T {
         let text = try string(column)
         do {

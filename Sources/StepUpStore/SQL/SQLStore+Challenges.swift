@@ -30,22 +30,39 @@ extension SQLStore: ChallengeStore {
         }
     }
 
-    public func recordFailedAttempt(challengeID: String) async throws -> Challenge? {
-        let pending = Challenge.Status.pending.rawValue
-        let failed = Challenge.Status.failed.rawValue
-        return try await withDatabase(.write) { database in
+    public func reserveAttempt(challengeID: String, at: Date) async throws -> Challenge? {
+        try await withDatabase(.write) { database in
             try await database.raw("""
-                UPDATE challenges SET
-                    status = CASE WHEN attempts_left <= 1 THEN \(bind: failed) ELSE \(bind: pending) END,
-                    attempts_left = CASE WHEN attempts_left > 0 THEN attempts_left - 1 ELSE 0 END
-                WHERE id = \(bind: challengeID) AND status = \(bind: pending)
+                UPDATE challenges SET attempts_left = attempts_left - 1
+                WHERE id = \(bind: challengeID) AND status = \(bind: Challenge.Status.pending.rawValue)
+                    AND attempts_left > 0 AND expires_at > \(bind: at.sqlSeconds)
                 RETURNING *
                 """).all().first.map(Self.challenge)
         }
     }
 
-    public func markSatisfied(challengeID: String, at: Date) async throws -> Bool {
-        try await transition(challengeID, from: .pending, to: .satisfied, timeColumn: "satisfied_at", at: at)
+    public func closeIfExhausted(challengeID: String) async throws -> Challenge? {
+        try await withDatabase(.write) { database in
+            try await database.raw("""
+                UPDATE challenges SET status = CASE
+                    WHEN status = \(bind: Challenge.Status.pending.rawValue) AND attempts_left <= 0
+                    THEN \(bind: Challenge.Status.failed.rawValue) ELSE status END
+                WHERE id = \(bind: challengeID)
+                RETURNING *
+                """).all().first.map(Self.challenge)
+        }
+    }
+
+    public func markSatisfied(challengeID: String, at: Date, proof: GrantProof?) async throws -> Bool {
+        let text = try proof.map { try jsonText($0) }
+        return try await withDatabase(.write) { database in
+            try await database.raw("""
+                UPDATE challenges SET status = \(bind: Challenge.Status.satisfied.rawValue),
+                    satisfied_at = \(bind: at.sqlSeconds), proof = \(bind: text)
+                WHERE id = \(bind: challengeID) AND status = \(bind: Challenge.Status.pending.rawValue)
+                RETURNING id
+                """).all().isEmpty == false
+        }
     }
 
     public func consumeGrant(challengeID: String, at: Date) async throws -> Bool {
@@ -74,6 +91,7 @@ extension SQLStore: ChallengeStore {
             display: try row.json("display", as: [String: String].self), createdAt: try row.date("created_at"),
             expiresAt: try row.date("expires_at"), attemptsLeft: Int(clamping: try row.int64("attempts_left")),
             status: status, satisfiedAt: try row.optionalDate("satisfied_at"),
-            policyVersion: try row.string("policy_version"))
+            policyVersion: try row.string("policy_version"),
+            proof: try row.optionalJSON("proof", as: GrantProof.self))
     }
 }

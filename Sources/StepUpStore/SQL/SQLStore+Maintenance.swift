@@ -16,7 +16,10 @@ extension SQLStore: StoreMaintenance {
             let failures = try await database.raw("""
                 DELETE FROM throttle_failures WHERE failed_at < \(bind: time) RETURNING throttle_key
                 """).all().count
-            return PruneReport(sessions: sessions, challenges: challenges, throttleFailures: failures)
+            let units = try await database.raw("""
+                DELETE FROM budget_units WHERE spent_at < \(bind: time) RETURNING id
+                """).all().count
+            return PruneReport(sessions: sessions, challenges: challenges, throttleFailures: failures + units)
         }
     }
 

@@ -11,11 +11,12 @@ extension SQLStore: SessionStore {
         try await transaction { database in
             let inserted = try await database.raw("""
                 INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, expires_at, revoked_at,
-                    device_id, ip, user_agent)
+                    device_id, ip, user_agent, pending_challenge)
                 SELECT \(bind: session.id), \(bind: tokenHash), \(bind: session.userID),
                     \(bind: session.createdAt.sqlSeconds), \(bind: session.lastSeenAt.sqlSeconds),
                     \(bind: session.expiresAt.sqlSeconds), \(bind: session.revokedAt?.sqlSeconds),
-                    \(bind: session.deviceID), \(bind: session.ip), \(bind: session.userAgent)
+                    \(bind: session.deviceID), \(bind: session.ip), \(bind: session.userAgent),
+                    \(bind: session.pendingChallengeID)
                 WHERE EXISTS (SELECT 1 FROM users WHERE id = \(bind: session.userID))
                 ON CONFLICT DO NOTHING
                 RETURNING id
@@ -90,6 +91,16 @@ extension SQLStore: SessionStore {
             """)
     }
 
+    public func activateSession(id: String, challengeID: String) async throws -> Bool {
+        try await withDatabase(.write) { database in
+            try await database.raw("""
+                UPDATE sessions SET pending_challenge = NULL
+                WHERE id = \(bind: id) AND pending_challenge = \(bind: challengeID)
+                RETURNING id
+                """).all().isEmpty == false
+        }
+    }
+
     private func updateSession(_ id: String, _ update: SQLQueryString) async throws {
         var statement = update
         statement.appendLiteral(" RETURNING id")
@@ -106,6 +117,7 @@ extension SQLStore: SessionStore {
             id: id, userID: try row.string("user_id"), createdAt: try row.date("created_at"),
             lastSeenAt: try row.date("last_seen_at"), expiresAt: try row.date("expires_at"),
             revokedAt: try row.optionalDate("revoked_at"), deviceID: try row.optionalString("device_id"),
-            ip: try row.optionalString("ip"), userAgent: try row.optionalString("user_agent"), events: events)
+            ip: try row.optionalString("ip"), userAgent: try row.optionalString("user_agent"), events: events,
+            pendingChallengeID: try row.optionalString("pending_challenge"))
     }
 }

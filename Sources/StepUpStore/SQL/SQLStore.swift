@@ -31,7 +31,7 @@ public final class SQLStore: Sendable {
     /// This store as the bundle the server passes around.
     public var stores: Stores {
         Stores(credentials: self, factors: self, recoveryCodes: self, sessions: self, challenges: self,
-               devices: self, audit: self, throttle: self, riskHistory: self, addressRules: self)
+               devices: self, audit: self, throttle: self, budgets: self, riskHistory: self, addressRules: self)
     }
 
     /// Releases every connection. The store must not be used afterwards.
