@@ -37,6 +37,11 @@ struct AdminCLITests {
         #expect(revoked.status == 0)
         let after = try ExternalTool.run(stepup, ["device", "list", "dora", "--config", config])
         #expect(after.stdout.contains("revoked"))
+        // Revocation can be undone: an administrator trusting the device again reinstates it.
+        let again = try ExternalTool.run(stepup, ["device", "trust", "dora", "laptop-42", "--days", "1", "--config", config])
+        #expect(again.status == 0, "\(again.stderr)")
+        let restored = try ExternalTool.run(stepup, ["device", "list", "dora", "--config", config])
+        #expect(!restored.stdout.contains("revoked") && restored.stdout.contains("trusted until"), "\(restored.stdout)")
         let unknown = try ExternalTool.run(stepup, ["device", "revoke", "dora", "nope", "--config", config])
         #expect(unknown.status != 0)
         let nobody = try ExternalTool.run(stepup, ["device", "list", "ghost", "--config", config])

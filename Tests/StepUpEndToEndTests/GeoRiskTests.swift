@@ -51,17 +51,19 @@ struct GeoRiskTests {
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             _ = try await http.send(.POST, try #require(started.json?["confirm_url"] as? String), token: firstToken,
                                     json: ["code": code])
-            // Home again with the device StepUp handed out: the country is still new, so she steps up once; then
-            // the country is known.
-            let home = try await login(from: "8.8.8.8")
-            let token = try #require(home.json?["token"] as? String)
-            let challenge = try #require((home.json?["step_up"] as? [String: Any])?["id"] as? String, "\(home.body)")
+            // A step-up at home (an export needs aal2) makes the device and the country known.
+            let export = try await http.send(.POST, "/v1/decisions", token: firstToken,
+                                             json: ["action": "bank.export"], headers: ["X-Forwarded-For": "8.8.8.8"])
+            let challenge = try #require((export.json?["challenge"] as? [String: Any])?["id"] as? String,
+                                         "\(export.body)")
             let next = try ExternalTool.run(oathtool, ["--totp", "-b", "-N", "now + 30 seconds", secret]).stdout
                 .trimmingCharacters(in: .whitespacesAndNewlines)
-            let verified = try await http.send(.POST, "/v1/challenges/\(challenge)/verify", token: token,
+            let verified = try await http.send(.POST, "/v1/challenges/\(challenge)/verify", token: firstToken,
                                                json: ["factor": "totp", "code": next],
                                                headers: ["X-Forwarded-For": "8.8.8.8"])
             #expect(verified.status == 200, "\(verified.body)")
+            let home = try await login(from: "8.8.8.8")
+            #expect(home.json?["step_up"] == nil, "home, on a known device: no step-up: \(home.body)")
 
             // Travelling (DE): the same device, a new country. The caller sees the signal's name; the evidence
             // is in the audit log.
