@@ -70,8 +70,8 @@ struct DeviceCommand: AsyncParsableCommand {
                 let user = try await DeviceCommand.user(runtime, username)
                 do {
                     try await runtime.service.revokeDevice(user: user, deviceID: deviceID, by: "cli", client: nil)
-                } catch let problem as Problem {
-                    throw CLIError(problem.detail)
+                } catch let error as StepUpError {
+                    throw CLIError(error.reason)
                 }
                 print("revoked \(deviceID) for \(user.username)")
             }

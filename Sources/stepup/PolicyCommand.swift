@@ -57,7 +57,7 @@ struct PolicyCommand: AsyncParsableCommand {
 /// `--config`: where the reputation list names a policy may refer to come from.
 struct ListNames: ParsableArguments {
     @Option(name: .long,
-            help: "A stepup.yaml whose network.reputation_lists names the policy may use (default: ./stepup.yaml if any).")
+            help: "A stepup.yaml naming the reputation lists the policy may use (default: ./stepup.yaml if any).")
     var config: String?
 
     /// The configured list names; `nil` when there is no configuration (then naming a list is an error).

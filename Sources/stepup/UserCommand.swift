@@ -44,8 +44,8 @@ struct UserCommand: AsyncParsableCommand {
                     let user = try await runtime.service.createUser(username: username, password: password,
                                                                     displayName: displayName, roles: roles)
                     print("added \(user.username) (\(user.id))")
-                } catch let problem as Problem {
-                    throw CLIError(problem.detail)
+                } catch let error as StepUpError {
+                    throw CLIError(error.reason)
                 }
             }
         }

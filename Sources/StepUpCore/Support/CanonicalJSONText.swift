@@ -6,14 +6,14 @@
 /// (`1.5e3` → `1500`, `-0` → `0`, `1e-7` → `0.0000001`), which is still valid JSON. Non-finite numbers, which
 /// JSON cannot express, print as `{"nonfinite":"NaN"}` (or `Infinity`, `-Infinity`): an object, which no
 /// attribute value otherwise is, so they cannot collide with a string or a number.
-enum CanonicalJSONText {
+public enum CanonicalJSONText {
     /// The members of a JSON value the binding writes.
-    indirect enum Value {
+    public indirect enum Value: Sendable {
         case attribute(AttributeValue)
         case object([String: Value])
     }
 
-    static func text(_ value: Value) -> String {
+    public static func text(_ value: Value) -> String {
         var out = ""
         write(value, into: &out)
         return out

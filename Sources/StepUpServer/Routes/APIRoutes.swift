@@ -85,7 +85,8 @@ struct APIRoutes: Sendable {
         let (session, user) = try await bearer(request, context)
         let body = try await request.decodeJSON(DecisionBody.self, context: context)
         guard ActionName.isValid(body.action) else {
-            throw Problem.invalidBody("'action' must be a dotted name such as 'payments.transfer' (at most 200 characters)")
+            throw Problem.invalidBody(
+                "'action' must be a dotted name such as 'payments.transfer' (at most \(ActionName.maxLength) characters)")
         }
         guard body.context?.deviceID == nil else {
             throw Problem.invalidBody("'context.device_id' is not accepted: the device is the one this session " +
@@ -225,7 +226,8 @@ struct APIRoutes: Sendable {
               try await service.stores.budgets.useOnce("device-nonce:" + Tokens.hash(body.nonce),
                                                        lifetime: proof.lifetime * 2, at: at)
         else {
-            throw StepUpError.invalidDeviceProof("this nonce was already used; get a new one from GET /v1/devices/nonce")
+            throw StepUpError.invalidDeviceProof(
+                "this nonce was already used; get a new one from GET /v1/devices/nonce")
         }
         do {
             return try proof.verify(publicKey: body.publicKey, nonce: body.nonce, signature: body.signature, at: at)

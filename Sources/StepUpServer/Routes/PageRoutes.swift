@@ -156,7 +156,8 @@ struct PageRoutes: Sendable {
             var token = completed.token
             if token == nil { token = try await service.rotateToken(session: session) }
             let target = SafeRedirect.appendingQuery(next, name: "grant", value: completed.challenge.id)
-            return WebSupport.redirect(target, cookies: [web.cookie(WebSupport.sessionCookie, token ?? "", maxAge: nil)])
+            return WebSupport.redirect(target,
+                                       cookies: [web.cookie(WebSupport.sessionCookie, token ?? "", maxAge: nil)])
         } catch let error as StepUpError {
             return try await renderStepUp(id: id, session: session, user: user, next: next, error: error.reason,
                                           status: Problem(error).status)
@@ -166,7 +167,9 @@ struct PageRoutes: Sendable {
     // MARK: account
 
     @Sendable func account(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        guard let (session, user) = try await browserSession(request, context) else { return try await toLogin(request) }
+        guard let (session, user) = try await browserSession(request, context) else {
+            return try await toLogin(request)
+        }
         return try await renderAccount(session: session, user: user, notice: request.uri.queryParameters.get("notice"),
                                        device: session.deviceID)
     }
@@ -278,7 +281,9 @@ struct PageRoutes: Sendable {
     /// A signed-in form post: the session, the form, and a valid CSRF token — or the sign-in page / a 403 page.
     func postedForm(_ request: Request, _ context: StepUpRequestContext,
                     _ body: (Session, UserRecord, [String: String]) async throws -> Response) async throws -> Response {
-        guard let (session, user) = try await browserSession(request, context) else { return try await toLogin(request) }
+        guard let (session, user) = try await browserSession(request, context) else {
+            return try await toLogin(request)
+        }
         let form = try await request.formFields(context: context)
         guard web.signer.verifyCSRF(form["csrf"], binding: session.id) else { return forbidden(session, user) }
         return try await body(session, user, form)

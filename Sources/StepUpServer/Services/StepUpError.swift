@@ -95,7 +95,8 @@ extension StepUpError {
                     attemptsLeft: attemptsLeft)
     }
     static let challengeFailed = StepUpError(
-        .challengeFailed, "this challenge is closed after too many wrong codes; ask for a new decision", attemptsLeft: 0)
+        .challengeFailed, "this challenge is closed after too many wrong codes; ask for a new decision",
+        attemptsLeft: 0)
     static let challengeExpired = StepUpError(
         .challengeExpired, "this challenge expired; ask for a new decision to get a new one")
     static let challengeNotPending = StepUpError(

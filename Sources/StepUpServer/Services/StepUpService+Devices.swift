@@ -19,7 +19,9 @@ extension StepUpService {
     }
 
     /// "This was me": after a recent step-up the user marks the device the session proved as trusted (30 days).
-    public func trustCurrentDevice(session: Session, user: UserRecord, client: ClientInfo) async throws -> DeviceRecord {
+    public func trustCurrentDevice(session: Session, user: UserRecord, client: ClientInfo) async throws
+        -> DeviceRecord
+    {
         let at = now()
         guard let deviceID = session.deviceID else {
             throw StepUpError.badRequest("this session proved no device (device cookie, device_secret or device_proof)")

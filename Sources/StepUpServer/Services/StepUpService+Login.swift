@@ -201,7 +201,9 @@ extension StepUpService {
                            deviceSecret: deviceSecret)
     }
 
-    private func recordLoginFailure(userID: String?, username: String, client: ClientInfo, reason: String) async throws {
+    private func recordLoginFailure(userID: String?, username: String, client: ClientInfo, reason: String)
+        async throws
+    {
         let at = now()
         metrics.login("failure")
         try await risk.recordFailure(userID: userID, username: username, ip: client.ip, at: at)
@@ -228,6 +230,7 @@ extension StepUpService {
 
     public func logout(session: Session, client: ClientInfo) async throws {
         try await stores.sessions.revokeSession(id: session.id, at: now())
-        try await auditor.record("session.revoked", at: now(), user: session.userID, session: session.id, client: client)
+        try await auditor.record("session.revoked", at: now(), user: session.userID, session: session.id,
+                                 client: client)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import StepUpCore
 
 /// A tiny deterministic JSON writer for the audit hash chain.
 ///
@@ -13,52 +14,17 @@ enum CanonicalJSON {
         case object([String: Value])
     }
 
+    /// The audit's subset written by Core's one RFC 8785 writer (integers print as their digits, so chains
+    /// written before it verify unchanged).
     static func serialize(_ value: Value) -> String {
-        var out = ""
-        write(value, into: &out)
-        return out
+        CanonicalJSONText.text(canonical(value))
     }
 
-    private static func write(_ value: Value, into out: inout String) {
+    private static func canonical(_ value: Value) -> CanonicalJSONText.Value {
         switch value {
-        case .string(let string):
-            writeString(string, into: &out)
-        case .integer(let number):
-            out += String(number)
-        case .object(let members):
-            out += "{"
-            // JCS orders keys by their UTF-16 code units.
-            let keys = members.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
-            for (index, key) in keys.enumerated() {
-                if index > 0 { out += "," }
-                writeString(key, into: &out)
-                out += ":"
-                if let member = members[key] { write(member, into: &out) }
-            }
-            out += "}"
+        case .string(let string): return .attribute(.string(string))
+        case .integer(let number): return .attribute(.number(ExactNumber(number)))
+        case .object(let members): return .object(members.mapValues(canonical))
         }
-    }
-
-    private static func writeString(_ string: String, into out: inout String) {
-        out += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
     }
 }

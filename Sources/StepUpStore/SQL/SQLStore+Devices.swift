@@ -22,7 +22,8 @@ extension SQLStore: DeviceStore {
                 INSERT INTO devices (user_id, device_id, label, first_seen, last_seen, trusted_until, revoked)
                 VALUES (\(bind: userID), \(bind: deviceID), \(bind: label), \(bind: at.sqlSeconds),
                     \(bind: at.sqlSeconds), NULL, \(bind: false))
-                ON CONFLICT (user_id, device_id) DO UPDATE SET last_seen = excluded.last_seen, revoked = excluded.revoked
+                ON CONFLICT (user_id, device_id)
+                    DO UPDATE SET last_seen = excluded.last_seen, revoked = excluded.revoked
                 RETURNING *
                 """).all()
             guard let row = rows.first else { throw StoreError.backend("device upsert returned no row") }

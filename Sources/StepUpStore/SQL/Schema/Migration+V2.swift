@@ -7,7 +7,10 @@ extension Migration {
     static let v2 = Migration(version: 2, summary: "guess budgets and grant proofs") { _ in
         let time = SQLRaw("DOUBLE PRECISION")
         return [
-            "CREATE TABLE budget_units (budget_key TEXT NOT NULL, spent_at \(time) NOT NULL, id TEXT NOT NULL PRIMARY KEY)",
+            """
+            CREATE TABLE budget_units (budget_key TEXT NOT NULL, spent_at \(time) NOT NULL,
+                id TEXT NOT NULL PRIMARY KEY)
+            """,
             "CREATE INDEX budget_units_key_time ON budget_units (budget_key, spent_at)",
             "CREATE INDEX budget_units_time ON budget_units (spent_at)",
             "ALTER TABLE challenges ADD COLUMN proof TEXT",
