@@ -3,7 +3,7 @@ import Testing
 
 /// The demo in a real browser: headless Chromium (via Selenium and chromedriver) signs in, sends a transfer,
 /// steps up with a code from `oathtool`, and sees the transfer sent. Screenshots land in the temp directory.
-@Suite("Browser", .serialized)
+@Suite("Browser", .serialized, .timeLimit(.minutes(5)))
 struct BrowserFlowTests {
     @Test func demoTransferStepsUpInChromium() async throws {
         guard ExternalTool.require("chromium", package: "chromium") != nil,
@@ -11,30 +11,38 @@ struct BrowserFlowTests {
               ExternalTool.require("oathtool", package: "oathtool") != nil,
               let python = ExternalTool.require("python3", package: "python3")
         else { return }
-        let probe = try ExternalTool.run(python, ["-c", "import selenium"])
+        let probe = try await ExternalTool.run(python, ["-c", "import selenium"])
         guard probe.status == 0 else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" {
+            if ExternalTool.isCI {
                 Issue.record("python selenium missing under CI (pip install selenium)")
             } else {
                 print("SKIP: python selenium missing (pip install selenium)")
             }
             return
         }
-        let server = try RunningServer(arguments: ["--demo"])
-        defer { _ = server.stop() }
-        let output = server.output
-        let alice = try #require(Self.value(after: "user:        alice / ", in: output)?.split(separator: " ").first)
-        let secret = try #require(Self.value(after: "alice TOTP:  ", in: output))
-        let shots = FileManager.default.temporaryDirectory.appendingPathComponent("stepup-screens")
-        try FileManager.default.createDirectory(at: shots, withIntermediateDirectories: true)
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Browser/demo_flow.py").path
-        let run = try ExternalTool.run(python, [script, server.baseURL, "alice", String(alice), secret, shots.path])
-        #expect(run.status == 0, "browser flow failed:\n\(run.stdout)\n\(run.stderr)\nserver:\n\(server.output)")
-        let data = try #require(Self.value(after: "data:        ", in: output)?.split(separator: " ").first)
-        #expect(FileManager.default.fileExists(atPath: String(data)))
-        #expect(server.stop() == 0)
-        #expect(!FileManager.default.fileExists(atPath: String(data)), "the demo removes its temporary data")
+        let server = try await RunningServer.start(arguments: ["--demo"])
+        // A folder of this run's own; kept (and named) only when the flow fails, for its screenshots.
+        let shots = FileManager.default.temporaryDirectory.appendingPathComponent("stepup-screens-\(UUID().uuidString)")
+        do {
+            let output = server.output
+            let alice = try #require(Self.value(after: "user:        alice / ", in: output)?.split(separator: " ").first)
+            let secret = try #require(Self.value(after: "alice TOTP:  ", in: output))
+            try FileManager.default.createDirectory(at: shots, withIntermediateDirectories: true)
+            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .appendingPathComponent("Browser/demo_flow.py").path
+            let run = try await ExternalTool.run(python, [script, server.baseURL, "alice", String(alice), secret,
+                                                          shots.path], timeout: .seconds(300))
+            let failure = "browser flow failed (screenshots in \(shots.path)):\n\(run.stdout)\n\(run.stderr)\n"
+            #expect(run.status == 0, "\(failure)server:\n\(server.output)")
+            if run.status == 0 { try? FileManager.default.removeItem(at: shots) }
+            let data = try #require(Self.value(after: "data:        ", in: output)?.split(separator: " ").first)
+            #expect(FileManager.default.fileExists(atPath: String(data)))
+            #expect(await server.stop() == 0)
+            #expect(!FileManager.default.fileExists(atPath: String(data)), "the demo removes its temporary data")
+        } catch {
+            _ = await server.stop()
+            throw error
+        }
     }
 
     static func value(after marker: String, in text: String) -> String? {

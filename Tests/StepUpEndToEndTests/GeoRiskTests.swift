@@ -4,12 +4,12 @@ import Testing
 
 /// The running server behind a trusted proxy, locating clients with Debian's tor-geoipdb ranges: a sign-in
 /// from a new country is explained in the decision; a forged X-Forwarded-For from elsewhere is ignored.
-@Suite("Geo risk end to end", .serialized)
+@Suite("Geo risk end to end", .serialized, .timeLimit(.minutes(5)))
 struct GeoRiskTests {
     @Test func aNewCountryIsExplained() async throws {
         guard let oathtool = ExternalTool.require("oathtool", package: "oathtool") else { return }
         guard FileManager.default.fileExists(atPath: "/usr/share/tor/geoip") else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" {
+            if ExternalTool.isCI {
                 Issue.record("tor-geoipdb missing under CI (apt-get install tor-geoipdb)")
             } else {
                 print("SKIP: /usr/share/tor/geoip missing (apt-get install tor-geoipdb)")
@@ -19,16 +19,16 @@ struct GeoRiskTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stepup-geo-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let stepup = ExternalTool.stepupBinary
-        #expect(try ExternalTool.run(stepup, ["init", "--directory", directory.path, "--policy", "demo"]).status == 0)
+        #expect(try await ExternalTool.run(stepup, ["init", "--directory", directory.path, "--policy", "demo"]).status == 0)
         let config = directory.appendingPathComponent("stepup.yaml")
         var text = try String(contentsOf: config, encoding: .utf8)
         text = text.replacingOccurrences(
             of: "  trusted_proxies: []",
             with: "  trusted_proxies: [127.0.0.1, \"::1\"]\n  geoip_ranges: [/usr/share/tor/geoip, /usr/share/tor/geoip6]")
         try text.write(to: config, atomically: true, encoding: .utf8)
-        #expect(try ExternalTool.run(stepup, ["user", "add", "erin", "--config", config.path],
+        #expect(try await ExternalTool.run(stepup, ["user", "add", "erin", "--config", config.path],
                                      input: "erin's long password\n").status == 0)
-        let server = try RunningServer(arguments: ["--config", config.path])
+        let server = try await RunningServer.start(arguments: ["--config", config.path])
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
             let http = HTTP(base: server.baseURL, client: client)
@@ -47,7 +47,7 @@ struct GeoRiskTests {
             #expect(first.json?["step_up"] == nil, "\(first.body)")
             let started = try await http.send(.POST, "/v1/factors/totp", token: firstToken, json: [String: String]())
             let secret = try #require(started.json?["secret"] as? String)
-            let code = try ExternalTool.run(oathtool, ["--totp", "-b", secret]).stdout
+            let code = try await ExternalTool.run(oathtool, ["--totp", "-b", secret]).stdout
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             _ = try await http.send(.POST, try #require(started.json?["confirm_url"] as? String), token: firstToken,
                                     json: ["code": code])
@@ -56,7 +56,7 @@ struct GeoRiskTests {
                                              json: ["action": "bank.export"], headers: ["X-Forwarded-For": "8.8.8.8"])
             let challenge = try #require((export.json?["challenge"] as? [String: Any])?["id"] as? String,
                                          "\(export.body)")
-            let next = try ExternalTool.run(oathtool, ["--totp", "-b", "-N", "now + 30 seconds", secret]).stdout
+            let next = try await ExternalTool.run(oathtool, ["--totp", "-b", "-N", "now + 30 seconds", secret]).stdout
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             let verified = try await http.send(.POST, "/v1/challenges/\(challenge)/verify", token: firstToken,
                                                json: ["factor": "totp", "code": next],
@@ -75,7 +75,7 @@ struct GeoRiskTests {
             #expect(!abroad.body.contains("last from US"), "no location history for the caller")
             if let sqlite = ExternalTool.require("sqlite3", package: "sqlite3") {
                 let database = directory.appendingPathComponent("stepup.sqlite").path
-                let audit = try ExternalTool.run(sqlite, [database, "SELECT details FROM audit_events " +
+                let audit = try await ExternalTool.run(sqlite, [database, "SELECT details FROM audit_events " +
                     "WHERE type = 'login.decided' ORDER BY sequence DESC LIMIT 1"])
                 #expect(audit.stdout.contains("first sign-in from DE; last from US"), "\(audit.stdout)")
             }
@@ -83,6 +83,6 @@ struct GeoRiskTests {
             Issue.record("\(error)\n\(server.output)")
         }
         try await client.shutdown()
-        _ = server.stop()
+        _ = await server.stop()
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// The running server picks up policy edits by itself and on SIGHUP; a broken edit never replaces a good policy.
-@Suite("Policy hot reload", .serialized)
+@Suite("Policy hot reload", .serialized, .timeLimit(.minutes(5)))
 struct HotReloadTests {
     func reloads(_ http: HTTP, _ result: String, token: String) async throws -> Int {
         let metrics = try await http.send(.GET, "/metrics", token: token).body
@@ -23,14 +23,14 @@ struct HotReloadTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stepup-reload-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let stepup = ExternalTool.stepupBinary
-        #expect(try ExternalTool.run(stepup, ["init", "--directory", directory.path, "--policy", "demo"]).status == 0)
+        #expect(try await ExternalTool.run(stepup, ["init", "--directory", directory.path, "--policy", "demo"]).status == 0)
         let policy = directory.appendingPathComponent("policy.yaml")
         let original = try String(contentsOf: policy, encoding: .utf8)
         // `stepup init` writes a metrics token; /metrics answers only with it.
         let config = try String(contentsOf: directory.appendingPathComponent("stepup.yaml"), encoding: .utf8)
         let token = try #require(config.split(separator: "\n").first { $0.hasPrefix("  token: ") }
             .map { $0.dropFirst("  token: ".count).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) })
-        let server = try RunningServer(arguments: ["--config", directory.appendingPathComponent("stepup.yaml").path])
+        let server = try await RunningServer.start(arguments: ["--config", directory.appendingPathComponent("stepup.yaml").path])
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
             let http = HTTP(base: server.baseURL, client: client)
@@ -51,6 +51,6 @@ struct HotReloadTests {
             Issue.record("\(error)\n\(server.output)")
         }
         try await client.shutdown()
-        #expect(server.stop() == 0)
+        #expect(await server.stop() == 0)
     }
 }

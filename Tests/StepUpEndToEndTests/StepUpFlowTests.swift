@@ -4,21 +4,21 @@ import Testing
 
 /// The whole loop against the real `stepup` binary, a real SQLite file and a real authenticator (`oathtool`):
 /// create user → login → enroll TOTP → decision (step_up) → verify → decision (allow) → the same code is refused.
-@Suite("End to end", .serialized)
+@Suite("End to end", .serialized, .timeLimit(.minutes(5)))
 struct StepUpFlowTests {
     @Test func stepUpWithIndependentlyComputedTOTP() async throws {
         guard let oathtool = ExternalTool.require("oathtool", package: "oathtool") else { return }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stepup-e2e-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let initialised = try ExternalTool.run(ExternalTool.stepupBinary,
+        let initialised = try await ExternalTool.run(ExternalTool.stepupBinary,
                                                ["init", "--directory", directory.path, "--policy", "demo"])
         #expect(initialised.status == 0, "\(initialised.stderr)")
         let config = directory.appendingPathComponent("stepup.yaml").path
-        let added = try ExternalTool.run(ExternalTool.stepupBinary, ["user", "add", "alice", "--config", config],
+        let added = try await ExternalTool.run(ExternalTool.stepupBinary, ["user", "add", "alice", "--config", config],
                                          input: "correct horse battery staple\n")
         #expect(added.status == 0, "\(added.stderr)")
 
-        let server = try RunningServer(arguments: ["--config", config])
+        let server = try await RunningServer.start(arguments: ["--config", config])
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
             let http = HTTP(base: server.baseURL, client: client)
@@ -27,7 +27,7 @@ struct StepUpFlowTests {
             Issue.record("flow failed: \(error)\nserver output:\n\(server.output)")
         }
         try await client.shutdown()
-        #expect(server.stop() == 0, "graceful shutdown on SIGTERM")
+        #expect(await server.stop() == 0, "graceful shutdown on SIGTERM")
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("stepup.sqlite").path))
     }
 
@@ -50,7 +50,7 @@ struct StepUpFlowTests {
         let confirmURL = try #require(started.json?["confirm_url"] as? String)
         #expect((started.json?["otpauth_uri"] as? String)?.hasPrefix("otpauth://totp/") == true)
 
-        let first = try ExternalTool.run(oathtool, ["--totp", "-b", secret]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let first = try await ExternalTool.run(oathtool, ["--totp", "-b", secret]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let confirmed = try await http.send(.POST, confirmURL, token: token, json: ["code": first])
         #expect(confirmed.status == 200, "\(confirmed.body)")
 
@@ -63,7 +63,7 @@ struct StepUpFlowTests {
         let challengeID = try #require(challenge["id"] as? String)
 
         // The step the enrollment used is spent; the authenticator's next code (within the ±1 window) is fresh.
-        let next = try ExternalTool.run(oathtool, ["--totp", "-b", "-N", "now + 30 seconds", secret]).stdout
+        let next = try await ExternalTool.run(oathtool, ["--totp", "-b", "-N", "now + 30 seconds", secret]).stdout
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let replayed = try await http.send(.POST, "/v1/challenges/\(challengeID)/verify", token: token,
                                            json: ["factor": "totp", "code": first])

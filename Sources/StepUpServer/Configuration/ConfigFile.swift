@@ -174,6 +174,9 @@ private struct Reader {
     }
 
     func mapping(_ node: Node, _ what: String, _ body: (String, Node) throws -> Void) throws {
+        // A section whose keys are all commented out (`secrets:` with its values in the environment) is empty.
+        if node.scalar.map({ $0.tag == .implicit && ($0.string.isEmpty || $0.string == "~" || $0.string == "null") })
+            ?? false { return }
         guard let mapping = node.mapping else { throw error(node, "\(what) must be a mapping of keys to values") }
         for (key, value) in mapping {
             guard let name = key.string else { throw error(key, "keys must be strings") }

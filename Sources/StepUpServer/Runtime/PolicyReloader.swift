@@ -14,6 +14,9 @@ struct PolicyReloader: Service {
     let service: StepUpService
     let logger: Logger
     var pollInterval: Duration = .seconds(2)
+    /// The file's stamp when the running policy was read: an edit made between loading and starting the
+    /// watcher is still seen as a change.
+    let loadedStamp: String
 
     func run() async throws {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
@@ -28,7 +31,7 @@ struct PolicyReloader: Service {
                 }
             }
             group.addTask {
-                var lastStamp = Self.stamp(path)
+                var lastStamp = loadedStamp
                 while !Task.isCancelled && !Task.isShuttingDownGracefully {
                     try? await Task.sleep(for: pollInterval)
                     let stamp = Self.stamp(path)

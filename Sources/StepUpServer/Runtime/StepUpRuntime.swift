@@ -17,6 +17,8 @@ public struct StepUpRuntime: Sendable {
     let lists: ReputationLists
     let cookieKey: SymmetricKey
     let metricsToken: String?
+    /// The policy file's stamp when it was loaded (the watcher's baseline).
+    let policyStamp: String
     let logger: Logger
 
     /// Opens the database (applying migrations), loads and validates the policy, resolves secrets.
@@ -27,6 +29,7 @@ public struct StepUpRuntime: Sendable {
     {
         let secrets = try ResolvedSecrets(configuration: configuration, environment: environment)
         let lists = try Self.reputationLists(configuration)
+        let policyStamp = PolicyReloader.stamp(configuration.policyFile)
         let policy = try PolicyLoader.load(path: configuration.policyFile,
                                            reputationLists: Set(configuration.network.reputationLists.keys))
         let store: SQLStore
@@ -45,7 +48,7 @@ public struct StepUpRuntime: Sendable {
                                     risk: risk, logger: logger)
         return StepUpRuntime(configuration: configuration, store: store, service: service, policy: holder,
                              lists: lists, cookieKey: secrets.cookieKey, metricsToken: secrets.metricsToken,
-                             logger: logger)
+                             policyStamp: policyStamp, logger: logger)
     }
 
     /// The `.mmdb` reader, then the range files, chained: the first that knows the address answers.
@@ -85,7 +88,8 @@ public struct StepUpRuntime: Sendable {
     /// Serves HTTP until a termination signal, reloading the policy on SIGHUP and on file change.
     /// - Parameter onListening: called with the bound address, e.g. `http://127.0.0.1:8080`.
     public func serve(onListening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
-        let reloader = PolicyReloader(path: configuration.policyFile, lists: lists, service: service, logger: logger)
+        let reloader = PolicyReloader(path: configuration.policyFile, lists: lists, service: service, logger: logger,
+                                      loadedStamp: policyStamp)
         let host = configuration.http.host
         var app = Application(
             router: try StepUpApplication.router(service: service, cookieKey: cookieKey, metricsToken: metricsToken),

@@ -1,24 +1,32 @@
 import Foundation
+import Synchronization
 import Testing
 
-/// Runs external programs (the `stepup` binary, `oathtool`) for end-to-end tests.
+/// Runs external programs (the `stepup` binary, `oathtool`, `sqlite3`, Python) for end-to-end tests.
 enum ExternalTool {
+    /// Any non-empty `CI` (as `.ci/run` sets) means a missing tool is a failure, never a skip.
+    static var isCI: Bool { !(ProcessInfo.processInfo.environment["CI"] ?? "").isEmpty }
+
     /// The path of a program on PATH, or `nil`.
     static func find(_ name: String) -> String? {
         let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
         return paths.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// Under `CI=true` a missing tool fails the test; locally it is skipped with the reason printed.
+    /// Under CI a missing tool fails the test; locally it is skipped with the reason printed.
     static func require(_ name: String, package: String) -> String? {
         if let path = find(name) { return path }
-        let reason = "\(name) not found (apt-get install \(package))"
-        if ProcessInfo.processInfo.environment["CI"] == "true" {
+        missing("\(name) not found (apt-get install \(package))")
+        return nil
+    }
+
+    /// Records why a test cannot run: a failure under CI, a printed skip locally.
+    static func missing(_ reason: String) {
+        if isCI {
             Issue.record("required tool missing under CI: \(reason)")
         } else {
             print("SKIP: \(reason)")
         }
-        return nil
     }
 
     /// The `stepup` executable built beside the test bundle (or `STEPUP_BINARY`).
@@ -28,28 +36,69 @@ enum ExternalTool {
         return bundle.appendingPathComponent("stepup").path
     }
 
-    struct Output {
+    struct Output: Sendable {
         var status: Int32
         var stdout: String
         var stderr: String
     }
 
-    /// Runs a program to completion with `input` on stdin.
-    static func run(_ path: String, _ arguments: [String], input: String = "") throws -> Output {
+    /// Runs a program to completion with `input` on stdin, off the test's cooperative threads. A program still
+    /// running after `timeout` is killed and the test fails, so a hang never hangs CI.
+    static func run(_ path: String, _ arguments: [String], input: String = "", environment: [String: String]? = nil,
+                    timeout: Duration = .seconds(120)) async throws -> Output {
+        let output: Output = try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(with: Result {
+                    try runBlocking(path, arguments, input: input, environment: environment, timeout: timeout)
+                })
+            }
+            thread.start()
+        }
+        return output
+    }
+
+    private static func runBlocking(_ path: String, _ arguments: [String], input: String,
+                                    environment: [String: String]?, timeout: Duration) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
+        if let environment { process.environment = environment }
         let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
+        let collected = Collected()
+        stdout.fileHandleForReading.readabilityHandler = { collected.append(out: $0.availableData) }
+        stderr.fileHandleForReading.readabilityHandler = { collected.append(err: $0.availableData) }
+        let finished = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in finished.signal() }
         try process.run()
         stdin.fileHandleForWriting.write(Data(input.utf8))
         try stdin.fileHandleForWriting.close()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                      stderr: String(decoding: err, as: UTF8.self))
+        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        if finished.wait(timeout: .now() + .milliseconds(Int(seconds * 1_000))) == .timedOut {
+            kill(process.processIdentifier, SIGKILL)
+            finished.wait()
+            let command = "\(URL(fileURLWithPath: path).lastPathComponent) \(arguments.joined(separator: " "))"
+            Issue.record(Comment(rawValue: "\(command) did not finish within \(timeout) and was killed"))
+        }
+        stdout.fileHandleForReading.readabilityHandler = nil
+        stderr.fileHandleForReading.readabilityHandler = nil
+        collected.append(out: stdout.fileHandleForReading.readDataToEndOfFile())
+        collected.append(err: stderr.fileHandleForReading.readDataToEndOfFile())
+        return collected.output(status: process.terminationStatus)
+    }
+
+    /// Output gathered by the pipes' handlers while the program runs (so a chatty program never blocks).
+    private final class Collected: Sendable {
+        private let data = Mutex((out: Data(), err: Data()))
+        func append(out chunk: Data) { data.withLock { $0.out.append(chunk) } }
+        func append(err chunk: Data) { data.withLock { $0.err.append(chunk) } }
+        func output(status: Int32) -> Output {
+            data.withLock {
+                Output(status: status, stdout: String(decoding: $0.out, as: UTF8.self),
+                       stderr: String(decoding: $0.err, as: UTF8.self))
+            }
+        }
     }
 }
