@@ -85,4 +85,65 @@ struct GeoRiskTests {
         try await client.shutdown()
         _ = await server.stop()
     }
+
+    /// With both a `.mmdb` file and range files configured, the `.mmdb` answers first and the ranges fill in.
+    @Test func theMMDBAnswersBeforeTheRangeFiles() async throws {
+        guard let python = ExternalTool.require("python3", package: "python3") else { return }
+        guard try await ExternalTool.run(python, ["-c", "import mmdb_writer, netaddr"]).status == 0 else {
+            ExternalTool.missing("python mmdb-writer and netaddr (pip install mmdb-writer netaddr)")
+            return
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stepup-mmdb-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let stepup = ExternalTool.stepupBinary
+        #expect(try await ExternalTool.run(stepup, ["init", "--directory", directory.path]).status == 0)
+        let mmdb = directory.appendingPathComponent("city.mmdb")
+        let writer = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../StepUpGeoTests/Fixtures/write_mmdb.py").standardized.path
+        let written = try await ExternalTool.run(python, [writer, "city", mmdb.path])
+        #expect(written.status == 0, "\(written.stderr)")
+        // The ranges say France for the mmdb's London block, and for 100.64.0.0/10 the mmdb does not know.
+        let ranges = directory.appendingPathComponent("ranges.csv")
+        try "1359103232,1359103487,FR\n1681915904,1686110207,FR\n".write(to: ranges, atomically: true, encoding: .utf8)
+        let config = directory.appendingPathComponent("stepup.yaml")
+        let text = try String(contentsOf: config, encoding: .utf8).replacingOccurrences(
+            of: "  trusted_proxies: []",
+            with: "  trusted_proxies: [127.0.0.1, \"::1\"]\n  geoip_database: \(mmdb.path)\n  geoip_ranges: [\(ranges.path)]")
+        try text.write(to: config, atomically: true, encoding: .utf8)
+        let policy = directory.appendingPathComponent("policy.yaml")
+        let rules = try String(contentsOf: policy, encoding: .utf8).replacingOccurrences(of: "rules:\n", with: """
+            rules:
+              - id: no-gb-probe
+                match: {action: geo.probe, context: {country: GB}}
+                deny: GB
+              - id: no-fr-probe
+                match: {action: geo.probe, context: {country: FR}}
+                deny: FR
+
+            """)
+        try rules.write(to: policy, atomically: true, encoding: .utf8)
+        #expect(try await ExternalTool.run(stepup, ["user", "add", "lea", "--config", config.path],
+                                           input: "lea's long password\n").status == 0)
+        let server = try await RunningServer.start(arguments: ["--config", config.path])
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            let http = HTTP(base: server.baseURL, client: client)
+            func country(from ip: String) async throws -> String? {
+                let login = try await http.send(.POST, "/v1/sessions",
+                                                json: ["username": "lea", "password": "lea's long password"],
+                                                headers: ["X-Forwarded-For": ip])
+                let token = try #require(login.json?["token"] as? String, "\(login.body)")
+                let decision = try await http.send(.POST, "/v1/decisions", token: token, json: ["action": "geo.probe"],
+                                                   headers: ["X-Forwarded-For": ip])
+                return decision.json?["decision"] as? String == "deny" ? decision.json?["reason"] as? String : nil
+            }
+            #expect(try await country(from: "81.2.69.160") == "GB", "the .mmdb answers first")
+            #expect(try await country(from: "100.64.1.1") == "FR", "the ranges answer what the .mmdb does not know")
+            #expect(try await country(from: "192.0.2.55") == nil, "neither knows a country here")
+        } catch {
+            Issue.record("\(error)\n\(server.output)")
+        }
+        try await client.shutdown()
+        #expect(await server.stop() == 0)
+    }
 }
