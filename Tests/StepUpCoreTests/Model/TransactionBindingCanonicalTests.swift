@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import StepUpCore
 
-@Suite("Transaction binding: canonical, type-exact text")
+@Suite("Transaction binding: canonical, type-exact text", .timeLimit(.minutes(2)))
 struct TransactionBindingCanonicalTests {
     static func canonical(_ transaction: Attributes, fields: [String] = ["f"], action: String = "t") -> String {
         let request = ActionRequest(action: action, context: RequestContext(transaction: transaction))
@@ -62,8 +62,7 @@ struct TransactionBindingCanonicalTests {
 
     /// Random typed values: equal values give equal text, different values different text.
     @Test func propertyDistinctValuesDistinctTexts() {
-        let seed = UInt64(Date().timeIntervalSince1970 * 1000)
-        print("TransactionBinding property test seed: \(seed)")
+        let seed = TestSeed.seed("TransactionBindingCanonicalTests.property")
         var random = SplitMix64(seed: seed)
         var seen: [String: Attributes] = [:]
         for _ in 0..<3_000 {
