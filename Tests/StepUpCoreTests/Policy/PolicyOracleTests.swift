@@ -139,6 +139,9 @@ struct PolicyOracleTests {
         }
         if let problem = mismatch(result.outcome, expected.verdict) { problems.append("evaluate: \(problem)") }
         guard let explanation else { return problems }
+        if explanation.defaultApplied != (expected.rules.last == "default") {
+            problems.append("explain says default_applied \(explanation.defaultApplied), expected rules \(expected.rules)")
+        }
         if explanation.rules != expected.rules {
             problems.append("explain matched \(explanation.rules), expected \(expected.rules)")
         }
