@@ -1,7 +1,7 @@
 import Testing
 @testable import StepUpCrypto
 
-@Suite("Argon2 RFC 9106 §5 test vectors")
+@Suite("Argon2 RFC 9106 §5 test vectors", .timeLimit(.minutes(5)))
 struct Argon2VectorTests {
     static let password = [UInt8](repeating: 0x01, count: 32)
     static let salt = [UInt8](repeating: 0x02, count: 16)

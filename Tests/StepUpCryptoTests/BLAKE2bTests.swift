@@ -1,7 +1,7 @@
 import Testing
 @testable import StepUpCrypto
 
-@Suite("BLAKE2b (RFC 7693)")
+@Suite("BLAKE2b (RFC 7693)", .timeLimit(.minutes(5)))
 struct BLAKE2bTests {
     /// RFC 7693 Appendix A: BLAKE2b-512("abc").
     @Test func rfc7693AppendixA() {
@@ -25,7 +25,8 @@ struct BLAKE2bTests {
     @Test func matchesHashlib() throws {
         guard TestSupport.require("python3") else { return }
         struct Case: Codable { var data: String, key: String, size: Int }
-        var rng = SeededGenerator(seed: UInt64.random(in: 0...UInt64.max))
+        let seed = TestSeed.seed("BLAKE2bTests.matchesHashlib")
+        var rng = SeededGenerator(seed: seed)
         var cases: [Case] = []
         for length in [0, 1, 63, 64, 127, 128, 129, 255, 256, 257, 1000, 4096] + (0..<40).map({ _ in
             Int.random(in: 0...600, using: &rng)
@@ -43,12 +44,12 @@ struct BLAKE2bTests {
         for (testCase, digest) in zip(cases, expected) {
             let ours = BLAKE2b.hash(TestSupport.hex(testCase.data), outputLength: testCase.size,
                                     key: TestSupport.hex(testCase.key))
-            #expect(TestSupport.hexString(ours) == digest)
+            #expect(TestSupport.hexString(ours) == digest, "seed \(seed): \(testCase)")
         }
     }
 
     @Test func incrementalEqualsOneShot() {
-        var rng = SeededGenerator(seed: 7)
+        var rng = SeededGenerator(seed: TestSeed.seed("BLAKE2bTests.incremental", fallback: 7))
         let data = rng.bytes(1000)
         var hasher = BLAKE2b(outputLength: 48)
         var index = 0

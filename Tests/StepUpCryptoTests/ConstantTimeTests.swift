@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import StepUpCrypto
 
-@Suite("Constant-time comparison")
+@Suite("Constant-time comparison", .timeLimit(.minutes(5)))
 struct ConstantTimeTests {
     @Test func comparesBytesAndStrings() {
         #expect(ConstantTime.equals([UInt8](), [UInt8]()))

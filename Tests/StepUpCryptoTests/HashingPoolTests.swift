@@ -2,7 +2,7 @@ import Dispatch
 import Testing
 @testable import StepUpCrypto
 
-@Suite("HashingPool")
+@Suite("HashingPool", .timeLimit(.minutes(5)))
 struct HashingPoolTests {
     @Test func refusesWhenItsQueueIsFull() async throws {
         try await Self.withFullPool { pool in

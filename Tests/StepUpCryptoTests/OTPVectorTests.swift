@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import StepUpCrypto
 
-@Suite("HOTP/TOTP RFC vectors")
+@Suite("HOTP/TOTP RFC vectors", .timeLimit(.minutes(5)))
 struct OTPVectorTests {
     /// RFC 4226 Appendix D: secret "12345678901234567890", counters 0...9.
     @Test func rfc4226AppendixD() throws {

@@ -1,7 +1,7 @@
 import Testing
 @testable import StepUpCrypto
 
-@Suite("PHC strings")
+@Suite("PHC strings", .timeLimit(.minutes(5)))
 struct PHCStringTests {
     static let valid = "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG"
 
@@ -20,7 +20,9 @@ struct PHCStringTests {
     @Test func missingVersionMeansV10() throws {
         let phc = try PHCString(parsing: "$argon2i$m=32,t=1,p=1$c29tZXNhbHQ$AAAAAAAAAAAAAAAAAAAAAA")
         #expect(phc.parameters.version == .v10)
-        #expect(phc.description == "$argon2i$m=32,t=1,p=1$c29tZXNhbHQ$AAAAAAAAAAAAAAAAAAAAAA")
+        // Written back with the version spelled out, as the reference `argon2` CLI writes v1.0 hashes.
+        #expect(phc.description == "$argon2i$v=16$m=32,t=1,p=1$c29tZXNhbHQ$AAAAAAAAAAAAAAAAAAAAAA")
+        #expect(try PHCString(parsing: phc.description) == phc)
     }
 
     @Test(arguments: [
@@ -68,7 +70,7 @@ struct PHCStringTests {
     }
 
     @Test func base64RoundTripsAllLengths() {
-        var rng = SeededGenerator(seed: 3)
+        var rng = SeededGenerator(seed: TestSeed.seed("PHCStringTests.base64", fallback: 3))
         for length in 0..<70 {
             let bytes = rng.bytes(length)
             #expect(Base64.decode(Base64.encode(bytes)) == bytes)

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import StepUpCrypto
 
-@Suite("PasswordHasher")
+@Suite("PasswordHasher", .timeLimit(.minutes(5)))
 struct PasswordHasherTests {
     static let light = Argon2Parameters(memoryKiB: 1024, iterations: 2, parallelism: 2)
     static let pool = HashingPool(threads: 2)
@@ -71,7 +71,13 @@ struct PasswordHasherTests {
 
     @Test func lanesRunInParallel() throws {
         // Lanes are handed to several threads at once: count the threads that ran them (no stopwatch).
-        guard ProcessInfo.processInfo.activeProcessorCount >= 2 else { return }
+        let cpus = ProcessInfo.processInfo.activeProcessorCount
+        guard cpus >= 2 else {
+            // Not a pass: one CPU cannot show lanes on two threads. CI machines must have two.
+            let reason = "lanesRunInParallel needs at least 2 CPUs, this machine has \(cpus)"
+            if TestSupport.isCI { Issue.record(Comment(rawValue: reason)) } else { print("SKIP: \(reason)") }
+            return
+        }
         let salt = [UInt8](repeating: 1, count: 16)
         let fourLanes = Argon2Parameters(memoryKiB: 16384, iterations: 2, parallelism: 4)
         // While other suites keep every Dispatch worker busy, the calling thread may rightly run all the lanes

@@ -2,7 +2,7 @@ import Testing
 @testable import StepUpCrypto
 
 /// PHC strings cross both ways between us and argon2-cffi, and hashes made by other systems verify here.
-@Suite("Password hash interop")
+@Suite("Password hash interop", .timeLimit(.minutes(5)))
 struct PasswordInteropTests {
     struct Pair: Codable { var password: String, hash: String }
 

@@ -3,7 +3,7 @@ import Crypto
 import Testing
 @testable import StepUpCrypto
 
-@Suite("Sealed secrets")
+@Suite("Sealed secrets", .timeLimit(.minutes(5)))
 struct SecretSealerTests {
     static let k1 = "k1:" + Base64.encode([UInt8](repeating: 1, count: 32), padded: true)
     static let k2 = "k2:" + Base64.encode([UInt8](repeating: 2, count: 32), padded: true)

@@ -4,10 +4,10 @@ import StepUpGeo
 import Testing
 
 /// .mmdb files written by the independent PyPI `mmdb-writer` in the test setup, read by our reader.
-@Suite struct MMDBReaderTests {
+@Suite(.timeLimit(.minutes(2))) struct MMDBReaderTests {
     @Test func cityDatabaseCountriesCoordinatesAndFields() throws {
         guard TestSupport.requireMMDBWriter() else { return }
-        let reader = try MMDBReader(path: try TestSupport.writeMMDB("city"))
+        let reader = try TestSupport.mmdbReader("city")
         #expect(reader.metadata.ipVersion == 6)
         #expect(reader.metadata.databaseType == "StepUp-Test-City")
         #expect(reader.metadata.languages == ["en", "de"])
@@ -40,7 +40,7 @@ import Testing
 
     @Test func everyDataType() throws {
         guard TestSupport.requireMMDBWriter() else { return }
-        let reader = try MMDBReader(path: try TestSupport.writeMMDB("city"))
+        let reader = try TestSupport.mmdbReader("city")
         let record = try #require(reader.record(for: "192.0.2.1"))
         #expect(record["flag"] == .bool(true))
         #expect(record["off"] == .bool(false))
@@ -62,7 +62,7 @@ import Testing
 
     @Test func ipv4OnlyDatabase() throws {
         guard TestSupport.requireMMDBWriter() else { return }
-        let reader = try MMDBReader(path: try TestSupport.writeMMDB("v4"))
+        let reader = try TestSupport.mmdbReader("v4")
         #expect(reader.metadata.ipVersion == 4)
         #expect(reader.locate("10.200.1.1")?.country == "NL")
         let stockholm = try #require(reader.locate("172.16.5.4"))
@@ -74,7 +74,7 @@ import Testing
 
     @Test func twentyEightBitRecords() throws {
         guard TestSupport.requireMMDBWriter() else { return }
-        let reader = try MMDBReader(path: try TestSupport.writeMMDB("big"))
+        let reader = try TestSupport.mmdbReader("big")
         #expect(reader.metadata.recordSize == 28)
         for index in [0, 1, 255, 4097, 12345, 16999] {
             let record = try #require(reader.record(for: "10.\(index / 256).\(index % 256).77"))
@@ -86,7 +86,7 @@ import Testing
 
     @Test func agreesWithTorRangesOnRealData() throws {
         guard TestSupport.requireMMDBWriter(), TestSupport.requireTorGeoIP() else { return }
-        let reader = try MMDBReader(path: try TestSupport.writeMMDB("tor", extra: ["3000"]))
+        let reader = try TestSupport.mmdbReader("tor", extra: ["3000"])
         let table = try CountryRangeLocator(files: [TestSupport.torGeoIP, TestSupport.torGeoIP6])
         let v4 = try RangeListParser.rangeCSV(bytes: [UInt8](try #require(
             FileManager.default.contents(atPath: TestSupport.torGeoIP))), source: "geoip").prefix(3000)
@@ -119,18 +119,36 @@ import Testing
 
     @Test func survivesCorruptedFiles() throws {
         guard TestSupport.requireMMDBWriter() else { return }
-        let original = [UInt8](try #require(FileManager.default.contents(atPath: try TestSupport.writeMMDB("city"))))
-        var generator = SplitMix64(seed: 42)
-        for _ in 0..<300 {
+        let original = try TestSupport.mmdbBytes("city")
+        let seed = TestSeed.seed("MMDBReaderTests.survivesCorruptedFiles", fallback: 42)
+        var generator = SplitMix64(seed: seed)
+        var opened = 0, refused = 0
+        for index in 0..<300 {
             var bytes = original
-            for _ in 0..<8 {
-                bytes[Int(generator.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: generator.next())
+            // Corrupt a random byte or truncate: either the reader opens, or it refuses with a database error.
+            if index % 10 == 9 {
+                bytes.removeLast(Int(generator.next() % UInt64(bytes.count)))
+            } else {
+                for _ in 0..<8 {
+                    bytes[Int(generator.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: generator.next())
+                }
             }
-            guard let reader = try? MMDBReader(bytes: bytes) else { continue }
+            let reader: MMDBReader
+            do {
+                reader = try MMDBReader(bytes: bytes)
+            } catch {
+                #expect(error.reason.hasPrefix("not a usable MaxMind DB file"), "seed \(seed) case \(index): \(error)")
+                refused += 1
+                continue
+            }
+            opened += 1
             for probe in ["81.2.69.160", "192.0.2.1", "2001:db8:1::1", "2.125.160.218"] {
                 _ = reader.locate(probe)
                 _ = reader.record(for: probe)
             }
         }
+        // Both paths ran: corrupted files that still open are probed, and broken ones are refused.
+        #expect(opened + refused == 300)
+        #expect(opened > 0 && refused > 0, "seed \(seed): \(opened) opened, \(refused) refused")
     }
 }

@@ -2,7 +2,7 @@ import StepUpCore
 import StepUpGeo
 import Testing
 
-@Suite struct RangeListTests {
+@Suite(.timeLimit(.minutes(2))) struct RangeListTests {
     @Test func parsesTorFormatsAndCIDRRows() throws {
         let text = """
         # tor geoip style

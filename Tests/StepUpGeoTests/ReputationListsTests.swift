@@ -3,45 +3,49 @@ import StepUpCore
 import StepUpGeo
 import Testing
 
-@Suite struct ReputationListsTests {
+@Suite(.timeLimit(.minutes(2))) struct ReputationListsTests {
     @Test func reloadSwapsListsAndKeepsOldOnError() throws {
-        let tor = try TestSupport.temporaryFile("185.220.101.1\n185.220.102.0/24\n")
-        let hosting = try TestSupport.temporaryFile("# hosting\n203.0.113.0/24\n")
-        let lists = ReputationLists(sources: [
-            .init(name: "tor_exits", path: tor), .init(name: "hosting", path: hosting),
-        ])
-        #expect(lists.hits(for: "185.220.101.1").isEmpty)  // nothing before the first load
-        let first = lists.reload()
-        #expect(first.loaded == ["tor_exits": 2, "hosting": 1])
-        #expect(lists.hits(for: "185.220.102.9") == ["tor_exits"])
-        #expect(lists.hits(for: "203.0.113.9") == ["hosting"])
+        try TestSupport.withTemporaryDirectory { directory in
+            let tor = try TestSupport.file("tor.txt", "185.220.101.1\n185.220.102.0/24\n", in: directory)
+            let hosting = try TestSupport.file("hosting.txt", "# hosting\n203.0.113.0/24\n", in: directory)
+            let lists = ReputationLists(sources: [
+                .init(name: "tor_exits", path: tor), .init(name: "hosting", path: hosting),
+            ])
+            #expect(lists.hits(for: "185.220.101.1").isEmpty)  // nothing before the first load
+            let first = lists.reload()
+            #expect(first.loaded == ["tor_exits": 2, "hosting": 1])
+            #expect(lists.hits(for: "185.220.102.9") == ["tor_exits"])
+            #expect(lists.hits(for: "203.0.113.9") == ["hosting"])
 
-        try "198.51.100.0/24\n".write(toFile: tor, atomically: true, encoding: .utf8)
-        try "broken line\n".write(toFile: hosting, atomically: true, encoding: .utf8)
-        let second = lists.reload()
-        #expect(second.loaded == ["tor_exits": 1])
-        #expect(second.failed["hosting"]?.contains(":1:") == true)
-        #expect(lists.hits(for: "185.220.102.9").isEmpty)
-        #expect(lists.hits(for: "198.51.100.1") == ["tor_exits"])
-        #expect(lists.hits(for: "203.0.113.9") == ["hosting"])  // kept from the last good load
+            try "198.51.100.0/24\n".write(toFile: tor, atomically: true, encoding: .utf8)
+            try "broken line\n".write(toFile: hosting, atomically: true, encoding: .utf8)
+            let second = lists.reload()
+            #expect(second.loaded == ["tor_exits": 1])
+            #expect(second.failed["hosting"]?.contains(":1:") == true)
+            #expect(lists.hits(for: "185.220.102.9").isEmpty)
+            #expect(lists.hits(for: "198.51.100.1") == ["tor_exits"])
+            #expect(lists.hits(for: "203.0.113.9") == ["hosting"])  // kept from the last good load
+        }
     }
 
     @Test func concurrentLookupsDuringReloads() async throws {
-        let path = try TestSupport.temporaryFile("192.0.2.0/24\n")
-        let lists = ReputationLists(sources: [.init(name: "a", path: path)])
-        lists.reload()
-        await withTaskGroup(of: Bool.self) { group in
-            for index in 0..<8 {
-                group.addTask {
-                    var allHit = true
-                    for _ in 0..<2000 {
-                        if index == 0 { lists.reload() }
-                        allHit = allHit && lists.hits(for: "192.0.2.7") == ["a"]
+        try await TestSupport.withTemporaryDirectory { directory in
+            let path = try TestSupport.file("a.txt", "192.0.2.0/24\n", in: directory)
+            let lists = ReputationLists(sources: [.init(name: "a", path: path)])
+            lists.reload()
+            await withTaskGroup(of: Bool.self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        var allHit = true
+                        for _ in 0..<2000 {
+                            if index == 0 { lists.reload() }
+                            allHit = allHit && lists.hits(for: "192.0.2.7") == ["a"]
+                        }
+                        return allHit
                     }
-                    return allHit
                 }
+                for await allHit in group { #expect(allHit) }
             }
-            for await allHit in group { #expect(allHit) }
         }
     }
 
@@ -69,7 +73,7 @@ import Testing
     }
 }
 
-@Suite struct AddressRuleSetTests {
+@Suite(.timeLimit(.minutes(2))) struct AddressRuleSetTests {
     @Test func blockedWinsAndInvalidRulesAreReported() {
         let at = Date(timeIntervalSince1970: 0)
         let rules = AddressRuleSet(rules: [

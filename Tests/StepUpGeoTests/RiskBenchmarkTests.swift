@@ -1,7 +1,7 @@
 import StepUpGeo
 import Testing
 
-@Suite struct RiskBenchmarkTests {
+@Suite(.timeLimit(.minutes(2))) struct RiskBenchmarkTests {
     @Test func printsTheRequiredLines() throws {
         let result = try RiskBenchmark(source: .synthetic(ranges: 1000), lookups: 20_000, assessments: 200).run()
         let names = result.lines.compactMap { $0.split(separator: "=").first.map(String.init) }
@@ -14,8 +14,10 @@ import Testing
 
     @Test func runsOnAGeneratedMMDB() throws {
         guard TestSupport.requireMMDBWriter() else { return }
-        let path = try TestSupport.writeMMDB("city")
-        let result = try RiskBenchmark(source: .mmdb(path: path), lookups: 10_000, assessments: 100).run()
-        #expect(result.source.hasPrefix("mmdb "))
+        try TestSupport.withTemporaryDirectory { directory in
+            let path = try TestSupport.writeMMDB("city", in: directory)
+            let result = try RiskBenchmark(source: .mmdb(path: path), lookups: 10_000, assessments: 100).run()
+            #expect(result.source.hasPrefix("mmdb "))
+        }
     }
 }

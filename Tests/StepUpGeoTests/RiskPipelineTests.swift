@@ -3,10 +3,10 @@ import StepUpCore
 import StepUpGeo
 import Testing
 
-@Suite struct RiskPipelineTests {
+@Suite(.timeLimit(.minutes(2))) struct RiskPipelineTests {
     @Test func enrichesFromAnMMDBAndAppliesListsAndRules() throws {
         guard TestSupport.requireMMDBWriter() else { return }
-        let reader = try MMDBReader(path: try TestSupport.writeMMDB("city"))
+        let reader = try TestSupport.mmdbReader("city")
         let lists = ReputationLists(lists: ["tor_exits": try CIDRSet(parsing: ["2.125.160.216/30"])])
         let enricher = RiskContextEnricher(locator: reader, lists: lists,
                                            classifier: NetworkClassifier(settings: .default))

@@ -1,4 +1,5 @@
 import Foundation
+import StepUpGeo
 import Testing
 
 /// Finding fixtures and external tools; a missing tool skips locally but fails when CI == "true".
@@ -7,7 +8,8 @@ enum TestSupport {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
     }
 
-    static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+    /// Any non-empty `CI` (GitHub's `true`, GitLab's `true`, others' `1`): a missing tool then fails the test.
+    static var isCI: Bool { !(ProcessInfo.processInfo.environment["CI"] ?? "").isEmpty }
 
     /// Records an issue on CI, prints a skip reason otherwise; returns false either way.
     static func missing(_ what: String, install: String) -> Bool {
@@ -52,11 +54,27 @@ enum TestSupport {
         return ok || missing("python3 with mmdb-writer and netaddr", install: "pip install mmdb-writer netaddr")
     }
 
-    /// Writes an .mmdb with the independent PyPI writer into a fresh temporary directory.
-    static func writeMMDB(_ mode: String, extra: [String] = []) throws -> String {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("stepup-geo-\(UUID().uuidString)")
+    /// Runs `body` with a fresh, uniquely named directory, removed afterwards whatever happens.
+    static func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        return try body(directory)
+    }
+
+    static func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        return try await body(directory)
+    }
+
+    private static func makeTemporaryDirectory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stepup-geo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    /// Writes an .mmdb with the independent PyPI writer into `directory`; returns its path.
+    static func writeMMDB(_ mode: String, extra: [String] = [], in directory: URL) throws -> String {
         let path = directory.appendingPathComponent("\(mode).mmdb").path
         let script = fixtures.appendingPathComponent("write_mmdb.py").path
         let result = try run("python3", [script, mode, path] + extra)
@@ -64,8 +82,22 @@ enum TestSupport {
         return path
     }
 
-    static func temporaryFile(_ contents: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("stepup-\(UUID().uuidString).txt").path
+    /// The bytes of an .mmdb written by the PyPI writer (in a temporary directory, removed again).
+    static func mmdbBytes(_ mode: String, extra: [String] = []) throws -> [UInt8] {
+        try withTemporaryDirectory { directory in
+            let path = try writeMMDB(mode, extra: extra, in: directory)
+            return [UInt8](try #require(FileManager.default.contents(atPath: path)))
+        }
+    }
+
+    /// A reader over an .mmdb written by the PyPI writer (the file is gone once the reader has it in memory).
+    static func mmdbReader(_ mode: String, extra: [String] = []) throws -> MMDBReader {
+        try MMDBReader(bytes: mmdbBytes(mode, extra: extra))
+    }
+
+    /// Writes `contents` to a new file in `directory`; returns its path.
+    static func file(_ name: String, _ contents: String, in directory: URL) throws -> String {
+        let path = directory.appendingPathComponent(name).path
         try contents.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }

@@ -4,7 +4,7 @@ import StepUpGeo
 import Testing
 
 /// Real data: tor-geoipdb's country ranges, checked against Python's `ipaddress` reading the same files.
-@Suite struct TorGeoIPTests {
+@Suite(.timeLimit(.minutes(2))) struct TorGeoIPTests {
     static let locator: CountryRangeLocator? = try? CountryRangeLocator(
         files: [TestSupport.torGeoIP, TestSupport.torGeoIP6]
     )

@@ -19,11 +19,11 @@ public struct PHCString: Sendable, Hashable, CustomStringConvertible {
         self.hash = hash
     }
 
-    /// The encoded string. `v=` is written for v1.3, omitted for v1.0 as the reference does.
+    /// The encoded string, with `v=` always written (`v=16` for v1.0), as the reference implementation and
+    /// argon2-cffi write it: a parser that meets no `v=` may guess another version (argon2-cffi reads v1.2).
     public var description: String {
         let p = parameters
-        let version = p.version == .v13 ? "$v=19" : ""
-        return "$\(p.variant.rawValue)\(version)$m=\(p.memoryKiB),t=\(p.iterations),p=\(p.parallelism)"
+        return "$\(p.variant.rawValue)$v=\(p.version.rawValue)$m=\(p.memoryKiB),t=\(p.iterations),p=\(p.parallelism)"
             + "$\(Base64.encode(salt))$\(Base64.encode(hash))"
     }
 

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import StepUpCore
 
-@Suite("Transaction binding")
+@Suite("Transaction binding", .timeLimit(.minutes(2)))
 struct TransactionBindingTests {
     func request(_ transaction: Attributes, action: String = "bank.transfer") -> ActionRequest {
         ActionRequest(action: action, context: RequestContext(transaction: transaction))

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import StepUpCore
 
-@Suite("Policy benchmark and index")
+@Suite("Policy benchmark and index", .timeLimit(.minutes(2)))
 struct PolicyBenchmarkTests {
     @Test(arguments: PolicyBenchmark.sizes)
     func generatedPoliciesLoadWithoutErrors(size: Int) throws {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import StepUpCore
 
-@Suite("Policy CLI")
+@Suite("Policy CLI", .timeLimit(.minutes(2)))
 struct PolicyCLITests {
     static let cases = """
     cases:

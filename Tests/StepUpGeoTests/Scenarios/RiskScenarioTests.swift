@@ -5,7 +5,7 @@ import Testing
 import Yams
 
 /// Runs every `Fixtures/scenarios/*.yaml` through the pure engine, learning history between steps like the server does.
-@Suite struct RiskScenarioTests {
+@Suite(.timeLimit(.minutes(2))) struct RiskScenarioTests {
     static var directory: URL {
         TestSupport.fixtures.appendingPathComponent("scenarios")
     }
