@@ -50,7 +50,7 @@ struct Browser {
     }
 }
 
-@Suite("Browser pages")
+@Suite("Browser pages", .timeLimit(.minutes(5)))
 struct PageTests {
     @Test func signInNeedsTheFormsCSRFTokenAndSetsHardenedCookies() async throws {
         let harness = try TestHarness()

@@ -7,7 +7,7 @@ import StepUpStore
 import Testing
 @testable import StepUpServer
 
-@Suite("Policy administration")
+@Suite("Policy administration", .timeLimit(.minutes(5)))
 struct PolicyAdminTests {
     /// The demo policy, but admins may reload and explain with a password (aal3 needs WebAuthn, not built yet).
     static let adminPolicy = Policy.demoYAML.replacingOccurrences(
