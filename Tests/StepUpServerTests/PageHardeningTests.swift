@@ -147,6 +147,9 @@ struct PageHardeningTests {
             let factorID = try #require(started.html.range(of: "/account/totp/").map {
                 String(started.html[$0.upperBound...].prefix { $0 != "/" })
             })
+            let secret = try #require(started.html.range(of: "id=\"secret\">").map {
+                String(started.html[$0.upperBound...].prefix { $0 != "<" })
+            })
             for payload in Self.payloads {
                 // A wrong code re-renders the form; what the post claims the secret and URI were must not be echoed
                 // as markup or as a link.
@@ -156,6 +159,8 @@ struct PageHardeningTests {
                 ])
                 #expect(wrong.status == .unauthorized)
                 Self.expectNoInjectedMarkup(wrong.html, "authenticator retry, \(payload)")
+                #expect(wrong.html.contains("id=\"secret\">\(secret)<"), "the stored key is shown again")
+                #expect(!wrong.html.contains("alert("), "nothing the post claimed is shown")
             }
         }
     }

@@ -67,8 +67,8 @@ struct SignInCostTests {
             let wrongForAlice = try await Self.attempt(client, harness, "alice", "not her password")
             let wrongForCarol = try await Self.attempt(client, harness, "carol", "not her password")
             #expect(disabled.reply.status == .unauthorized)
-            #expect(disabled.reply.text == wrongForCarol.reply.text, "the right password of a disabled user reads "
-                + "exactly like a wrong password")
+            #expect(disabled.reply.text == wrongForCarol.reply.text,
+                    "the right password of a disabled user reads exactly like a wrong password")
             #expect(disabled.reply.text == wrongForAlice.reply.text)
             #expect(disabled.reply.text.contains("invalid-credentials"))
 
