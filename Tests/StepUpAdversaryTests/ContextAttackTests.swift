@@ -8,7 +8,7 @@ import Testing
 
 /// Items 8, 11, 14 and 16 of issue #8: one request context, every setting in force, least exposure, no silent
 /// policy mistakes.
-@Suite("The request context and what it exposes")
+@Suite("The request context and what it exposes", .timeLimit(.minutes(5)))
 struct ContextAttackTests {
     /// 1.x.x.x is in the US, 2.x.x.x in France.
     static func locator() throws -> CountryRangeLocator {

@@ -7,7 +7,7 @@ import Testing
 @testable import StepUpServer
 
 /// Items 2 and 12 of issue #8: devices are proven, never named.
-@Suite("Attacks on device identity")
+@Suite("Attacks on device identity", .timeLimit(.minutes(5)))
 struct DeviceAttackTests {
     /// Item 2, the takeover path: read the owner's device id, sign in naming it, print recovery codes, approve
     /// a large transfer. Every step now fails.

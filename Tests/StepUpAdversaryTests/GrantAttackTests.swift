@@ -7,7 +7,7 @@ import Testing
 
 /// Items 6, 7, 10 and 15 of issue #8: grants carry what was proven, one value per name, typed binding,
 /// step-ups that finish.
-@Suite("Attacks on grants and requirements")
+@Suite("Attacks on grants and requirements", .timeLimit(.minutes(5)))
 struct GrantAttackTests {
     static let tieredPolicy = Policy.demoYAML.replacingOccurrences(of: "rules:\n", with: """
     rules:

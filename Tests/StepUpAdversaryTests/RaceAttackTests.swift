@@ -6,7 +6,7 @@ import Testing
 @testable import StepUpServer
 
 /// Item 5 of issue #8: budgets hold when the attacker sends everything at once.
-@Suite("Racing clients")
+@Suite("Racing clients", .timeLimit(.minutes(5)))
 struct RaceAttackTests {
     /// 40 wrong codes at once on one 5-attempt challenge: at most 5 are evaluated and recorded.
     @Test func racingWrongCodesSpendOnlyTheChallengesAttempts() async throws {

@@ -8,7 +8,7 @@ import Testing
 @testable import StepUpServer
 
 /// Items 1, 3, 4 and 13 of issue #8: what a stolen password gets at sign-in.
-@Suite("Attacks on sign-in")
+@Suite("Attacks on sign-in", .timeLimit(.minutes(5)))
 struct SignInAttackTests {
     static let denyingPolicy = Policy.demoYAML.replacingOccurrences(of: "rules:\n", with: """
     rules:

@@ -6,7 +6,7 @@ import StepUpStore
 import Testing
 @testable import StepUpServer
 
-@Suite("Decisions and challenges")
+@Suite("Decisions and challenges", .timeLimit(.minutes(5)))
 struct DecisionAPITests {
     static func transfer(_ amount: Double, payee: String = "ACME Ltd", grant: String? = nil) -> [String: Any] {
         var body: [String: Any] = ["action": "bank.transfer",
@@ -162,7 +162,7 @@ struct DecisionAPITests {
     }
 }
 
-@Suite("Code guessing")
+@Suite("Code guessing", .timeLimit(.minutes(5)))
 struct CodeGuessingTests {
     @Test func openingChallengeAfterChallengeDoesNotAllowEndlessGuessing() async throws {
         let harness = try TestHarness()

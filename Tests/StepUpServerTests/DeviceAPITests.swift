@@ -7,7 +7,7 @@ import StepUpStore
 import Testing
 @testable import StepUpServer
 
-@Suite("Devices")
+@Suite("Devices", .timeLimit(.minutes(5)))
 struct DeviceAPITests {
     /// Signs a fresh nonce with `key`, as a mobile app would.
     static func proof(_ client: some TestClientProtocol, key: P256.Signing.PrivateKey) async throws -> [String: String] {

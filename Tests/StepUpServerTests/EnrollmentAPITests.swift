@@ -7,7 +7,7 @@ import StepUpCrypto
 import Testing
 @testable import StepUpServer
 
-@Suite("Factor enrollment")
+@Suite("Factor enrollment", .timeLimit(.minutes(5)))
 struct EnrollmentAPITests {
     @Test func totpEnrollmentNeedsAConfirmingCodeAndSealsTheSecret() async throws {
         let harness = try TestHarness()

@@ -15,7 +15,8 @@ struct Browser {
 
     mutating func absorb(_ headers: HTTPFields) {
         for field in headers where field.name == .setCookie {
-            let pair = field.value.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
+            let pair = field.value.split(separator: ";")[0].split(separator: "=", maxSplits: 1,
+                                                                   omittingEmptySubsequences: false)
             guard pair.count == 2 else { continue }
             let (name, value) = (String(pair[0]), String(pair[1]))
             if value.isEmpty || field.value.contains("Max-Age=0") { cookies[name] = nil } else { cookies[name] = value }
@@ -50,7 +51,7 @@ struct Browser {
     }
 }
 
-@Suite("Browser pages")
+@Suite("Browser pages", .timeLimit(.minutes(5)))
 struct PageTests {
     @Test func signInNeedsTheFormsCSRFTokenAndSetsHardenedCookies() async throws {
         let harness = try TestHarness()

@@ -7,7 +7,7 @@ import StepUpStore
 import Testing
 @testable import StepUpServer
 
-@Suite("Policy administration")
+@Suite("Policy administration", .timeLimit(.minutes(5)))
 struct PolicyAdminTests {
     /// The demo policy, but admins may reload and explain with a password (aal3 needs WebAuthn, not built yet).
     static let adminPolicy = Policy.demoYAML.replacingOccurrences(
@@ -103,8 +103,13 @@ struct PolicyAdminTests {
         try await withThrowingTaskGroup(of: [(String, Decision.Outcome)].self) { group in
             group.addTask {
                 for round in 0..<20 {
-                    try (round % 2 == 0 ? v2 : v1).write(toFile: path, atomically: true, encoding: .utf8)
-                    _ = await harness.service.reloadPolicy(reason: "test")
+                    let (file, expected) = round % 2 == 0 ? (v2, versions[1]) : (v1, versions[0])
+                    try file.write(toFile: path, atomically: true, encoding: .utf8)
+                    let result = await harness.service.reloadPolicy(reason: "test")
+                    // Every reload is applied, to the version just written, replacing the other one.
+                    #expect(result.applied, "round \(round): \(result.diagnostics)")
+                    #expect(result.version == expected, "round \(round)")
+                    #expect(result.previousVersion == versions.first { $0 != expected }, "round \(round)")
                 }
                 return []
             }
@@ -128,5 +133,34 @@ struct PolicyAdminTests {
                 }
             }
         }
+        #expect(harness.service.policy.version == versions[0], "the last round wrote v1")
+
+        // Both versions decided, each as itself, and the audit log says which one did.
+        try v2.write(toFile: path, atomically: true, encoding: .utf8)
+        let toV2 = await harness.service.reloadPolicy(reason: "test")
+        #expect(toV2.applied && toV2.version == versions[1] && toV2.previousVersion == versions[0])
+        let underV2 = try await harness.service.decide(session: login.session, user: user,
+                                                       request: ActionRequest(action: "bank.export"), grantID: nil,
+                                                       client: client)
+        #expect(underV2.decision.outcome == .deny && underV2.decision.policyVersion == versions[1])
+        try "rules: [".write(toFile: path, atomically: true, encoding: .utf8)
+        let broken = await harness.service.reloadPolicy(reason: "test")
+        #expect(!broken.applied && broken.version == versions[1], "an invalid file keeps v2 running")
+        #expect(!broken.diagnostics.description.isEmpty)
+        try v1.write(toFile: path, atomically: true, encoding: .utf8)
+        let toV1 = await harness.service.reloadPolicy(reason: "test")
+        #expect(toV1.applied && toV1.version == versions[0] && toV1.previousVersion == versions[1])
+        let underV1 = try await harness.service.decide(session: login.session, user: user,
+                                                       request: ActionRequest(action: "bank.export"), grantID: nil,
+                                                       client: client)
+        #expect(underV1.decision.outcome == .allow && underV1.decision.policyVersion == versions[0])
+
+        let events = try await harness.store.stores.audit.auditEvents(after: 0, limit: 1_000).map(\.event)
+        #expect(events.filter { $0.type == "policy.reloaded" }.count == 22)
+        #expect(events.filter { $0.type == "policy.reload_failed" }.count == 1)
+        let decided = events.filter { $0.details["action"] == "bank.export" }
+        #expect(decided.filter { $0.type == "decision.allow" }.allSatisfy { $0.policyVersion == versions[0] })
+        #expect(decided.filter { $0.type == "decision.deny" }.allSatisfy { $0.policyVersion == versions[1] })
+        #expect(decided.contains { $0.type == "decision.allow" } && decided.contains { $0.type == "decision.deny" })
     }
 }

@@ -6,7 +6,7 @@ import Testing
 @testable import StepUpServer
 
 /// Risk re-runs at every decision with real inputs: devices, GeoIP countries, history and failure counters.
-@Suite("Risk in decisions")
+@Suite("Risk in decisions", .timeLimit(.minutes(5)))
 struct RiskIntegrationTests {
     /// 1.x.x.x is in the US, 2.x.x.x in France (a range table like tor-geoipdb's).
     static func locator() throws -> CountryRangeLocator {

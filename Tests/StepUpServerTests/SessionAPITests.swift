@@ -6,7 +6,7 @@ import StepUpStore
 import Testing
 @testable import StepUpServer
 
-@Suite("Sessions API")
+@Suite("Sessions API", .timeLimit(.minutes(5)))
 struct SessionAPITests {
     @Test func loginReturnsABearerSessionAtAAL1() async throws {
         let harness = try TestHarness()

@@ -8,7 +8,7 @@ import Testing
 @testable import StepUpServer
 
 /// Over a real socket: `X-Forwarded-For` counts only when the peer is a configured trusted proxy.
-@Suite("Trusted proxies")
+@Suite("Trusted proxies", .timeLimit(.minutes(5)))
 struct TrustedProxyTests {
     func auditedAddress(trusting proxies: [String]) async throws -> String? {
         let harness = try TestHarness { $0.network.trustedProxies = proxies; $0.network.countryHeader = "CF-IPCountry" }

@@ -245,8 +245,10 @@ struct PageRoutes: Sendable {
                                                         client: web.client(request, context: context))
                 return WebSupport.redirect("/account?notice=totp")
             } catch let error as StepUpError {
+                // The key comes from the stored factor, never from the post: a posted `uri` would become a link.
+                let pending = try await service.pendingTOTPEnrollment(user: user, factorID: factorID)
                 return web.pages.html("totp", title: "Add an authenticator app",
-                                      ["secret": form["secret"] ?? "", "uri": form["uri"] ?? "", "factorID": factorID,
+                                      ["secret": pending?.secret ?? "", "uri": pending?.uri ?? "", "factorID": factorID,
                                        "error": error.reason],
                                       status: Problem(error).status, user: user.username, csrf: csrf(session))
             }

@@ -1,5 +1,6 @@
 import Foundation
 import StepUpCrypto
+import Synchronization
 
 /// The server's one door to StepUpCrypto: password hashing, TOTP, sealing and recovery codes, configured once.
 public struct CredentialCrypto: Sendable {
@@ -8,6 +9,8 @@ public struct CredentialCrypto: Sendable {
     /// Runs recovery-code hashing off the request threads, like password hashing.
     let pool: HashingPool
     let totp: ServerConfiguration.TOTP
+    /// Password-hash evaluations this door has completed (a test seam: tests show every sign-in path pays the same).
+    let evaluations = PasswordEvaluations()
 
     public init(sealer: SecretSealer, passwords: ServerConfiguration.Passwords = .init(),
                 totp: ServerConfiguration.TOTP = .init()) {
@@ -32,6 +35,7 @@ public struct CredentialCrypto: Sendable {
     func verifyPassword(_ password: String, phc: String) async throws -> (matches: Bool, needsRehash: Bool) {
         do {
             let result = try await hasher.verify(password, against: phc)
+            evaluations.count(\.stored)
             return (result.isMatch, result.needsRehash)
         } catch let error as PasswordHashError where error.isOverloaded {
             throw StepUpError.overloaded
@@ -43,6 +47,7 @@ public struct CredentialCrypto: Sendable {
     /// Spends the same work as a real verification, so unknown users cannot be told apart by timing.
     func burnUnknownUser(_ password: String) async throws {
         try await overloadAware { try await hasher.verifyUnknownUser(password) }
+        evaluations.count(\.decoy)
     }
 
     /// Runs hashing work, turning a full pool into ``StepUpError/overloaded``.
@@ -111,5 +116,22 @@ public struct CredentialCrypto: Sendable {
     func matchRecoveryCode(_ code: String, hashes: [String]) async throws -> Int? {
         guard !hashes.isEmpty, RecoveryCodes.normalize(code) != nil else { return nil }
         return try await overloadAware { try await pool.run { RecoveryCodes.match(code, against: hashes) } }
+    }
+}
+
+/// Completed password verifications, against a stored hash or the decoy; counted, never timed.
+final class PasswordEvaluations: Sendable {
+    struct Counts: Sendable, Equatable {
+        var stored = 0
+        var decoy = 0
+        var total: Int { stored + decoy }
+    }
+
+    private let counts = Mutex(Counts())
+
+    var current: Counts { counts.withLock { $0 } }
+
+    func count(_ kind: WritableKeyPath<Counts, Int>) {
+        counts.withLock { $0[keyPath: kind] += 1 }
     }
 }

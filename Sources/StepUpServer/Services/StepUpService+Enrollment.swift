@@ -58,6 +58,18 @@ extension StepUpService {
                                                      issuer: settings.issuer, parameters: record.parameters))
     }
 
+    /// The key of the user's pending TOTP factor, read back from the store, to show the enrollment form again after a
+    /// wrong code; `nil` when there is no such pending factor. Pages never echo a secret or key URI a form posted.
+    public func pendingTOTPEnrollment(user: UserRecord, factorID: String) async throws -> TOTPEnrollment? {
+        guard factorID.count <= 128, let record = try await stores.factors.factor(id: factorID),
+              record.userID == user.id, record.kind == .totp, record.status == .pending,
+              let sealed = record.sealedSecret, let secret = try? crypto.open(sealed, owner: user.id, factor: record.id)
+        else { return nil }
+        return TOTPEnrollment(factorID: factorID, secret: crypto.base32(secret),
+                              uri: crypto.otpauthURI(secret: secret, account: user.username,
+                                                     issuer: configuration.totp.issuer, parameters: record.parameters))
+    }
+
     /// Activates a pending TOTP factor once the user proves the app shows the right code.
     public func confirmTOTPEnrollment(user: UserRecord, factorID: String, code: String, client: ClientInfo)
         async throws
