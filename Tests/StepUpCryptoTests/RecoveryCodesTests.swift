@@ -43,7 +43,9 @@ struct RecoveryCodesTests {
         }
     }
 
-    @Test func hashedCodesMatchOnceEach() throws {
+    /// Each code matches its own hash and no other (single use itself is the store's job: see
+    /// `RecoveryCodeTests` in the server tests and the store conformance suite).
+    @Test func hashedCodesMatchOnlyTheirOwnHash() throws {
         var rng = SeededGenerator(seed: TestSeed.seed("RecoveryCodesTests.hashed", fallback: 3))
         let codes = RecoveryCodes.generate(using: &rng)
         var unused = try codes.map { try RecoveryCodes.hash($0, using: &rng) }
@@ -52,8 +54,8 @@ struct RecoveryCodesTests {
         let typed = codes[4].lowercased().replacingOccurrences(of: "-", with: " ")
         let index = try #require(RecoveryCodes.match(typed, against: unused))
         #expect(index == 4)
-        unused.remove(at: index)  // the store marks it used
-        #expect(RecoveryCodes.match(typed, against: unused) == nil)
+        unused.remove(at: index)
+        #expect(RecoveryCodes.match(typed, against: unused) == nil, "no other code's hash matches it")
         #expect(RecoveryCodes.match("ZZZZ-ZZZZ-ZZZZ", against: unused) == nil)
         let unreadable = ["garbage", "$argon2id$v=19$m=9999999,t=1,p=1$AAAAAAAAAAA$AAAAAAAAAAA"]
         #expect(RecoveryCodes.match(codes[5], against: unreadable) == nil)
