@@ -7,9 +7,9 @@ import Synchronization
 /// Only hashes started on the watching thread are recorded: tests run concurrently, and another test's
 /// four-lane hash must not count towards a one-lane hash being watched.
 package enum LaneProbe {
-    /// The thread inside ``distinctThreads(during:)``, or 0 when nobody is watching.
+    /// The thread inside ``observe(_:)``, or 0 when nobody is watching.
     private static let watcher = Atomic<UInt>(0)
-    private static let threads = Mutex<Set<UInt>>([])
+    private static let threads = Mutex<(ids: Set<UInt>, dispatched: Int)>(([], 0))
 
     /// True when the current thread is being watched; checked once per hash, on the thread that started it.
     static func isWatchingCurrentThread() -> Bool {
@@ -17,20 +17,23 @@ package enum LaneProbe {
         return watcher != 0 && watcher == currentThread()
     }
 
-    /// Records that the current thread ran a lane.
+    /// Records that the current thread ran a lane segment handed out by `concurrentPerform`.
     static func note() {
         let id = currentThread()
-        threads.withLock { _ = $0.insert(id) }
+        threads.withLock {
+            _ = $0.ids.insert(id)
+            $0.dispatched += 1
+        }
     }
 
-    /// Runs `body` with the probe on for this thread and returns how many distinct threads ran lanes of the
-    /// hashes `body` computed on it.
-    package static func distinctThreads(during body: () throws -> Void) rethrows -> Int {
-        threads.withLock { $0.removeAll() }
+    /// The distinct threads that ran lane segments of the hashes `body` computed on this thread, and how many
+    /// segments were handed out for parallel execution.
+    package static func observe(_ body: () throws -> Void) rethrows -> (threads: Int, dispatched: Int) {
+        threads.withLock { $0 = ([], 0) }
         watcher.store(currentThread(), ordering: .relaxed)
         defer { watcher.store(0, ordering: .relaxed) }
         try body()
-        return threads.withLock { $0.count }
+        return threads.withLock { ($0.ids.count, $0.dispatched) }
     }
 
     private static func currentThread() -> UInt {
