@@ -47,15 +47,18 @@ var targets: [Target] = [
         dependencies: ["StepUpCore"],
         swiftSettings: swiftSettings
     ),
-    .testTarget(name: "StepUpCoreTests", dependencies: ["StepUpCore"], swiftSettings: swiftSettings),
+    // Helpers the test targets share (seeds that print and replay); not a product.
+    .target(name: "StepUpTestSupport", path: "Tests/StepUpTestSupport", swiftSettings: swiftSettings),
+    .testTarget(name: "StepUpCoreTests", dependencies: ["StepUpCore", "StepUpTestSupport"],
+                swiftSettings: swiftSettings),
     .testTarget(
         name: "StepUpCryptoTests",
-        dependencies: ["StepUpCrypto"],
+        dependencies: ["StepUpCrypto", "StepUpTestSupport"],
         swiftSettings: swiftSettings
     ),
     .testTarget(
         name: "StepUpGeoTests",
-        dependencies: ["StepUpGeo", "StepUpCore"],
+        dependencies: ["StepUpGeo", "StepUpCore", "StepUpTestSupport"],
         resources: [.copy("Fixtures")],
         swiftSettings: swiftSettings
     ),

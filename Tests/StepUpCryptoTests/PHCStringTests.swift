@@ -1,3 +1,4 @@
+import StepUpTestSupport
 import Testing
 @testable import StepUpCrypto
 

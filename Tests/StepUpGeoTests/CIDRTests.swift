@@ -1,5 +1,6 @@
 import StepUpCore
 import StepUpGeo
+import StepUpTestSupport
 import Testing
 
 @Suite(.timeLimit(.minutes(2))) struct CIDRTests {

@@ -1,6 +1,7 @@
 import Foundation
 import StepUpCore
 import StepUpGeo
+import StepUpTestSupport
 import Testing
 
 /// .mmdb files written by the independent PyPI `mmdb-writer` in the test setup, read by our reader.
