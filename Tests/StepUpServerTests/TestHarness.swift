@@ -18,6 +18,8 @@ struct TestHarness: Sendable {
     let store: MemoryStore
     let clock: TestClock
     let cookieKey = SymmetricKey(size: .bits256)
+    /// The policy file (some tests edit and reload it); removed when the last copy of the harness goes.
+    let policyFile: TemporaryFile
 
     init(locator: (any GeoLocator)? = nil, policyYAML: String = Policy.demoYAML,
          configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
@@ -26,15 +28,16 @@ struct TestHarness: Sendable {
         configuration.passwords.memoryKiB = 256
         configuration.passwords.iterations = 1
         configuration.passwords.parallelism = 1
-        let policyFile = FileManager.default.temporaryDirectory
-            .appendingPathComponent("stepup-test-policy-\(UUID().uuidString).yaml")
-        try policyYAML.write(to: policyFile, atomically: true, encoding: .utf8)
-        configuration.policyFile = policyFile.path
+        let policyFile = TemporaryFile(FileManager.default.temporaryDirectory
+            .appendingPathComponent("stepup-test-policy-\(UUID().uuidString).yaml"))
+        try policyYAML.write(to: policyFile.url, atomically: true, encoding: .utf8)
+        configuration.policyFile = policyFile.url.path
+        self.policyFile = policyFile
         configure(&configuration)
         let clock = TestClock(Date(timeIntervalSince1970: 1_800_000_000))
         let store = MemoryStore()
         let stores = store.stores
-        let holder = PolicyHolder(try Policy.load(yaml: policyYAML, file: policyFile.path))
+        let holder = PolicyHolder(try Policy.load(yaml: policyYAML, file: policyFile.url.path))
         let key = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
         let crypto = CredentialCrypto(sealer: SecretSealer(keyring: try SecretKeyring(parsing: "k1:\(key)")),
                                       passwords: configuration.passwords, totp: configuration.totp)
@@ -97,6 +100,13 @@ func requireBase32(_ text: String) throws -> [UInt8] {
 struct TestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// A file removed when the last reference to it goes.
+final class TemporaryFile: Sendable {
+    let url: URL
+    init(_ url: URL) { self.url = url }
+    deinit { try? FileManager.default.removeItem(at: url) }
 }
 
 /// A clock tests advance explicitly; never sleeps.

@@ -3,7 +3,7 @@ import StepUpCore
 import StepUpStore
 import Testing
 
-@Suite("Audit log, every backend")
+@Suite("Audit log, every backend", .timeLimit(.minutes(3)))
 struct AuditStoreConformanceTests {
     func draft(_ index: Int) -> AuditEventDraft {
         AuditEventDraft(type: "decision.step_up", at: at(Double(index)).addingTimeInterval(0.0123456),

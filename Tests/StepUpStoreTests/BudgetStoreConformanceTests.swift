@@ -3,7 +3,7 @@ import StepUpCore
 import StepUpStore
 import Testing
 
-@Suite("Guess budgets, every backend")
+@Suite("Guess budgets, every backend", .timeLimit(.minutes(3)))
 struct BudgetStoreConformanceTests {
     @Test(arguments: Backend.allCases)
     func spendsUpToTheLimitThenSaysWhenToRetry(_ backend: Backend) async throws {

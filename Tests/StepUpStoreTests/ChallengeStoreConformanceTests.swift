@@ -3,7 +3,7 @@ import StepUpCore
 import StepUpStore
 import Testing
 
-@Suite("Challenges, every backend")
+@Suite("Challenges, every backend", .timeLimit(.minutes(3)))
 struct ChallengeStoreConformanceTests {
     func challenge(_ id: String = "c1", attempts: Int = 3) -> Challenge {
         Challenge(

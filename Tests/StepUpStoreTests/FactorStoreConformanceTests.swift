@@ -3,7 +3,7 @@ import StepUpCore
 import StepUpStore
 import Testing
 
-@Suite("Factors and recovery codes, every backend")
+@Suite("Factors and recovery codes, every backend", .timeLimit(.minutes(3)))
 struct FactorStoreConformanceTests {
     func totp(_ id: String, created: TimeInterval = 0) -> FactorRecord {
         FactorRecord(id: id, userID: "u1", kind: .totp, label: "phone \(id)", createdAt: at(created),

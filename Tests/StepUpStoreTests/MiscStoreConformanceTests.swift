@@ -3,7 +3,7 @@ import StepUpCore
 import StepUpStore
 import Testing
 
-@Suite("Throttle, risk history and address rules, every backend")
+@Suite("Throttle, risk history and address rules, every backend", .timeLimit(.minutes(3)))
 struct MiscStoreConformanceTests {
     @Test(arguments: Backend.allCases)
     func throttleCountsFailuresInsideTheWindow(_ backend: Backend) async throws {

@@ -4,7 +4,7 @@ import StepUpCore
 import StepUpStore
 import Testing
 
-@Suite("SQLite file behaviour")
+@Suite("SQLite file behaviour", .timeLimit(.minutes(3)))
 struct SQLiteStoreTests {
     @Test func dataSurvivesCloseAndReopen() async throws {
         try await withTemporaryDirectory { directory in
@@ -117,7 +117,7 @@ struct SQLiteStoreTests {
     }
 }
 
-@Suite("SQLite online backup")
+@Suite("SQLite online backup", .timeLimit(.minutes(3)))
 struct SQLiteBackupTests {
     @Test func backupIsAConsistentOpenableCopy() async throws {
         try await withBackend(.sqlite) { harness in
@@ -139,7 +139,7 @@ struct SQLiteBackupTests {
     }
 }
 
-@Suite("SQLite open failures")
+@Suite("SQLite open failures", .timeLimit(.minutes(3)))
 struct SQLiteOpenFailureTests {
     @Test func aFileThatIsNotADatabaseIsABackendError() async throws {
         try await withTemporaryDirectory { directory in

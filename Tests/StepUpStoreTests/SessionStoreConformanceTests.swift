@@ -3,7 +3,7 @@ import StepUpCore
 import StepUpStore
 import Testing
 
-@Suite("Sessions, every backend")
+@Suite("Sessions, every backend", .timeLimit(.minutes(3)))
 struct SessionStoreConformanceTests {
     func session(_ id: String = "s1", events: [AuthenticationEvent] = []) -> Session {
         Session(id: id, userID: "u1", createdAt: t0, expiresAt: at(3_600), deviceID: "d1", ip: "192.0.2.7",

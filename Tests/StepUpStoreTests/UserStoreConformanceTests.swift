@@ -3,7 +3,7 @@ import StepUpCore
 import StepUpStore
 import Testing
 
-@Suite("Users and credentials, every backend")
+@Suite("Users and credentials, every backend", .timeLimit(.minutes(3)))
 struct UserStoreConformanceTests {
     @Test(arguments: Backend.allCases)
     func createAndFetchCaseInsensitively(_ backend: Backend) async throws {
