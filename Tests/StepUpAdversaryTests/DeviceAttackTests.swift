@@ -32,11 +32,20 @@ struct DeviceAttackTests {
                 #expect(codes.status == .unauthorized, "\(codes.text)")
                 #expect(!codes.text.contains("codes\":["))
             }
-            // A decision cannot name a device either.
+            // A decision cannot name a device either: with the owner's first device revoked, a decision on that
+            // session naming another known device is still judged on its own (now new) device.
+            let second = try await client.fullSignIn(server, secret: secret, ip: "192.0.2.10")
+            let known = try #require(try await client.send(.get, "/v1/devices", token: second.token, ip: "192.0.2.10")
+                .json["devices"] as? [[String: Any]]).compactMap { $0["id"] as? String }
+            let secondDevice = try #require(known.first { $0 != ownerDevice })
+            let user = try #require(try await server.store.user(username: "alice"))
+            try await server.store.revokeDevice(userID: user.id, deviceID: ownerDevice)
             let named = try await client.send(.post, "/v1/decisions", token: owner.token,
                                               json: ["action": "bank.balance.view",
-                                                     "context": ["device_id": ownerDevice]], ip: "192.0.2.10")
-            #expect(named.status == .badRequest)
+                                                     "context": ["device_id": secondDevice]], ip: "192.0.2.10")
+            let signals = ((named.json["risk"] as? [String: Any])?["signals"] as? [[String: Any]] ?? [])
+                .compactMap { $0["name"] as? String }
+            #expect(signals.contains("new_device"), "the named device is ignored: \(named.text)")
         }
     }
 

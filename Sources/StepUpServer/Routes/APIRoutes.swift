@@ -88,10 +88,7 @@ struct APIRoutes: Sendable {
             throw Problem.invalidBody(
                 "'action' must be a dotted name such as 'payments.transfer' (at most \(ActionName.maxLength) characters)")
         }
-        guard body.context?.deviceID == nil else {
-            throw Problem.invalidBody("'context.device_id' is not accepted: the device is the one this session " +
-                                      "proved at sign-in")
-        }
+        // `context.device_id` is read and ignored: the device is the one this session proved at sign-in.
         let action = ActionRequest(
             action: body.action, resource: body.resource ?? [:],
             context: RequestContext(transaction: body.context?.transaction ?? [:],

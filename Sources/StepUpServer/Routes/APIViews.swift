@@ -61,6 +61,7 @@ struct DecisionBody: Decodable {
     struct ContextBody: Decodable {
         var transaction: Attributes?
         var attributes: Attributes?
+        /// Accepted for compatibility and ignored: a decision never names its device.
         var deviceID: String?
         enum CodingKeys: String, CodingKey { case transaction, attributes, deviceID = "device_id" }
     }
