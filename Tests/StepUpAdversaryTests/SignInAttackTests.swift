@@ -63,6 +63,35 @@ struct SignInAttackTests {
         }
     }
 
+    static let passkeyLoginPolicy = Policy.demoYAML.replacingOccurrences(of: "rules:\n", with: """
+    rules:
+      - id: passkey-sign-in
+        match: {action: auth.login}
+        require: aal3
+
+    """)
+
+    /// A sign-in that needs a factor the user has not enrolled is refused; only a user with no second factor at
+    /// all signs in at what the password proves ("highest available").
+    @Test func aSignInStepUpNobodyCanCompleteIsRefusedUnlessThereIsNoSecondFactor() async throws {
+        try await AdversaryServer.with(policyYAML: Self.passkeyLoginPolicy) { server, client in
+            try await server.user("alice")
+            try await server.user("bob", totp: false)
+            let withTOTP = try await client.signIn("alice")
+            #expect(withTOTP.status == .forbidden, "\(withTOTP.text)")
+            #expect(withTOTP.problemType == "sign-in-denied")
+            #expect(withTOTP.json["token"] == nil)
+            let withNothing = try await client.signIn("bob")
+            #expect(withNothing.status == .created, "\(withNothing.text)")
+            #expect(withNothing.json["step_up"] == nil)
+            let token = try #require(withNothing.json["token"] as? String)
+            #expect(try await client.decide(token, "bank.balance.view").json["decision"] as? String == "allow",
+                    "the session is usable at aal1")
+            let audited = try await server.audit("login.succeeded").last
+            #expect(audited?.event.details["step_up"] == "no second factor enrolled")
+        }
+    }
+
     /// Item 3: over the account's limit, `otp` guesses at sign-in spend the account's wrong-code budget, from
     /// any number of addresses.
     @Test func signInCodesAreLimitedPerAccountAcrossAddresses() async throws {

@@ -160,11 +160,21 @@ extension StepUpService {
                 throw StepUpError.signInDenied(outcome.decision.reason)
             }
             if stepUp.availableFactors.isEmpty {
-                // "Highest available": the user has no factor that could complete this step-up, so the sign-in
-                // stands at what the password proves; every action that needs more still asks for it (and a
-                // policy that must refuse such sign-ins says `deny`).
+                guard try await enrolledKinds(userID: user.id).isEmpty else {
+                    // Factors enrolled, but none this sign-in accepts: fail closed.
+                    metrics.login("denied")
+                    try await auditor.record("login.denied", at: at, user: user.id, client: client,
+                                             details: ["reason": "no enrolled factor can complete the sign-in"])
+                    throw StepUpError.signInDenied("this sign-in needs a factor you have not enrolled ("
+                        + (stepUp.challenge.requirement.allowedFactors?.sorted().map(\.rawValue)
+                            .joined(separator: ", ") ?? stepUp.challenge.requirement.level)
+                        + "); ask an administrator")
+                }
+                // "Highest available": the user has no second factor at all, so the sign-in stands at what the
+                // password proves; every action that needs more still asks for it (and a policy that must refuse
+                // such sign-ins says `deny`).
                 return try await issueUsable(session, user: user, factors: factors, client: client, at: at,
-                                             deviceSecret: deviceSecret, note: "no factor enrolled for the step-up")
+                                             deviceSecret: deviceSecret, note: "no second factor enrolled")
             }
             session.pendingChallengeID = stepUp.challenge.id
             let token = Tokens.random()
