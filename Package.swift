@@ -108,10 +108,30 @@ if !coreOnly {
             ],
             swiftSettings: swiftSettings
         ),
+        // The bench's reference: a bare Hummingbird handler (no StepUp code).
+        .target(
+            name: "StepUpBareHandler",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // `stepup bench decisions`: load generator and orchestration (libraries ship no benchmarks).
+        .target(
+            name: "StepUpBench",
+            dependencies: [
+                "StepUpBareHandler",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "stepup",
             dependencies: [
-                "StepUpServer", "StepUpCore", "StepUpCrypto", "StepUpStore", "StepUpGeo",
+                "StepUpServer", "StepUpCore", "StepUpCrypto", "StepUpStore", "StepUpGeo", "StepUpBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -9,7 +9,8 @@ import StepUpCore
 public enum StepUpApplication {
     /// The router with every StepUp route and middleware.
     /// - Parameter metricsToken: the bearer token `/metrics` requires; `nil` serves no metrics.
-    public static func router(service: StepUpService, cookieKey: SymmetricKey, metricsToken: String? = nil) throws
+    public static func router(service: StepUpService, cookieKey: SymmetricKey, metricsToken: String? = nil,
+                              roundTrips: (@Sendable () -> (reads: Int, writes: Int))? = nil) throws
         -> Router<StepUpRequestContext>
     {
         let configuration = service.configuration
@@ -26,7 +27,7 @@ public enum StepUpApplication {
         let router = Router(context: StepUpRequestContext.self)
         router.middlewares.add(SecurityHeadersMiddleware(maxBodyBytes: configuration.http.maxBodyBytes))
         router.middlewares.add(ErrorMiddleware(pages: pages))
-        HealthRoutes(service: service, metricsToken: metricsToken).register(on: router)
+        HealthRoutes(service: service, metricsToken: metricsToken, roundTrips: roundTrips).register(on: router)
         APIRoutes(service: service, web: web).register(on: router)
         let pageRoutes = PageRoutes(service: service, web: web)
         pageRoutes.register(on: router)

@@ -23,6 +23,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks; each prints name=value lines.",
-        subcommands: [BenchArgon2Command.self, BenchPolicyCommand.self, BenchRiskCommand.self]
+        subcommands: [BenchArgon2Command.self, BenchPolicyCommand.self, BenchRiskCommand.self,
+                      BenchDecisionsCommand.self]
     )
 }

@@ -8,6 +8,8 @@ struct HealthRoutes: Sendable {
     let service: StepUpService
     /// `nil`: `/metrics` is not served.
     let metricsToken: String?
+    /// The store's round trips so far (reads, writes), exported as gauges.
+    let roundTrips: (@Sendable () -> (reads: Int, writes: Int))?
 
     /// Compares digests, so the time taken says nothing about how much of the token was right.
     static func equal(_ presented: String, _ expected: String) -> Bool {
@@ -27,6 +29,10 @@ struct HealthRoutes: Sendable {
                 throw Problem(.unauthorized, type: "unauthenticated", title: "Metrics need a token",
                               detail: "send the metrics token as 'Authorization: Bearer <token>'",
                               headers: [.wwwAuthenticate: "Bearer realm=\"stepup-metrics\""])
+            }
+            if let roundTrips {
+                let (reads, writes) = roundTrips()
+                service.metrics.storeRoundTrips(reads: reads, writes: writes)
             }
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: .init(string: service.metrics.exposition())))

@@ -92,7 +92,8 @@ public struct StepUpRuntime: Sendable {
                                       loadedStamp: policyStamp)
         let host = configuration.http.host
         var app = Application(
-            router: try StepUpApplication.router(service: service, cookieKey: cookieKey, metricsToken: metricsToken),
+            router: try StepUpApplication.router(service: service, cookieKey: cookieKey, metricsToken: metricsToken,
+                                                 roundTrips: { [store] in (store.roundTrips.reads, store.roundTrips.writes) }),
             configuration: .init(address: .hostname(host, port: configuration.http.port), serverName: "StepUp"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0

@@ -30,6 +30,13 @@ public final class StepUpMetrics: Sendable {
                              help: "Policy reloads by result").increment()
     }
 
+    func storeRoundTrips(reads: Int, writes: Int) {
+        for (access, value) in [("read", reads), ("write", writes)] {
+            registry.makeGauge(name: "stepup_store_round_trips", labels: [("access", access)],
+                               help: "Units of work handed to the database since start").set(Double(value))
+        }
+    }
+
     /// The Prometheus text exposition.
     public func exposition() -> String { registry.emitToString() }
 }

@@ -21,6 +21,9 @@ public final class SQLStore: Sendable {
     /// How long failed-attempt rows are kept; older rows are pruned as new ones arrive.
     let throttleRetention: TimeInterval
     let throttleInserts = Mutex(0)
+    /// Round trips to the database since the store opened, by access; `/metrics` and `stepup bench decisions`
+    /// report them.
+    public let roundTrips = RoundTrips()
 
     init(source: any SQLConnectionSource, logger: Logger, throttleRetention: TimeInterval) {
         self.source = source
@@ -42,6 +45,7 @@ public final class SQLStore: Sendable {
     /// Runs `body` on one connection; database errors become ``StoreError/backend(_:)``.
     /// Pass `.write` whenever `body` may change anything.
     func withDatabase<R>(_ access: SQLAccess = .read, _ body: (any SQLDatabase) async throws -> R) async throws -> R {
+        roundTrips.count(access)
         do {
             return try await source.withDatabase(access, body)
         } catch let error as StoreError {
@@ -75,6 +79,19 @@ public final class SQLStore: Sendable {
             }
         }
     }
+}
+
+/// Counts of units of work handed to the database (each a hop to a connection and back; each write one or more
+/// commits).
+public final class RoundTrips: Sendable {
+    private let counts = Mutex((reads: 0, writes: 0))
+
+    func count(_ access: SQLAccess) {
+        counts.withLock { access == .write ? ($0.writes += 1) : ($0.reads += 1) }
+    }
+
+    public var reads: Int { counts.withLock { $0.reads } }
+    public var writes: Int { counts.withLock { $0.writes } }
 }
 
 /// Whether a unit of work may change the database.
