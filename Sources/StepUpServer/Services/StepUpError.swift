@@ -23,7 +23,6 @@ public struct StepUpError: Error, Sendable, CustomStringConvertible {
         case challengeExpired = "challenge-expired"
         case challengeNotPending = "challenge-not-pending"
         case factorNotAllowed = "factor-not-allowed"
-        case factorNotSupported = "factor-not-supported"
         case passwordRequired = "password-required"
         case invalidDeviceProof = "invalid-device-proof"
         case invalidRequest = "invalid-request"
@@ -56,12 +55,6 @@ public struct StepUpError: Error, Sendable, CustomStringConvertible {
     public var isRateLimited: Bool { code == .rateLimited }
     public var isOverloaded: Bool { code == .overloaded }
     public var isSecondFactorRequired: Bool { code == .secondFactorRequired }
-    public var isSignInDenied: Bool { code == .signInDenied }
-    public var isStepUpRequired: Bool { code == .stepUpRequired }
-    public var isPasswordRequired: Bool { code == .passwordRequired }
-    public var isChallengeClosed: Bool {
-        [.challengeFailed, .challengeExpired, .challengeNotPending].contains(code)
-    }
 }
 
 extension StepUpError {

@@ -23,7 +23,6 @@ extension Problem {
         case .challengeExpired: (status, title) = (.gone, "Challenge expired")
         case .challengeNotPending: (status, title) = (.conflict, "Challenge already finished")
         case .factorNotAllowed: (status, title) = (.badRequest, "Factor not allowed here")
-        case .factorNotSupported: (status, title) = (.badRequest, "Factor not supported")
         case .passwordRequired: (status, title) = (.unauthorized, "Password required")
         case .invalidDeviceProof: (status, title) = (.badRequest, "Device proof rejected")
         }

@@ -75,10 +75,6 @@ extension Problem {
         detail: "sign in with POST /v1/sessions and send the token as 'Authorization: Bearer <token>'",
         headers: [.wwwAuthenticate: "Bearer realm=\"stepup\""]
     )
-    public static let invalidCredentials = Problem(
-        .unauthorized, type: "invalid-credentials", title: "Sign-in failed",
-        detail: "the username or password is not correct"
-    )
     public static func notFound(_ what: String) -> Problem {
         Problem(.notFound, type: "not-found", title: "Not found", detail: "\(what) does not exist or is not yours")
     }
@@ -87,11 +83,6 @@ extension Problem {
     }
     public static func conflict(_ detail: String) -> Problem {
         Problem(.conflict, type: "conflict", title: "Conflict", detail: detail)
-    }
-    public static func tooManyRequests(retryAfter: Int) -> Problem {
-        Problem(.tooManyRequests, type: "rate-limited", title: "Too many failed attempts",
-                detail: "too many failed attempts from this address; try again in \(retryAfter) seconds",
-                extra: ["retry_after": .int(retryAfter)], headers: [.retryAfter: String(retryAfter)])
     }
     public static let internalError = Problem(
         .internalServerError, type: "internal", title: "Internal error",
