@@ -10,7 +10,7 @@ public enum StepUpApplication {
     /// The router with every StepUp route and middleware.
     /// - Parameter metricsToken: the bearer token `/metrics` requires; `nil` serves no metrics.
     public static func router(service: StepUpService, cookieKey: SymmetricKey, metricsToken: String? = nil,
-                              roundTrips: (@Sendable () -> (reads: Int, writes: Int))? = nil) throws
+                              roundTrips: (@Sendable () -> StoreActivity)? = nil) throws
         -> Router<StepUpRequestContext>
     {
         let configuration = service.configuration

@@ -105,12 +105,16 @@ public protocol AuditStore: Sendable {
     func append(_ event: AuditEventDraft) async throws -> AuditEvent
     /// Events with `sequence > after`, oldest first.
     func auditEvents(after: Int64, limit: Int) async throws -> [AuditEvent]
+    /// Counted (not written) events per minute, type and rule, from the minute holding `since` on, oldest first.
+    func auditTallies(since: Date) async throws -> [AuditTally]
 }
 
 /// Sliding-window failure counters (per account, per address, …).
 public protocol ThrottleStore: Sendable {
     func recordFailure(key: String, at: Date) async throws
     func failureCount(key: String, since: Date) async throws -> Int
+    /// The times of the failures since `since`, oldest first, at most `limit` of them (the oldest are dropped).
+    func failureTimes(key: String, since: Date, limit: Int) async throws -> [Date]
     func clearFailures(key: String) async throws
 }
 
@@ -127,12 +131,17 @@ public struct Stores: Sendable {
     public var budgets: any BudgetStore
     public var riskHistory: any RiskHistoryStore
     public var addressRules: any AddressRuleStore
+    /// A request's writes in one transaction (group-committed where the backend can).
+    public var units: any UnitOfWorkStore
+    /// Brings read caches up to date at the start of a request.
+    public var coherence: any CacheCoherence
 
     public init(credentials: any CredentialStore, factors: any FactorSecretStore,
                 recoveryCodes: any RecoveryCodeStore, sessions: any SessionStore,
                 challenges: any ChallengeStore, devices: any DeviceStore,
                 audit: any AuditStore, throttle: any ThrottleStore, budgets: any BudgetStore,
-                riskHistory: any RiskHistoryStore, addressRules: any AddressRuleStore) {
+                riskHistory: any RiskHistoryStore, addressRules: any AddressRuleStore,
+                units: any UnitOfWorkStore, coherence: any CacheCoherence = NoCaches()) {
         self.credentials = credentials
         self.factors = factors
         self.recoveryCodes = recoveryCodes
@@ -144,6 +153,8 @@ public struct Stores: Sendable {
         self.budgets = budgets
         self.riskHistory = riskHistory
         self.addressRules = addressRules
+        self.units = units
+        self.coherence = coherence
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import StepUpStore
 import Yams
 
 /// A configuration error with its place in the file: `file:line:col: message`.
@@ -61,8 +62,16 @@ public enum ConfigFile {
                 }
             case "storage":
                 try reader.mapping(value, "storage") { key, value in
-                    guard key == "sqlite" else { throw reader.unknown(key, value, in: "storage") }
-                    config.storage.sqlitePath = try reader.string(value, key)
+                    switch key {
+                    case "sqlite": config.storage.sqlitePath = try reader.string(value, key)
+                    case "synchronous":
+                        let text = try reader.string(value, key)
+                        guard let mode = SQLiteSynchronous(rawValue: text) else {
+                            throw reader.error(value, "storage.synchronous must be normal or full, not \(text)")
+                        }
+                        config.storage.synchronous = mode
+                    default: throw reader.unknown(key, value, in: "storage")
+                    }
                 }
             case "policy":
                 try reader.mapping(value, "policy") { key, value in

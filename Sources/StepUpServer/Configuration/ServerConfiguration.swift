@@ -1,4 +1,5 @@
 import Foundation
+import StepUpStore
 
 /// Everything `stepup serve` can be told, each field with a safe default.
 ///
@@ -18,6 +19,8 @@ public struct ServerConfiguration: Sendable {
     public struct Storage: Sendable {
         /// The SQLite database file (created on first start, WAL mode).
         public var sqlitePath = "stepup.sqlite"
+        /// SQLite's `synchronous` in WAL mode: `normal` survives a process crash, `full` also power loss.
+        public var synchronous = SQLiteSynchronous.normal
         public init() {}
     }
 

@@ -168,6 +168,7 @@ struct ChallengeView: Encodable {
 }
 
 struct DecisionView: Encodable {
+    var decisionID: String
     var decision: String
     var reason: String
     var rules: [String]
@@ -204,11 +205,13 @@ struct DecisionView: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case decision, reason, rules, policyVersion = "policy_version", risk, requirement, challenge, explanation
+        case decisionID = "decision_id", decision, reason, rules, policyVersion = "policy_version", risk,
+             requirement, challenge, explanation
     }
 
     init(_ outcome: DecisionOutcome, ladder: LevelLadder) {
         let decision = outcome.decision
+        decisionID = outcome.decisionID
         self.decision = decision.outcome.rawValue
         reason = decision.reason
         rules = decision.rules

@@ -9,7 +9,7 @@ struct HealthRoutes: Sendable {
     /// `nil`: `/metrics` is not served.
     let metricsToken: String?
     /// The store's round trips so far (reads, writes), exported as gauges.
-    let roundTrips: (@Sendable () -> (reads: Int, writes: Int))?
+    let roundTrips: (@Sendable () -> StoreActivity)?
 
     /// Compares digests, so the time taken says nothing about how much of the token was right.
     static func equal(_ presented: String, _ expected: String) -> Bool {
@@ -31,8 +31,7 @@ struct HealthRoutes: Sendable {
                               headers: [.wwwAuthenticate: "Bearer realm=\"stepup-metrics\""])
             }
             if let roundTrips {
-                let (reads, writes) = roundTrips()
-                service.metrics.storeRoundTrips(reads: reads, writes: writes)
+                service.metrics.storeActivity(roundTrips())
             }
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: .init(string: service.metrics.exposition())))

@@ -34,12 +34,19 @@ public struct StepUpRuntime: Sendable {
                                            reputationLists: Set(configuration.network.reputationLists.keys))
         let store: SQLStore
         do {
-            store = try await SQLStore.openSQLite(path: configuration.storage.sqlitePath, logger: logger)
+            store = try await SQLStore.openSQLite(path: configuration.storage.sqlitePath, logger: logger,
+                                                  synchronous: configuration.storage.synchronous)
         } catch let error as StoreError {
             throw StartupError("cannot use database \(configuration.storage.sqlitePath): \(error.reason)")
         }
         let holder = PolicyHolder(policy, reputationLists: Set(configuration.network.reputationLists.keys))
-        let stores = store.stores
+        let stores: Stores
+        do {
+            stores = try await store.cachedStores()
+        } catch let error as StoreError {
+            await store.shutdown()
+            throw StartupError("cannot use database \(configuration.storage.sqlitePath): \(error.reason)")
+        }
         let risk = RiskService(stores: stores, locator: try Self.locator(configuration), lists: lists,
                                settings: { holder.current.risk })
         let service = StepUpService(configuration: configuration, stores: stores, policy: holder,
@@ -93,7 +100,12 @@ public struct StepUpRuntime: Sendable {
         let host = configuration.http.host
         var app = Application(
             router: try StepUpApplication.router(service: service, cookieKey: cookieKey, metricsToken: metricsToken,
-                                                 roundTrips: { [store] in (store.roundTrips.reads, store.roundTrips.writes) }),
+                                                 roundTrips: { [store] in
+                                                     StoreActivity(reads: store.roundTrips.reads,
+                                                                   writes: store.roundTrips.writes,
+                                                                   commits: store.commits.transactions,
+                                                                   synchronous: store.synchronous.rawValue)
+                                                 }),
             configuration: .init(address: .hostname(host, port: configuration.http.port), serverName: "StepUp"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0

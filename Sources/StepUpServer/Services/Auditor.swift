@@ -11,11 +11,23 @@ struct Auditor: Sendable {
 
     func record(_ type: String, at now: Date, user: String? = nil, session: String? = nil, client: ClientInfo? = nil,
                 policyVersion: String? = nil, details: [String: String] = [:]) async throws {
-        let event = AuditEventDraft(type: type, at: now, userID: user, sessionID: session, ip: client?.ip,
-                                    policyVersion: policyVersion ?? self.policyVersion(), details: details)
+        let event = draft(type, at: now, user: user, session: session, client: client, policyVersion: policyVersion,
+                          details: details)
         try await store.append(event)
+        logged(event)
+    }
+
+    /// The event `record` would append, for a caller that commits it with other writes.
+    func draft(_ type: String, at now: Date, user: String? = nil, session: String? = nil, client: ClientInfo? = nil,
+               policyVersion: String? = nil, details: [String: String] = [:]) -> AuditEventDraft {
+        AuditEventDraft(type: type, at: now, userID: user, sessionID: session, ip: client?.ip,
+                        policyVersion: policyVersion ?? self.policyVersion(), details: details)
+    }
+
+    /// Logs an event once it is committed.
+    func logged(_ event: AuditEventDraft) {
         logger.info("audit", metadata: [
-            "event": .string(type), "user": .string(user ?? "-"), "ip": .string(client?.ip ?? "-"),
+            "event": .string(event.type), "user": .string(event.userID ?? "-"), "ip": .string(event.ip ?? "-"),
         ])
     }
 }

@@ -18,6 +18,8 @@ public struct StepUpOutcome: Sendable {
 
 /// The answer to a decision request.
 public struct DecisionOutcome: Sendable {
+    /// Names the decision's audit event (`details.decision_id`), so an operator can find why.
+    public var decisionID: String
     public var decision: Decision
     public var stepUp: StepUpOutcome?
     /// Every rule considered and why it matched or not; only when an administrator asks.
@@ -77,21 +79,30 @@ extension StepUpService {
                 }
             }
         }
-        var stepUp: StepUpOutcome?
+        // The decision's writes — its challenge, its audit event — are one unit of work, group-committed.
+        var unit = UnitOfWork()
+        var challenge: Challenge?
         if result.decision.outcome == .stepUp, let requirement = result.decision.requirement {
-            stepUp = try await createChallenge(session: session, user: user, action: request.action,
-                                               requirement: requirement, result: result, at: at)
+            challenge = makeChallenge(session: session, user: user, action: request.action, requirement: requirement,
+                                      result: result, at: at)
+            unit.challenges = challenge.map { [$0] } ?? []
         }
-        metrics.decision(result.decision.outcome)
+        let decisionID = Tokens.id(prefix: "dec")
         var details = result.decision.auditDetails
+        details["decision_id"] = decisionID
         details["action"] = request.action
         if let country = client.country { details["country"] = country }
-        if let stepUp { details["challenge"] = stepUp.challenge.id }
+        if let challenge { details["challenge"] = challenge.id }
         if let grantID { details["grant"] = String(grantID.prefix(128)) }
-        try await auditor.record(auditType ?? "decision.\(result.decision.outcome.rawValue)", at: at, user: user.id,
-                                 session: session.id, client: client, policyVersion: current.version,
-                                 details: details)
-        return DecisionOutcome(decision: result.decision, stepUp: stepUp,
+        let event = auditor.draft(auditType ?? "decision.\(result.decision.outcome.rawValue)", at: at, user: user.id,
+                                  session: session.id, client: client, policyVersion: current.version,
+                                  details: details)
+        unit.auditEvents = [event]
+        try await stores.units.commit(unit)
+        auditor.logged(event)
+        metrics.decision(result.decision.outcome)
+        let stepUp = try await challenge.asyncMap { try await stepUpOutcome(for: $0, session: session) }
+        return DecisionOutcome(decisionID: decisionID, decision: result.decision, stepUp: stepUp,
                                explanation: explain ? current.explain(input) : nil)
     }
 
@@ -105,17 +116,15 @@ extension StepUpService {
         }
     }
 
-    private func createChallenge(session: Session, user: UserRecord, action: String, requirement: Requirement,
-                                 result: DecisionEngine.Result, at: Date) async throws -> StepUpOutcome {
+    private func makeChallenge(session: Session, user: UserRecord, action: String, requirement: Requirement,
+                               result: DecisionEngine.Result, at: Date) -> Challenge {
         let display = result.binding?.values ?? [:]
-        let challenge = Challenge(
+        return Challenge(
             id: Tokens.id(prefix: "chl"), userID: user.id, sessionID: session.id, action: action,
             requirement: requirement, bindingHash: result.bindingHash, display: display, createdAt: at,
             expiresAt: at.addingTimeInterval(configuration.challenges.lifetime),
             attemptsLeft: configuration.challenges.maxAttempts, policyVersion: result.decision.policyVersion
         )
-        try await stores.challenges.createChallenge(challenge)
-        return try await stepUpOutcome(for: challenge, session: session)
     }
 
     /// The factor kinds `userID` can use now: active factors, and recovery codes while some are left.

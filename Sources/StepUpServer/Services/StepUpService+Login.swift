@@ -44,6 +44,7 @@ extension StepUpService {
     /// limit the answer is decided before the password is looked at, so it reads the same for a right and a
     /// wrong password; the owner still gets in with a one-time code, or from a device that signed in before.
     public func login(_ attempt: LoginAttempt, client: ClientInfo) async throws -> LoginResult {
+        try await stores.coherence.synchronize()
         let started = now()
         var client = try await risk.resolve(client)
         if client.isBlocked {
@@ -229,14 +230,22 @@ extension StepUpService {
         -> (session: Session, user: UserRecord)?
     {
         guard !token.isEmpty, token.count <= 256 else { return nil }
+        // Every request that authenticates starts here: bring the caches up to every change acknowledged so far.
+        try await stores.coherence.synchronize()
         guard let session = try await stores.sessions.session(tokenHash: Tokens.hash(token)) else { return nil }
         let at = now()
         guard session.isActive(at: at), allowPending || !session.isPending,
               let user = try await stores.credentials.user(id: session.userID), !user.disabled
         else { return nil }
-        try await stores.sessions.touchSession(id: session.id, at: at)
+        // Last activity is written at most every `touchInterval`: idle timeouts are exact to that precision.
+        if at.timeIntervalSince(session.lastSeenAt) >= Self.touchInterval {
+            try await stores.sessions.touchSession(id: session.id, at: at)
+        }
         return (session, user)
     }
+
+    /// How stale a session's stored last-activity time may get before a request writes it again.
+    public static let touchInterval: TimeInterval = 5
 
     public func logout(session: Session, client: ClientInfo) async throws {
         try await stores.sessions.revokeSession(id: session.id, at: now())

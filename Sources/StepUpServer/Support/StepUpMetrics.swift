@@ -30,13 +30,41 @@ public final class StepUpMetrics: Sendable {
                              help: "Policy reloads by result").increment()
     }
 
-    func storeRoundTrips(reads: Int, writes: Int) {
-        for (access, value) in [("read", reads), ("write", writes)] {
+    func storeActivity(_ activity: StoreActivity) {
+        for (access, value) in [("read", activity.reads), ("write", activity.writes)] {
             registry.makeGauge(name: "stepup_store_round_trips", labels: [("access", access)],
                                help: "Units of work handed to the database since start").set(Double(value))
         }
+        registry.makeGauge(name: "stepup_store_commits_total",
+                           help: "Group-commit transactions committed since start").set(Double(activity.commits))
+        for mode in ["normal", "full"] {
+            registry.makeGauge(name: "stepup_store_synchronous", labels: [("mode", mode)],
+                               help: "SQLite synchronous setting (1 = in force)")
+                .set(Double(mode == activity.synchronous ? 1 : 0))
+        }
+    }
+
+    /// Counted (not written) audit events, by outcome and rule.
+    func auditCounted(outcome: String, rule: String) {
+        registry.makeCounter(name: "stepup_audit_counted_total", labels: [("outcome", outcome), ("rule", rule)],
+                             help: "Decisions counted instead of written to the audit log").increment()
     }
 
     /// The Prometheus text exposition.
     public func exposition() -> String { registry.emitToString() }
+}
+
+/// What the store has done since start, for `/metrics`.
+public struct StoreActivity: Sendable {
+    public var reads: Int
+    public var writes: Int
+    public var commits: Int
+    public var synchronous: String
+
+    public init(reads: Int, writes: Int, commits: Int, synchronous: String) {
+        self.reads = reads
+        self.writes = writes
+        self.commits = commits
+        self.synchronous = synchronous
+    }
 }

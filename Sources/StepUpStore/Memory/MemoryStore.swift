@@ -21,6 +21,7 @@ public final class MemoryStore: Sendable {
         var budgets: [String: [BudgetUnit]] = [:]
         var riskHistory: [String: Data] = [:]
         var addressRules: [String: AddressRule] = [:]
+        var tallies: [AuditTally] = []
 
         func requireUser(_ id: String) throws {
             guard users[id] != nil else { throw StoreError.notFound("user \(id)") }
@@ -44,7 +45,8 @@ public final class MemoryStore: Sendable {
     /// This store as the bundle the server passes around.
     public var stores: Stores {
         Stores(credentials: self, factors: self, recoveryCodes: self, sessions: self, challenges: self,
-               devices: self, audit: self, throttle: self, budgets: self, riskHistory: self, addressRules: self)
+               devices: self, audit: self, throttle: self, budgets: self, riskHistory: self, addressRules: self,
+               units: self)
     }
 
     /// Recomputes the audit chain; see ``AuditChain``.

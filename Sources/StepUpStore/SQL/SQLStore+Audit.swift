@@ -3,29 +3,14 @@ import SQLKit
 import StepUpCore
 
 extension SQLStore: AuditStore {
-    /// Appends in a transaction that first bumps the single `audit_head` row: that write lock serializes every
-    /// append (across processes too), so two events can never claim the same predecessor and fork the chain.
+    /// Appends through the group committer: the head is read inside the write transaction (SQLite's write lock,
+    /// across processes too), so two events can never claim the same predecessor and fork the chain.
     @discardableResult
     public func append(_ event: AuditEventDraft) async throws -> AuditEvent {
-        let details = try jsonText(event.details)
-        return try await transaction { database in
-            let rows = try await database.raw("""
-                UPDATE audit_head SET sequence = sequence + 1 WHERE id = 1 RETURNING sequence, hash
-                """).all()
-            guard let head = rows.first else { throw StoreError.backend("audit_head row is missing") }
-            let sequence = try head.int64("sequence")
-            let appended = AuditChain.next(after: (sequence - 1, try head.string("hash")), event)
-            let draft = appended.event
-            try await database.raw("""
-                INSERT INTO audit_events (sequence, type, occurred_at, user_id, session_id, ip, policy_version, details,
-                    previous_hash, hash)
-                VALUES (\(bind: appended.sequence), \(bind: draft.type), \(bind: draft.at.sqlSeconds),
-                    \(bind: draft.userID), \(bind: draft.sessionID), \(bind: draft.ip), \(bind: draft.policyVersion),
-                    \(bind: details), \(bind: appended.previousHash), \(bind: appended.hash))
-                """).run()
-            try await database.raw("UPDATE audit_head SET hash = \(bind: appended.hash) WHERE id = 1").run()
-            return appended
+        guard let appended = try await commit(UnitOfWork(auditEvents: [event])).first else {
+            throw StoreError.backend("the audit append returned no event")
         }
+        return appended
     }
 
     public func auditEvents(after: Int64, limit: Int) async throws -> [AuditEvent] {

@@ -5,23 +5,9 @@ import StepUpCore
 /// Every status change is one conditional `UPDATE … WHERE status = <expected> RETURNING`: racing requests
 /// cannot both spend the last attempt, both satisfy, or both consume a grant.
 extension SQLStore: ChallengeStore {
+    /// Through the group committer, like the decision's audit event that usually comes with it.
     public func createChallenge(_ challenge: Challenge) async throws {
-        let requirement = try jsonText(challenge.requirement)
-        let display = try jsonText(challenge.display)
-        try await withDatabase(.write) { database in
-            if try await database.raw("SELECT id FROM challenges WHERE id = \(bind: challenge.id)").first() != nil {
-                throw StoreError.conflict("challenge \(challenge.id)")
-            }
-            try await database.raw("""
-                INSERT INTO challenges (id, user_id, session_id, action, requirement, binding_hash, display,
-                    created_at, expires_at, attempts_left, status, satisfied_at, policy_version)
-                VALUES (\(bind: challenge.id), \(bind: challenge.userID), \(bind: challenge.sessionID),
-                    \(bind: challenge.action), \(bind: requirement), \(bind: challenge.bindingHash), \(bind: display),
-                    \(bind: challenge.createdAt.sqlSeconds), \(bind: challenge.expiresAt.sqlSeconds),
-                    \(bind: challenge.attemptsLeft), \(bind: challenge.status.rawValue),
-                    \(bind: challenge.satisfiedAt?.sqlSeconds), \(bind: challenge.policyVersion))
-                """).run()
-        }
+        try await commit(UnitOfWork(challenges: [challenge]))
     }
 
     public func challenge(id: String) async throws -> Challenge? {

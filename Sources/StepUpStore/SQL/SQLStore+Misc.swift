@@ -35,9 +35,28 @@ extension SQLStore: ThrottleStore {
         }
     }
 
+    public func failureTimes(key: String, since: Date, limit: Int) async throws -> [Date] {
+        try await withDatabase { database in
+            try await database.raw("""
+                SELECT failed_at FROM throttle_failures
+                WHERE throttle_key = \(bind: key) AND failed_at >= \(bind: since.sqlSeconds)
+                ORDER BY failed_at DESC LIMIT \(bind: max(0, limit))
+                """).all().map { try $0.date("failed_at") }.reversed()
+        }
+    }
+
+    /// Tells the change feed itself (the feed's triggers skip deletes, which pruning does all the time).
     public func clearFailures(key: String) async throws {
-        try await withDatabase(.write) { database in
+        try await transaction { database in
             try await database.raw("DELETE FROM throttle_failures WHERE throttle_key = \(bind: key)").run()
+            let statements = CacheFeedSQL.statements(entity: "'throttle'", key: "\u{1}")
+            for statement in statements {
+                // The key is bound, never spliced in: throttle keys carry usernames.
+                let parts = statement.components(separatedBy: "\u{1}")
+                var query = SQLQueryString(parts[0])
+                for part in parts.dropFirst() { query = query + "\(bind: key)" + SQLQueryString(part) }
+                try await database.raw(query).run()
+            }
         }
     }
 }

@@ -14,7 +14,8 @@ extension SQLStore {
         logger: Logger = Logger(label: "stepup.store"),
         readers: Int = 3,
         busyTimeout: TimeInterval = 5,
-        throttleRetention: TimeInterval = 7 * 86_400
+        throttleRetention: TimeInterval = 7 * 86_400,
+        synchronous: SQLiteSynchronous = .normal
     ) async throws -> SQLStore {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
@@ -24,17 +25,31 @@ extension SQLStore {
         if !FileManager.default.fileExists(atPath: path) {
             FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
         }
+        let tuning = SQLiteTuning(synchronous: synchronous)
+        let busyMilliseconds = Int(min(max(busyTimeout, 0), 3_600) * 1000)
         let pool: SQLiteConnectionPool
+        let writer: RawSQLiteConnection
+        let reader: RawSQLiteConnection
         do {
-            pool = try await SQLiteConnectionPool(path: path, readers: readers,
-                                                  busyTimeoutMilliseconds: Int(min(max(busyTimeout, 0), 3_600) * 1000),
-                                                  logger: logger)
+            pool = try await SQLiteConnectionPool(path: path, readers: readers, busyTimeoutMilliseconds: busyMilliseconds,
+                                                  tuning: tuning, logger: logger)
+            do {
+                writer = try RawSQLiteConnection(path: path, busyTimeoutMilliseconds: busyMilliseconds, tuning: tuning)
+                reader = try RawSQLiteConnection(path: path, busyTimeoutMilliseconds: busyMilliseconds, tuning: tuning)
+            } catch {
+                await pool.close()
+                throw error
+            }
         } catch let error as StoreError {
             throw error
         } catch {
             throw StoreError.backend("cannot open SQLite database at \(path): \(String(reflecting: error))")
         }
-        let store = SQLStore(source: SQLiteSource(pool: pool), logger: logger, throttleRetention: throttleRetention)
+        let roundTrips = RoundTrips()
+        let store = SQLStore(source: SQLiteSource(pool: pool), logger: logger, throttleRetention: throttleRetention,
+                             committer: SQLiteGroupCommitter(connection: writer, roundTrips: roundTrips),
+                             feed: SQLiteChangeFeed(connection: reader), synchronous: synchronous,
+                             roundTrips: roundTrips)
         do {
             try await store.migrate(at: Date())
         } catch {

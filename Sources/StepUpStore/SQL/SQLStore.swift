@@ -23,24 +23,42 @@ public final class SQLStore: Sendable {
     let throttleInserts = Mutex(0)
     /// Round trips to the database since the store opened, by access; `/metrics` and `stepup bench decisions`
     /// report them.
-    public let roundTrips = RoundTrips()
+    public let roundTrips: RoundTrips
+    /// Writes units of work (audit appends, new challenges, session touches) with group commit.
+    let committer: SQLiteGroupCommitter
+    /// Tells caches what changed (see ``CachedStores``).
+    let feed: SQLiteChangeFeed
+    /// The `synchronous` setting the database runs with.
+    public let synchronous: SQLiteSynchronous
 
-    init(source: any SQLConnectionSource, logger: Logger, throttleRetention: TimeInterval) {
+    init(source: any SQLConnectionSource, logger: Logger, throttleRetention: TimeInterval,
+         committer: SQLiteGroupCommitter, feed: SQLiteChangeFeed, synchronous: SQLiteSynchronous,
+         roundTrips: RoundTrips) {
         self.source = source
         self.logger = logger
         self.throttleRetention = throttleRetention
+        self.committer = committer
+        self.feed = feed
+        self.synchronous = synchronous
+        self.roundTrips = roundTrips
     }
 
     /// This store as the bundle the server passes around.
     public var stores: Stores {
         Stores(credentials: self, factors: self, recoveryCodes: self, sessions: self, challenges: self,
-               devices: self, audit: self, throttle: self, budgets: self, riskHistory: self, addressRules: self)
+               devices: self, audit: self, throttle: self, budgets: self, riskHistory: self, addressRules: self,
+               units: self)
     }
 
-    /// Releases every connection. The store must not be used afterwards.
+    /// Finishes queued writes, then releases every connection. The store must not be used afterwards.
     public func shutdown() async {
+        await committer.close()
+        feed.close()
         await source.shutdown()
     }
+
+    /// Transactions the group committer has committed, and the units of work in them, since the store opened.
+    public var commits: (transactions: Int, units: Int) { committer.committed.withLock { $0 } }
 
     /// Runs `body` on one connection; database errors become ``StoreError/backend(_:)``.
     /// Pass `.write` whenever `body` may change anything.
@@ -85,6 +103,8 @@ public final class SQLStore: Sendable {
 /// commits).
 public final class RoundTrips: Sendable {
     private let counts = Mutex((reads: 0, writes: 0))
+
+    public init() {}
 
     func count(_ access: SQLAccess) {
         counts.withLock { access == .write ? ($0.writes += 1) : ($0.reads += 1) }

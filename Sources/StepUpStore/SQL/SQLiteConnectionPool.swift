@@ -17,7 +17,8 @@ final class SQLiteConnectionPool: Sendable {
     let logger: Logger
 
     /// Opens one writer and `readers` reader connections; the writer switches the file to WAL mode.
-    init(path: String, readers readerCount: Int, busyTimeoutMilliseconds: Int, logger: Logger) async throws {
+    init(path: String, readers readerCount: Int, busyTimeoutMilliseconds: Int, tuning: SQLiteTuning,
+         logger: Logger) async throws {
         self.logger = logger
         do {
             for index in 0...max(readerCount, 1) {
@@ -28,7 +29,7 @@ final class SQLiteConnectionPool: Sendable {
                     _ = try await connection.query("PRAGMA journal_mode = WAL")
                 }
                 _ = try await connection.query("PRAGMA busy_timeout = \(max(busyTimeoutMilliseconds, 0))")
-                _ = try await connection.query("PRAGMA foreign_keys = ON")
+                for pragma in tuning.pragmas { _ = try await connection.query(pragma) }
             }
         } catch {
             await close()

@@ -60,8 +60,10 @@ struct AdversaryServer: Sendable {
                                       passwords: configuration.passwords, totp: configuration.totp)
         var quiet = Logger(label: "adversary")
         quiet.logLevel = .error
-        let risk = RiskService(stores: store.stores, locator: locator, settings: { holder.current.risk })
-        let service = StepUpService(configuration: configuration, stores: store.stores, policy: holder,
+        // The stores a real server runs with: SQLite behind the coherent read caches.
+        let stores = try await store.cachedStores()
+        let risk = RiskService(stores: stores, locator: locator, settings: { holder.current.risk })
+        let service = StepUpService(configuration: configuration, stores: stores, policy: holder,
                                     crypto: crypto, risk: risk, logger: quiet,
                                     now: { clock.now })
         let server = AdversaryServer(service: service, store: store, clock: clock, directory: directory)

@@ -1,0 +1,147 @@
+import Foundation
+import StepUpCore
+import Synchronization
+
+/// Read caches in front of a database's stores, for what every decision reads: sessions, users, devices, risk
+/// history, address rules, failure counters, and the factors a user has enrolled.
+///
+/// **Coherence.** Every change to a cached table is logged in the database by trigger, in the changing
+/// transaction, with a version that orders the changes (``ChangeFeed``). A request calls ``synchronize()``
+/// once at its start: it reads the changes after the last version this process saw (one indexed read) and
+/// drops what they name. So a change acknowledged by any process — this one, the CLI, another instance on the
+/// same database — is seen by every request that starts after the acknowledgement. Writes made through this
+/// value also drop their entries at once, after they commit.
+///
+/// **Fill races.** A miss reads the database and then fills the entry, unless anything was dropped meanwhile
+/// (a generation counter): a value read before a change can never be cached after that change's drop.
+///
+/// **Bounds.** Each map holds at most ``limit`` entries; one that would grow past it is emptied.
+public final class CachedStores: Sendable {
+    public static let limit = 10_000
+    /// Failure times kept per counter key; a key with more is counted by the database.
+    static let failureLimit = 1_000
+
+    struct FailureWindow {
+        var since: Date
+        var times: [Date]
+    }
+
+    struct State {
+        var seenVersion: Int64
+        var generation: UInt64 = 0
+        var sessionsByToken: [String: Session] = [:]
+        var tokenBySession: [String: String] = [:]
+        var users: [String: UserRecord] = [:]
+        var devices: [String: [String: DeviceRecord?]] = [:]
+        var risk: [String: Data?] = [:]
+        var addressRules: [AddressRule]?
+        var failures: [String: FailureWindow] = [:]
+        var factors: [String: [FactorRecord]] = [:]
+        var recoveryCodes: [String: [RecoveryCodeRecord]] = [:]
+
+        mutating func clear() {
+            sessionsByToken = [:]
+            tokenBySession = [:]
+            users = [:]
+            devices = [:]
+            risk = [:]
+            addressRules = nil
+            failures = [:]
+            factors = [:]
+            recoveryCodes = [:]
+        }
+
+        mutating func drop(_ change: CacheChange) {
+            switch change.entity {
+            case "session": dropSession(id: change.key)
+            case "user": users[change.key] = nil
+            case "device": devices[change.key] = nil
+            case "risk": risk[change.key] = nil
+            case "address": addressRules = nil
+            case "throttle": failures[change.key] = nil
+            case "factors":
+                factors[change.key] = nil
+                recoveryCodes[change.key] = nil
+            default: clear()
+            }
+        }
+
+        mutating func dropSession(id: String) {
+            if let token = tokenBySession.removeValue(forKey: id) { sessionsByToken[token] = nil }
+        }
+    }
+
+    let backend: Stores
+    let feed: any ChangeFeed
+    let state: Mutex<State>
+
+    /// Caches in front of `backend`, coherent through `feed` (both usually the same ``SQLStore``).
+    public init(backend: Stores, feed: any ChangeFeed) async throws {
+        self.backend = backend
+        self.feed = feed
+        self.state = Mutex(State(seenVersion: try await feed.latestChangeVersion()))
+    }
+
+    /// The backend's stores with the cached ones in front.
+    public var stores: Stores {
+        var stores = backend
+        stores.credentials = self
+        stores.factors = self
+        stores.recoveryCodes = self
+        stores.sessions = self
+        stores.devices = self
+        stores.throttle = self
+        stores.riskHistory = self
+        stores.addressRules = self
+        stores.coherence = self
+        return stores
+    }
+
+    /// Looks `lookup` up; on a miss loads, and fills with `fill` unless something was dropped meanwhile.
+    func cached<Value>(_ lookup: (inout State) -> Value?, load: () async throws -> Value,
+                       fill: (inout State, Value) -> Void) async throws -> Value {
+        let (hit, generation) = state.withLock { state in (lookup(&state), state.generation) }
+        if let hit { return hit }
+        let value = try await load()
+        state.withLock { state in
+            if state.generation == generation { fill(&state, value) }
+        }
+        return value
+    }
+
+    /// Runs a write on the backend, then drops what it may have changed (also when it failed half-way).
+    func write<Value>(dropping drop: (inout State) -> Void, _ body: () async throws -> Value) async throws -> Value {
+        defer { self.drop(drop) }
+        return try await body()
+    }
+
+    func drop(_ drop: (inout State) -> Void) {
+        state.withLock { state in
+            state.generation &+= 1
+            drop(&state)
+        }
+    }
+}
+
+extension CachedStores: CacheCoherence {
+    public func synchronize() async throws {
+        let seen = state.withLock { $0.seenVersion }
+        let batch = try await feed.changes(after: seen)
+        guard !batch.changes.isEmpty || !batch.complete else { return }
+        state.withLock { state in
+            state.generation &+= 1
+            if batch.complete {
+                for change in batch.changes { state.drop(change) }
+            } else {
+                state.clear()
+            }
+            state.seenVersion = max(state.seenVersion, batch.changes.last?.version ?? state.seenVersion)
+        }
+    }
+}
+
+/// Inserts `value` under `key`, emptying the map first when it is full.
+func boundedInsert<Key: Hashable, Value>(_ map: inout [Key: Value], _ key: Key, _ value: Value) {
+    if map[key] == nil, map.count >= CachedStores.limit { map = [:] }
+    map[key] = value
+}

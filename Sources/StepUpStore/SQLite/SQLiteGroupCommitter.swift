@@ -1,0 +1,206 @@
+import Dispatch
+import Foundation
+import StepUpCore
+import Synchronization
+
+/// Group commit for SQLite: the units of work of concurrent requests are written in one transaction, and each
+/// request is answered when that transaction has committed.
+///
+/// One serial queue owns one connection. A request's unit joins the queue; if the writer is idle it starts at
+/// once (a lone request waits for nobody), and while a transaction commits, new units gather for the next one.
+/// Inside the transaction each unit is a savepoint: a unit that fails (a taken challenge id) fails alone, while
+/// a transaction that fails (the disk, the commit) fails every unit in it and acknowledges none. Audit events are
+/// chained in queue order from the head read inside the transaction, so the chain stays one line however the
+/// batches fall, and across processes (`BEGIN IMMEDIATE` takes SQLite's write lock first).
+final class SQLiteGroupCommitter: Sendable {
+    /// Test seams: what happens just before a batch commits (slow down a commit like a slow `fsync`, or fail it).
+    struct Hooks: Sendable {
+        var beforeCommit: (@Sendable (_ units: Int) throws -> Void)?
+    }
+
+    private struct Pending: Sendable {
+        var unit: PreparedUnit
+        var continuation: CheckedContinuation<[AuditEvent], any Error>
+    }
+
+    private struct State {
+        var pending: [Pending] = []
+        var draining = false
+        var closed = false
+    }
+
+    /// Units in the largest batch; the rest wait for the next.
+    static let maxBatch = 512
+
+    private let queue = DispatchQueue(label: "stepup.sqlite.group-commit")
+    /// Used only on `queue`.
+    private let connection: RawSQLiteConnection
+    private let state = Mutex(State())
+    private let roundTrips: RoundTrips
+    let hooks: Mutex<Hooks>
+    /// Transactions committed, and units in them, since the store opened.
+    let committed = Mutex((transactions: 0, units: 0))
+
+    init(connection: RawSQLiteConnection, roundTrips: RoundTrips) {
+        self.connection = connection
+        self.roundTrips = roundTrips
+        self.hooks = Mutex(Hooks())
+    }
+
+    /// Commits `unit` with whatever else is waiting; returns its appended audit events once committed.
+    func commit(_ unit: UnitOfWork) async throws -> [AuditEvent] {
+        let prepared = try PreparedUnit(unit)
+        return try await withCheckedThrowingContinuation { continuation in
+            let start: Bool? = state.withLock { state in
+                if state.closed { return nil }
+                state.pending.append(Pending(unit: prepared, continuation: continuation))
+                if state.draining { return false }
+                state.draining = true
+                return true
+            }
+            switch start {
+            case nil: continuation.resume(throwing: StoreError.backend("the database is closed"))
+            case true?: queue.async { self.drain() }
+            case false?: break
+            }
+        }
+    }
+
+    /// Runs what is queued, then closes the connection. Later commits fail.
+    func close() async {
+        state.withLock { $0.closed = true }
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            queue.async {
+                self.connection.close()
+                done.resume()
+            }
+        }
+    }
+
+    /// On `queue`: one transaction per turn until nothing waits.
+    private func drain() {
+        while true {
+            let batch: [Pending] = state.withLock { state in
+                guard !state.pending.isEmpty else {
+                    state.draining = false
+                    return []
+                }
+                let count = min(state.pending.count, Self.maxBatch)
+                let batch = Array(state.pending.prefix(count))
+                state.pending.removeFirst(count)
+                return batch
+            }
+            if batch.isEmpty { return }
+            let results = run(batch.map(\.unit))
+            for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
+        }
+    }
+
+    private func run(_ units: [PreparedUnit]) -> [Result<[AuditEvent], any Error>] {
+        let database = connection
+        roundTrips.count(.write)
+        do {
+            try database.execute("BEGIN IMMEDIATE")
+            var head = try Self.auditHead(database)
+            let start = head
+            var tallies: [AuditTally] = []
+            var results: [Result<[AuditEvent], any Error>] = []
+            for unit in units {
+                do {
+                    try database.execute("SAVEPOINT unit")
+                    var unitHead = head
+                    let events = try Self.apply(unit, head: &unitHead, on: database)
+                    try database.execute("RELEASE unit")
+                    head = unitHead
+                    tallies += unit.unit.auditTallies
+                    results.append(.success(events))
+                } catch {
+                    try? database.execute("ROLLBACK TO unit")
+                    try? database.execute("RELEASE unit")
+                    results.append(.failure(error))
+                }
+            }
+            for tally in AuditTally.merged(tallies) {
+                try database.execute("""
+                    INSERT INTO audit_tallies (minute, event_type, rule, count) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (minute, event_type, rule) DO UPDATE SET count = count + excluded.count
+                    """, [.integer(tally.minute), .text(tally.type), .text(tally.rule), .integer(tally.count)])
+            }
+            if head.sequence != start.sequence {
+                try database.execute("UPDATE audit_head SET sequence = ?, hash = ? WHERE id = 1",
+                                     [.integer(head.sequence), .text(head.hash)])
+            }
+            try hooks.withLock { $0 }.beforeCommit?(units.count)
+            try database.execute("COMMIT")
+            committed.withLock { $0.transactions += 1; $0.units += units.count }
+            return results
+        } catch {
+            try? database.execute("ROLLBACK")
+            let failure = StoreError.backend("the transaction holding this write failed: \(error)")
+            return units.map { _ in .failure(failure) }
+        }
+    }
+
+    private static func auditHead(_ database: RawSQLiteConnection) throws -> (sequence: Int64, hash: String) {
+        var head: (sequence: Int64, hash: String)?
+        try database.query("SELECT sequence, hash FROM audit_head WHERE id = 1") { row in
+            head = (row.int64(0), row.text(1) ?? "")
+        }
+        guard let head else { throw StoreError.backend("audit_head row is missing") }
+        return head
+    }
+
+    private static func apply(_ prepared: PreparedUnit, head: inout (sequence: Int64, hash: String),
+                              on database: RawSQLiteConnection) throws -> [AuditEvent] {
+        for (challenge, texts) in zip(prepared.unit.challenges, prepared.challengeTexts) {
+            var taken = false
+            try database.query("SELECT 1 FROM challenges WHERE id = ?", [.text(challenge.id)]) { _ in taken = true }
+            if taken { throw StoreError.conflict("challenge \(challenge.id)") }
+            try database.execute("""
+                INSERT INTO challenges (id, user_id, session_id, action, requirement, binding_hash, display,
+                    created_at, expires_at, attempts_left, status, satisfied_at, policy_version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [
+                    .text(challenge.id), .text(challenge.userID), .text(challenge.sessionID), .text(challenge.action),
+                    .text(texts.requirement), .optional(challenge.bindingHash), .text(texts.display),
+                    .real(challenge.createdAt.sqlSeconds), .real(challenge.expiresAt.sqlSeconds),
+                    .integer(Int64(challenge.attemptsLeft)), .text(challenge.status.rawValue),
+                    .optional(challenge.satisfiedAt?.sqlSeconds), .text(challenge.policyVersion),
+                ])
+        }
+        for touch in prepared.unit.sessionTouches {
+            try database.execute("UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?",
+                                 [.real(touch.at.sqlSeconds), .text(touch.sessionID), .real(touch.at.sqlSeconds)])
+        }
+        var events: [AuditEvent] = []
+        for (draft, details) in zip(prepared.unit.auditEvents, prepared.detailTexts) {
+            let event = AuditChain.next(after: head, draft)
+            let stored = event.event
+            try database.execute("""
+                INSERT INTO audit_events (sequence, type, occurred_at, user_id, session_id, ip, policy_version,
+                    details, previous_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [
+                    .integer(event.sequence), .text(stored.type), .real(stored.at.sqlSeconds),
+                    .optional(stored.userID), .optional(stored.sessionID), .optional(stored.ip),
+                    .optional(stored.policyVersion), .text(details), .text(event.previousHash), .text(event.hash),
+                ])
+            head = (event.sequence, event.hash)
+            events.append(event)
+        }
+        return events
+    }
+}
+
+/// A unit with its JSON columns encoded up front, by the request, not by the writer.
+struct PreparedUnit: Sendable {
+    var unit: UnitOfWork
+    var detailTexts: [String]
+    var challengeTexts: [(requirement: String, display: String)]
+
+    init(_ unit: UnitOfWork) throws {
+        self.unit = unit
+        detailTexts = try unit.auditEvents.map { try jsonText($0.details) }
+        challengeTexts = try unit.challenges.map { (try jsonText($0.requirement), try jsonText($0.display)) }
+    }
+}
