@@ -18,6 +18,9 @@ public struct DecisionEngine: Sendable {
         /// Present when the requirement binds transaction fields.
         public var binding: TransactionBinding?
         public var bindingHash: String?
+        /// How the server audits this decision: the policy's volume for a plain `allow`; always `.full` for
+        /// `deny`, `step_up` and an allow that consumes a grant (the record of an approved transaction).
+        public var auditVolume: AuditVolume = .full
     }
 
     /// A denial decided before any rule, e.g. from an administrator's verdict on the client's address.
@@ -60,7 +63,9 @@ public struct DecisionEngine: Sendable {
                 outcome: outcome, reason: reason, requirement: requirement, rules: result.rules,
                 policyVersion: policy.version, risk: input.risk
             )
-            return Result(decision: decision, verdict: verdict, binding: binding, bindingHash: bindingHash)
+            let audit = verdict == .allow ? result.auditVolume : .full
+            return Result(decision: decision, verdict: verdict, binding: binding, bindingHash: bindingHash,
+                          auditVolume: audit)
         }
 
         switch result.outcome {

@@ -6,6 +6,7 @@ final class CompiledRule: Sendable {
     let actions: [ActionGlob]?
     let conditions: [PolicyCondition]
     let effect: RuleEffect
+    let audit: AuditVolume?
 
     init(_ rule: PolicyRule) {
         id = rule.id
@@ -13,6 +14,7 @@ final class CompiledRule: Sendable {
         actions = rule.actions
         conditions = rule.conditions
         effect = rule.effect
+        audit = rule.audit
     }
 
     @inline(__always)

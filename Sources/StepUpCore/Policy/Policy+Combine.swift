@@ -5,17 +5,22 @@ extension Policy {
         var ids: [String] = []
         ids.reserveCapacity(matched.count + 1)
         var scoped = false
+        // Every rule that takes part votes; the most verbose vote wins, so one rule wanting `full` keeps it full.
+        var audit: AuditVolume?
         for index in matched {
             let rule = compiled[index]
             ids.append(rule.id)
             scoped = scoped || rule.isScoped
             combiner.add(rule.effect, from: rule.id)
+            audit = (rule.audit ?? allowAudit).mostVerbose(audit ?? .counted)
         }
         if !scoped {
             ids.append(Policy.defaultRuleID)
             combiner.add(defaultEffect, from: Policy.defaultRuleID)
+            audit = allowAudit.mostVerbose(audit ?? .counted)
         }
-        return PolicyResult(outcome: combiner.outcome, rules: ids, policyVersion: version)
+        return PolicyResult(
+            outcome: combiner.outcome, rules: ids, policyVersion: version, auditVolume: audit ?? allowAudit)
     }
 
     /// The name decisions use for the policy's `default` (rule ids may not take it).

@@ -17,13 +17,16 @@ public struct Policy: Sendable {
     public internal(set) var warnings: [PolicyDiagnostic]
     /// What applies when no rule naming the action (or method/path) matches.
     var defaultEffect: RuleEffect
+    /// How an `allow` is audited when a matching rule says nothing (`audit: {allow: …}`); `deny` and `step_up`
+    /// are always written in full.
+    public internal(set) var allowAudit: AuditVolume
     var index: RuleIndex
     /// `rules` in the form evaluation reads.
     var compiled: [CompiledRule]
 
     init(
         version: String, file: String, ladder: LevelLadder, risk: RiskSettings, rules: [PolicyRule],
-        defaultEffect: RuleEffect, warnings: [PolicyDiagnostic] = []
+        defaultEffect: RuleEffect, allowAudit: AuditVolume = .full, warnings: [PolicyDiagnostic] = []
     ) {
         self.version = version
         self.file = file
@@ -31,6 +34,7 @@ public struct Policy: Sendable {
         self.risk = risk
         self.rules = rules
         self.defaultEffect = defaultEffect
+        self.allowAudit = allowAudit
         self.warnings = warnings
         index = RuleIndex(rules)
         compiled = rules.map(CompiledRule.init)
@@ -116,10 +120,14 @@ public struct PolicyResult: Sendable, Hashable {
     public var rules: [String]
     /// The version of the policy that produced this result, for the decision and its audit event.
     public var policyVersion: String
+    /// How an `allow` that follows from this result is audited: the most verbose volume among the matching
+    /// rules (each rule's own `audit:`, or the policy's default for allows). Ignored for deny and step-up.
+    public var auditVolume: AuditVolume
 
-    public init(outcome: Outcome, rules: [String], policyVersion: String = "") {
+    public init(outcome: Outcome, rules: [String], policyVersion: String = "", auditVolume: AuditVolume = .full) {
         self.outcome = outcome
         self.rules = rules
         self.policyVersion = policyVersion
+        self.auditVolume = auditVolume
     }
 }

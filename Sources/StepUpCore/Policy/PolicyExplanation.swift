@@ -14,6 +14,9 @@ public struct PolicyExplanation: Sendable, Hashable, Codable {
     /// The policy default, in words.
     public var defaultEffect: String
     public var trace: [RuleTrace]
+    /// How an allow is audited (`counted`, `sampled 100`) when not every one is written in full; absent for
+    /// `full` and for denials, which are always written in full.
+    public var auditVolume: String?
 
     enum CodingKeys: String, CodingKey {
         case policyVersion = "policy_version"
@@ -21,6 +24,7 @@ public struct PolicyExplanation: Sendable, Hashable, Codable {
         case defaultApplied = "default_applied"
         case defaultEffect = "default_effect"
         case trace
+        case auditVolume = "audit_volume"
     }
 }
 
@@ -32,6 +36,8 @@ public struct RuleTrace: Sendable, Hashable, Codable {
     /// What the rule does when it matches (`require aal2 max_age 300s`, `deny: reason`, `allow`).
     public var effect: String
     public var conditions: [ConditionTrace]
+    /// The rule's own `audit:` (`full`, `sampled 100`, `counted`); absent when it has none.
+    public var audit: String?
 }
 
 /// One condition of a rule, checked.
@@ -58,7 +64,8 @@ extension Policy {
             let ok = conditions.allSatisfy(\.matched)
             if ok { matched.append(index) }
             trace.append(RuleTrace(
-                id: rule.id, line: rule.line, matched: ok, effect: rule.effect.summary, conditions: conditions))
+                id: rule.id, line: rule.line, matched: ok, effect: rule.effect.summary, conditions: conditions,
+                audit: rule.audit?.description))
         }
         let result = Policy.refusal(input.request) ?? combine(matched)
         var explanation = PolicyExplanation(
@@ -73,6 +80,9 @@ extension Policy {
         case .require(let requirement):
             explanation.outcome = "step_up"
             explanation.requirement = requirement
+        }
+        if explanation.outcome != "deny", result.auditVolume != .full {
+            explanation.auditVolume = result.auditVolume.description
         }
         return explanation
     }

@@ -37,9 +37,10 @@ extension PolicyParser {
         _ rule: PolicyRule, _ conditions: Set<String>, _ position: Int
     ) -> Bool {
         guard other.isScoped || !rule.isScoped, Self.dominates(other.effect, rule.effect),
-              Self.covers(other, otherConditions, rule, conditions) else { return false }
+              !auditOutweighs(rule, other), Self.covers(other, otherConditions, rule, conditions) else { return false }
         // Identical rules shadow each other: report only the later one.
-        let mutual = Self.dominates(rule.effect, other.effect) && Self.covers(rule, conditions, other, otherConditions)
+        let mutual = Self.dominates(rule.effect, other.effect) && !auditOutweighs(other, rule)
+            && Self.covers(rule, conditions, other, otherConditions)
         return !(mutual && otherPosition > position)
     }
 

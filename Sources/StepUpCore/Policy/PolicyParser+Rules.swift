@@ -2,7 +2,7 @@ import Foundation
 import Yams
 
 extension PolicyParser {
-    static let ruleKeys: Set<String> = ["id", "description", "match", "allow", "deny", "require"]
+    static let ruleKeys: Set<String> = ["id", "description", "match", "allow", "deny", "require", "audit"]
     static let effectKeys: Set<String> = ["allow", "deny", "require"]
 
     mutating func parseRules(_ node: Node) -> [PolicyRule] {
@@ -53,10 +53,13 @@ extension PolicyParser {
             guard let parsed = parseMatch(match.value, ruleID: id) else { return nil }
             (actions, conditions) = parsed
         }
-        guard let effect = parseEffect(entries, in: node, ruleID: id), valid else { return nil }
+        let effect = parseEffect(entries, in: node, ruleID: id)
+        var audit: AuditVolume?
+        if let entry = find("audit") { audit = parseRuleAudit(entry.value, effect: effect, ruleID: id) }
+        guard let effect, valid else { return nil }
         return PolicyRule(
             id: id, description: description, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1,
-            actions: actions, conditions: conditions, effect: effect)
+            actions: actions, conditions: conditions, effect: effect, audit: audit)
     }
 
     /// The effect of a `default:` given as a mapping (`{require: {...}}`, `{deny: reason}`).

@@ -10,8 +10,10 @@ struct PolicyParser {
     var networkNodes: [String: Node] = [:]
     /// The server's configured reputation list names; nil when unknown (see `PolicyParser+RiskLists.swift`).
     var reputationLists: Set<String>?
+    /// The policy's volume for allows no matching rule sets one for (`audit: {allow: …}`).
+    var allowAudit = AuditVolume.full
 
-    static let topKeys: Set<String> = ["version", "levels", "networks", "default", "rules", "risk"]
+    static let topKeys: Set<String> = ["version", "levels", "networks", "default", "rules", "risk", "audit"]
     /// Larger files are refused before parsing: a policy is hand-written, and this bounds the work.
     static let maxBytes = 4_000_000
 
@@ -62,6 +64,7 @@ struct PolicyParser {
         } else {
             reader.report(.warning, root.mark, "no 'default' is set: actions no rule names are denied")
         }
+        if let node = find("audit") { allowAudit = parseAuditDefaults(node.value) }
         var rules: [PolicyRule] = []
         if let node = find("rules") { rules = parseRules(node.value) }
         for (name, node) in networkNodes where !usedNetworks.contains(name) {
@@ -70,7 +73,7 @@ struct PolicyParser {
         lint(rules)
         return Policy(
             version: PolicyHash.version(of: yaml), file: reader.file, ladder: ladder, risk: risk, rules: rules,
-            defaultEffect: defaultEffect)
+            defaultEffect: defaultEffect, allowAudit: allowAudit)
     }
 
     private mutating func reportYAML(_ error: any Error) {

@@ -10,13 +10,15 @@ public struct PolicyRule: Sendable {
     /// Every other condition (method, path, attributes, subject, network, risk, time, session).
     var conditions: [PolicyCondition]
     var effect: RuleEffect
+    /// How an `allow` this rule takes part in is audited; `nil` means the policy's `audit: {allow: …}`.
+    public var audit: AuditVolume?
     /// Whether the rule names what is being done (action, method or path). When no such rule matches,
     /// the policy's `default` applies as well; rules on risk alone only tighten it.
     let isScoped: Bool
 
     init(
         id: String, description: String?, line: Int, column: Int, actions: [ActionGlob]?,
-        conditions: [PolicyCondition], effect: RuleEffect
+        conditions: [PolicyCondition], effect: RuleEffect, audit: AuditVolume? = nil
     ) {
         self.id = id
         self.description = description
@@ -25,6 +27,7 @@ public struct PolicyRule: Sendable {
         self.actions = actions
         self.conditions = conditions
         self.effect = effect
+        self.audit = audit
         isScoped = actions != nil || conditions.contains {
             switch $0 {
             case .methods, .paths, .pathParameter: return true
