@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Turns what the policy requires into an answer for this session: allow, deny, or step up.
 ///
@@ -77,22 +78,25 @@ public struct DecisionEngine: Sendable {
             guard let level = policy.ladder[requirement.level] else {
                 return answer(.deny, .deny, "the policy requires unknown level '\(requirement.level)'")
             }
-            // The loader rejects such rules; a step-up nobody can finish must still never loop.
-            guard requirement.isSatisfiable(in: policy.ladder) else {
-                return answer(.deny, .deny, Self.unsatisfiableReason(level: level, requirement: requirement))
+            // Every step-up is checked first: the loader rejects requirements nobody can meet, and one that slips
+            // through must still never loop. (An allow needs no check: the session just met it.)
+            func stepUp(_ reason: String) -> Result {
+                guard Self.isSatisfiable(requirement, policy: policy) else {
+                    return answer(.deny, .deny, Self.unsatisfiableReason(level: level, requirement: requirement))
+                }
+                return answer(.stepUp, .stepUp, reason, requirement)
             }
             guard let session = input.session, session.isActive(at: input.now) else {
-                return answer(.stepUp, .stepUp, "sign in first", requirement)
+                return stepUp("sign in first")
             }
             if requirement.needsGrant {
                 if let grant, grantSatisfies(grant, requirement: requirement, level: level, policy: policy,
                                              input: input, session: session, bindingHash: bindingHash) {
                     return answer(.allow, .allowWithGrant(grant.id), "approved with a fresh step-up", requirement)
                 }
-                let why = requirement.bind.isEmpty
+                return stepUp(requirement.bind.isEmpty
                     ? "this action needs a fresh confirmation at \(level.name) every time"
-                    : "this action needs a confirmation of exactly this transaction at \(level.name)"
-                return answer(.stepUp, .stepUp, why, requirement)
+                    : "this action needs a confirmation of exactly this transaction at \(level.name)")
             }
             let satisfied = policy.ladder.levels(atLeast: level).contains {
                 session.satisfies($0, at: input.now, maxAge: requirement.maxAge,
@@ -101,9 +105,29 @@ public struct DecisionEngine: Sendable {
             if satisfied {
                 return answer(.allow, .allow, "session is at \(level.name) or above", requirement)
             }
-            return answer(.stepUp, .stepUp, Self.stepUpReason(level: level, requirement: requirement), requirement)
+            return stepUp(Self.stepUpReason(level: level, requirement: requirement))
         }
     }
+
+    /// ``Requirement/isSatisfiable(in:)`` remembered: a policy has few requirements, and the answer never changes
+    /// for one ladder.
+    static func isSatisfiable(_ requirement: Requirement, policy: Policy) -> Bool {
+        let key = SatisfiableKey(ladder: policy.ladder, requirement: requirement)
+        if let known = satisfiable.withLock({ $0[key] }) { return known }
+        let answer = requirement.isSatisfiable(in: policy.ladder)
+        satisfiable.withLock { known in
+            if known.count >= 1_000 { known = [:] }
+            known[key] = answer
+        }
+        return answer
+    }
+
+    private struct SatisfiableKey: Hashable {
+        var ladder: LevelLadder
+        var requirement: Requirement
+    }
+
+    private static let satisfiable = Mutex<[SatisfiableKey: Bool]>([:])
 
     /// A grant passes only on what its ceremony proved (``GrantProof``), never on what its challenge asked for.
     private func grantSatisfies(

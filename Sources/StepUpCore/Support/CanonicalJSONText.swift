@@ -52,10 +52,21 @@ public enum CanonicalJSONText {
         }
     }
 
+    /// Appends `string` as a JSON string with JCS escaping (for writers that know their keys' order).
+    public static func appendQuoted(_ string: String, to out: inout String) {
+        writeString(string, into: &out)
+    }
+
     /// JCS escaping: `"` and `\`, the two-letter escapes for b, f, n, r, t, `\u00xx` (lower-case hex) for the
     /// other control characters below U+0020, and every other character as itself.
     static func writeString(_ string: String, into out: inout String) {
         out += "\""
+        // Most strings (ids, rule names, hashes) need no escape: copy them whole.
+        if string.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            out += string
+            out += "\""
+            return
+        }
         for scalar in string.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

@@ -100,7 +100,9 @@ struct APIRoutes: Sendable {
         }
         let outcome = try await service.decide(session: session, user: user, request: action, grantID: body.grant,
                                                client: web.client(request, context: context), explain: explain)
-        return try .json(DecisionView(outcome, ladder: service.policy.current.ladder))
+        let view = DecisionView(outcome, ladder: service.policy.current.ladder)
+        if let text = view.handWritten { return .json(text: text) }
+        return try .json(view)
     }
 
     @Sendable func getChallenge(_ request: Request, context: StepUpRequestContext) async throws -> Response {

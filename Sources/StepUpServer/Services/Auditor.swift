@@ -24,9 +24,10 @@ struct Auditor: Sendable {
                         policyVersion: policyVersion ?? self.policyVersion(), details: details)
     }
 
-    /// Logs an event once it is committed.
+    /// Logs an event once it is committed; decisions at debug level (at the edge there is one per request, and
+    /// the audit log has them all).
     func logged(_ event: AuditEventDraft) {
-        logger.info("audit", metadata: [
+        logger.log(level: event.type.hasPrefix("decision.") ? .debug : .info, "audit", metadata: [
             "event": .string(event.type), "user": .string(event.userID ?? "-"), "ip": .string(event.ip ?? "-"),
         ])
     }

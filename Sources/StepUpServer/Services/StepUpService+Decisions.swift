@@ -1,5 +1,6 @@
 import Foundation
 import StepUpCore
+import Synchronization
 
 /// A step-up the user must complete: the challenge and what to show them.
 public struct StepUpOutcome: Sendable {
@@ -87,23 +88,45 @@ extension StepUpService {
                                       result: result, at: at)
             unit.challenges = challenge.map { [$0] } ?? []
         }
-        let decisionID = Tokens.id(prefix: "dec")
+        let decisionID = Tokens.sequential(prefix: "dec")
         var details = result.decision.auditDetails
         details["decision_id"] = decisionID
         details["action"] = request.action
         if let country = client.country { details["country"] = country }
         if let challenge { details["challenge"] = challenge.id }
         if let grantID { details["grant"] = String(grantID.prefix(128)) }
-        let event = auditor.draft(auditType ?? "decision.\(result.decision.outcome.rawValue)", at: at, user: user.id,
-                                  session: session.id, client: client, policyVersion: current.version,
-                                  details: details)
-        unit.auditEvents = [event]
+        let type = auditType ?? "decision.\(result.decision.outcome.rawValue)"
+        let event = auditor.draft(type, at: at, user: user.id, session: session.id, client: client,
+                                  policyVersion: current.version, details: details)
+        let rules = result.decision.rules.joined(separator: ",")
+        let inFull = writesInFull(result.auditVolume, rules: rules)
+        if inFull {
+            unit.auditEvents = [event]
+        } else {
+            unit.auditTallies = [AuditTally(at: at, type: type, rule: rules)]
+        }
+        // Counted decisions wait for their tally's commit too: counts survive a crash like events do.
         try await stores.units.commit(unit)
-        auditor.logged(event)
+        if inFull {
+            auditor.logged(event)
+        } else {
+            metrics.auditCounted(outcome: result.decision.outcome.rawValue, rule: rules)
+        }
         metrics.decision(result.decision.outcome)
         let stepUp = try await challenge.asyncMap { try await stepUpOutcome(for: $0, session: session) }
         return DecisionOutcome(decisionID: decisionID, decision: result.decision, stepUp: stepUp,
                                explanation: explain ? current.explain(input) : nil)
+    }
+
+    /// Whether this decision is written to the audit log row by row (audit volume; deny and step_up always are).
+    private func writesInFull(_ volume: AuditVolume, rules: String) -> Bool {
+        guard case .sampled = volume else { return volume.writesInFull(occurrence: 1) }
+        let occurrence = auditSamples.withLock { counts in
+            if counts[rules] == nil, counts.count >= 10_000 { counts = [:] }
+            counts[rules, default: 0] &+= 1
+            return counts[rules] ?? 1
+        }
+        return volume.writesInFull(occurrence: occurrence)
     }
 
     /// Refuses requests the policy could read two ways: an invalid action name, or a name set both as a

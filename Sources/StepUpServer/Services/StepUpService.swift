@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Logging
 import StepUpCore
+import Synchronization
 
 /// StepUp's use cases — sign in, decide, challenge, verify, enroll — shared by the JSON API and the pages.
 ///
@@ -19,6 +20,9 @@ public final class StepUpService: Sendable {
     public let metrics: StepUpMetrics
     /// The clock; tests pass a fixed or advancing one.
     public let now: @Sendable () -> Date
+    /// Allows seen per sampled rule set (audit volume `sampled N`): which one is written in full. Per instance:
+    /// with several instances each writes 1 in N of its own.
+    let auditSamples = Mutex<[String: UInt64]>([:])
 
     public init(
         configuration: ServerConfiguration,

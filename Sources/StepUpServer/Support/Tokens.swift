@@ -1,14 +1,26 @@
 import Crypto
 import Foundation
+import StepUpCore
+import Synchronization
 
 /// Random identifiers and bearer tokens, and the hashes under which tokens are stored.
 enum Tokens {
     /// A URL-safe random string with `bytes` bytes of entropy (base64url, no padding).
     static func random(bytes: Int = 32) -> String {
+        // Eight bytes per call of the system generator (one `getrandom` each), not one.
         var generator = SystemRandomNumberGenerator()
-        let data = Data((0..<bytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
-        return data.base64URLEncoded()
+        var data = Data(capacity: bytes + 8)
+        while data.count < bytes { withUnsafeBytes(of: generator.next()) { data.append(contentsOf: $0) } }
+        return data.prefix(bytes).base64URLEncoded()
     }
+
+    /// A unique, not secret, identifier: a random per-process prefix and a counter (no system call per id).
+    static func sequential(prefix: String) -> String {
+        "\(prefix)_\(processPrefix)\(String(sequence.add(1, ordering: .relaxed).newValue, radix: 36))"
+    }
+
+    private static let processPrefix = random(bytes: 9)
+    private static let sequence = Atomic<UInt64>(0)
 
     /// An identifier for records: 16 random bytes.
     static func id(prefix: String) -> String { prefix + "_" + random(bytes: 16) }
@@ -20,11 +32,15 @@ enum Tokens {
 }
 
 extension Data {
+    /// RFC 4648 §5 without padding, in one pass.
     func base64URLEncoded() -> String {
-        base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        var bytes = Array(base64EncodedString().utf8)
+        while bytes.last == UInt8(ascii: "=") { bytes.removeLast() }
+        for index in bytes.indices {
+            if bytes[index] == UInt8(ascii: "+") { bytes[index] = UInt8(ascii: "-") }
+            if bytes[index] == UInt8(ascii: "/") { bytes[index] = UInt8(ascii: "_") }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     init?(base64URLEncoded text: String) {
@@ -35,5 +51,5 @@ extension Data {
 }
 
 extension Digest {
-    var hex: String { map { String(format: "%02x", $0) }.joined() }
+    var hex: String { Hex.lowercase(self) }
 }

@@ -28,7 +28,37 @@ public enum AuditChain {
     }
 
     /// The canonical JSON (RFC 8785 subset) of an event at a sequence number; absent fields are omitted.
+    ///
+    /// Written directly with the members in their canonical (sorted) order — every append hashes one — and
+    /// checked against the generic writer (``genericCanonicalJSON(sequence:event:)``) by the test suite.
     public static func canonicalJSON(sequence: Int64, event: AuditEventDraft) -> String {
+        var out = "{\"at\":"
+        out += String(milliseconds(event.at))
+        out += ",\"details\":{"
+        let keys = event.details.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
+        for (index, key) in keys.enumerated() {
+            if index > 0 { out += "," }
+            CanonicalJSONText.appendQuoted(key, to: &out)
+            out += ":"
+            CanonicalJSONText.appendQuoted(event.details[key] ?? "", to: &out)
+        }
+        out += "}"
+        func member(_ name: String, _ value: String?) {
+            guard let value else { return }
+            out += ",\"" + name + "\":"
+            CanonicalJSONText.appendQuoted(value, to: &out)
+        }
+        member("ip", event.ip)
+        member("policyVersion", event.policyVersion)
+        out += ",\"sequence\":" + String(sequence)
+        member("sessionID", event.sessionID)
+        member("type", event.type)
+        member("userID", event.userID)
+        return out + "}"
+    }
+
+    /// The same text through the generic canonical writer: the reference the fast writer is tested against.
+    public static func genericCanonicalJSON(sequence: Int64, event: AuditEventDraft) -> String {
         var members: [String: CanonicalJSON.Value] = [
             "sequence": .integer(sequence),
             "type": .string(event.type),
@@ -46,10 +76,7 @@ public enum AuditChain {
     public static func hash(previousHash: String, sequence: Int64, event: AuditEventDraft) -> String {
         var input = Data(previousHash.utf8)
         input.append(Data(canonicalJSON(sequence: sequence, event: event).utf8))
-        return SHA256.hash(data: input).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        return Hex.lowercase(SHA256.hash(data: input))
     }
 
     /// Builds the next event of a chain whose last event is `head` (`nil` for an empty log).

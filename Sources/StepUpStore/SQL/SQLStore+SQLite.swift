@@ -34,8 +34,10 @@ extension SQLStore {
             pool = try await SQLiteConnectionPool(path: path, readers: readers, busyTimeoutMilliseconds: busyMilliseconds,
                                                   tuning: tuning, logger: logger)
             do {
-                writer = try RawSQLiteConnection(path: path, busyTimeoutMilliseconds: busyMilliseconds, tuning: tuning)
-                reader = try RawSQLiteConnection(path: path, busyTimeoutMilliseconds: busyMilliseconds, tuning: tuning)
+                var small = tuning
+                small.mmapBytes = 0
+                writer = try RawSQLiteConnection(path: path, busyTimeoutMilliseconds: busyMilliseconds, tuning: small)
+                reader = try RawSQLiteConnection(path: path, busyTimeoutMilliseconds: busyMilliseconds, tuning: small)
             } catch {
                 await pool.close()
                 throw error

@@ -124,6 +124,8 @@ struct RawSQLiteRow {
 /// Per-connection settings, applied to every connection of a store (pool and raw).
 struct SQLiteTuning: Sendable {
     var synchronous: SQLiteSynchronous = .normal
+    /// Bytes of the file read through a memory map (0: none).
+    var mmapBytes = 268_435_456
 
     var pragmas: [String] {
         [
@@ -133,7 +135,7 @@ struct SQLiteTuning: Sendable {
             // FULL also syncs the WAL at every commit; group commit makes that one sync per batch.
             "PRAGMA synchronous = \(synchronous.rawValue.uppercased())",
             // Reads from the mapped file instead of copying pages through read(2).
-            "PRAGMA mmap_size = 268435456",
+            "PRAGMA mmap_size = \(mmapBytes)",
             "PRAGMA temp_store = MEMORY",
         ]
     }

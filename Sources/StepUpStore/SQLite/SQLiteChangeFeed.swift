@@ -5,36 +5,58 @@ import Synchronization
 /// Reads the change feed (`cache_changes`, see migration 3) on a connection of its own, synchronously: one
 /// indexed range read, no thread hop, so every request can afford to ask before it trusts its caches.
 final class SQLiteChangeFeed: Sendable {
-    private let connection: Mutex<RawSQLiteConnection>
+    private struct Reader {
+        var connection: RawSQLiteConnection
+        /// The latest read: its number, the version it read after, and what it found.
+        var last: (number: UInt64, after: Int64, found: CacheChanges)?
+    }
+
+    private let reader: Mutex<Reader>
+    /// Reads started so far. Concurrent requests share reads: a read that *started* after a request arrived
+    /// answers for it (it saw every change committed before the request arrived).
+    private let started = Atomic<UInt64>(0)
 
     init(connection: RawSQLiteConnection) {
-        self.connection = Mutex(connection)
+        self.reader = Mutex(Reader(connection: connection))
     }
 
     func changes(after version: Int64) throws -> CacheChanges {
-        try connection.withLock { database in
-            var changes: [CacheChange] = []
-            try database.query("""
-                SELECT version, entity, entity_key FROM cache_changes WHERE version > ? ORDER BY version LIMIT ?
-                """, [.integer(version), .integer(Int64(CacheFeedSQL.retained))]) { row in
-                changes.append(CacheChange(version: row.int64(0), entity: row.text(1) ?? "", key: row.text(2) ?? ""))
+        let arrival = started.load(ordering: .acquiring)
+        return try reader.withLock { reader in
+            if let last = reader.last, last.number > arrival, last.after <= version {
+                let newer = last.found.changes.filter { $0.version > version }
+                return CacheChanges(changes: newer, complete: last.found.complete)
             }
-            // Versions are dense; a gap after `version` means the log was pruned past this reader.
-            let complete = changes.first.map { $0.version == version + 1 } ?? true
-            return CacheChanges(changes: changes, complete: complete && changes.count < CacheFeedSQL.retained)
+            let number = started.add(1, ordering: .acquiringAndReleasing).newValue
+            let found = try Self.read(after: version, on: reader.connection)
+            reader.last = (number, version, found)
+            return found
         }
     }
 
+    private static func read(after version: Int64, on database: RawSQLiteConnection) throws -> CacheChanges {
+        var changes: [CacheChange] = []
+        try database.query("""
+            SELECT version, entity, entity_key FROM cache_changes WHERE version > ? ORDER BY version
+            LIMIT \(CacheFeedSQL.retained)
+            """, [.integer(version)]) { row in
+            changes.append(CacheChange(version: row.int64(0), entity: row.text(1) ?? "", key: row.text(2) ?? ""))
+        }
+        // Versions are dense; a gap after `version` means the log was pruned past this reader.
+        let complete = changes.first.map { $0.version == version + 1 } ?? true
+        return CacheChanges(changes: changes, complete: complete && changes.count < CacheFeedSQL.retained)
+    }
+
     func latestVersion() throws -> Int64 {
-        try connection.withLock { database in
+        try reader.withLock { reader in
             var version: Int64 = 0
-            try database.query("SELECT version FROM cache_epoch WHERE id = 1") { version = $0.int64(0) }
+            try reader.connection.query("SELECT version FROM cache_epoch WHERE id = 1") { version = $0.int64(0) }
             return version
         }
     }
 
     func close() {
-        connection.withLock { $0.close() }
+        reader.withLock { $0.connection.close() }
     }
 }
 

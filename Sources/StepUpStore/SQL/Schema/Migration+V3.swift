@@ -9,13 +9,13 @@ extension Migration {
     /// process) can change a cached row without the caches hearing of it. Bumping the one row also orders the
     /// changes by commit: a reader that saw version N has seen every change up to N. The log keeps the last
     /// 10,000 changes; a reader further behind drops its whole cache.
-    static let v3 = Migration(version: 3, summary: "cache change feed and audit tallies") { _ in
+    static let v3 = Migration(version: 3, summary: "cache change feed and audit tallies") { dialect in
         var statements: [SQLQueryString] = [
             "CREATE TABLE cache_epoch (id INTEGER PRIMARY KEY, version BIGINT NOT NULL)",
             "INSERT INTO cache_epoch (id, version) VALUES (1, 0)",
             """
-            CREATE TABLE cache_changes (version BIGINT PRIMARY KEY, entity TEXT NOT NULL,
-                entity_key TEXT NOT NULL)
+            CREATE TABLE cache_changes (version \(unsafeRaw: dialect.name == "sqlite" ? "INTEGER" : "BIGINT") PRIMARY KEY,
+                entity TEXT NOT NULL, entity_key TEXT NOT NULL)
             """,
             """
             CREATE TABLE audit_tallies (minute BIGINT NOT NULL, event_type TEXT NOT NULL, rule TEXT NOT NULL,
