@@ -49,7 +49,8 @@ extension SQLStore {
         }
         let roundTrips = RoundTrips()
         let store = SQLStore(source: SQLiteSource(pool: pool), logger: logger, throttleRetention: throttleRetention,
-                             committer: SQLiteGroupCommitter(connection: writer, roundTrips: roundTrips),
+                             committer: SQLiteGroupCommitter(connection: writer, roundTrips: roundTrips,
+                                                                        inline: synchronous == .normal),
                              feed: SQLiteChangeFeed(connection: reader), synchronous: synchronous,
                              roundTrips: roundTrips)
         do {

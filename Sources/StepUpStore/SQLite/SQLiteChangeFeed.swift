@@ -36,15 +36,27 @@ final class SQLiteChangeFeed: Sendable {
 
     private static func read(after version: Int64, on database: RawSQLiteConnection) throws -> CacheChanges {
         var changes: [CacheChange] = []
+        var latest = version
+        // The changes, then the epoch row (entity NULL), read in one statement and so one snapshot.
         try database.query("""
-            SELECT version, entity, entity_key FROM cache_changes WHERE version > ? ORDER BY version
-            LIMIT \(CacheFeedSQL.retained)
+            SELECT version, entity, entity_key FROM (SELECT version, entity, entity_key FROM cache_changes
+                WHERE version > ? ORDER BY version LIMIT \(CacheFeedSQL.retained))
+            UNION ALL SELECT version, NULL, NULL FROM cache_epoch WHERE id = 1
             """, [.integer(version)]) { row in
-            changes.append(CacheChange(version: row.int64(0), entity: row.text(1) ?? "", key: row.text(2) ?? ""))
+            guard let entity = row.text(1) else {
+                latest = row.int64(0)
+                return
+            }
+            changes.append(CacheChange(version: row.int64(0), entity: entity, key: row.text(2) ?? ""))
         }
-        // Versions are dense; a gap after `version` means the log was pruned past this reader.
-        let complete = changes.first.map { $0.version == version + 1 } ?? true
-        return CacheChanges(changes: changes, complete: complete && changes.count < CacheFeedSQL.retained)
+        // Versions are dense: anything missing between `version` and the epoch was pruned (or deleted) before
+        // this reader saw it, and the caller must drop everything.
+        var expected = version
+        let dense = changes.allSatisfy { change in
+            expected += 1
+            return change.version == expected
+        }
+        return CacheChanges(changes: changes, complete: dense && expected == latest)
     }
 
     func latestVersion() throws -> Int64 {

@@ -7,6 +7,8 @@ import Testing
 enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case memory
     case sqlite
+    /// SQLite behind the read caches, as every server runs it.
+    case cachedSQLite
 
     var testDescription: String { rawValue }
 }
@@ -37,12 +39,13 @@ func withBackend(_ backend: Backend, _ body: (Harness) async throws -> Void) asy
         let store = MemoryStore()
         try await body(Harness(stores: store.stores, maintenance: store, verifyChain: { store.verifyAuditChain() },
                                sql: nil, path: nil))
-    case .sqlite:
+    case .sqlite, .cachedSQLite:
         try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("stepup.sqlite").path
             let store = try await SQLStore.openSQLite(path: path)
             do {
-                try await body(Harness(stores: store.stores, maintenance: store,
+                let stores = backend == .sqlite ? store.stores : try await store.cachedStores()
+                try await body(Harness(stores: stores, maintenance: store,
                                        verifyChain: { try await store.verifyAuditChain() }, sql: store, path: path))
             } catch {
                 await store.shutdown()

@@ -1,0 +1,96 @@
+import Foundation
+import SQLKit
+import StepUpCore
+import StepUpStore
+import Testing
+
+/// The read caches serve from memory, and every change — by this process, another store on the file, or raw
+/// SQL — reaches them at the next `synchronize()`.
+@Suite("Read caches and the change feed", .timeLimit(.minutes(3)))
+struct CachedStoresTests {
+    struct Bed {
+        let cached: Stores
+        let other: SQLStore
+        let own: SQLStore
+    }
+
+    func withBed(_ body: (Bed) async throws -> Void) async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("cache.sqlite").path
+            let own = try await SQLStore.openSQLite(path: path)
+            let other = try await SQLStore.openSQLite(path: path)
+            do {
+                try await body(Bed(cached: try await own.cachedStores(), other: other, own: own))
+            } catch {
+                await own.shutdown()
+                await other.shutdown()
+                throw error
+            }
+            await own.shutdown()
+            await other.shutdown()
+        }
+    }
+
+    @Test func hitsCostNoDatabaseReadsAndOtherStoresChangesArriveAtTheNextSynchronize() async throws {
+        try await withBed { bed in
+            let user = try await makeUser(bed.cached)
+            let session = Session(id: "s1", userID: user.id, createdAt: t0, expiresAt: at(3_600), events: [])
+            try await bed.cached.sessions.createSession(session, tokenHash: "hash-1")
+            try await bed.cached.devices.recordDeviceSeen(userID: user.id, deviceID: "dv1", label: "d", at: t0)
+            try await bed.cached.addressRules.setAddressRule(
+                AddressRule(cidr: "192.0.2.0/24", verdict: .trusted, createdAt: t0))
+            // Warm every cache, then read again: no database reads at all.
+            func readAll() async throws -> (Session?, UserRecord?, DeviceRecord?, [AddressRule], Int) {
+                try await bed.cached.coherence.synchronize()
+                return (try await bed.cached.sessions.session(tokenHash: "hash-1"),
+                        try await bed.cached.credentials.user(id: user.id),
+                        try await bed.cached.devices.device(userID: user.id, deviceID: "dv1"),
+                        try await bed.cached.addressRules.addressRules(),
+                        try await bed.cached.throttle.failureCount(key: "k", since: t0))
+            }
+            _ = try await readAll()
+            let before = bed.own.roundTrips.reads
+            _ = try await readAll()
+            #expect(bed.own.roundTrips.reads - before == 1, "one feed read, everything else from memory")
+
+            // Another store (the CLI, another instance) changes each of them.
+            try await bed.other.revokeSession(id: "s1", at: at(10))
+            try await bed.other.setDisabled(userID: user.id, true)
+            try await bed.other.revokeDevice(userID: user.id, deviceID: "dv1")
+            try await bed.other.setAddressRule(AddressRule(cidr: "198.51.100.0/24", verdict: .blocked, createdAt: t0))
+            try await bed.other.recordFailure(key: "k", at: at(20))
+            let (session2, user2, device2, rules2, failures2) = try await readAll()
+            #expect(session2?.revokedAt != nil)
+            #expect(user2?.disabled == true)
+            #expect(device2?.revoked == true)
+            #expect(rules2.map(\.cidr) == ["192.0.2.0/24", "198.51.100.0/24"])
+            #expect(failures2 == 1)
+            try await bed.other.clearFailures(key: "k")
+            #expect(try await readAll().4 == 0)
+        }
+    }
+
+    @Test func rawSQLChangesReachTheCachesToo() async throws {
+        try await withBed { bed in
+            let user = try await makeUser(bed.cached)
+            #expect(try await bed.cached.credentials.user(id: user.id)?.disabled == false)
+            try await bed.other.withRawDatabase { database in
+                try await database.raw("UPDATE users SET disabled = \(bind: true) WHERE id = \(bind: user.id)").run()
+            }
+            try await bed.cached.coherence.synchronize()
+            #expect(try await bed.cached.credentials.user(id: user.id)?.disabled == true)
+        }
+    }
+
+    @Test func aReaderThatMissedPrunedChangesDropsEverything() async throws {
+        try await withBed { bed in
+            let user = try await makeUser(bed.cached)
+            #expect(try await bed.cached.credentials.user(id: user.id)?.roles == [])
+            // The change is made, and its log entry is gone before this process reads it (as after pruning).
+            try await bed.other.setRoles(userID: user.id, ["admin"])
+            try await bed.other.withRawDatabase { database in try await database.raw("DELETE FROM cache_changes").run() }
+            try await bed.cached.coherence.synchronize()
+            #expect(try await bed.cached.credentials.user(id: user.id)?.roles == ["admin"])
+        }
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import StepUpCore
+import Synchronization
+import Testing
+@testable import StepUpStore
+
+/// Group commit: many requests' writes in one transaction, each acknowledged only once it is durable.
+@Suite("Group commit", .timeLimit(.minutes(3)))
+struct GroupCommitTests {
+    /// A commit that blocks until released, so that the units arriving meanwhile form the next batch.
+    final class Gate: Sendable {
+        private let state = Mutex((held: true, batches: [Int]()))
+
+        func release() { state.withLock { $0.held = false } }
+        var batches: [Int] { state.withLock { $0.batches } }
+
+        func beforeCommit(_ units: Int) {
+            state.withLock { $0.batches.append(units) }
+            while state.withLock({ $0.held }) { usleep(1_000) }
+        }
+    }
+
+    private func event(_ label: String) -> AuditEventDraft {
+        AuditEventDraft(type: "test.event", at: t0, details: ["label": label])
+    }
+
+    @Test func concurrentUnitsShareATransactionAndAreAllAcknowledged() async throws {
+        try await withSQLite { store in
+            let gate = Gate()
+            store.committer.hooks.withLock { $0.beforeCommit = { gate.beforeCommit($0) } }
+            // The first unit holds the writer; the next 40 gather behind it.
+            let first = Task { try await store.append(event("first")) }
+            while gate.batches.isEmpty { try await Task.sleep(for: .milliseconds(1)) }
+            let rest = (0..<40).map { index in Task { try await store.append(event("unit-\(index)")) } }
+            try await Task.sleep(for: .milliseconds(200))
+            gate.release()
+            _ = try await first.value
+            var sequences: [Int64] = []
+            for task in rest { sequences.append(try await task.value.sequence) }
+            #expect(Set(sequences).count == 40)
+            #expect(gate.batches.count < 10, "40 waiting units took \(gate.batches) transactions")
+            #expect(try await store.verifyAuditChain() == AuditChainReport(checkedEvents: 41))
+        }
+    }
+
+    @Test func aFailingTransactionFailsEveryRequestInIt() async throws {
+        try await withSQLite { store in
+            let gate = Gate()
+            let failNext = Mutex(false)
+            store.committer.hooks.withLock { hooks in
+                hooks.beforeCommit = { units in
+                    // The disk fails at the commit of the batch after the first.
+                    let fail = failNext.withLock { $0 }
+                    gate.beforeCommit(units)
+                    if fail { throw StoreError.backend("I/O error (injected)") }
+                }
+            }
+            let first = Task { try await store.append(event("before")) }
+            while gate.batches.isEmpty { try await Task.sleep(for: .milliseconds(1)) }
+            failNext.withLock { $0 = true }
+            let doomed = (0..<20).map { index in
+                Task { () -> Bool in
+                    do {
+                        _ = try await store.commit(UnitOfWork(
+                            challenges: [challenge("chl_doomed_\(index)")], auditEvents: [event("doomed-\(index)")]))
+                        return true
+                    } catch {
+                        return false
+                    }
+                }
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            gate.release()
+            _ = try await first.value
+            var acknowledged = 0
+            for task in doomed where await task.value { acknowledged += 1 }
+            #expect(acknowledged == 0, "a unit of a failed transaction was acknowledged")
+            failNext.withLock { $0 = false }
+            // Nothing of the failed batch is there, the chain is whole, and the writer works on.
+            for index in 0..<20 { #expect(try await store.challenge(id: "chl_doomed_\(index)") == nil) }
+            let after = try await store.append(event("after"))
+            #expect(after.sequence == 2)
+            #expect(try await store.auditEvents(after: 0, limit: 100).map { $0.event.details["label"] }
+                == ["before", "after"])
+            #expect(try await store.verifyAuditChain() == AuditChainReport(checkedEvents: 2))
+        }
+    }
+
+    @Test func aUnitThatFailsFailsAloneAndLeavesNothingBehind() async throws {
+        try await withSQLite { store in
+            try await store.createChallenge(challenge("chl_taken"))
+            let gate = Gate()
+            store.committer.hooks.withLock { $0.beforeCommit = { gate.beforeCommit($0) } }
+            let first = Task { try await store.append(event("first")) }
+            while gate.batches.isEmpty { try await Task.sleep(for: .milliseconds(1)) }
+            // Same batch: a unit whose challenge id is taken (with an audit event), and a good unit.
+            let bad = Task {
+                try await store.commit(UnitOfWork(challenges: [challenge("chl_taken")], auditEvents: [event("bad")]))
+            }
+            let good = Task { try await store.append(event("good")) }
+            try await Task.sleep(for: .milliseconds(100))
+            gate.release()
+            _ = try await first.value
+            await #expect(throws: StoreError.conflict("challenge chl_taken")) { try await bad.value }
+            #expect(try await good.value.event.details["label"] == "good")
+            let labels = try await store.auditEvents(after: 0, limit: 100).compactMap { $0.event.details["label"] }
+            #expect(labels == ["first", "good"], "the failed unit's audit event must not be there")
+            #expect(try await store.verifyAuditChain() == AuditChainReport(checkedEvents: 2))
+        }
+    }
+
+    /// A slow disk makes every commit take 30 ms: requests wait longer, but each one's events stay in its own
+    /// order and the chain verifies.
+    @Test func aSlowSyncDelaysButNeverReordersTheChain() async throws {
+        try await withSQLite { store in
+            store.committer.hooks.withLock { $0.beforeCommit = { _ in usleep(30_000) } }
+            let writers = 12
+            let perWriter = 8
+            let acknowledged = try await withThrowingTaskGroup(of: [AuditEvent].self) { group in
+                for writer in 0..<writers {
+                    group.addTask {
+                        var events: [AuditEvent] = []
+                        for step in 0..<perWriter {
+                            events.append(try await store.append(event("w\(writer)-\(step)")))
+                        }
+                        return events
+                    }
+                }
+                var all: [[AuditEvent]] = []
+                for try await events in group { all.append(events) }
+                return all
+            }
+            let stored = try await store.auditEvents(after: 0, limit: 1_000)
+            #expect(stored.count == writers * perWriter)
+            let bySequence = Dictionary(uniqueKeysWithValues: stored.map { ($0.sequence, $0) })
+            for events in acknowledged {
+                // Each writer's events in the order it wrote them, each exactly as acknowledged.
+                #expect(events.map(\.sequence) == events.map(\.sequence).sorted())
+                for event in events { #expect(bySequence[event.sequence] == event) }
+            }
+            #expect(try await store.verifyAuditChain() == AuditChainReport(checkedEvents: writers * perWriter))
+            let commits = store.commits
+            #expect(commits.transactions < commits.units, "the slow commits never gathered company: \(commits)")
+        }
+    }
+
+    @Test func statementsArePreparedOnce() async throws {
+        try await withSQLite { store in
+            for index in 0..<50 { _ = try await store.append(event("e\(index)")) }
+            let before = store.committer.preparedStatements
+            for index in 0..<50 { _ = try await store.append(event("f\(index)")) }
+            #expect(store.committer.preparedStatements == before, "the writer prepared statements again")
+            #expect(before > 0)
+        }
+    }
+
+    private func withSQLite(_ body: (SQLStore) async throws -> Void) async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try await SQLStore.openSQLite(path: directory.appendingPathComponent("gc.sqlite").path)
+            do {
+                try await body(store)
+            } catch {
+                await store.shutdown()
+                throw error
+            }
+            await store.shutdown()
+        }
+    }
+}
+
+func challenge(_ id: String) -> Challenge {
+    Challenge(id: id, userID: "u1", sessionID: "s1", action: "bank.transfer",
+              requirement: Requirement(level: "aal2"), createdAt: t0, expiresAt: at(300), attemptsLeft: 3,
+              policyVersion: "v1")
+}
