@@ -11,6 +11,7 @@ struct StepUpCommand: AsyncParsableCommand {
             UserCommand.self,
             DeviceCommand.self,
             AddressCommand.self,
+            AuditCommand.self,
             PolicyCommand.self,
             HashPasswordCommand.self,
             VerifyPasswordCommand.self,

@@ -1,0 +1,82 @@
+import AsyncHTTPClient
+import Foundation
+import Synchronization
+import Testing
+
+/// Issue #9: group commit must not trade durability for speed. `stepup serve` is killed with SIGKILL in the
+/// middle of a load, three times over; every decision it acknowledged has its audit event in the file, and the
+/// chain verifies (`stepup audit verify`).
+@Suite("Crash safety", .serialized, .timeLimit(.minutes(5)))
+struct CrashTests {
+    final class Acknowledged: Sendable {
+        let ids = Mutex(Set<String>())
+        let failures = Mutex(0)
+    }
+
+    @Test func killNineUnderLoadLosesNoAcknowledgedDecision() async throws {
+        guard let sqlite = ExternalTool.require("sqlite3", package: "sqlite3") else { return }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stepup-crash-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let stepup = ExternalTool.stepupBinary
+        #expect(try await ExternalTool.run(stepup, ["init", "--directory", directory.path]).status == 0)
+        let config = directory.appendingPathComponent("stepup.yaml").path
+        #expect(try await ExternalTool.run(stepup, ["user", "add", "alice", "--config", config],
+                                           input: "alice's long password\n").status == 0)
+        let acknowledged = Acknowledged()
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            for round in 1...3 {
+                let server = try await RunningServer.start(arguments: ["--config", config])
+                let http = HTTP(base: server.baseURL, client: client)
+                let login = try await http.send(.POST, "/v1/sessions",
+                                                json: ["username": "alice", "password": "alice's long password"])
+                let token = try #require(login.json?["token"] as? String, "\(login.body)")
+                let load = Task {
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        for _ in 0..<16 {
+                            group.addTask {
+                                while !Task.isCancelled {
+                                    guard let reply = try? await http.send(.POST, "/v1/decisions", token: token,
+                                                                           json: ["action": "reports.view"])
+                                    else {
+                                        acknowledged.failures.withLock { $0 += 1 }
+                                        return
+                                    }
+                                    if reply.status == 200, let id = reply.json?["decision_id"] as? String {
+                                        _ = acknowledged.ids.withLock { $0.insert(id) }
+                                    }
+                                }
+                            }
+                        }
+                        try await group.waitForAll()
+                    }
+                }
+                // Let the load run, then kill the server mid-flight.
+                try await Task.sleep(for: .milliseconds(400 + 200 * round))
+                let before = acknowledged.ids.withLock { $0.count }
+                server.signal(SIGKILL)
+                _ = await server.stop()
+                try await load.value
+                #expect(before > 0, "round \(round): no decision was acknowledged before the kill")
+            }
+            try await client.shutdown()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        #expect(acknowledged.failures.withLock { $0 } > 0, "the kills cut requests short")
+
+        let verify = try await ExternalTool.run(stepup, ["audit", "verify", "--config", config])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        #expect(verify.stdout.contains("audit chain intact"))
+        let stored = try await ExternalTool.run(sqlite, [
+            directory.appendingPathComponent("stepup.sqlite").path,
+            "SELECT json_extract(details, '$.decision_id') FROM audit_events WHERE type LIKE 'decision.%'",
+        ])
+        #expect(stored.status == 0, "\(stored.stderr)")
+        let inFile = Set(stored.stdout.split(separator: "\n").map(String.init))
+        let ids = acknowledged.ids.withLock { $0 }
+        let missing = ids.subtracting(inFile)
+        #expect(missing.isEmpty, "\(missing.count) of \(ids.count) acknowledged decisions are not in the audit log")
+    }
+}
