@@ -28,7 +28,8 @@ final class SQLiteGroupCommitter: Sendable {
         var pending: [Pending] = []
         var draining = false
         var closed = false
-        /// When the queue last committed more than one unit together (monotonic nanoseconds).
+        /// When units last had company: a batch of several, or a unit that arrived while another committed
+        /// (monotonic nanoseconds).
         var lastSharedBatch: UInt64 = 0
     }
 
@@ -82,7 +83,11 @@ final class SQLiteGroupCommitter: Sendable {
             let start: Bool? = state.withLock { state in
                 if state.closed { return nil }
                 state.pending.append(Pending(unit: prepared, continuation: continuation))
-                if state.draining { return false }
+                if state.draining {
+                    // Company: for a while, units queue up rather than commit alone.
+                    state.lastSharedBatch = DispatchTime.now().uptimeNanoseconds
+                    return false
+                }
                 state.draining = true
                 return true
             }
