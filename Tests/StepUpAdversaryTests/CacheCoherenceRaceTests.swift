@@ -115,10 +115,7 @@ struct RaceBed: Sendable {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stepup-race-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        var configuration = ServerConfiguration()
-        configuration.passwords.memoryKiB = 256
-        configuration.passwords.iterations = 1
-        configuration.passwords.parallelism = 1
+        let configuration = ServerConfiguration.cheapPasswords
         let path = directory.appendingPathComponent("stepup.sqlite").path
         var opened: [SQLStore] = []
         defer { for store in opened { Task { await store.shutdown() } } }

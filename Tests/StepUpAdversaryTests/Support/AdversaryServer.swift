@@ -42,10 +42,7 @@ struct AdversaryServer: Sendable {
             .appendingPathComponent("stepup-adversary-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        var configuration = ServerConfiguration()
-        configuration.passwords.memoryKiB = 256
-        configuration.passwords.iterations = 1
-        configuration.passwords.parallelism = 1
+        var configuration = ServerConfiguration.cheapPasswords
         configuration.network.trustedProxies = ["127.0.0.1", "::1"]
         let policyFile = directory.appendingPathComponent("policy.yaml")
         try policyYAML.write(to: policyFile, atomically: true, encoding: .utf8)
@@ -221,5 +218,16 @@ func race<R: Sendable>(_ count: Int, _ operation: @escaping @Sendable (Int) asyn
         var results: [R] = []
         for try await result in group { results.append(result) }
         return results
+    }
+}
+
+extension ServerConfiguration {
+    /// Defaults with Argon2 at its cheapest, so tests that sign in often stay fast.
+    static var cheapPasswords: ServerConfiguration {
+        var configuration = ServerConfiguration()
+        configuration.passwords.memoryKiB = 256
+        configuration.passwords.iterations = 1
+        configuration.passwords.parallelism = 1
+        return configuration
     }
 }
