@@ -49,8 +49,7 @@ extension SQLStore {
         }
         let roundTrips = RoundTrips()
         let store = SQLStore(source: SQLiteSource(pool: pool), logger: logger, throttleRetention: throttleRetention,
-                             committer: SQLiteGroupCommitter(connection: writer, roundTrips: roundTrips,
-                                                                        inline: synchronous == .normal),
+                             committer: SQLiteGroupCommitter(connection: writer, roundTrips: roundTrips),
                              feed: SQLiteChangeFeed(connection: reader), synchronous: synchronous,
                              roundTrips: roundTrips)
         do {

@@ -11,7 +11,6 @@ import VaporCSQLite
 /// queue, the change-feed reader guards its connection with a mutex.
 final class RawSQLiteConnection: @unchecked Sendable {
     private var handle: OpaquePointer?
-    private let busyTimeoutMilliseconds: Int
     private var statements: [String: OpaquePointer] = [:]
     /// Statements compiled since opening: first preparations, plus SQLite's own re-preparations.
     var preparations: Int {
@@ -26,7 +25,6 @@ final class RawSQLiteConnection: @unchecked Sendable {
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
         let status = sqlite_nio_sqlite3_open_v2(path, &opened, flags, nil)
         handle = opened
-        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         guard status == SQLITE_OK else {
             let message = opened.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "out of memory"
             close()
@@ -44,23 +42,6 @@ final class RawSQLiteConnection: @unchecked Sendable {
         statements = [:]
         if let handle { sqlite_nio_sqlite3_close_v2(handle) }
         handle = nil
-    }
-
-    /// `BEGIN IMMEDIATE`: takes the write lock, waiting up to the busy timeout; or, when `wait` is false, not at
-    /// all — `false` then means another connection holds the lock.
-    func beginImmediate(wait: Bool) throws -> Bool {
-        guard !wait, let handle else {
-            try execute("BEGIN IMMEDIATE")
-            return true
-        }
-        sqlite_nio_sqlite3_busy_timeout(handle, 0)
-        defer { sqlite_nio_sqlite3_busy_timeout(handle, Int32(clamping: busyTimeoutMilliseconds)) }
-        let statement = try prepared("BEGIN IMMEDIATE")
-        defer { sqlite_nio_sqlite3_reset(statement) }
-        let status = sqlite_nio_sqlite3_step(statement)
-        if status == SQLITE_BUSY || status == SQLITE_LOCKED { return false }
-        try check(status, "BEGIN IMMEDIATE")
-        return true
     }
 
     /// Runs one statement, discarding rows.

@@ -6,9 +6,10 @@ import Synchronization
 /// Group commit for SQLite: the units of work of concurrent requests are written in one transaction, and each
 /// request is answered when that transaction has committed.
 ///
-/// One connection writes, used by one drainer at a time. A unit that finds the writer idle is committed at once
-/// on the caller's own thread (a lone request waits for nobody and hops nowhere); units that arrive while a
-/// transaction commits gather for the next one, which a serial queue runs.
+/// One serial queue owns one connection. A request's unit joins the queue; if the writer is idle it starts at
+/// once (a lone request waits for nobody), and while a transaction commits, new units gather for the next one.
+/// (Committing an idle writer's unit on the request's own thread was tried: it saves a thread hop at one
+/// connection, but blocks a cooperative thread per commit and costs a tenth of the throughput at 32.)
 /// Inside the transaction each unit is a savepoint: a unit that fails (a taken challenge id) fails alone, while
 /// a transaction that fails (the disk, the commit) fails every unit in it and acknowledges none. Audit events are
 /// chained in queue order from the head read inside the transaction, so the chain stays one line however the
@@ -28,19 +29,13 @@ final class SQLiteGroupCommitter: Sendable {
         var pending: [Pending] = []
         var draining = false
         var closed = false
-        /// When units last had company: a batch of several, or a unit that arrived while another committed
-        /// (monotonic nanoseconds).
-        var lastSharedBatch: UInt64 = 0
     }
-
-    /// How long after a shared batch the writer counts as loaded (no inline commits).
-    static let loadMemory: UInt64 = 2_000_000
 
     /// Units in the largest batch; the rest wait for the next.
     static let maxBatch = 512
 
     private let queue = DispatchQueue(label: "stepup.sqlite.group-commit")
-    /// Used only by the drainer of the moment (`State.draining`): an idle writer's caller, or `queue`.
+    /// Used only on `queue`.
     private let connection: RawSQLiteConnection
     private let state = Mutex(State())
     private let roundTrips: RoundTrips
@@ -48,13 +43,8 @@ final class SQLiteGroupCommitter: Sendable {
     /// Transactions committed, and units in them, since the store opened.
     let committed = Mutex((transactions: 0, units: 0))
 
-    /// Whether an idle writer's caller commits on its own thread. Off when every commit syncs to disk
-    /// (`synchronous=FULL`): a cooperative thread must not wait for an `fsync`.
-    private let inline: Bool
-
-    init(connection: RawSQLiteConnection, roundTrips: RoundTrips, inline: Bool) {
+    init(connection: RawSQLiteConnection, roundTrips: RoundTrips) {
         self.connection = connection
-        self.inline = inline
         self.roundTrips = roundTrips
         self.hooks = Mutex(Hooks())
     }
@@ -62,32 +52,11 @@ final class SQLiteGroupCommitter: Sendable {
     /// Commits `unit` with whatever else is waiting; returns its appended audit events once committed.
     func commit(_ unit: UnitOfWork) async throws -> [AuditEvent] {
         let prepared = try PreparedUnit(unit)
-        // Test seams that block run on the queue only.
-        if inline, hooks.withLock({ $0.beforeCommit == nil }) {
-            let now = DispatchTime.now().uptimeNanoseconds
-            let lead = state.withLock { state in
-                // Under load (a recent batch had company) units gather on the queue instead: bigger batches.
-                guard !state.closed, !state.draining, state.pending.isEmpty,
-                      now &- state.lastSharedBatch > Self.loadMemory else { return false }
-                state.draining = true
-                return true
-            }
-            if lead {
-                // Never waits for a lock on a cooperative thread: if another connection writes, queue instead.
-                let result = run([prepared], wait: false)
-                handOff()
-                if let result { return try result[0].get() }
-            }
-        }
         return try await withCheckedThrowingContinuation { continuation in
             let start: Bool? = state.withLock { state in
                 if state.closed { return nil }
                 state.pending.append(Pending(unit: prepared, continuation: continuation))
-                if state.draining {
-                    // Company: for a while, units queue up rather than commit alone.
-                    state.lastSharedBatch = DispatchTime.now().uptimeNanoseconds
-                    return false
-                }
+                if state.draining { return false }
                 state.draining = true
                 return true
             }
@@ -101,15 +70,6 @@ final class SQLiteGroupCommitter: Sendable {
 
     /// Statements the writer compiled (for tests: they are prepared once). Read only while no commit runs.
     var preparedStatements: Int { connection.preparations }
-
-    /// After an inline commit: whatever gathered meanwhile goes to the queue, or the writer is idle again.
-    private func handOff() {
-        let more = state.withLock { state in
-            if state.pending.isEmpty { state.draining = false }
-            return state.draining
-        }
-        if more { queue.async { self.drain() } }
-    }
 
     /// Runs what is queued, then closes the connection. Later commits fail.
     func close() async {
@@ -131,28 +91,22 @@ final class SQLiteGroupCommitter: Sendable {
                     return []
                 }
                 let count = min(state.pending.count, Self.maxBatch)
-                if count > 1 { state.lastSharedBatch = DispatchTime.now().uptimeNanoseconds }
                 let batch = Array(state.pending.prefix(count))
                 state.pending.removeFirst(count)
                 return batch
             }
             if batch.isEmpty { return }
-            let results = run(batch.map(\.unit), wait: true) ?? []
+            let results = run(batch.map(\.unit))
             for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
         }
     }
 
-    /// One transaction for `units`; `nil` only when `wait` is false and another connection holds the write lock.
-    private func run(_ units: [PreparedUnit], wait: Bool) -> [Result<[AuditEvent], any Error>]? {
+    /// One transaction for `units`.
+    private func run(_ units: [PreparedUnit]) -> [Result<[AuditEvent], any Error>] {
         let database = connection
-        do {
-            guard try database.beginImmediate(wait: wait) else { return nil }
-        } catch {
-            let failure = StoreError.backend("cannot start the write transaction: \(error)")
-            return units.map { _ in .failure(failure) }
-        }
         roundTrips.count(.write)
         do {
+            try database.execute("BEGIN IMMEDIATE")
             var head = try Self.auditHead(database)
             let start = head
             var tallies: [AuditTally] = []
