@@ -6,13 +6,22 @@ import StepUpCore
 public final class StepUpMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
 
+    /// One counter per outcome, made once: a decision only increments.
+    private let decisions: [Decision.Outcome: Counter]
+
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
+        var decisions: [Decision.Outcome: Counter] = [:]
+        for outcome in [Decision.Outcome.allow, .deny, .stepUp] {
+            decisions[outcome] = registry.makeCounter(name: "stepup_decisions_total",
+                                                      labels: [("outcome", outcome.rawValue)],
+                                                      help: "Decisions by outcome")
+        }
+        self.decisions = decisions
     }
 
     func decision(_ outcome: Decision.Outcome) {
-        registry.makeCounter(name: "stepup_decisions_total", labels: [("outcome", outcome.rawValue)],
-                             help: "Decisions by outcome").increment()
+        decisions[outcome]?.increment()
     }
 
     func login(_ result: String) {

@@ -31,18 +31,11 @@ public enum AuditChain {
     ///
     /// Written directly with the members in their canonical (sorted) order — every append hashes one — and
     /// checked against the generic writer (``genericCanonicalJSON(sequence:event:)``) by the test suite.
-    public static func canonicalJSON(sequence: Int64, event: AuditEventDraft) -> String {
+    public static func canonicalJSON(sequence: Int64, event: AuditEventDraft, detailsText: String? = nil) -> String {
         var out = "{\"at\":"
         out += String(milliseconds(event.at))
-        out += ",\"details\":{"
-        let keys = event.details.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
-        for (index, key) in keys.enumerated() {
-            if index > 0 { out += "," }
-            CanonicalJSONText.appendQuoted(key, to: &out)
-            out += ":"
-            CanonicalJSONText.appendQuoted(event.details[key] ?? "", to: &out)
-        }
-        out += "}"
+        out += ",\"details\":"
+        out += detailsText ?? Self.detailsText(event.details)
         func member(_ name: String, _ value: String?) {
             guard let value else { return }
             out += ",\"" + name + "\":"
@@ -54,6 +47,20 @@ public enum AuditChain {
         member("sessionID", event.sessionID)
         member("type", event.type)
         member("userID", event.userID)
+        return out + "}"
+    }
+
+    /// The canonical JSON of an event's details: also what the `details` column stores, so a writer that has it
+    /// need not write it twice.
+    public static func detailsText(_ details: [String: String]) -> String {
+        var out = "{"
+        let keys = details.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
+        for (index, key) in keys.enumerated() {
+            if index > 0 { out += "," }
+            CanonicalJSONText.appendQuoted(key, to: &out)
+            out += ":"
+            CanonicalJSONText.appendQuoted(details[key] ?? "", to: &out)
+        }
         return out + "}"
     }
 
@@ -73,19 +80,23 @@ public enum AuditChain {
     }
 
     /// The chain hash of an event given its predecessor's hash.
-    public static func hash(previousHash: String, sequence: Int64, event: AuditEventDraft) -> String {
+    public static func hash(previousHash: String, sequence: Int64, event: AuditEventDraft,
+                            detailsText: String? = nil) -> String {
         var input = Data(previousHash.utf8)
-        input.append(Data(canonicalJSON(sequence: sequence, event: event).utf8))
+        input.append(Data(canonicalJSON(sequence: sequence, event: event, detailsText: detailsText).utf8))
         return Hex.lowercase(SHA256.hash(data: input))
     }
 
     /// Builds the next event of a chain whose last event is `head` (`nil` for an empty log).
-    public static func next(after head: (sequence: Int64, hash: String)?, _ draft: AuditEventDraft) -> AuditEvent {
+    /// `detailsText`, when given, must be ``detailsText(_:)`` of the draft's details.
+    public static func next(after head: (sequence: Int64, hash: String)?, _ draft: AuditEventDraft,
+                            detailsText: String? = nil) -> AuditEvent {
         var event = draft
         event.at = normalized(draft.at)
         let sequence = (head?.sequence ?? 0) + 1
         let previous = head?.hash ?? genesisHash
         return AuditEvent(sequence: sequence, event: event, previousHash: previous,
-                          hash: hash(previousHash: previous, sequence: sequence, event: event))
+                          hash: hash(previousHash: previous, sequence: sequence, event: event,
+                                     detailsText: detailsText))
     }
 }

@@ -184,7 +184,7 @@ final class SQLiteGroupCommitter: Sendable {
         }
         var events: [AuditEvent] = []
         for (draft, details) in zip(prepared.unit.auditEvents, prepared.detailTexts) {
-            let event = AuditChain.next(after: head, draft)
+            let event = AuditChain.next(after: head, draft, detailsText: details)
             let stored = event.event
             try database.execute("""
                 INSERT INTO audit_events (sequence, type, occurred_at, user_id, session_id, ip, policy_version,
@@ -213,13 +213,8 @@ struct PreparedUnit: Sendable {
 
     init(_ unit: UnitOfWork) throws {
         self.unit = unit
-        detailTexts = unit.auditEvents.map { Self.flatJSON($0.details) }
-        challengeTexts = try unit.challenges.map { (try Self.requirementJSON($0.requirement), Self.flatJSON($0.display)) }
-    }
-
-    /// Flat string maps: Core's RFC 8785 writer is exact JSON and several times faster than `JSONEncoder`.
-    static func flatJSON(_ values: [String: String]) -> String {
-        CanonicalJSONText.text(.object(values.mapValues { .attribute(.string($0)) }))
+        detailTexts = unit.auditEvents.map { AuditChain.detailsText($0.details) }
+        challengeTexts = try unit.challenges.map { (try Self.requirementJSON($0.requirement), AuditChain.detailsText($0.display)) }
     }
 
     /// Requirements come from a policy's few rules: each is encoded once.
