@@ -1,23 +1,30 @@
 import AsyncHTTPClient
 import Foundation
-import Hummingbird
 import NIOCore
 import NIOHTTP1
-import ServiceLifecycle
-import StepUpBareHandler
 
 /// `stepup bench decisions`: a real `stepup serve` (its own process, a fresh `stepup init`, SQLite) and the bare
-/// Hummingbird handler, driven by the same closed-loop load generator on loopback. For 1 and 32 connections it
-/// prints requests per second, p50 and p99, the ratio to the bare handler, and store round trips and write
-/// transactions (one WAL `fsync` each) per decision, from the server's `/metrics`; then the
-/// same for `step_up` decisions (each creates a challenge), decisions during a login storm, and the server's RSS.
+/// Hummingbird handler, driven by the same load generator on loopback.
+///
+/// For `allow` and `step_up` decisions at 1 and 32 connections (closed loop) it prints requests per second, p50 and
+/// p99, the ratio to the bare handler, store round trips, write units of work, commits and `fsync`s per decision;
+/// then `allow` decisions in an open loop at half the peak rate, optionally a soak at 70 % of the peak with the
+/// server's RSS sampled, decisions during a login storm, and the server's RSS.
+///
+/// ```swift
+/// try await DecisionBenchmark(binary: "/usr/local/bin/stepup", seconds: 5, soakSeconds: 600).run { print($0) }
+/// ```
 public struct DecisionBenchmark: Sendable {
     public var binary: String
+    /// Seconds each closed-loop case, the half-peak run and the login storm last.
     public var seconds: Double
+    /// Seconds of the soak at 70 % of the peak; 0 skips it.
+    public var soakSeconds: Double
 
-    public init(binary: String, seconds: Double) {
+    public init(binary: String, seconds: Double, soakSeconds: Double = 0) {
         self.binary = binary
         self.seconds = seconds
+        self.soakSeconds = soakSeconds
     }
 
     public func run(emit: @escaping @Sendable (String) -> Void) async throws {
@@ -34,46 +41,32 @@ public struct DecisionBenchmark: Sendable {
         defer { bare.stop() }
         emit("server_rss_idle_mib=\(Self.format(server.rssMiB()))")
         let session = try await Self.signIn(base: server.base)
-        let auth = [("Content-Type", "application/json"), ("Authorization", "Bearer \(session)")]
-        for (name, action) in [("allow", "reports.view"), ("step_up", "account.password.change")] {
-            for connections in [1, 32] {
-                let body = #"{"action":"\#(action)"}"#
-                let reference = try await LoadGenerator(url: bare.base + "/v1/decisions", headers: auth, body: body)
-                    .run(connections: connections, duration: .seconds(seconds))
-                let before = try await Self.roundTrips(base: server.base, token: token)
-                let measured = try await LoadGenerator(url: server.base + "/v1/decisions", headers: auth, body: body)
-                    .run(connections: connections, duration: .seconds(seconds))
-                let after = try await Self.roundTrips(base: server.base, token: token)
-                let decisions = Double(max(1, measured.requests))
-                let prefix = "\(name)_c\(connections)"
-                emit("\(prefix)_bare_rps=\(Self.format(reference.perSecond))")
-                emit("\(prefix)_rps=\(Self.format(measured.perSecond))")
-                emit("\(prefix)_ratio=\(Self.format(measured.perSecond / max(reference.perSecond, 1), digits: 3))")
-                emit("\(prefix)_p50_ms=\(Self.format(measured.percentile(0.5), digits: 2))")
-                emit("\(prefix)_p99_ms=\(Self.format(measured.percentile(0.99), digits: 2))")
-                emit("\(prefix)_failures=\(measured.failures)")
-                let trips = (reads: after.reads - before.reads, writes: after.writes - before.writes)
-                emit("\(prefix)_round_trips_per_decision=\(Self.format(Double(trips.reads + trips.writes) / decisions, digits: 2))")
-                // SQLite in WAL mode with synchronous=FULL (the default) syncs the WAL once per write transaction.
-                emit("\(prefix)_write_transactions_per_decision=\(Self.format(Double(trips.writes) / decisions, digits: 2))")
-            }
+        let fsyncs = await FsyncCounter(pid: server.pid)
+        // perf counts the server's fsync/fdatasync calls; without it they are derived from the store's metrics.
+        emit("fsync_source=\(fsyncs == nil ? "derived" : "perf")")
+        let harness = Harness(server: server, bare: bare, metricsToken: token, fsyncs: fsyncs, emit: emit,
+                              headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(session)")])
+        var peak = 0.0
+        for connections in [1, 32] {
+            peak = max(peak, try await harness.closedLoop("allow", action: Self.allowAction, connections: connections,
+                                                          seconds: seconds))
         }
-        // Decisions while 50 sign-ins at a time keep the Argon2 pool saturated.
-        let storm = Task {
-            while !Task.isCancelled {
-                await withTaskGroup(of: Void.self) { group in
-                    for _ in 0..<50 { group.addTask { _ = try? await Self.signIn(base: server.base) } }
-                }
-            }
+        try await harness.openLoop("allow_half_peak", rate: peak / 2, seconds: seconds)
+        for connections in [1, 32] {
+            _ = try await harness.closedLoop("step_up", action: "account.password.change", connections: connections,
+                                             seconds: seconds)
         }
-        let during = try await LoadGenerator(url: server.base + "/v1/decisions", headers: auth,
-                                             body: #"{"action":"reports.view"}"#)
-            .run(connections: 32, duration: .seconds(seconds))
-        storm.cancel()
-        emit("login_storm_c32_rps=\(Self.format(during.perSecond))")
-        emit("login_storm_c32_p99_ms=\(Self.format(during.percentile(0.99), digits: 2))")
+        if soakSeconds > 0 {
+            try await harness.soak(rate: peak * 0.7, seconds: soakSeconds)
+        }
+        try await harness.loginStorm(rate: peak / 2, seconds: seconds)
+        // Sign-ins the storm left queued still hash; RSS "after" is the server's once it is idle again.
+        await server.waitUntilIdle()
         emit("server_rss_after_mib=\(Self.format(server.rssMiB()))")
     }
+
+    /// An action the `stepup init` policy allows at aal1.
+    static let allowAction = "reports.view"
 
     // MARK: helpers
 
@@ -114,12 +107,12 @@ public struct DecisionBenchmark: Sendable {
         return line.dropFirst("  token: ".count).trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
     }
 
-    static func signIn(base: String) async throws -> String {
+    static func signIn(base: String, client: HTTPClient = .shared) async throws -> String {
         var request = HTTPClientRequest(url: base + "/v1/sessions")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: #"{"username":"bench","password":"bench password 0001"}"#))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let response = try await client.execute(request, timeout: .seconds(60))
         let body = try await response.body.collect(upTo: 1 << 20)
         guard response.status == .created,
               let object = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
@@ -127,93 +120,4 @@ public struct DecisionBenchmark: Sendable {
         else { throw Failure(description: "sign-in failed: \(response.status) \(String(buffer: body))") }
         return token
     }
-
-    /// Reads and writes handed to the database so far, from `/metrics`.
-    static func roundTrips(base: String, token: String) async throws -> (reads: Int, writes: Int) {
-        var request = HTTPClientRequest(url: base + "/metrics")
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-        let text = String(buffer: try await response.body.collect(upTo: 1 << 22))
-        func value(_ access: String) -> Int {
-            text.split(separator: "\n").first { $0.hasPrefix("stepup_store_round_trips{access=\"\(access)\"}") }
-                .flatMap { $0.split(separator: " ").last.flatMap { Double($0) } }.map { Int($0) } ?? 0
-        }
-        return (value("read"), value("write"))
-    }
-}
-
-/// The `stepup serve` process under test.
-// @unchecked: the Process is only started here and terminated in `stop`.
-final class Server: @unchecked Sendable {
-    let process: Process
-    let base: String
-    private var pid: Int32 { process.processIdentifier }
-
-    private init(process: Process, base: String) {
-        self.process = process
-        self.base = base
-    }
-
-    static func start(binary: String, config: String) throws -> Server {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["serve", "--config", config, "--port", "0", "--log-level", "warning"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var text = ""
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-            if let range = text.range(of: "listening on http://"),
-               let end = text[range.upperBound...].firstIndex(where: { $0 == " " || $0 == "\n" }) {
-                output.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
-                return Server(process: process, base: "http://" + text[range.upperBound..<end])
-            }
-        }
-        process.terminate()
-        throw DecisionBenchmark.Failure(description: "stepup serve did not start: \(text)")
-    }
-
-    func rssMiB() -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-              let kib = line.split(whereSeparator: \.isWhitespace).dropFirst().first.flatMap({ Double($0) })
-        else { return 0 }
-        return kib / 1_024
-    }
-
-    func stop() {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-    }
-}
-
-/// The bare handler, in this process.
-final class BarePeer: Sendable {
-    let base: String
-    let task: Task<Void, any Error>
-
-    private init(base: String, task: Task<Void, any Error>) {
-        self.base = base
-        self.task = task
-    }
-
-    static func start() async throws -> BarePeer {
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let task = Task {
-            try await BareHandler.application(port: 0) { continuation.yield($0) }.runService()
-        }
-        var port = 0
-        for await bound in stream {
-            port = bound
-            break
-        }
-        return BarePeer(base: "http://127.0.0.1:\(port)", task: task)
-    }
-
-    func stop() { task.cancel() }
 }

@@ -6,16 +6,23 @@ import StepUpBench
 struct BenchDecisionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "decisions",
-        abstract: "Decisions over HTTP (allow, step_up, during a login storm) against a bare Hummingbird handler.")
+        abstract: "Decisions over HTTP (allow, step_up, during a login storm) against a bare Hummingbird handler.",
+        discussion: "Add --soak-seconds 600 for the 10-minute check of memory growth at 70 % of the peak rate.")
 
     @Option(help: "Seconds to measure each case.") var seconds: Double = 5
 
+    @Option(help: "Seconds of allow decisions at 70 % of the peak rate, with the server's RSS sampled (0 skips).")
+    var soakSeconds: Double = 0
+
     func validate() throws {
         guard seconds > 0, seconds <= 600 else { throw ValidationError("--seconds must be between 0 and 600") }
+        guard soakSeconds >= 0, soakSeconds <= 86_400 else {
+            throw ValidationError("--soak-seconds must be between 0 and 86400 (600 is the 10-minute check)")
+        }
     }
 
     func run() async throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
-        try await DecisionBenchmark(binary: binary, seconds: seconds).run { emit($0) }
+        try await DecisionBenchmark(binary: binary, seconds: seconds, soakSeconds: soakSeconds).run { emit($0) }
     }
 }

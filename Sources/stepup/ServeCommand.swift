@@ -30,6 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        ProcessMemory.limitAllocatorArenas()
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let logger = options.logger()
         var configuration: ServerConfiguration
@@ -67,6 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
                 DemoEnvironment.printWelcome(seeded, directory: temporary, publicURL: open,
                                              metricsToken: metricsToken)
             }
+            ProcessMemory.releaseStartupMemory()
             emit("StepUp listening on \(address) (policy \(runtime.policy.current.version))")
         }
         if let demoDirectory {

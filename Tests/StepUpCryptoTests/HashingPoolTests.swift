@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Testing
 @testable import StepUpCrypto
 
@@ -31,6 +32,39 @@ struct HashingPoolTests {
             }
         }
     }
+
+    /// The pool's threads run the lanes of a hash (not Dispatch's, which Swift's async tasks use on Linux); the tag
+    /// is the one Dispatch's lanes give, with idle threads helping and without.
+    @Test func lanesOnThePoolThreadsGiveTheSameTag() async throws {
+        let parameters = Argon2Parameters(memoryKiB: 2048, iterations: 2, parallelism: 4)
+        let salt = [UInt8](repeating: 7, count: 16)
+        let expected = try Argon2.hash(password: Array("pw".utf8), salt: salt, parameters: parameters)
+        for threads in [1, 2, 3] {
+            let pool = HashingPool(threads: threads)
+            let lanes = pool.lanes
+            let tags = try await withThrowingTaskGroup(of: [UInt8].self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        try await pool.run {
+                            try Argon2.hash(password: Array("pw".utf8), salt: salt, parameters: parameters, lanes: lanes)
+                        }
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(tags.allSatisfy { $0 == expected }, "\(threads) thread(s)")
+        }
+    }
+
+    #if os(Linux)
+    /// Hashing gets the CPU only when nothing else wants it: a sign-in storm must not delay decisions.
+    @Test func threadsRunAtIdlePriority() async throws {
+        let policy = try await HashingPool(threads: 1).run { sched_getscheduler(0) }
+        #expect(policy == 5, "SCHED_IDLE")
+        let normal = try await HashingPool(threads: 1, priority: .normal).run { sched_getscheduler(0) }
+        #expect(normal == 0, "SCHED_OTHER")
+    }
+    #endif
 
     /// Runs `body` while a one-thread pool's thread is blocked and its single queue slot is taken, then
     /// releases both and checks they finish. No sleeps: a semaphore holds the thread until `body` is done.

@@ -50,18 +50,24 @@ final class Argon2Instance: @unchecked Sendable {
         }
     }
 
-    /// All passes; the lanes of each slice run in parallel, with a barrier between slices.
-    func fill() {
+    /// All passes; the lanes of each slice run in parallel (through `runner`, or Dispatch's `concurrentPerform`
+    /// when nil), with a barrier between slices.
+    func fill(runner: Argon2LaneRunner?) {
         let probed = LaneProbe.isWatchingCurrentThread()
         for pass in 0..<passes {
             for slice in 0..<Self.syncPoints {
                 if lanes == 1 {
                     fillSegment(pass: pass, lane: 0, slice: slice)
+                    continue
+                }
+                let segment = { @Sendable (lane: Int) in
+                    if probed { LaneProbe.note() }
+                    self.fillSegment(pass: pass, lane: lane, slice: slice)
+                }
+                if let runner {
+                    runner(lanes, segment)
                 } else {
-                    DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-                        if probed { LaneProbe.note() }
-                        self.fillSegment(pass: pass, lane: lane, slice: slice)
-                    }
+                    DispatchQueue.concurrentPerform(iterations: lanes, execute: segment)
                 }
             }
         }

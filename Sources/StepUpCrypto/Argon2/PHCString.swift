@@ -29,7 +29,12 @@ public struct PHCString: Sendable, Hashable, CustomStringConvertible {
 
     /// Recomputes the tag for `password` and compares in constant time.
     public func verify(password: [UInt8]) throws(PasswordHashError) -> Bool {
-        let tag = try Argon2.hash(password: password, salt: salt, parameters: parameters)
+        try verify(password: password, lanes: nil)
+    }
+
+    /// ``verify(password:)`` with the lanes run by `lanes` (a ``HashingPool``'s threads).
+    func verify(password: [UInt8], lanes: Argon2LaneRunner?) throws(PasswordHashError) -> Bool {
+        let tag = try Argon2.hash(password: password, salt: salt, parameters: parameters, lanes: lanes)
         return ConstantTime.equals(tag, hash)
     }
 }

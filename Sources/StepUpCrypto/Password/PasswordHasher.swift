@@ -42,8 +42,9 @@ public final class PasswordHasher: Sendable {
     public func hash(_ password: String, salt: [UInt8]) async throws -> String {
         let parameters = self.parameters
         let bytes = Array(password.utf8)
+        let lanes = pool.lanes
         return try await pool.run {
-            let tag = try Argon2.hash(password: bytes, salt: salt, parameters: parameters)
+            let tag = try Argon2.hash(password: bytes, salt: salt, parameters: parameters, lanes: lanes)
             return PHCString(parameters: parameters, salt: salt, hash: tag).description
         }
     }
@@ -56,7 +57,8 @@ public final class PasswordHasher: Sendable {
         let bytes = Array(password.utf8)
         if stored.hasPrefix("$argon2") {
             let phc = try PHCString(parsing: stored, limits: limits)
-            let isMatch = try await pool.run { try phc.verify(password: bytes) }
+            let lanes = pool.lanes
+            let isMatch = try await pool.run { try phc.verify(password: bytes, lanes: lanes) }
             return PasswordVerification(
                 isMatch: isMatch, needsRehash: needsRehash(phc.parameters), scheme: phc.scheme
             )
@@ -74,7 +76,8 @@ public final class PasswordHasher: Sendable {
     public func verifyUnknownUser(_ password: String) async throws {
         let bytes = Array(password.utf8)
         let decoy = self.decoy
-        _ = try await pool.run { try decoy.verify(password: bytes) }
+        let lanes = pool.lanes
+        _ = try await pool.run { try decoy.verify(password: bytes, lanes: lanes) }
     }
 
     /// True when `stored` is not Argon2id v1.3 or costs less than ``parameters`` in memory, passes,

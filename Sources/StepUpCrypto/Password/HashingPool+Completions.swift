@@ -1,0 +1,45 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+extension HashingPool {
+    /// Resumes the callers of finished jobs from a thread at normal priority.
+    ///
+    /// Resuming a continuation queues the caller's task on Swift's executor, and Dispatch may start a worker
+    /// thread for it right there; a thread inherits its creator's scheduling policy, so one started from a hashing
+    /// thread would run requests at the hashing threads' low priority.
+    final class Completions: Sendable {
+        private let pending = Mutex<(resumes: [@Sendable () -> Void], stopping: Bool)>(([], false))
+        private let available = DispatchSemaphore(value: 0)
+
+        /// Starts the thread; call it from a thread at normal priority (the pool's creator).
+        init() {
+            let thread = Thread { [self] in serve() }
+            thread.start()
+        }
+
+        private func serve() {
+            Thread.current.name = "stepup-hash-done"
+            while true {
+                available.wait()
+                let (resumes, stopping) = pending.withLock { state in
+                    defer { state.resumes = [] }
+                    return (state.resumes, state.stopping)
+                }
+                for resume in resumes { resume() }
+                if stopping { return }
+            }
+        }
+
+        func post(_ resume: @escaping @Sendable () -> Void) {
+            pending.withLock { $0.resumes.append(resume) }
+            available.signal()
+        }
+
+        /// Ends the thread once the resumes posted so far have run.
+        func stop() {
+            pending.withLock { $0.stopping = true }
+            available.signal()
+        }
+    }
+}
