@@ -71,7 +71,8 @@ struct CLIPromiseTests {
         let config = directory.appendingPathComponent("stepup.yaml")
         for (from, to, key) in [("  port: 8080", "  port: 70000", "port"),
                                 ("  max_attempts: 5", "  max_attempts: 50", "max_attempts"),
-                                ("  memory_kib: 65536", "  memory_kib: 1", "memory_kib")] {
+                                ("  memory_kib: 65536", "  memory_kib: 1", "memory_kib"),
+                                ("  synchronous: normal", "  synchronous: sometimes", "synchronous")] {
             let original = try String(contentsOf: config, encoding: .utf8)
             try original.replacingOccurrences(of: from, with: to).write(to: config, atomically: true, encoding: .utf8)
             let serve = try await ExternalTool.run(stepup, ["serve", "--port", "0", "--config", config.path],

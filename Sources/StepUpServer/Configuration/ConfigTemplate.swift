@@ -13,6 +13,7 @@ public enum ConfigTemplate {
 
         storage:
           sqlite: stepup.sqlite    # one file, WAL mode; migrations run at start
+          synchronous: normal      # normal: a commit survives a crash of StepUp; full: also power loss (README Storage)
 
         policy:
           file: policy.yaml        # levels, rules, risk settings; reloaded on change and on SIGHUP
