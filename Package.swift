@@ -138,7 +138,7 @@ if !coreOnly {
         ),
         .testTarget(
             name: "StepUpStoreTests",
-            dependencies: ["StepUpStore", "StepUpCore", .product(name: "SQLKit", package: "sql-kit")],
+            dependencies: ["StepUpStore", "StepUpCore", "StepUpTestSupport", .product(name: "SQLKit", package: "sql-kit")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -152,7 +152,7 @@ if !coreOnly {
         .testTarget(
             name: "StepUpAdversaryTests",
             dependencies: [
-                "StepUpServer", "StepUpCore", "StepUpCrypto", "StepUpStore", "StepUpGeo",
+                "StepUpServer", "StepUpCore", "StepUpCrypto", "StepUpStore", "StepUpGeo", "StepUpTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
@@ -161,7 +161,7 @@ if !coreOnly {
         .testTarget(
             name: "StepUpEndToEndTests",
             dependencies: [
-                "StepUpCrypto", "StepUpCore",
+                "StepUpCrypto", "StepUpCore", "StepUpTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             exclude: ["Browser"]

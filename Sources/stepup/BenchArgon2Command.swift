@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StepUpCore
 import StepUpCrypto
 
 /// `stepup bench argon2`: our Argon2id against the reference C implementation (the Debian `argon2` CLI)
@@ -39,7 +40,7 @@ struct BenchArgon2Command: AsyncParsableCommand {
             let theirs = Argon2Benchmark.median(try Argon2Benchmark.measure(runs: runs) {
                 referenceTag = try Self.runReference(tool, lanes: lanes)
             })
-            let ourHex = tag.map { String(format: "%02x", $0) }.joined()
+            let ourHex = Hex.lowercase(tag)
             print("reference_p\(lanes)_ms=\(Self.format(theirs))")
             print("ratio_p\(lanes)=\(String(format: "%.3f", theirs > 0 ? ours / theirs : 0))")
             print("tags_match_p\(lanes)=\(ourHex == referenceTag)")

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import StepUpCore
 import StepUpStore
+import StepUpTestSupport
 import Testing
 @testable import StepUpServer
 

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import StepUpCore
 import StepUpStore
+import StepUpTestSupport
 import Testing
 @testable import StepUpServer
 

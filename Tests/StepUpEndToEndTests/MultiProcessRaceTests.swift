@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import StepUpTestSupport
 import Testing
 
 /// Two `stepup serve` processes on one SQLite file, raced through their HTTP APIs: the single-use and budgeted
@@ -99,12 +100,3 @@ struct MultiProcessRaceTests {
     }
 }
 
-/// Runs `count` operations at once and returns their results.
-func race<R: Sendable>(_ count: Int, _ operation: @escaping @Sendable (Int) async throws -> R) async throws -> [R] {
-    try await withThrowingTaskGroup(of: R.self) { group in
-        for index in 0..<count { group.addTask { try await operation(index) } }
-        var results: [R] = []
-        for try await result in group { results.append(result) }
-        return results
-    }
-}

@@ -1,6 +1,7 @@
 import Foundation
 import StepUpCore
 import StepUpStore
+import StepUpTestSupport
 import Testing
 
 @Suite("Guess budgets, every backend", .timeLimit(.minutes(3)))

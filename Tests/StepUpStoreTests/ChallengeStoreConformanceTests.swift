@@ -1,6 +1,7 @@
 import Foundation
 import StepUpCore
 import StepUpStore
+import StepUpTestSupport
 import Testing
 
 @Suite("Challenges, every backend", .timeLimit(.minutes(3)))

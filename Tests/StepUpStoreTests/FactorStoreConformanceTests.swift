@@ -1,6 +1,7 @@
 import Foundation
 import StepUpCore
 import StepUpStore
+import StepUpTestSupport
 import Testing
 
 @Suite("Factors and recovery codes, every backend", .timeLimit(.minutes(3)))

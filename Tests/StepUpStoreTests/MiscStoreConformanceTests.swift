@@ -1,6 +1,7 @@
 import Foundation
 import StepUpCore
 import StepUpStore
+import StepUpTestSupport
 import Testing
 
 @Suite("Throttle, risk history and address rules, every backend", .timeLimit(.minutes(3)))

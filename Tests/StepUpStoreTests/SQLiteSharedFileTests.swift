@@ -1,6 +1,7 @@
 import Foundation
 import StepUpCore
 import StepUpStore
+import StepUpTestSupport
 import Testing
 
 /// Two stores on one file stand in for two processes (the server and the CLI, or two instances): the guarantees

@@ -49,10 +49,9 @@ extension SQLStore: ThrottleStore {
     public func clearFailures(key: String) async throws {
         try await transaction { database in
             try await database.raw("DELETE FROM throttle_failures WHERE throttle_key = \(bind: key)").run()
-            let statements = CacheFeedSQL.statements(entity: "'throttle'", key: "\u{1}")
-            for statement in statements {
-                // The key is bound, never spliced in: throttle keys carry usernames.
-                let parts = statement.components(separatedBy: "\u{1}")
+            for statement in CacheFeedSQL.statements(entity: "'throttle'", key: "?") {
+                // The key is bound at its `?`, never spliced in: throttle keys carry usernames.
+                let parts = statement.components(separatedBy: "?")
                 var query = SQLQueryString(parts[0])
                 for part in parts.dropFirst() { query = query + "\(bind: key)" + SQLQueryString(part) }
                 try await database.raw(query).run()

@@ -211,16 +211,6 @@ struct AdversaryFailure: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Runs `count` operations at once and returns their results.
-func race<R: Sendable>(_ count: Int, _ operation: @escaping @Sendable (Int) async throws -> R) async throws -> [R] {
-    try await withThrowingTaskGroup(of: R.self) { group in
-        for index in 0..<count { group.addTask { try await operation(index) } }
-        var results: [R] = []
-        for try await result in group { results.append(result) }
-        return results
-    }
-}
-
 extension ServerConfiguration {
     /// Defaults with Argon2 at its cheapest, so tests that sign in often stay fast.
     static var cheapPasswords: ServerConfiguration {

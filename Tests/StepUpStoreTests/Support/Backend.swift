@@ -70,12 +70,3 @@ func makeUser(_ stores: Stores, id: String = "u1", username: String = "Alice", r
     return user
 }
 
-/// Runs `count` copies of `operation` at once and returns their results.
-func race<R: Sendable>(_ count: Int, _ operation: @escaping @Sendable (Int) async throws -> R) async throws -> [R] {
-    try await withThrowingTaskGroup(of: R.self) { group in
-        for index in 0..<count { group.addTask { try await operation(index) } }
-        var results: [R] = []
-        for try await result in group { results.append(result) }
-        return results
-    }
-}
