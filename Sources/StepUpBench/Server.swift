@@ -36,12 +36,19 @@ final class Server: @unchecked Sendable {
         throw DecisionBenchmark.Failure(description: "stepup serve did not start: \(text)")
     }
 
-    func rssMiB() -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-              let kib = line.split(whereSeparator: \.isWhitespace).dropFirst().first.flatMap({ Double($0) })
-        else { return 0 }
-        return kib / 1_024
+    func rssMiB() -> Double { memory().total }
+
+    /// Resident memory in MiB: in all, and split into anonymous (heap, stacks: what a leak grows) and file-backed
+    /// (mapped code and the memory-mapped database, which the kernel may drop at any time).
+    func memory() -> (total: Double, anonymous: Double, file: Double) {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return (0, 0, 0) }
+        func mib(_ key: String) -> Double {
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key) }),
+                  let kib = line.split(whereSeparator: \.isWhitespace).dropFirst().first.flatMap({ Double($0) })
+            else { return 0 }
+            return kib / 1_024
+        }
+        return (mib("VmRSS:"), mib("RssAnon:"), mib("RssFile:"))
     }
 
     /// Returns once the server has used less than 5 % of a core over half a second (or after 60 s).

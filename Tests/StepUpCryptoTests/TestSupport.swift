@@ -1,4 +1,5 @@
 import Foundation
+import StepUpTestSupport
 import Testing
 
 /// Hex helpers and external-tool plumbing shared by the crypto tests.
@@ -52,25 +53,8 @@ enum TestSupport {
     /// Runs `tool` with `arguments`, feeding `input` on stdin; returns stdout. Throws on non-zero exit.
     @discardableResult
     static func run(_ tool: String, _ arguments: [String], input: [UInt8] = []) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: which(tool) ?? tool)
-        process.arguments = arguments
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let writer = Thread {
-            stdin.fileHandleForWriting.write(Data(input))
-            try? stdin.fileHandleForWriting.close()
-        }
-        writer.start()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ToolFailure(status: process.terminationStatus, stderr: String(decoding: err, as: UTF8.self))
-        }
-        return String(decoding: out, as: UTF8.self)
+        let result = try Subprocess.run(which(tool) ?? tool, arguments, input: input)
+        guard result.status == 0 else { throw ToolFailure(status: result.status, stderr: result.stderrText) }
+        return result.stdoutText
     }
 }

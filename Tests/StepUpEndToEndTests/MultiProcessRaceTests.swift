@@ -57,7 +57,7 @@ struct MultiProcessRaceTests {
             let decided = try await a.send(.POST, "/v1/decisions", token: token, json: transfer)
             let challenge = try #require((decided.json?["challenge"] as? [String: Any])?["id"] as? String,
                                          "\(decided.body)")
-            nonisolated(unsafe) let servers40 = servers
+            let servers40 = servers
             let answers = try await race(40) { index in
                 try await servers40[index % 2].send(.POST, "/v1/challenges/\(challenge)/verify", token: token,
                                                     json: ["factor": "totp", "code": String(format: "%06d", index)])

@@ -1,4 +1,5 @@
 import Foundation
+import StepUpTestSupport
 import StepUpGeo
 import Testing
 
@@ -36,16 +37,8 @@ enum TestSupport {
     /// Runs a program; returns its exit status and standard output.
     @discardableResult
     static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.standardError
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try Subprocess.run("/usr/bin/env", [executable] + arguments, passStderr: true)
+        return (result.status, result.stdoutText)
     }
 
     /// True when python3 can import the mmdb writer (or records why not).

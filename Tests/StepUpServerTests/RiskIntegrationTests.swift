@@ -41,7 +41,7 @@ struct RiskIntegrationTests {
         let harness = try TestHarness(locator: try Self.locator())
         let (user, secret) = try await harness.aliceWithTOTP()
         let home = ClientInfo(ip: "1.1.1.1", userAgent: "Firefox/130.0", deviceID: "laptop-000001")
-        let first = try await harness.signInAndStepUp(secret: secret, client: home)
+        _ = try await harness.signInAndStepUp(secret: secret, client: home)
         harness.clock.advance(2 * 3_600)
         let abroad = ClientInfo(ip: "2.2.2.2", userAgent: "Firefox/130.0", deviceID: "laptop-000001")
         let trip = try await harness.service.login(LoginAttempt(username: "alice", password: "correct horse battery"), client: abroad)

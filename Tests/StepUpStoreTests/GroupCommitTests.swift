@@ -154,11 +154,82 @@ struct GroupCommitTests {
         }
     }
 
-    private func withSQLite(_ body: (SQLStore) async throws -> Void) async throws {
+    /// Commits never copy the WAL back themselves: past the threshold the checkpointer does it on its own
+    /// connection, so the data reaches the database file while the writer goes on.
+    @Test func theWALIsCheckpointedOffTheCommitPath() async throws {
+        try await withSQLite { store, path in
+            let fileSize = { ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0 }
+            let initial = fileSize()
+            let page = String(repeating: "x", count: 4_000)
+            // About 1,600 pages of audit events (each event's details fill an overflow page), 8 writers at a time.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for writer in 0..<8 {
+                    group.addTask {
+                        for index in 0..<200 {
+                            _ = try await store.append(AuditEventDraft(
+                                type: "test.event", at: t0, details: ["label": "\(writer)-\(index)", "pad": page]))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            var waited = 0
+            while store.committer.checkpointer.checkpoints == 0 || fileSize() < initial + 4_000_000, waited < 200 {
+                try await Task.sleep(for: .milliseconds(50))
+                waited += 1
+            }
+            #expect(store.committer.checkpointer.checkpoints > 0, "no checkpoint ran")
+            #expect(fileSize() >= initial + 4_000_000, "the events never reached the database file: \(fileSize())")
+            #expect(try await store.verifyAuditChain() == AuditChainReport(checkedEvents: 1_600))
+        }
+    }
+
+    /// The writer waits for another connection's write lock with short sleeps, within the busy timeout: a short
+    /// hold delays a commit, a hold past the timeout fails it (acknowledging nothing), and the store goes on.
+    @Test func theWriterWaitsForAnotherWriterWithinTheBusyTimeout() async throws {
         try await withTemporaryDirectory { directory in
-            let store = try await SQLStore.openSQLite(path: directory.appendingPathComponent("gc.sqlite").path)
+            let path = directory.appendingPathComponent("busy.sqlite").path
+            let store = try await SQLStore.openSQLite(path: path, busyTimeout: 0.3)
+            let other = try RawSQLiteConnection(path: path, busyTimeoutMilliseconds: 0, tuning: SQLiteTuning())
+            func holdLock(for microseconds: UInt32) async throws {
+                try other.execute("BEGIN IMMEDIATE")
+                let held = Task.detached {
+                    usleep(microseconds)
+                    try other.execute("COMMIT")
+                }
+                try await Task.sleep(for: .milliseconds(1))
+                var failure: (any Error)?
+                do {
+                    _ = try await store.append(event("while held for \(microseconds) µs"))
+                } catch {
+                    failure = error
+                }
+                try await held.value
+                if microseconds < 300_000 {
+                    #expect(failure == nil, "a 40 ms lock failed the commit: \(String(describing: failure))")
+                } else {
+                    #expect(failure is StoreError, "a lock held past the busy timeout: \(String(describing: failure))")
+                }
+            }
+            try await holdLock(for: 40_000)
+            try await holdLock(for: 900_000)
+            _ = try await store.append(event("after"))
+            #expect(try await store.verifyAuditChain() == AuditChainReport(checkedEvents: 2))
+            other.close()
+            await store.shutdown()
+        }
+    }
+
+    private func withSQLite(_ body: (SQLStore) async throws -> Void) async throws {
+        try await withSQLite { store, _ in try await body(store) }
+    }
+
+    private func withSQLite(_ body: (SQLStore, String) async throws -> Void) async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("gc.sqlite").path
+            let store = try await SQLStore.openSQLite(path: path)
             do {
-                try await body(store)
+                try await body(store, path)
             } catch {
                 await store.shutdown()
                 throw error

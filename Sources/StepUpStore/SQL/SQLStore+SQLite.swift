@@ -23,13 +23,14 @@ extension SQLStore {
         // The file holds password hashes and sealed secrets: owner-only. SQLite gives its -wal and -shm files
         // the permissions of the database file.
         if !FileManager.default.fileExists(atPath: path) {
-            FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
         }
         let tuning = SQLiteTuning(synchronous: synchronous)
         let busyMilliseconds = Int(min(max(busyTimeout, 0), 3_600) * 1000)
         let pool: SQLiteConnectionPool
         let writer: RawSQLiteConnection
         let reader: RawSQLiteConnection
+        let checkpointer: SQLiteCheckpointer
         do {
             pool = try await SQLiteConnectionPool(path: path, readers: readers, busyTimeoutMilliseconds: busyMilliseconds,
                                                   tuning: tuning, logger: logger)
@@ -38,6 +39,9 @@ extension SQLStore {
                 small.mmapBytes = 0
                 writer = try RawSQLiteConnection(path: path, busyTimeoutMilliseconds: busyMilliseconds, tuning: small)
                 reader = try RawSQLiteConnection(path: path, busyTimeoutMilliseconds: busyMilliseconds, tuning: small)
+                checkpointer = SQLiteCheckpointer(connection: try RawSQLiteConnection(
+                    path: path, busyTimeoutMilliseconds: busyMilliseconds, tuning: small))
+                try writer.reportWAL(to: checkpointer)
             } catch {
                 await pool.close()
                 throw error
@@ -49,7 +53,8 @@ extension SQLStore {
         }
         let roundTrips = RoundTrips()
         let store = SQLStore(source: SQLiteSource(pool: pool), logger: logger, throttleRetention: throttleRetention,
-                             committer: SQLiteGroupCommitter(connection: writer, roundTrips: roundTrips),
+                             committer: SQLiteGroupCommitter(connection: writer, checkpointer: checkpointer,
+                                                              roundTrips: roundTrips),
                              feed: SQLiteChangeFeed(connection: reader), synchronous: synchronous,
                              roundTrips: roundTrips)
         do {

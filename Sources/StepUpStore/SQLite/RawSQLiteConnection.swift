@@ -30,11 +30,28 @@ final class RawSQLiteConnection: @unchecked Sendable {
             close()
             throw StoreError.backend("cannot open \(path): \(message)")
         }
-        sqlite_nio_sqlite3_busy_timeout(opened, Int32(clamping: busyTimeoutMilliseconds))
+        Self.waitBriefly(opened, upTo: busyTimeoutMilliseconds)
         for pragma in tuning.pragmas { try execute(pragma) }
     }
 
     deinit { close() }
+
+    /// While another connection holds the write lock, retries after 25 µs, doubling up to 1 ms, for at most
+    /// `milliseconds` in all. SQLite's own busy timeout sleeps 1, 2, 5, 10 ms… between tries: a group commit that
+    /// finds a sign-in's short write under way would wait milliseconds for a lock held for a tenth of one, and
+    /// every decision in the batch with it (the login-storm p99).
+    private static func waitBriefly(_ handle: OpaquePointer?, upTo milliseconds: Int) {
+        let budget = UnsafeMutableRawPointer(bitPattern: max(0, milliseconds) * 1_000)
+        sqlite_nio_sqlite3_busy_handler(handle, { budget, tries in
+            let budget = Int(bitPattern: budget)
+            // Slept so far: 25 + 50 + … + 800 µs over the first six tries, then 1 ms each.
+            let tries = Int(tries)
+            let waited = tries <= 6 ? 25 * ((1 << tries) - 1) : 1_575 + (tries - 6) * 1_000
+            guard waited < budget else { return 0 }
+            usleep(UInt32(tries < 6 ? 25 << tries : 1_000))
+            return 1
+        }, budget)
+    }
 
     /// Finalizes every statement and closes the connection; later calls fail.
     func close() {
@@ -65,6 +82,12 @@ final class RawSQLiteConnection: @unchecked Sendable {
             guard status == SQLITE_ROW else { try check(status, sql); return }
             try row(RawSQLiteRow(statement: statement))
         }
+    }
+
+    /// Runs `body` with the open handle, for the few C calls this type does not wrap.
+    func withHandle<T>(_ body: (OpaquePointer) throws -> T) throws -> T {
+        guard let handle else { throw StoreError.backend("the database is closed") }
+        return try body(handle)
     }
 
     private func prepared(_ sql: String) throws -> OpaquePointer {

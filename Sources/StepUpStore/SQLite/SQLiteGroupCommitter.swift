@@ -39,12 +39,15 @@ final class SQLiteGroupCommitter: Sendable {
     private let connection: RawSQLiteConnection
     private let state = Mutex(State())
     private let roundTrips: RoundTrips
+    /// Checkpoints the WAL this connection writes (see ``SQLiteCheckpointer``); closed after the connection.
+    let checkpointer: SQLiteCheckpointer
     let hooks: Mutex<Hooks>
     /// Transactions committed, and units in them, since the store opened.
     let committed = Mutex((transactions: 0, units: 0))
 
-    init(connection: RawSQLiteConnection, roundTrips: RoundTrips) {
+    init(connection: RawSQLiteConnection, checkpointer: SQLiteCheckpointer, roundTrips: RoundTrips) {
         self.connection = connection
+        self.checkpointer = checkpointer
         self.roundTrips = roundTrips
         self.hooks = Mutex(Hooks())
     }
@@ -77,6 +80,7 @@ final class SQLiteGroupCommitter: Sendable {
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             queue.async {
                 self.connection.close()
+                self.checkpointer.close()
                 done.resume()
             }
         }

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import StepUpTestSupport
 import Testing
 
 /// Runs external programs (the `stepup` binary, `oathtool`, `sqlite3`, Python) for end-to-end tests.
@@ -59,46 +59,12 @@ enum ExternalTool {
 
     private static func runBlocking(_ path: String, _ arguments: [String], input: String,
                                     environment: [String: String]?, timeout: Duration) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        let collected = Collected()
-        stdout.fileHandleForReading.readabilityHandler = { collected.append(out: $0.availableData) }
-        stderr.fileHandleForReading.readabilityHandler = { collected.append(err: $0.availableData) }
-        let finished = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in finished.signal() }
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-        if finished.wait(timeout: .now() + .milliseconds(Int(seconds * 1_000))) == .timedOut {
-            kill(process.processIdentifier, SIGKILL)
-            finished.wait()
+        let result = try Subprocess.run(path, arguments, input: Array(input.utf8), environment: environment,
+                                        timeout: timeout)
+        if result.timedOut {
             let command = "\(URL(fileURLWithPath: path).lastPathComponent) \(arguments.joined(separator: " "))"
             Issue.record(Comment(rawValue: "\(command) did not finish within \(timeout) and was killed"))
         }
-        stdout.fileHandleForReading.readabilityHandler = nil
-        stderr.fileHandleForReading.readabilityHandler = nil
-        collected.append(out: stdout.fileHandleForReading.readDataToEndOfFile())
-        collected.append(err: stderr.fileHandleForReading.readDataToEndOfFile())
-        return collected.output(status: process.terminationStatus)
-    }
-
-    /// Output gathered by the pipes' handlers while the program runs (so a chatty program never blocks).
-    private final class Collected: Sendable {
-        private let data = Mutex((out: Data(), err: Data()))
-        func append(out chunk: Data) { data.withLock { $0.out.append(chunk) } }
-        func append(err chunk: Data) { data.withLock { $0.err.append(chunk) } }
-        func output(status: Int32) -> Output {
-            data.withLock {
-                Output(status: status, stdout: String(decoding: $0.out, as: UTF8.self),
-                       stderr: String(decoding: $0.err, as: UTF8.self))
-            }
-        }
+        return Output(status: result.status, stdout: result.stdoutText, stderr: result.stderrText)
     }
 }

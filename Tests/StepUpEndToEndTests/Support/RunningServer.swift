@@ -1,17 +1,19 @@
 import Foundation
+import StepUpTestSupport
 import Synchronization
 import Testing
 
-/// A `stepup serve` process on a free port; its output is drained continuously (so it never blocks on a full
-/// pipe) and kept for assertions and failure messages. Stopped with SIGTERM.
-// @unchecked: `Process` is not Sendable; it is only started in `start` and waited for in `stop`.
-final class RunningServer: @unchecked Sendable {
-    private let process: Process
+/// A `stepup serve` process on a free port; its output is drained continuously by a reader thread (so it never
+/// blocks on a full pipe) and kept for assertions and failure messages. Stopped with SIGTERM.
+final class RunningServer: Sendable {
+    private let pid: pid_t
+    private let exit: ExitStatus
     private let log: LogBuffer
     let baseURL: String
 
-    private init(process: Process, log: LogBuffer, baseURL: String) {
-        self.process = process
+    private init(pid: pid_t, exit: ExitStatus, log: LogBuffer, baseURL: String) {
+        self.pid = pid
+        self.exit = exit
         self.log = log
         self.baseURL = baseURL
     }
@@ -20,20 +22,24 @@ final class RunningServer: @unchecked Sendable {
     /// when the process exits first or `timeout` passes.
     static func start(arguments: [String], environment: [String: String]? = nil,
                       timeout: Duration = .seconds(180)) async throws -> RunningServer {
-        let process = Process()
-        let output = Pipe()
-        process.executableURL = URL(fileURLWithPath: ExternalTool.stepupBinary)
-        process.arguments = ["serve", "--port", "0"] + arguments
-        if let environment { process.environment = environment }
-        process.standardOutput = output
-        process.standardError = output
+        let child = try Subprocess.start(ExternalTool.stepupBinary, ["serve", "--port", "0"] + arguments,
+                                         environment: environment)
         let log = LogBuffer()
-        output.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            if chunk.isEmpty { log.finish() } else { log.append(String(decoding: chunk, as: UTF8.self)) }
-        }
-        process.terminationHandler = { _ in log.finish() }
-        try process.run()
+        let exit = ExitStatus()
+        let output = child.output ?? -1
+        Thread {
+            var buffer = [UInt8](repeating: 0, count: 16_384)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
+                if count > 0 {
+                    log.append(String(decoding: buffer[..<count], as: UTF8.self))
+                } else if count == 0 || errno != EINTR {
+                    break
+                }
+            }
+            close(output)
+            log.finish()
+        }.start()
         let found = await withTaskGroup(of: String?.self) { group in
             group.addTask { await log.address() }
             group.addTask {
@@ -46,35 +52,49 @@ final class RunningServer: @unchecked Sendable {
             return first
         }
         guard let found else {
-            if process.isRunning { process.terminate() }
+            kill(child.pid, SIGKILL)
+            exit.record(Subprocess.wait(for: child.pid))
             throw ServerStartError(output: log.read { $0 })
         }
-        return RunningServer(process: process, log: log, baseURL: found)
+        return RunningServer(pid: child.pid, exit: exit, log: log, baseURL: found)
     }
 
     var output: String { log.read { $0 } }
 
     /// Sends a signal (e.g. SIGHUP to reload the policy).
     func signal(_ number: Int32) {
-        kill(process.processIdentifier, number)
+        if exit.status == nil { kill(pid, number) }
     }
 
     /// SIGTERM, then the exit status (SIGKILL after 30 s: a server that does not stop fails the test).
     func stop() async -> Int32 {
-        let process = self.process
+        if let status = exit.status { return status }
+        let pid = self.pid, exit = self.exit
         return await withCheckedContinuation { continuation in
             Thread {
-                if process.isRunning { process.terminate() }
+                kill(pid, SIGTERM)
                 let deadline = Date().addingTimeInterval(30)
-                while process.isRunning, Date() < deadline { usleep(10_000) }
-                if process.isRunning {
-                    kill(process.processIdentifier, SIGKILL)
-                    Issue.record("stepup serve ignored SIGTERM for 30 s")
+                var status = Subprocess.reap(pid)
+                while status == nil, Date() < deadline {
+                    usleep(10_000)
+                    status = Subprocess.reap(pid)
                 }
-                process.waitUntilExit()
-                continuation.resume(returning: process.terminationStatus)
+                if status == nil {
+                    kill(pid, SIGKILL)
+                    Issue.record("stepup serve ignored SIGTERM for 30 s")
+                    status = Subprocess.wait(for: pid)
+                }
+                exit.record(status ?? -1)
+                continuation.resume(returning: status ?? -1)
             }.start()
         }
+    }
+
+    /// The child's exit status once it has been reaped (a pid is reaped once, and never signalled after).
+    private final class ExitStatus: Sendable {
+        private let value = Mutex<Int32?>(nil)
+        var status: Int32? { value.withLock { $0 } }
+        func record(_ status: Int32) { value.withLock { $0 = status } }
     }
 
     struct ServerStartError: Error, CustomStringConvertible {
