@@ -73,7 +73,11 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "StepUpWebAuthnTests",
-        dependencies: ["StepUpWebAuthn", "StepUpTestSupport", .product(name: "X509", package: "swift-certificates")],
+        dependencies: [
+            "StepUpWebAuthn", "StepUpTestSupport",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ],
         exclude: ["Fixtures"],
         swiftSettings: swiftSettings
     ),

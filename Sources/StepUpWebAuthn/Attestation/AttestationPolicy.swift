@@ -39,4 +39,13 @@ public struct AttestationPolicy: Sendable {
             throw WebAuthnError.attestationNotTrusted("the attestation roots are not PEM certificates: \(error)")
         }
     }
+
+    /// Reads DER root certificates (as stored in a database or shipped in a fixture).
+    public static func roots(der: [[UInt8]]) throws -> [Certificate] {
+        do {
+            return try der.map { try Certificate(derEncoded: $0) }
+        } catch {
+            throw WebAuthnError.attestationNotTrusted("an attestation root is not a DER certificate: \(error)")
+        }
+    }
 }
