@@ -1,4 +1,5 @@
 import Testing
+
 @testable import StepUpWebAuthn
 
 /// What the decoder refuses: each case is `malformed_cbor`, none of them traps, allocates by a declared length or
@@ -8,7 +9,8 @@ struct CBORStrictnessTests {
     static let refused: [(String, String)] = [
         ("5f42010243030405ff", "indefinite byte string"), ("7f657374726561646d696e67ff", "indefinite text"),
         ("9fff", "indefinite array"), ("bf61610161629f0203ffff", "indefinite map"), ("ff", "lone break"),
-        ("1c", "reserved info 28"), ("3d", "reserved info 29"), ("5e", "reserved info 30"), ("fc", "reserved simple 28"),
+        ("1c", "reserved info 28"), ("3d", "reserved info 29"), ("5e", "reserved info 30"),
+        ("fc", "reserved simple 28"),
         ("f800", "simple value 0 in two bytes"), ("f81f", "simple value 31 in two bytes"),
         ("0001", "trailing byte"), ("a0a0", "two items"), ("", "empty input"),
         ("a201020103", "duplicate unsigned key"), ("a2616101616102", "duplicate text key"),
@@ -26,8 +28,9 @@ struct CBORStrictnessTests {
 
     @Test func reasonsSayWhatIsWrong() {
         func reason(_ hex: String) -> String {
-            do { _ = try CBORDecoder().decode(TestHex.bytes(hex)) } catch let error as WebAuthnError { return error.reason }
-            catch { return "\(error)" }
+            do { _ = try CBORDecoder().decode(TestHex.bytes(hex)) } catch let error as WebAuthnError {
+                return error.reason
+            } catch { return "\(error)" }
             return "accepted"
         }
         #expect(reason("9fff").contains("indefinite"))
@@ -38,7 +41,8 @@ struct CBORStrictnessTests {
     }
 
     @Test func everyPrefixOfAValidItemIsRefused() throws {
-        let full = TestHex.bytes("a3 63666d74 646e6f6e65 67617474 53746d74 a0 68617574 6844617461 58 25")
+        let full =
+            TestHex.bytes("a3 63666d74 646e6f6e65 67617474 53746d74 a0 68617574 6844617461 58 25")
             + [UInt8](repeating: 7, count: 37)
         #expect(try CBORDecoder().decode(full).mapValue?.count == 3)
         for length in 0..<full.count {
@@ -53,7 +57,9 @@ struct CBORStrictnessTests {
         #expect(throws: Never.self) { try CBORDecoder().decode(deep(16)) }
         #expect(throws: WebAuthnError.malformedCBOR("")) { try CBORDecoder().decode(deep(17)) }
         // Tags nest too, and a million-deep input fails at the cap rather than exhausting the stack.
-        #expect(throws: WebAuthnError.malformedCBOR("")) { try CBORDecoder().decode([UInt8](repeating: 0xC6, count: 1_000_000) + [0]) }
+        #expect(throws: WebAuthnError.malformedCBOR("")) {
+            try CBORDecoder().decode([UInt8](repeating: 0xC6, count: 1_000_000) + [0])
+        }
         #expect(throws: WebAuthnError.malformedCBOR("")) { try CBORDecoder(maxDepth: 2).decode(deep(3)) }
     }
 

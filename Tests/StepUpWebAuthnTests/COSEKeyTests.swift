@@ -1,6 +1,7 @@
 import Crypto
 import Testing
 import _CryptoExtras
+
 @testable import StepUpWebAuthn
 
 /// COSE keys: the three algorithms verify their own signatures (RFC 8032 vectors for Ed25519), and keys whose
@@ -23,10 +24,16 @@ struct COSEKeyTests {
     /// RFC 8032 §7.1 tests 1 and 2.
     @Test func ed25519RFC8032Vectors() throws {
         let vectors = [
-            ("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "",
-             "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"),
-            ("3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", "72",
-             "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"),
+            (
+                "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "",
+                "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
+                    + "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"
+            ),
+            (
+                "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", "72",
+                "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da"
+                    + "085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"
+            ),
         ]
         for (publicKey, message, signature) in vectors {
             let key = try COSEKey(bytes: Self.ed25519(TestHex.bytes(publicKey)))
@@ -35,7 +42,9 @@ struct COSEKeyTests {
             #expect(!key.isValidSignature(TestHex.bytes(signature), for: TestHex.bytes(message) + [0]))
             var flipped = TestHex.bytes(signature)
             flipped[5] ^= 1
-            #expect(throws: WebAuthnError.badSignature("")) { try key.verify(signature: flipped, over: TestHex.bytes(message)) }
+            #expect(throws: WebAuthnError.badSignature("")) {
+                try key.verify(signature: flipped, over: TestHex.bytes(message))
+            }
         }
     }
 
@@ -45,7 +54,8 @@ struct COSEKeyTests {
         let message: [UInt8] = Array("authenticator data ‖ client data hash".utf8)
         let signature = try signer.signature(for: message)
         #expect(key.isValidSignature(Array(signature.derRepresentation), for: message))
-        #expect(!key.isValidSignature(Array(signature.rawRepresentation), for: message), "raw r‖s is not WebAuthn's form")
+        #expect(
+            !key.isValidSignature(Array(signature.rawRepresentation), for: message), "raw r‖s is not WebAuthn's form")
         #expect(!key.isValidSignature(Array(signature.derRepresentation) + [0], for: message), "DER with trailing byte")
         #expect(!key.isValidSignature([], for: message))
     }

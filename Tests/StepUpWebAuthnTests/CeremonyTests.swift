@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import StepUpWebAuthn
 
 /// Registration and assertion with a Swift software authenticator: the paths that need no Python, and the lying
@@ -11,11 +12,14 @@ struct CeremonyTests {
     let challenge = Array(repeating: UInt8(0x42), count: 32)
     let registering: AuthenticatorFlags = [.userPresent, .userVerified, .attestedCredentialData]
 
-    func register(_ format: String = "packed", flags: AuthenticatorFlags? = nil, clientData: [UInt8]? = nil,
-                  edit: (inout CBOR) -> Void = { _ in }, party: RelyingParty? = nil) async throws -> RegisteredCredential {
+    func register(
+        _ format: String = "packed", flags: AuthenticatorFlags? = nil, clientData: [UInt8]? = nil,
+        edit: (inout CBOR) -> Void = { _ in }, party: RelyingParty? = nil
+    ) async throws -> RegisteredCredential {
         let clientData = clientData ?? device.clientData("webauthn.create", challenge: challenge)
         let authData = device.authenticatorData(flags: flags ?? registering)
-        var object = try CBORDecoder().decode(try device.attestationObject(format: format, authData: authData, clientDataJSON: clientData))
+        var object = try CBORDecoder().decode(
+            try device.attestationObject(format: format, authData: authData, clientDataJSON: clientData))
         edit(&object)
         return try await (party ?? self.party).verifyRegistration(
             challenge: challenge, clientDataJSON: clientData, attestationObject: object.encoded(),
@@ -23,8 +27,10 @@ struct CeremonyTests {
         )
     }
 
-    func assert(counter: UInt32 = 0, stored: UInt32 = 0, challenge signed: [UInt8]? = nil, clientData: [UInt8]? = nil,
-                authData: [UInt8]? = nil) throws -> AssertionResult {
+    func assert(
+        counter: UInt32 = 0, stored: UInt32 = 0, challenge signed: [UInt8]? = nil, clientData: [UInt8]? = nil,
+        authData: [UInt8]? = nil
+    ) throws -> AssertionResult {
         let clientData = clientData ?? device.clientData("webauthn.get", challenge: signed ?? challenge)
         let authData = authData ?? device.authenticatorData(flags: [.userPresent, .userVerified], counter: counter)
         return try party.verifyAssertion(
@@ -38,7 +44,8 @@ struct CeremonyTests {
         for format in ["none", "packed"] {
             let credential = try await register(format)
             #expect(credential.credentialId == device.credentialId && credential.publicKey == device.coseKey)
-            #expect(credential.algorithm == .es256 && credential.aaguid == device.aaguid && !credential.attestationTrusted)
+            #expect(
+                credential.algorithm == .es256 && credential.aaguid == device.aaguid && !credential.attestationTrusted)
             #expect(credential.attestation.kind == (format == "none" ? .none : .selfAttestation))
             #expect(credential.methods.amr == ["hwk", "user", "mfa"])
         }
@@ -62,16 +69,23 @@ struct CeremonyTests {
     }
 
     @Test func lyingClientDataIsRefused() throws {
-        let padded = Array(#"{"type":"webauthn.get","challenge":"\#(Base64URL.encode(challenge))=","origin":"https://stepup.example"}"#.utf8)
+        let padded = Array(
+            #"{"type":"webauthn.get","challenge":"\#(Base64URL.encode(challenge))=","origin":"https://stepup.example"}"#
+                .utf8)
         #expect(throws: WebAuthnError.challengeMismatch) { try assert(clientData: padded) }
         #expect(throws: WebAuthnError.originNotAllowed("")) {
-            try assert(clientData: device.clientData("webauthn.get", challenge: challenge, origin: "https://stepup.example:8443"))
+            try assert(
+                clientData: device.clientData(
+                    "webauthn.get", challenge: challenge, origin: "https://stepup.example:8443"))
         }
         #expect(throws: WebAuthnError.originNotAllowed("")) {
-            try assert(clientData: device.clientData("webauthn.get", challenge: challenge, origin: "https://STEPUP.example"))
+            try assert(
+                clientData: device.clientData("webauthn.get", challenge: challenge, origin: "https://STEPUP.example"))
         }
-        for text in [#"[]"#, #"{"type":"webauthn.get"}"#, #"{"type":1,"challenge":"QQ","origin":"x"}"#, "not json",
-                     #"{"type":"webauthn.get","challenge":"QQ","origin":"https://stepup.example","crossOrigin":"no"}"#] {
+        for text in [
+            #"[]"#, #"{"type":"webauthn.get"}"#, #"{"type":1,"challenge":"QQ","origin":"x"}"#, "not json",
+            #"{"type":"webauthn.get","challenge":"QQ","origin":"https://stepup.example","crossOrigin":"no"}"#,
+        ] {
             #expect(throws: WebAuthnError.malformedClientData("")) { try assert(clientData: Array(text.utf8)) }
         }
     }
@@ -85,27 +99,43 @@ struct CeremonyTests {
             edited[32] |= flags.rawValue
             #expect(throws: (any Error).self) { try assert(authData: edited) }
         }
-        let notAMap = device.authenticatorData(flags: [.userPresent, .userVerified, .extensionData], extensions: .array([]))
+        let notAMap = device.authenticatorData(
+            flags: [.userPresent, .userVerified, .extensionData], extensions: .array([]))
         #expect(throws: WebAuthnError.malformedAuthenticatorData("")) { try assert(authData: notAMap) }
-        let withMap = device.authenticatorData(flags: [.userPresent, .userVerified, .extensionData], extensions: .map(["credProtect": 2]))
+        let withMap = device.authenticatorData(
+            flags: [.userPresent, .userVerified, .extensionData], extensions: .map(["credProtect": 2]))
         #expect(try AuthenticatorData(bytes: withMap).extensions?[text: "credProtect"] == 2)
         #expect(try assert(authData: withMap).userVerified)
     }
 
     @Test func lyingAttestationIsRefused() async throws {
         await #expect(throws: WebAuthnError.malformedAttestation("")) {
-            try await register(edit: { $0 = .map($0.mapValue!.map { CBOR.Pair($0.key, $0.value) } + [CBOR.Pair("x", 1)]) })
+            try await register(edit: {
+                $0 = .map($0.mapValue!.map { CBOR.Pair($0.key, $0.value) } + [CBOR.Pair("x", 1)])
+            })
         }
-        await #expect(throws: WebAuthnError.malformedAttestation("")) { try await register("none", edit: { object in
-            object = .map(["fmt": "none", "attStmt": .map(["sig": .bytes([1])]), "authData": object[text: "authData"]!])
-        }) }
-        await #expect(throws: WebAuthnError.malformedAttestation("")) { try await register(edit: { object in
-            let statement = CBOR.map(["alg": -8, "sig": object[text: "attStmt"]![text: "sig"]!])
-            object = .map(["fmt": "packed", "attStmt": statement, "authData": object[text: "authData"]!])
-        }) }
-        await #expect(throws: WebAuthnError.unsupportedAttestationFormat("")) { try await register(edit: { object in
-            object = .map(["fmt": "apple", "attStmt": object[text: "attStmt"]!, "authData": object[text: "authData"]!])
-        }) }
+        await #expect(throws: WebAuthnError.malformedAttestation("")) {
+            try await register(
+                "none",
+                edit: { object in
+                    object = .map([
+                        "fmt": "none", "attStmt": .map(["sig": .bytes([1])]), "authData": object[text: "authData"]!,
+                    ])
+                })
+        }
+        await #expect(throws: WebAuthnError.malformedAttestation("")) {
+            try await register(edit: { object in
+                let statement = CBOR.map(["alg": -8, "sig": object[text: "attStmt"]![text: "sig"]!])
+                object = .map(["fmt": "packed", "attStmt": statement, "authData": object[text: "authData"]!])
+            })
+        }
+        await #expect(throws: WebAuthnError.unsupportedAttestationFormat("")) {
+            try await register(edit: { object in
+                object = .map([
+                    "fmt": "apple", "attStmt": object[text: "attStmt"]!, "authData": object[text: "authData"]!,
+                ])
+            })
+        }
         var strict = party
         strict.attestation = AttestationPolicy(allowedAAGUIDs: [AAGUID.zero])
         await #expect(throws: WebAuthnError.aaguidNotAllowed("")) { try await register(party: strict) }
@@ -117,6 +147,8 @@ struct CeremonyTests {
             try AuthenticatorData(bytes: long.authenticatorData(flags: registering))
         }
         let longest = SoftwareAuthenticator(credentialId: Array(repeating: 7, count: 1023))
-        #expect(try AuthenticatorData(bytes: longest.authenticatorData(flags: registering)).attestedCredentialData?.credentialId.count == 1023)
+        #expect(
+            try AuthenticatorData(bytes: longest.authenticatorData(flags: registering)).attestedCredentialData?
+                .credentialId.count == 1023)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import StepUpTestSupport
 import Testing
+
 @testable import StepUpWebAuthn
 
 /// Seeded mutation of valid attestation objects, authenticator data and COSE keys: the parsers must refuse or
@@ -20,10 +21,19 @@ struct FuzzTests {
             flags: [.userPresent, .userVerified, .attestedCredentialData, .extensionData],
             extensions: .map(["credProtect": 2, "hmac-secret": .bool(true)]))
         return [
-            (try device.attestationObject(format: "packed", authData: registration, clientDataJSON: clientData), .attestationObject),
-            (try device.attestationObject(format: "none", authData: registration, clientDataJSON: clientData), .attestationObject),
+            (
+                try device.attestationObject(format: "packed", authData: registration, clientDataJSON: clientData),
+                .attestationObject
+            ),
+            (
+                try device.attestationObject(format: "none", authData: registration, clientDataJSON: clientData),
+                .attestationObject
+            ),
             (registration, .authenticatorData),
-            (device.authenticatorData(flags: [.userPresent, .backupEligible, .backedUp], counter: 7), .authenticatorData),
+            (
+                device.authenticatorData(flags: [.userPresent, .backupEligible, .backedUp], counter: 7),
+                .authenticatorData
+            ),
             (device.coseKey, .coseKey),
             (TestHex.bytes("a56161614161626142616361436164614461656145"), .cbor),
             (TestHex.bytes("c1fb41d452d9ec200000 8301820203820405 f97e00"), .cbor),
@@ -38,7 +48,8 @@ struct FuzzTests {
         let seed = TestSeed.seed("WebAuthn parser fuzzing")
         var rng = SeededRNG(seed: seed)
         let corpus = try Self.corpus()
-        var accepted = 0, parsed = 0
+        var accepted = 0
+        var parsed = 0
         let started = ContinuousClock.now
         for iteration in 0..<Self.iterations {
             let (original, kind) = corpus[rng.below(corpus.count)]
@@ -48,12 +59,14 @@ struct FuzzTests {
                 accepted += 1
                 let encoded = value.encoded()
                 guard encoded.count <= 3 * bytes.count + 1 else {
-                    Issue.record("iteration \(iteration): \(bytes.count) bytes decoded to \(encoded.count) (seed \(seed))")
+                    Issue.record(
+                        "iteration \(iteration): \(bytes.count) bytes decoded to \(encoded.count) (seed \(seed))")
                     return
                 }
                 // The canonical encoding is a fixed point (maps come back sorted, so compare bytes, not values).
                 if (try? CBORDecoder().decode(encoded))?.encoded() != encoded {
-                    Issue.record("iteration \(iteration): encode(decode(encode(x))) != encode(x) for \(bytes) (seed \(seed))")
+                    Issue.record(
+                        "iteration \(iteration): encode(decode(encode(x))) != encode(x) for \(bytes) (seed \(seed))")
                     return
                 }
             }
@@ -70,8 +83,9 @@ struct FuzzTests {
             case .cbor: break
             }
         }
-        print("fuzz: \(Self.iterations) mutants, \(accepted) well-formed CBOR, \(parsed) parsed as WebAuthn structures, "
-            + "\(ContinuousClock.now - started) (seed \(seed))")
+        print(
+            "fuzz: \(Self.iterations) mutants, \(accepted) well-formed CBOR, \(parsed) parsed as WebAuthn structures, "
+                + "\(ContinuousClock.now - started) (seed \(seed))")
         #expect(accepted > 0 && accepted < Self.iterations, "mutations must produce both valid and invalid inputs")
     }
 }

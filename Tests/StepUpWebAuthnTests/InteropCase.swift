@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import StepUpWebAuthn
 
 /// One case printed by Fixtures/authenticator.py: the bytes, the configuration, what we must answer, and what

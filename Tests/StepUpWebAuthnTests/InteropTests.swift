@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import StepUpWebAuthn
 
 /// Registrations and assertions made by an independent software authenticator (cryptography + python-fido2):
@@ -34,12 +35,24 @@ struct InteropTests {
         #expect(codes == Set(cases.compactMap(\.error)) && codes.count >= 15, "refusals seen: \(codes.sorted())")
     }
 
+    /// Operators configure roots as PEM: the same certificate read from PEM and from DER is one root.
+    @Test func pemAndDERRootsAgree() throws {
+        guard let cases = try PythonAuthenticator.cases() else { return }
+        let der = try #require(cases.first { !$0.policy.roots.isEmpty }.map { $0.bytes($0.policy.roots[0]) })
+        let pem = "-----BEGIN CERTIFICATE-----\n\(Data(der).base64EncodedString(options: .lineLength64Characters))"
+            + "\n-----END CERTIFICATE-----\n"
+        #expect(try AttestationPolicy.roots(pem: pem + pem) == AttestationPolicy.roots(der: [der, der]))
+        #expect(throws: WebAuthnError.attestationNotTrusted("")) { try AttestationPolicy.roots(pem: "not a certificate") }
+        #expect(throws: WebAuthnError.attestationNotTrusted("")) { try AttestationPolicy.roots(der: [Array(der.dropLast())]) }
+    }
+
     private func check(_ item: InteropCase) async throws {
         let party = try item.relyingParty()
         if item.ceremony == "registration" {
             let credential = try await party.verifyRegistration(
                 challenge: item.bytes(item.challenge), clientDataJSON: item.bytes(item.clientDataJSON),
-                attestationObject: item.bytes(item.attestationObject), requireUserVerification: item.requireUV, now: Date()
+                attestationObject: item.bytes(item.attestationObject), requireUserVerification: item.requireUV,
+                now: Date()
             )
             guard let expect = item.expect else { return }
             #expect(credential.credentialId == item.bytes(expect.credentialId), "\(item.name)")
@@ -54,11 +67,13 @@ struct InteropTests {
             let result = try party.verifyAssertion(
                 challenge: item.bytes(item.challenge), clientDataJSON: item.bytes(item.clientDataJSON),
                 authenticatorData: item.bytes(item.authenticatorData), signature: item.bytes(item.signature),
-                credential: StoredCredential(publicKey: item.bytes(item.publicKey), signCount: item.storedSignCount ?? 0),
+                credential: StoredCredential(
+                    publicKey: item.bytes(item.publicKey), signCount: item.storedSignCount ?? 0),
                 requireUserVerification: item.requireUV
             )
             guard let expect = item.expect else { return }
-            #expect(result.signCount == expect.signCount && result.signCountRegressed == expect.regressed, "\(item.name)")
+            #expect(
+                result.signCount == expect.signCount && result.signCountRegressed == expect.regressed, "\(item.name)")
             #expect(result.userVerified == expect.userVerified && result.backupEligible == expect.backupEligible)
             #expect(result.backupState == expect.backupState)
         }

@@ -17,7 +17,7 @@ enum Mutation {
             let chunk = bytes[at..<min(bytes.count, at + 1 + rng.below(32))]
             bytes.insert(contentsOf: chunk, at: rng.below(bytes.count))
         case 6:
-            // Keep the major type, make the argument 1–8 bytes long or reserved/indefinite (24…31), and fill it big.
+            // Keep the major type, make the argument 1–8 bytes long or reserved (24…31), and fill it big.
             let info = UInt8(24 + rng.below(8))
             bytes[at] = bytes[at] & 0xE0 | info
             let width = info == 27 ? 8 : info == 26 ? 4 : info == 25 ? 2 : 1

@@ -14,7 +14,8 @@ enum PythonAuthenticator {
     static func cases() throws -> [InteropCase]? {
         let imports = modules.map { "import \($0)" }.joined(separator: "; ")
         guard (try? python(["-c", imports])) != nil else {
-            let why = "python3 with \(modules.joined(separator: ", ")) is needed (pip install fido2 webauthn cryptography)"
+            let why =
+                "python3 with \(modules.joined(separator: ", ")) is needed (pip install fido2 webauthn cryptography)"
             if !(ProcessInfo.processInfo.environment["CI"] ?? "").isEmpty {
                 Issue.record("CI: \(why)")
             } else {
@@ -39,7 +40,9 @@ enum PythonAuthenticator {
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw Failed(description: "python3 exited \(process.terminationStatus)") }
+        guard process.terminationStatus == 0 else {
+            throw Failed(description: "python3 exited \(process.terminationStatus)")
+        }
         return data
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+
 @testable import StepUpWebAuthn
 
 /// A P-256 authenticator in Swift, built on our CBOR encoder: fixtures for the tests that must run without
@@ -17,15 +18,20 @@ struct SoftwareAuthenticator {
     }
 
     func clientData(_ type: String, challenge: [UInt8], origin: String = "https://stepup.example") -> [UInt8] {
-        Array(#"{"type":"\#(type)","challenge":"\#(Base64URL.encode(challenge))","origin":"\#(origin)","crossOrigin":false}"#.utf8)
+        let challenge = Base64URL.encode(challenge)
+        return Array(#"{"type":"\#(type)","challenge":"\#(challenge)","origin":"\#(origin)","crossOrigin":false}"#.utf8)
     }
 
-    func authenticatorData(rpId: String = "stepup.example", flags: AuthenticatorFlags, counter: UInt32 = 0,
-                           extensions: CBOR? = nil) -> [UInt8] {
+    func authenticatorData(
+        rpId: String = "stepup.example", flags: AuthenticatorFlags, counter: UInt32 = 0,
+        extensions: CBOR? = nil
+    ) -> [UInt8] {
         var out = Array(SHA256.hash(data: Array(rpId.utf8))) + [flags.rawValue]
         out += withUnsafeBytes(of: counter.bigEndian, Array.init)
         if flags.contains(.attestedCredentialData) {
-            out += aaguid.bytes + [UInt8(credentialId.count >> 8), UInt8(credentialId.count & 0xFF)] + credentialId + coseKey
+            out +=
+                aaguid.bytes + [UInt8(credentialId.count >> 8), UInt8(credentialId.count & 0xFF)] + credentialId
+                + coseKey
         }
         if let extensions { out += extensions.encoded() }
         return out

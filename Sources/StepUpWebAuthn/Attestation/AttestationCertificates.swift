@@ -41,7 +41,9 @@ struct AttestationCertificates {
     func checkPackedLeaf(aaguid: AAGUID) throws {
         guard leaf.version == .v3 else { throw invalid("it is not an X.509 version 3 certificate") }
         let subject = leaf.subject.flatMap { $0 }
-        func value(_ type: ASN1ObjectIdentifier) -> String? { subject.first { $0.type == type }.flatMap { String($0.value) } }
+        func value(_ type: ASN1ObjectIdentifier) -> String? {
+            subject.first { $0.type == type }.flatMap { String($0.value) }
+        }
         guard value(.RDNAttributeType.organizationalUnitName) == "Authenticator Attestation",
             value(.RDNAttributeType.countryName) != nil, value(.RDNAttributeType.organizationName) != nil,
             value(.RDNAttributeType.commonName) != nil
@@ -61,7 +63,9 @@ struct AttestationCertificates {
     /// True when the chain validates to one of `roots` at `time` (RFC 5280 path validation by swift-certificates).
     func validates(to roots: [Certificate], at time: Date) async -> Bool {
         guard !roots.isEmpty else { return false }
-        var verifier = Verifier(rootCertificates: CertificateStore(roots)) { RFC5280Policy(fixedExpiryValidationTime: time) }
+        var verifier = Verifier(rootCertificates: CertificateStore(roots)) {
+            RFC5280Policy(fixedExpiryValidationTime: time)
+        }
         let result = await verifier.validate(leaf: leaf, intermediates: CertificateStore(certificates.dropFirst()))
         if case .validCertificate = result { return true }
         return false

@@ -14,7 +14,8 @@ public struct AttestationObject: Sendable {
             let statement = object[text: "attStmt"], statement.mapValue != nil,
             let authData = object[text: "authData"]?.bytesValue
         else {
-            throw WebAuthnError.malformedAttestation("the attestation object must hold exactly fmt, attStmt and authData")
+            throw WebAuthnError.malformedAttestation(
+                "the attestation object must hold exactly fmt, attStmt and authData")
         }
         self.format = format
         self.statement = statement

@@ -32,12 +32,18 @@ public struct AttestationPolicy: Sendable {
     }
 
     /// Reads PEM root certificates (one or more `BEGIN CERTIFICATE` blocks), as operators configure them.
+    /// Text without a single certificate is an error, not an empty (trust-nothing) list.
     public static func roots(pem: String) throws -> [Certificate] {
+        let roots: [Certificate]
         do {
-            return try PEMDocument.parseMultiple(pemString: pem).map { try Certificate(pemDocument: $0) }
+            roots = try PEMDocument.parseMultiple(pemString: pem).map { try Certificate(pemDocument: $0) }
         } catch {
             throw WebAuthnError.attestationNotTrusted("the attestation roots are not PEM certificates: \(error)")
         }
+        guard !roots.isEmpty else {
+            throw WebAuthnError.attestationNotTrusted("no BEGIN CERTIFICATE block in the attestation roots")
+        }
+        return roots
     }
 
     /// Reads DER root certificates (as stored in a database or shipped in a fixture).

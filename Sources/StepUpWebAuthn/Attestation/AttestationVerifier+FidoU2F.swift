@@ -3,8 +3,9 @@ import Crypto
 extension AttestationVerifier {
     private static let u2fFields: Set<String> = ["sig", "x5c"]
 
-    /// `fido-u2f` (WebAuthn §8.6): one P-256 certificate signs 0x00 ‖ rpIdHash ‖ clientDataHash ‖ credentialId ‖
-    /// 0x04 ‖ x ‖ y, the U2F registration message rebuilt from the WebAuthn fields.
+    /// `fido-u2f` (WebAuthn §8.6): one P-256 certificate signs
+    /// 0x00 ‖ rpIdHash ‖ clientDataHash ‖ credentialId ‖ 0x04 ‖ x ‖ y,
+    /// the U2F registration message rebuilt from the WebAuthn fields.
     func verifyFidoU2F() async throws -> AttestationResult {
         let sig = try signature(allowed: Self.u2fFields)
         guard let x5c = try statementField("x5c", allowed: Self.u2fFields), x5c.arrayValue?.count == 1 else {
@@ -17,7 +18,8 @@ extension AttestationVerifier {
         guard case .p256(let credentialKey) = credential.publicKey.key else {
             throw WebAuthnError.malformedAttestation("a fido-u2f credential must be a P-256 (ES256) key")
         }
-        let message: [UInt8] = [0x00] + object.authenticatorData.rpIdHash + clientDataHash + credential.credentialId
+        let message: [UInt8] =
+            [0x00] + object.authenticatorData.rpIdHash + clientDataHash + credential.credentialId
             + [0x04] + Array(credentialKey.rawRepresentation)
         try chain.leafKey.verify(sig, over: message, what: "fido-u2f attestation")
         let trusted = await chain.validates(to: policy.trustRoots, at: now)

@@ -12,7 +12,8 @@ extension AttestationVerifier {
         guard let x5c = try statementField("x5c", allowed: Self.packedFields) else {
             guard algorithm == credential.publicKey.algorithm else {
                 throw WebAuthnError.malformedAttestation(
-                    "self attestation alg \(algorithm) differs from the credential key's \(credential.publicKey.algorithm)"
+                    "self attestation alg \(algorithm) differs from the credential key's "
+                        + "\(credential.publicKey.algorithm)"
                 )
             }
             try credential.publicKey.key.verify(sig, over: signed, what: "self attestation")

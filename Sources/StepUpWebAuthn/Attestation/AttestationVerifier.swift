@@ -14,11 +14,12 @@ struct AttestationVerifier {
         guard let format = AttestationFormat(rawValue: object.format) else {
             throw WebAuthnError.unsupportedAttestationFormat(object.format)
         }
-        let result: AttestationResult = switch format {
-        case .none: try verifyNone()
-        case .packed: try await verifyPacked()
-        case .fidoU2F: try await verifyFidoU2F()
-        }
+        let result: AttestationResult =
+            switch format {
+            case .none: try verifyNone()
+            case .packed: try await verifyPacked()
+            case .fidoU2F: try await verifyFidoU2F()
+            }
         if policy.requirement == .trusted && !result.trusted {
             throw WebAuthnError.attestationNotTrusted(
                 "this server accepts only authenticators whose attestation chains to a configured root "

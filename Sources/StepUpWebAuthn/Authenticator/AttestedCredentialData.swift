@@ -23,7 +23,9 @@ public struct AttestedCredentialData: Sendable {
         let (cbor, end) = try CBORDecoder().decodePrefix(bytes, from: keyStart)
         let key = try COSEKey(cbor: cbor, bytes: Array(bytes[keyStart..<end]))
         let aaguid = AAGUID(bytes: Array(bytes[offset..<offset + 16])) ?? .zero
-        return (AttestedCredentialData(aaguid: aaguid, credentialId: Array(bytes[idStart..<keyStart]), publicKey: key), end)
+        return (
+            AttestedCredentialData(aaguid: aaguid, credentialId: Array(bytes[idStart..<keyStart]), publicKey: key), end
+        )
     }
 
     private static func malformed(_ reason: String) -> WebAuthnError { .malformedAuthenticatorData(reason) }

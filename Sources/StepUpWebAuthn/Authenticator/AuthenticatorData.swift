@@ -17,7 +17,8 @@ public struct AuthenticatorData: Sendable {
 
     public init(bytes: [UInt8]) throws {
         guard bytes.count >= 37 else {
-            throw WebAuthnError.malformedAuthenticatorData("authenticator data is \(bytes.count) bytes, shorter than 37")
+            throw WebAuthnError.malformedAuthenticatorData(
+                "authenticator data is \(bytes.count) bytes, shorter than 37")
         }
         self.bytes = bytes
         rpIdHash = Array(bytes[0..<32])

@@ -44,15 +44,20 @@ extension CBOR {
     }
 
     private static func head(_ major: UInt8, _ argument: UInt64, width: Int? = nil, into out: inout [UInt8]) {
-        let width = width ?? (argument < 24 ? 0 : argument <= 0xFF ? 1 : argument <= 0xFFFF ? 2 : argument <= 0xFFFF_FFFF ? 4 : 8)
-        let info: UInt8 = switch width {
-        case 0: UInt8(argument)
-        case 1: 24
-        case 2: 25
-        case 4: 26
-        default: 27
-        }
+        let width =
+            width
+            ?? (argument < 24 ? 0 : argument <= 0xFF ? 1 : argument <= 0xFFFF ? 2 : argument <= 0xFFFF_FFFF ? 4 : 8)
+        let info: UInt8 =
+            switch width {
+            case 0: UInt8(argument)
+            case 1: 24
+            case 2: 25
+            case 4: 26
+            default: 27
+            }
         out.append(major << 5 | info)
-        for shift in stride(from: (width - 1) * 8, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: argument >> UInt64(shift))) }
+        for shift in stride(from: (width - 1) * 8, through: 0, by: -8) {
+            out.append(UInt8(truncatingIfNeeded: argument >> UInt64(shift)))
+        }
     }
 }

@@ -13,7 +13,8 @@ struct CBORReader {
         guard itemBudget > 0 else { throw malformed("more data items than allowed") }
         itemBudget -= 1
         let initial = try byte()
-        let major = initial >> 5, info = initial & 0x1F
+        let major = initial >> 5
+        let info = initial & 0x1F
         if major == 7 { return try simpleOrFloat(info) }
         let argument = try self.argument(info)
         switch major {
@@ -90,12 +91,14 @@ struct CBORReader {
 
     /// IEEE 754 half precision, converted by hand (Float16 is not on every platform).
     static func half(_ bits: UInt16) -> Double {
-        let exponent = Int((bits >> 10) & 0x1F), mantissa = Double(bits & 0x3FF)
-        let magnitude: Double = switch exponent {
-        case 0: mantissa * 0x1p-24
-        case 31: mantissa == 0 ? .infinity : .nan
-        default: (1 + mantissa / 1024) * Double(sign: .plus, exponent: exponent - 15, significand: 1)
-        }
+        let exponent = Int((bits >> 10) & 0x1F)
+        let mantissa = Double(bits & 0x3FF)
+        let magnitude: Double =
+            switch exponent {
+            case 0: mantissa * 0x1p-24
+            case 31: mantissa == 0 ? .infinity : .nan
+            default: (1 + mantissa / 1024) * Double(sign: .plus, exponent: exponent - 15, significand: 1)
+            }
         return bits & 0x8000 != 0 ? -magnitude : magnitude
     }
 

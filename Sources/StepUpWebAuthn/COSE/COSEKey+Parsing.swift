@@ -10,15 +10,19 @@ extension COSEKey {
     static func key(for algorithm: COSEAlgorithm, kty: Int64, _ cbor: CBOR) throws -> SignatureKey {
         switch algorithm {
         case .es256:
-            try expect(kty == KeyType.ec2 && cbor[int: Label.crv]?.intValue == Curve.p256, "ES256 needs an EC2 P-256 key")
-            let x = try coordinate(cbor, Label.x, "x"), y = try coordinate(cbor, Label.y, "y")
+            try expect(
+                kty == KeyType.ec2 && cbor[int: Label.crv]?.intValue == Curve.p256, "ES256 needs an EC2 P-256 key")
+            let x = try coordinate(cbor, Label.x, "x")
+            let y = try coordinate(cbor, Label.y, "y")
             guard let key = try? P256.Signing.PublicKey(rawRepresentation: x + y) else {
                 throw WebAuthnError.malformedPublicKey("the P-256 point is not on the curve")
             }
             return .p256(key)
         case .eddsa:
-            try expect(kty == KeyType.okp && cbor[int: Label.crv]?.intValue == Curve.ed25519, "EdDSA needs an Ed25519 OKP key")
-            guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: try coordinate(cbor, Label.x, "x")) else {
+            try expect(
+                kty == KeyType.okp && cbor[int: Label.crv]?.intValue == Curve.ed25519, "EdDSA needs an Ed25519 OKP key")
+            guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: try coordinate(cbor, Label.x, "x"))
+            else {
                 throw WebAuthnError.malformedPublicKey("the Ed25519 key is not valid")
             }
             return .ed25519(key)

@@ -21,8 +21,12 @@ public struct COSEKey: Sendable {
 
     init(cbor: CBOR, bytes: [UInt8]) throws {
         guard cbor.mapValue != nil else { throw WebAuthnError.malformedPublicKey("the COSE key is not a CBOR map") }
-        guard let kty = cbor[int: 1]?.intValue else { throw WebAuthnError.malformedPublicKey("the COSE key has no kty") }
-        guard let alg = cbor[int: 3]?.intValue else { throw WebAuthnError.malformedPublicKey("the COSE key has no alg") }
+        guard let kty = cbor[int: 1]?.intValue else {
+            throw WebAuthnError.malformedPublicKey("the COSE key has no kty")
+        }
+        guard let alg = cbor[int: 3]?.intValue else {
+            throw WebAuthnError.malformedPublicKey("the COSE key has no alg")
+        }
         algorithm = try COSEAlgorithm.named(alg)
         key = try Self.key(for: algorithm, kty: kty, cbor)
         self.bytes = bytes

@@ -36,8 +36,9 @@ enum SignatureKey: Sendable {
     /// Throws `bad_signature` with `what` in the reason unless the signature verifies.
     func verify(_ signature: [UInt8], over data: [UInt8], what: String) throws {
         guard isValidSignature(signature, for: data) else {
-            throw WebAuthnError.badSignature("the \(what) signature does not verify: the response was altered or "
-                + "signed by another key")
+            throw WebAuthnError.badSignature(
+                "the \(what) signature does not verify: the response was altered or "
+                    + "signed by another key")
         }
     }
 }

@@ -33,7 +33,8 @@ extension RelyingParty {
         return RegisteredCredential(
             credentialId: credential.credentialId, publicKey: credential.publicKey.bytes,
             algorithm: credential.publicKey.algorithm, signCount: authData.signCount, aaguid: credential.aaguid,
-            userVerified: authData.flags.contains(.userVerified), backupEligible: authData.flags.contains(.backupEligible),
+            userVerified: authData.flags.contains(.userVerified),
+            backupEligible: authData.flags.contains(.backupEligible),
             backupState: authData.flags.contains(.backedUp), attestation: attestation
         )
     }

@@ -51,7 +51,8 @@ public struct CollectedClientData: Sendable, Decodable {
                 )
             }
         } else if let topOrigin, topOrigin != origin {
-            throw WebAuthnError.crossOriginNotAllowed("topOrigin \(topOrigin) differs from origin but crossOrigin is unset")
+            throw WebAuthnError.crossOriginNotAllowed(
+                "topOrigin \(topOrigin) differs from origin but crossOrigin is unset")
         }
     }
 }

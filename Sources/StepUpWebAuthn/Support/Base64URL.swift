@@ -10,7 +10,8 @@ public enum Base64URL {
     public static func encode(_ bytes: some Collection<UInt8>) -> String {
         var out: [UInt8] = []
         out.reserveCapacity((bytes.count * 4 + 2) / 3)
-        var buffer: UInt32 = 0, bits = 0
+        var buffer: UInt32 = 0
+        var bits = 0
         for byte in bytes {
             buffer = buffer << 8 | UInt32(byte)
             bits += 8
@@ -29,7 +30,8 @@ public enum Base64URL {
         guard chars.count % 4 != 1 else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(chars.count * 3 / 4)
-        var buffer: UInt32 = 0, bits = 0
+        var buffer: UInt32 = 0
+        var bits = 0
         for char in chars {
             guard let value = sextet(char) else { return nil }
             buffer = (buffer << 6 | value) & 0xFFF

@@ -41,7 +41,9 @@ public struct WebAuthnError: Error, Sendable, Hashable, CustomStringConvertible 
     /// `clientDataJSON` is not JSON of the expected shape.
     public static func malformedClientData(_ reason: String) -> Self { .init(.malformedClientData, reason) }
     /// Authenticator data is too short, too long, or has inconsistent flags.
-    public static func malformedAuthenticatorData(_ reason: String) -> Self { .init(.malformedAuthenticatorData, reason) }
+    public static func malformedAuthenticatorData(_ reason: String) -> Self {
+        .init(.malformedAuthenticatorData, reason)
+    }
     /// The attestation object or statement lacks a field or has one of the wrong type.
     public static func malformedAttestation(_ reason: String) -> Self { .init(.malformedAttestation, reason) }
     /// A COSE key whose type, curve and algorithm disagree, or whose coordinates are not a valid key.
@@ -63,7 +65,8 @@ public struct WebAuthnError: Error, Sendable, Hashable, CustomStringConvertible 
         .rpIdMismatch, "the authenticator answered for a different site (rpId hash mismatch)"
     )
     /// The user-present flag is clear: nobody touched the authenticator.
-    public static let userNotPresent = Self(.userNotPresent, "the authenticator did not confirm user presence: touch it")
+    public static let userNotPresent = Self(
+        .userNotPresent, "the authenticator did not confirm user presence: touch it")
     /// User verification (PIN or biometric) was required but not performed.
     public static let userNotVerified = Self(
         .userNotVerified, "the authenticator did not verify the user: use a passkey with a PIN or biometric unlock"
