@@ -1,7 +1,7 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-// STEPUP_CORE_ONLY=1 builds only the I/O-free libraries (Core, Crypto, Geo) and their tests:
+// STEPUP_CORE_ONLY=1 builds only the I/O-free libraries (Core, Crypto, Geo, WebAuthn) and their tests:
 // a fast inner loop while working on them. CI and the README's commands always build everything.
 let coreOnly = Context.environment["STEPUP_CORE_ONLY"] != nil
 
@@ -14,6 +14,8 @@ var dependencies: [Package.Dependency] = [
     .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+    .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+    .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
 ]
 
 var targets: [Target] = [
@@ -56,6 +58,29 @@ var targets: [Target] = [
         dependencies: ["StepUpCrypto", "StepUpTestSupport"],
         swiftSettings: swiftSettings
     ),
+    // WebAuthn ceremonies (issue #10): CBOR, COSE keys, authenticator data, attestation. Parses untrusted bytes,
+    // so overflow and bounds checks stay on; no I/O (the server brings challenges, clock and stored credentials).
+    .target(
+        name: "StepUpWebAuthn",
+        dependencies: [
+            "StepUpCrypto",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "StepUpWebAuthnTests",
+        dependencies: [
+            "StepUpWebAuthn", "StepUpTestSupport",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ],
+        exclude: ["Fixtures"],
+        swiftSettings: swiftSettings
+    ),
     .testTarget(
         name: "StepUpGeoTests",
         dependencies: ["StepUpGeo", "StepUpCore", "StepUpTestSupport"],
@@ -68,6 +93,7 @@ var products: [Product] = [
     .library(name: "StepUpCore", targets: ["StepUpCore"]),
     .library(name: "StepUpCrypto", targets: ["StepUpCrypto"]),
     .library(name: "StepUpGeo", targets: ["StepUpGeo"]),
+    .library(name: "StepUpWebAuthn", targets: ["StepUpWebAuthn"]),
 ]
 
 if !coreOnly {
