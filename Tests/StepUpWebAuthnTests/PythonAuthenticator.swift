@@ -1,4 +1,5 @@
 import Foundation
+import StepUpTestSupport
 import Testing
 
 /// Runs Fixtures/authenticator.py (cryptography + fido2 + py_webauthn) and reads the cases it prints.
@@ -28,21 +29,12 @@ enum PythonAuthenticator {
 
     struct Failed: Error, CustomStringConvertible { let description: String }
 
-    /// stdout of `python3 arguments`; throws on a non-zero exit. The output is read before waiting, so a large
-    /// fixture set cannot fill the pipe and deadlock.
+    /// stdout of `python3 arguments`; throws (with its stderr) on a non-zero exit.
     private static func python(_ arguments: [String]) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failed(description: "python3 exited \(process.terminationStatus)")
+        let result = try Subprocess.run("/usr/bin/env", ["python3"] + arguments)
+        guard result.status == 0 else {
+            throw Failed(description: "python3 exited \(result.status): \(result.stderrText.suffix(2_000))")
         }
-        return data
+        return Data(result.stdout)
     }
 }
