@@ -50,7 +50,12 @@ var targets: [Target] = [
         swiftSettings: swiftSettings
     ),
     // Helpers the test targets share (seeds that print and replay); not a product.
-    .target(name: "StepUpTestSupport", path: "Tests/StepUpTestSupport", swiftSettings: swiftSettings),
+    .target(
+        name: "StepUpTestSupport",
+        dependencies: ["StepUpWebAuthn", .product(name: "Crypto", package: "swift-crypto")],
+        path: "Tests/StepUpTestSupport",
+        swiftSettings: swiftSettings
+    ),
     .testTarget(name: "StepUpCoreTests", dependencies: ["StepUpCore", "StepUpTestSupport"],
                 swiftSettings: swiftSettings),
     .testTarget(
@@ -123,7 +128,7 @@ if !coreOnly {
         .target(
             name: "StepUpServer",
             dependencies: [
-                "StepUpCore", "StepUpCrypto", "StepUpStore", "StepUpGeo",
+                "StepUpCore", "StepUpCrypto", "StepUpStore", "StepUpGeo", "StepUpWebAuthn",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -158,6 +163,8 @@ if !coreOnly {
             name: "stepup",
             dependencies: [
                 "StepUpServer", "StepUpCore", "StepUpCrypto", "StepUpStore", "StepUpGeo", "StepUpBench",
+                "StepUpWebAuthn",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -170,7 +177,7 @@ if !coreOnly {
         .testTarget(
             name: "StepUpServerTests",
             dependencies: [
-                "StepUpServer", "StepUpCore", "StepUpCrypto", "StepUpStore",
+                "StepUpServer", "StepUpCore", "StepUpCrypto", "StepUpStore", "StepUpWebAuthn", "StepUpTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -179,6 +186,7 @@ if !coreOnly {
             name: "StepUpAdversaryTests",
             dependencies: [
                 "StepUpServer", "StepUpCore", "StepUpCrypto", "StepUpStore", "StepUpGeo", "StepUpTestSupport",
+                "StepUpWebAuthn",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
@@ -187,7 +195,7 @@ if !coreOnly {
         .testTarget(
             name: "StepUpEndToEndTests",
             dependencies: [
-                "StepUpCrypto", "StepUpCore", "StepUpTestSupport",
+                "StepUpCrypto", "StepUpCore", "StepUpTestSupport", "StepUpWebAuthn",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             exclude: ["Browser"]

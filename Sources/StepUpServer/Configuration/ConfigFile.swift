@@ -48,6 +48,7 @@ public enum ConfigFile {
         var config = base
         guard let root else { return config }
         var reader = Reader(file: file)
+        var webAuthnNodes = WebAuthnNodes()
         try reader.mapping(root, "the configuration") { key, value in
             switch key {
             case "server":
@@ -162,16 +163,19 @@ public enum ConfigFile {
                     default: throw reader.unknown(key, value, in: "metrics")
                     }
                 }
+            case "webauthn":
+                try parseWebAuthn(value, reader: reader, file: file, into: &config, nodes: &webAuthnNodes)
             default:
                 throw reader.unknown(key, value, in: "the configuration")
             }
         }
+        try checkWebAuthn(config, nodes: webAuthnNodes, reader: reader)
         return config
     }
 }
 
 /// Typed access to YAML nodes, with positions in every error.
-private struct Reader {
+struct Reader {
     let file: String
 
     func error(_ node: Node, _ message: String) -> ConfigError {

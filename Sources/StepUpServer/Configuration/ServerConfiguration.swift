@@ -114,6 +114,8 @@ public struct ServerConfiguration: Sendable {
     public var totp = TOTP()
     public var network = Network()
     public var metrics = Metrics()
+    /// WebAuthn: relying party, origins, attestation, user verification (see `ServerConfiguration+WebAuthn.swift`).
+    public var webAuthn = WebAuthn()
     /// Seed demo users and serve the Acme Bank demo under `/demo`.
     public var demo = false
 

@@ -133,8 +133,10 @@ extension StepUpService {
 
     /// Decides `auth.login` for a would-be session, then issues it: allowed → usable; step-up → pending until its
     /// challenge is completed; denied → nothing is issued.
-    private func issueSession(user: UserRecord, factors: [FactorKind], client: inout ClientInfo, at: Date)
-        async throws -> LoginResult
+    ///
+    /// - Parameter traits: what a factor's use proved when it differs from ``FactorKind/traits`` (a passkey's flags).
+    func issueSession(user: UserRecord, factors: [FactorKind], traits: [FactorKind: FactorTraits] = [:],
+                      client: inout ClientInfo, at: Date) async throws -> LoginResult
     {
         var deviceSecret: String?
         if client.deviceID == nil {
@@ -143,7 +145,8 @@ extension StepUpService {
             client.deviceID = DeviceIdentity.id(secret: secret)
         }
         let events = factors.map {
-            AuthenticationEvent(id: Tokens.id(prefix: "evt"), factor: $0, at: at, deviceID: client.deviceID)
+            AuthenticationEvent(id: Tokens.id(prefix: "evt"), factor: $0, traits: traits[$0], at: at,
+                                deviceID: client.deviceID)
         }
         var session = Session(id: Tokens.id(prefix: "ses"), userID: user.id, createdAt: at,
                               expiresAt: at.addingTimeInterval(configuration.sessions.lifetime),
