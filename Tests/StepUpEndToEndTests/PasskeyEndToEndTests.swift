@@ -68,6 +68,7 @@ struct PasskeyEndToEndTests {
                 String(password), mode, recordings.path, directory.path,
             ], timeout: .seconds(300))
             #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)\nserver:\n\(server.output)")
+            #expect(run.stdout.contains("browser passkey flow passed (\(mode))"))
             if run.status == 0 { try await Self.verifyWithOurs(recordings, synced: mode == "synced") }
             #expect(await server.stop() == 0)
         } catch {

@@ -8,6 +8,8 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
     public let line: Int
     public let column: Int
     public let message: String
+    /// Already placed at the offending key (a nested section's unknown key keeps its own position).
+    var atKey = false
 
     public var description: String { "\(file):\(line):\(column): error: \(message)" }
 }
@@ -195,9 +197,10 @@ struct Reader {
             guard let name = key.string else { throw error(key, "keys must be strings") }
             do {
                 try body(name, value)
-            } catch let found as ConfigError where found.message.hasPrefix("unknown key") {
+            } catch let found as ConfigError where found.message.hasPrefix("unknown key") && !found.atKey {
+                // Point at the key this level rejected, not at its value (nor, for a nested key, at its section).
                 throw ConfigError(file: file, line: key.mark?.line ?? found.line, column: key.mark?.column ?? found.column,
-                                  message: found.message)
+                                  message: found.message, atKey: true)
             }
         }
     }

@@ -143,7 +143,8 @@ def main():
     status, _, verified = api.call("POST", f"/v1/challenges/{challenge}/verify", answer, passkey_token)
     check(status == 200 and verified.get("status") == "satisfied", "the transfer is approved with the passkey", verified)
     status, _, replay = api.call("POST", f"/v1/challenges/{challenge}/verify", answer, passkey_token)
-    check(status == 409 and replay.get("webauthn_error") == "ceremony_reused", "the same answer again is refused", replay)
+    check(status == 409 and replay.get("type", "").endswith("/challenge-not-pending"),
+          "the same answer again is refused (the challenge is complete)", replay)
     transfer["grant"] = verified["grant"]
     status, _, decision = api.call("POST", "/v1/decisions", transfer, passkey_token)
     check(decision.get("decision") == "allow", "the grant allows that transfer", decision)
