@@ -1,4 +1,5 @@
 import Foundation
+import StepUpTestSupport
 import Testing
 
 /// Hex helpers and external-tool plumbing shared by the crypto tests.
@@ -16,61 +17,14 @@ enum TestSupport {
 
     static func hexString(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
 
-    /// Any non-empty `CI` (GitHub's `true`, GitLab's `true`, others' `1`): a missing tool then fails the test.
-    static var isCI: Bool { !(ProcessInfo.processInfo.environment["CI"] ?? "").isEmpty }
-
-    /// Absolute path of `tool` on PATH, or nil.
-    static func which(_ tool: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for dir in path.split(separator: ":") {
-            let candidate = "\(dir)/\(tool)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }
-
     /// Whether a test may use `tool`; when missing, skips locally (with a printed reason) but fails in CI.
     static func require(_ tool: String, pythonModules: [String] = []) -> Bool {
-        var missing: String?
-        if which(tool) == nil {
-            missing = "tool \(tool)"
-        } else if !pythonModules.isEmpty {
-            let check = pythonModules.map { "import \($0)" }.joined(separator: "; ")
-            if (try? run(tool, ["-c", check])) == nil { missing = "python modules \(pythonModules)" }
-        }
-        guard let missing else { return true }
-        if isCI {
-            Issue.record("required \(missing) is missing (CI=true)")
-        } else {
-            print("SKIP: \(missing) not installed")
-        }
-        return false
+        TestTools.require(tool, pythonModules: pythonModules)
     }
-
-    struct ToolFailure: Error { let status: Int32; let stderr: String }
 
     /// Runs `tool` with `arguments`, feeding `input` on stdin; returns stdout. Throws on non-zero exit.
     @discardableResult
     static func run(_ tool: String, _ arguments: [String], input: [UInt8] = []) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: which(tool) ?? tool)
-        process.arguments = arguments
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let writer = Thread {
-            stdin.fileHandleForWriting.write(Data(input))
-            try? stdin.fileHandleForWriting.close()
-        }
-        writer.start()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ToolFailure(status: process.terminationStatus, stderr: String(decoding: err, as: UTF8.self))
-        }
-        return String(decoding: out, as: UTF8.self)
+        String(decoding: try TestTools.run(tool, arguments, input: input), as: UTF8.self)
     }
 }
