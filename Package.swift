@@ -1,7 +1,7 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-// STEPUP_CORE_ONLY=1 builds only the I/O-free libraries (Core, Crypto, Geo, WebAuthn) and their tests:
+// STEPUP_CORE_ONLY=1 builds only the I/O-free libraries (Core, Crypto, Geo, WebAuthn, QR) and their tests:
 // a fast inner loop while working on them. CI and the README's commands always build everything.
 let coreOnly = Context.environment["STEPUP_CORE_ONLY"] != nil
 
@@ -49,6 +49,8 @@ var targets: [Target] = [
         dependencies: ["StepUpCore"],
         swiftSettings: swiftSettings
     ),
+    // QR code encoder for TOTP enrolment (issue #10): pure, no dependencies.
+    .target(name: "StepUpQR", swiftSettings: swiftSettings),
     // Helpers the test targets share (seeds that print and replay); not a product.
     .target(
         name: "StepUpTestSupport",
@@ -92,6 +94,12 @@ var targets: [Target] = [
         resources: [.copy("Fixtures")],
         swiftSettings: swiftSettings
     ),
+    .testTarget(
+        name: "StepUpQRTests",
+        dependencies: ["StepUpQR", "StepUpCore", "StepUpTestSupport"],
+        exclude: ["Fixtures"],
+        swiftSettings: swiftSettings
+    ),
 ]
 
 var products: [Product] = [
@@ -99,6 +107,7 @@ var products: [Product] = [
     .library(name: "StepUpCrypto", targets: ["StepUpCrypto"]),
     .library(name: "StepUpGeo", targets: ["StepUpGeo"]),
     .library(name: "StepUpWebAuthn", targets: ["StepUpWebAuthn"]),
+    .library(name: "StepUpQR", targets: ["StepUpQR"]),
 ]
 
 if !coreOnly {
@@ -128,7 +137,7 @@ if !coreOnly {
         .target(
             name: "StepUpServer",
             dependencies: [
-                "StepUpCore", "StepUpCrypto", "StepUpStore", "StepUpGeo", "StepUpWebAuthn",
+                "StepUpCore", "StepUpCrypto", "StepUpStore", "StepUpGeo", "StepUpWebAuthn", "StepUpQR",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),

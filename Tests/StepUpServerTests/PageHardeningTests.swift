@@ -22,7 +22,7 @@ struct PageHardeningTests {
     static let templateTags: Set<String> = [
         "a", "body", "button", "code", "dd", "div", "dl", "dt", "form", "h1", "h2", "head", "header", "html",
         "input", "label", "li", "link", "main", "meta", "nav", "ol", "option", "p", "pre", "section", "select",
-        "span", "strong", "title", "ul",
+        "span", "strong", "title", "ul", "svg", "rect", "path",
     ]
 
     /// Markup a value could have injected: an element the templates do not use, an event-handler or `style`

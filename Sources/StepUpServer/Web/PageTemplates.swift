@@ -176,8 +176,12 @@ enum PageTemplates {
     static let totp = """
     <section class="card narrow">
       <h1>Add an authenticator app</h1>
-      <p>Add this key to your authenticator app (or open the link on your phone), then enter the code it shows.</p>
-      <p class="secret" id="secret">{{secret}}</p>
+      <p>Scan the code with your authenticator app, or type the key (or open the link on your phone), then enter the
+         code it shows.</p>
+      <div class="enroll">
+        {{#qr}}<div class="qr" id="qr">{{{qr}}}</div>{{/qr}}
+        <p class="secret" id="secret">{{secret}}</p>
+      </div>
       <p class="uri"><a href="{{uri}}" id="otpauth">{{uri}}</a></p>
       {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
       <form method="post" action="/account/totp/{{factorID}}/confirm">
