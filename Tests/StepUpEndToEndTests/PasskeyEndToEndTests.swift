@@ -7,7 +7,7 @@ import Testing
 /// verified by py_webauthn and by StepUpWebAuthn, which must agree.
 @Suite("Passkeys end to end", .serialized, .timeLimit(.minutes(8)))
 struct PasskeyEndToEndTests {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("WebAuthn")
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Browser")
 
     /// python3 with `modules`, or nil (a failure under CI, a printed skip locally).
     static func python(with modules: [String], install: String) async throws -> String? {

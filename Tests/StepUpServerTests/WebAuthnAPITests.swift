@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import StepUpCore
+import StepUpStore
 import StepUpTestSupport
 import StepUpWebAuthn
 import Testing
@@ -94,6 +95,21 @@ struct WebAuthnAPITests {
                         == "https://stepup.dev/problems/step-up-required", "\(refused.text)")
             #expect(refused.headers[.wwwAuthenticate]?.contains("insufficient_user_authentication") == true)
 
+            // frank starts two registrations with his password session while he has no second factor; once the
+            // first is finished, the second is a factor change like any other and needs a step-up.
+            let frank = try await harness.service.createUser(username: "frank", password: "correct horse battery")
+            try await harness.knowDevice(of: frank)
+            let frankToken = try await client.login("frank")
+            var first = SoftwareAuthenticator.random(), second = SoftwareAuthenticator.random()
+            let early = try await client.json(.post, "/v1/factors/webauthn/options", token: frankToken,
+                                              body: [String: String]())
+            let earlyKey = try #require(early.json["public_key"] as? [String: Any])
+            #expect(try await client.registerPasskey(&first, token: frankToken).status == .created)
+            let late = try await client.json(.post, "/v1/factors/webauthn", token: frankToken, body: [
+                "ceremony": early.json["ceremony"] ?? "", "credential": try second.registration(options: earlyKey)])
+            #expect(late.status == .forbidden && late.json["challenge_id"] != nil, "\(late.text)")
+            #expect(try await harness.service.passkeys(of: frank.id).count == 1)
+
             // carol's first factor is a passkey (allowed at her session's level); then a new password-only
             // session can neither add another nor remove it.
             let (carol, _, _) = try await harness.userWithPasskey(client)
@@ -151,6 +167,13 @@ struct WebAuthnAPITests {
             let firstOptions = try await client.json(.post, "/v1/challenges/\(first)/webauthn", token: token,
                                                      body: [String: String]())
             let firstKey = try #require(firstOptions.json["public_key"] as? [String: Any])
+            // The challenge the authenticator signs is SHA-256(nonce ‖ the transaction's binding hash).
+            let sealed = try #require(harness.service.crypto.openCeremony(
+                firstOptions.json["ceremony"] as? String ?? "", purpose: .stepUp))
+            let stored = try #require(try await harness.store.stores.challenges.challenge(id: first))
+            let hash = try #require(stored.bindingHash.flatMap(WebAuthnCeremony.bytes(hex:)))
+            #expect(firstKey["challenge"] as? String
+                        == Base64URL.encode(WebAuthnChallenge.bound(nonce: sealed.nonceBytes, bindingHash: hash)))
             let assertion = try device.assertion(options: firstKey)
             // The first transaction's ceremony and assertion, sent to the second challenge.
             expectProblem(try await client.json(.post, "/v1/challenges/\(second)/verify", token: token, body: [

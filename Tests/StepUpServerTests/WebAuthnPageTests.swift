@@ -91,10 +91,17 @@ struct WebAuthnPageTests {
             _ = try await browser.post(client, "/logout", ["csrf": Browser.csrf(in: listed.html) ?? ""])
             let login = try await browser.get(client, "/login")
             let request = try Self.options(of: "passkey-login", in: login.html)
-            let signIn = try await browser.post(client, "/login/webauthn", [
-                "csrf": try #require(Browser.csrf(in: login.html)), "next": "/demo/admin",
+            var stranger = browser
+            let noToken = try await stranger.post(client, "/login/webauthn", [
                 "ceremony": try #require(Self.field("ceremony", in: "passkey-login", of: login.html)),
                 "credential": try Self.json(try device.assertion(options: request))])
+            #expect(noToken.status == .forbidden && stranger.cookies[WebSupport.sessionCookie] == nil)
+            let fresh = try await browser.get(client, "/login")
+            let signIn = try await browser.post(client, "/login/webauthn", [
+                "csrf": try #require(Browser.csrf(in: fresh.html)), "next": "/demo/admin",
+                "ceremony": try #require(Self.field("ceremony", in: "passkey-login", of: fresh.html)),
+                "credential": try Self.json(try device.assertion(options: Self.options(of: "passkey-login",
+                                                                                       in: fresh.html)))])
             #expect(signIn.headers[.location] == "/demo/admin", "\(signIn.status) \(signIn.html)")
             let adminArea = try await browser.get(client, "/demo/admin")
             #expect(adminArea.status == .ok && adminArea.html.contains("Welcome, administrator"), "\(adminArea.html)")

@@ -106,7 +106,7 @@ struct WebAuthnRefusalTests {
     @Test func anUnknownCredentialTellsNothingAboutUsers() async throws {
         let harness = try TestHarness()
         try await harness.application().test(.router) { client in
-            let (carol, _, _) = try await harness.userWithPasskey(client)
+            let (carol, carols, _) = try await harness.userWithPasskey(client)
             let (dave, daves, _) = try await harness.userWithPasskey(client, username: "dave")
             try await harness.store.stores.credentials.setDisabled(userID: dave.id, true)
             var answers: [String] = []
@@ -118,6 +118,12 @@ struct WebAuthnRefusalTests {
                 answers.append(reply.text)
             }
             #expect(Set(answers).count == 1, "\(answers)")
+            // carol's real passkey, claiming to be erin's: nobody signs in as erin with someone else's key.
+            let (erin, _, _) = try await harness.userWithPasskey(client, username: "erin")
+            var claimed = carols
+            claimed.userHandle = Array(erin.id.utf8)
+            #expect(try await client.passkeySignIn(claimed).text == answers[0])
+            #expect(try await client.passkeySignIn(carols).status == .created, "carol's own sign-in still works")
             // A disabled user's real passkey: the same answer again.
             #expect(try await client.passkeySignIn(daves).text == answers[0])
         }

@@ -19,6 +19,14 @@ extension PageRoutes {
         router.post("account/passkeys/:id/remove", use: removePasskey)
     }
 
+    /// Where a browser goes when the policy wants a step-up before a factor change; `nil` when it may proceed.
+    func stepUpBeforeFactorChange(_ session: Session, _ user: UserRecord, _ client: ClientInfo) async throws
+        -> Response?
+    {
+        try await service.authorizeFactorChange(session: session, user: user, client: client)
+            .map { WebSupport.redirect("/step-up/\($0.challenge.id)?next=%2Faccount") }
+    }
+
     /// The ceremony and credential a passkey form posts, or `nil` when the form carries none.
     static func webAuthnAnswer(_ form: [String: String]) throws -> (ceremony: String, credential: WebAuthnCredentialJSON)? {
         guard let text = form["credential"], !text.isEmpty else { return nil }
@@ -71,9 +79,7 @@ extension PageRoutes {
     @Sendable func newPasskey(_ request: Request, context: StepUpRequestContext) async throws -> Response {
         try await postedForm(request, context) { session, user, _ in
             let client = web.client(request, context: context)
-            if let stepUp = try await service.authorizeFactorChange(session: session, user: user, client: client) {
-                return WebSupport.redirect("/step-up/\(stepUp.challenge.id)?next=%2Faccount")
-            }
+            if let stepUp = try await stepUpBeforeFactorChange(session, user, client) { return stepUp }
             return try await passkeyPage(session: session, user: user, error: nil, status: .ok)
         }
     }
@@ -91,9 +97,7 @@ extension PageRoutes {
     @Sendable func registerPasskey(_ request: Request, context: StepUpRequestContext) async throws -> Response {
         try await postedForm(request, context) { session, user, form in
             let client = web.client(request, context: context)
-            if let stepUp = try await service.authorizeFactorChange(session: session, user: user, client: client) {
-                return WebSupport.redirect("/step-up/\(stepUp.challenge.id)?next=%2Faccount")
-            }
+            if let stepUp = try await stepUpBeforeFactorChange(session, user, client) { return stepUp }
             do {
                 guard let answer = try Self.webAuthnAnswer(form) else {
                     throw StepUpError.webAuthn("malformed_response", "no passkey answer came with the form")
@@ -110,13 +114,10 @@ extension PageRoutes {
 
     @Sendable func renamePasskey(_ request: Request, context: StepUpRequestContext) async throws -> Response {
         try await postedForm(request, context) { session, user, form in
-            do {
+            try await orAccountWithError(session, user) {
                 try await service.renameFactor(user: user, factorID: context.parameters.get("id") ?? "",
                                                name: form["name"], client: web.client(request, context: context))
                 return WebSupport.redirect("/account?notice=passkey-renamed")
-            } catch let error as StepUpError {
-                return try await renderAccount(session: session, user: user, notice: nil, device: session.deviceID,
-                                               error: error.reason, status: Problem(error).status)
             }
         }
     }
@@ -125,16 +126,11 @@ extension PageRoutes {
     @Sendable func removePasskey(_ request: Request, context: StepUpRequestContext) async throws -> Response {
         try await postedForm(request, context) { session, user, _ in
             let client = web.client(request, context: context)
-            if let stepUp = try await service.authorizeFactorChange(session: session, user: user, client: client) {
-                return WebSupport.redirect("/step-up/\(stepUp.challenge.id)?next=%2Faccount")
-            }
-            do {
+            if let stepUp = try await stepUpBeforeFactorChange(session, user, client) { return stepUp }
+            return try await orAccountWithError(session, user) {
                 try await service.removeFactor(user: user, factorID: context.parameters.get("id") ?? "",
                                                session: session, client: client)
                 return WebSupport.redirect("/account?notice=passkey-removed")
-            } catch let error as StepUpError {
-                return try await renderAccount(session: session, user: user, notice: nil, device: session.deviceID,
-                                               error: error.reason, status: Problem(error).status)
             }
         }
     }

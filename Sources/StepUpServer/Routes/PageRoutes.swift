@@ -210,13 +210,10 @@ struct PageRoutes: Sendable {
 
     @Sendable func trustDevice(_ request: Request, context: StepUpRequestContext) async throws -> Response {
         try await postedForm(request, context) { session, user, form in
-            let client = web.client(request, context: context)
-            do {
-                _ = try await service.trustCurrentDevice(session: session, user: user, client: client)
+            try await orAccountWithError(session, user) {
+                _ = try await service.trustCurrentDevice(session: session, user: user,
+                                                         client: web.client(request, context: context))
                 return WebSupport.redirect("/account?notice=trusted")
-            } catch let error as StepUpError {
-                return try await renderAccount(session: session, user: user, notice: nil, device: session.deviceID,
-                                               error: error.reason, status: Problem(error).status)
             }
         }
     }
@@ -283,6 +280,18 @@ struct PageRoutes: Sendable {
     }
 
     // MARK: helpers
+
+    /// `body`'s answer, or the account page showing why it failed.
+    func orAccountWithError(_ session: Session, _ user: UserRecord, _ body: () async throws -> Response)
+        async throws -> Response
+    {
+        do {
+            return try await body()
+        } catch let error as StepUpError {
+            return try await renderAccount(session: session, user: user, notice: nil, device: session.deviceID,
+                                           error: error.reason, status: Problem(error).status)
+        }
+    }
 
     /// The browser's session. A sign-in waiting for its step-up counts only where `allowPending` (the step-up
     /// pages and sign-out); everywhere else it is sent to complete its challenge.

@@ -1,6 +1,5 @@
 import Foundation
 import StepUpCore
-import StepUpGeo
 import StepUpWebAuthn
 
 extension StepUpService {
@@ -24,25 +23,10 @@ extension StepUpService {
     public func signInWithPasskey(ceremony token: String, credential: WebAuthnCredentialJSON, client: ClientInfo)
         async throws -> LoginResult
     {
-        try await stores.coherence.synchronize()
         let started = now()
-        var client = try await risk.resolve(client)
-        if client.isBlocked {
-            try await auditor.record("login.blocked", at: started, client: client)
-            throw StepUpError.signInDenied("sign-in from this network address is blocked by an administrator")
-        }
+        var client = try await signInClient(client, at: started)
         let ceremony = try await redeem(token, .signIn, at: started)
-        let receipt: BudgetReceipt
-        switch try await stores.budgets.spend(key: "login.addr:" + RiskCounterKeys.bucket(client.ip),
-                                              limit: configuration.login.maxFailuresPerAddress,
-                                              window: configuration.login.failureWindow, at: started) {
-        case .exhausted(let retryAfter):
-            metrics.login("throttled")
-            try await auditor.record("login.throttled", at: started, client: client, details: ["scope": "address"])
-            throw StepUpError.rateLimited("too many failed sign-ins from this address", retryAfter: retryAfter)
-        case .spent(let spent, _):
-            receipt = spent
-        }
+        let receipt = try await spendAddressBudget(client, at: started)
         let handle = credential.response.userHandle.flatMap(Base64URL.decode).map { String(decoding: $0, as: UTF8.self) }
         let candidate = try await handle.asyncMap { try await stores.credentials.user(id: $0) } ?? nil
         let verified: VerifiedAssertion

@@ -8,11 +8,9 @@ import os
 import subprocess
 import sys
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+
+import chromium
 
 
 def totp(secret, offset):
@@ -24,28 +22,8 @@ def totp(secret, offset):
 
 def main():
     base, username, password, secret, shots = sys.argv[1:6]
-    options = Options()
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--window-size=1100,900"):
-        options.add_argument(flag)
-    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")),
-                              options=options)
-    driver.set_page_load_timeout(30)
-
-    def check(condition, what):
-        # Conditions are callables, retried until true (clicks return before the next page loads).
-        try:
-            WebDriverWait(driver, 10).until(lambda _: condition())
-            ok = True
-        except Exception:
-            ok = False
-        if not ok:
-            driver.save_screenshot(os.path.join(shots, "failure.png"))
-            print(f"FAILED: {what}\nURL: {driver.current_url}\n{driver.page_source[:3000]}")
-            driver.quit()
-            sys.exit(1)
-        print(f"ok: {what}")
+    driver = chromium.start()
+    check = chromium.checker(driver, shots)
 
     try:
         driver.get(base + "/demo")

@@ -14,12 +14,11 @@ import json
 import os
 import sys
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 from webauthn import verify_authentication_response, verify_registration_response
+
+import chromium
 
 # Installed in every document before its scripts run (CDP scripts are not subject to the page's CSP): keeps the
 # credential JSON each passkey form posts, across the navigation the post causes.
@@ -50,27 +49,8 @@ def b64u(data):
 def main():
     base, username, password, mode, recordings, shots = sys.argv[1:7]
     synced = mode == "synced"
-    options = Options()
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--window-size=1100,900"):
-        options.add_argument(flag)
-    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")),
-                              options=options)
-    driver.set_page_load_timeout(30)
-
-    def check(condition, what):
-        try:
-            WebDriverWait(driver, 15).until(lambda _: condition())
-            ok = True
-        except Exception:
-            ok = False
-        if not ok:
-            driver.save_screenshot(os.path.join(shots, f"failure-{mode}.png"))
-            print(f"FAILED ({mode}): {what}\nURL: {driver.current_url}\n{driver.page_source[:4000]}")
-            driver.quit()
-            sys.exit(1)
-        print(f"ok ({mode}): {what}")
+    driver = chromium.start()
+    check = chromium.checker(driver, shots, mode, seconds=15)
 
     def level():
         driver.get(base + "/account")

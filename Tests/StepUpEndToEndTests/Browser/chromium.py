@@ -1,0 +1,42 @@
+"""Headless Chromium for the browser tests: the driver, and checks that wait, screenshot and explain on failure."""
+import os
+import sys
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.support.ui import WebDriverWait
+
+
+def start():
+    """Headless Chromium through chromedriver (CHROMIUM and CHROMEDRIVER override the Debian paths)."""
+    options = Options()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--window-size=1100,900"):
+        options.add_argument(flag)
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")),
+                              options=options)
+    driver.set_page_load_timeout(30)
+    return driver
+
+
+def checker(driver, shots, label="", seconds=10):
+    """`check(condition, what)`: retries the callable until true (clicks return before the next page loads); on
+    failure saves a screenshot, prints the step, the URL and the page, quits and exits 1."""
+    suffix = f" ({label})" if label else ""
+
+    def check(condition, what):
+        try:
+            WebDriverWait(driver, seconds).until(lambda _: condition())
+            ok = True
+        except Exception:
+            ok = False
+        if not ok:
+            driver.save_screenshot(os.path.join(shots, f"failure{'-' + label if label else ''}.png"))
+            print(f"FAILED{suffix}: {what}\nURL: {driver.current_url}\n{driver.page_source[:4000]}")
+            driver.quit()
+            sys.exit(1)
+        print(f"ok{suffix}: {what}")
+
+    return check
