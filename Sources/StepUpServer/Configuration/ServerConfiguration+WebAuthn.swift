@@ -21,7 +21,8 @@ extension ServerConfiguration {
 
     /// The relying party this configuration describes, with the defaults filled in from `server.public_url`.
     public var relyingParty: RelyingParty {
-        let origins = webAuthn.origins.isEmpty ? WebOrigin.origin(of: http.publicURL).map { [$0] } ?? [] : webAuthn.origins
+        let derived = WebOrigin.origin(of: http.publicURL).map { [$0] } ?? []
+        let origins = webAuthn.origins.isEmpty ? derived : webAuthn.origins
         return RelyingParty(id: webAuthn.rpID ?? WebOrigin.host(of: http.publicURL) ?? "localhost",
                             name: webAuthn.rpName, origins: Set(origins), attestation: webAuthn.attestation,
                             userVerification: webAuthn.userVerification,

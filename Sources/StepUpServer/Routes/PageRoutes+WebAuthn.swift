@@ -28,7 +28,9 @@ extension PageRoutes {
     }
 
     /// The ceremony and credential a passkey form posts, or `nil` when the form carries none.
-    static func webAuthnAnswer(_ form: [String: String]) throws -> (ceremony: String, credential: WebAuthnCredentialJSON)? {
+    static func webAuthnAnswer(_ form: [String: String]) throws
+        -> (ceremony: String, credential: WebAuthnCredentialJSON)?
+    {
         guard let text = form["credential"], !text.isEmpty else { return nil }
         return (form["ceremony"] ?? "", try WebAuthnCredentialJSON.parse(text))
     }

@@ -48,7 +48,8 @@ struct PageRoutes: Sendable {
         let passkey = try? service.webAuthnSignInOptions()
         var response = web.pages.html("login", title: "Sign in",
                                       ["next": next, "error": error ?? "", "username": username, "needsCode": needsCode,
-                                       "passkeyOptions": passkey?.publicKey.text ?? "", "ceremony": passkey?.ceremony ?? ""],
+                                       "passkeyOptions": passkey?.publicKey.text ?? "",
+                                       "ceremony": passkey?.ceremony ?? ""],
                                       status: status, csrf: web.signer.csrfToken(binding: "pre:" + binding))
         if existing != binding {
             response.setCookie(web.cookie(WebSupport.preSessionCookie, binding, maxAge: 3_600))
@@ -196,7 +197,8 @@ struct PageRoutes: Sendable {
         }
         let level = session.effectiveLevel(in: service.policy.current.ladder, at: service.now())
         let notices: [String: String] = [
-            "totp": "Authenticator app added.", "stepup": "Confirmed.", "trusted": "This device is trusted for 30 days.",
+            "totp": "Authenticator app added.", "stepup": "Confirmed.",
+            "trusted": "This device is trusted for 30 days.",
             "removed": "Device removed.", "passkey": "Passkey added.", "passkey-renamed": "Passkey renamed.",
             "passkey-removed": "Passkey removed.",
         ]

@@ -27,7 +27,8 @@ extension StepUpService {
         var client = try await signInClient(client, at: started)
         let ceremony = try await redeem(token, .signIn, at: started)
         let receipt = try await spendAddressBudget(client, at: started)
-        let handle = credential.response.userHandle.flatMap(Base64URL.decode).map { String(decoding: $0, as: UTF8.self) }
+        let handle = credential.response.userHandle.flatMap(Base64URL.decode)
+            .map { String(decoding: $0, as: UTF8.self) }
         let candidate = try await handle.asyncMap { try await stores.credentials.user(id: $0) } ?? nil
         let verified: VerifiedAssertion
         do {

@@ -86,8 +86,8 @@ extension StepUpService {
         let factors: [FactorKind] = (password != nil ? [.password] : []) + [.webauthn]
         let shortfall = StepUpError.webAuthn(
             "level_not_reached", verified.result.userVerified
-                ? "this passkey does not reach \(challenge.requirement.level): a synced passkey counts as aal2 at most; "
-                    + "use a security key or a passkey bound to this device"
+                ? "this passkey does not reach \(challenge.requirement.level): a synced passkey counts as aal2 at "
+                    + "most; use a security key or a passkey bound to this device"
                 : "this passkey did not verify you (no PIN or biometric), so it does not reach "
                     + "\(challenge.requirement.level)")
         return try await complete(challenge, factors: factors, traits: [.webauthn: verified.traits],

@@ -24,7 +24,8 @@ struct Passkey: Sendable {
                        at now: Date) -> FactorRecord {
         FactorRecord(
             id: factorID(credentialID: credential.credentialId), userID: userID, kind: .webauthn, label: label,
-            status: .active, createdAt: now, lastAcceptedStep: credential.signCount > 0 ? Int64(credential.signCount) : nil,
+            status: .active, createdAt: now,
+            lastAcceptedStep: credential.signCount > 0 ? Int64(credential.signCount) : nil,
             parameters: [
                 "credential_id": Base64URL.encode(credential.credentialId),
                 "public_key": Base64URL.encode(credential.publicKey),

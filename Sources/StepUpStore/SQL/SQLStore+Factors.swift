@@ -56,7 +56,9 @@ extension SQLStore: FactorSecretStore {
 
     public func renameFactor(id: String, label: String) async throws {
         let rows = try await withDatabase(.write) { database in
-            try await database.raw("UPDATE factors SET label = \(bind: label) WHERE id = \(bind: id) RETURNING id").all()
+            try await database.raw("""
+                UPDATE factors SET label = \(bind: label) WHERE id = \(bind: id) RETURNING id
+                """).all()
         }
         if rows.isEmpty { throw StoreError.notFound("factor \(id)") }
     }
