@@ -59,6 +59,14 @@ final class RunningServer: Sendable {
         return RunningServer(pid: child.pid, exit: exit, log: log, baseURL: found)
     }
 
+    /// A test that failed before `stop()` leaves no server behind.
+    deinit {
+        if exit.status == nil {
+            kill(pid, SIGKILL)
+            exit.record(Subprocess.wait(for: pid))
+        }
+    }
+
     var output: String { log.read { $0 } }
 
     /// Sends a signal (e.g. SIGHUP to reload the policy).
