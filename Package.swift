@@ -1,7 +1,7 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-// STEPUP_CORE_ONLY=1 builds only the I/O-free libraries (Core, Crypto, Geo, WebAuthn) and their tests:
+// STEPUP_CORE_ONLY=1 builds only the I/O-free libraries (Core, Crypto, Geo, WebAuthn, QR) and their tests:
 // a fast inner loop while working on them. CI and the README's commands always build everything.
 let coreOnly = Context.environment["STEPUP_CORE_ONLY"] != nil
 
@@ -49,6 +49,8 @@ var targets: [Target] = [
         dependencies: ["StepUpCore"],
         swiftSettings: swiftSettings
     ),
+    // QR code encoder for TOTP enrolment (issue #10): pure, no dependencies.
+    .target(name: "StepUpQR", swiftSettings: swiftSettings),
     // Helpers the test targets share (seeds that print and replay); not a product.
     .target(name: "StepUpTestSupport", path: "Tests/StepUpTestSupport", swiftSettings: swiftSettings),
     .testTarget(name: "StepUpCoreTests", dependencies: ["StepUpCore", "StepUpTestSupport"],
@@ -87,6 +89,12 @@ var targets: [Target] = [
         resources: [.copy("Fixtures")],
         swiftSettings: swiftSettings
     ),
+    .testTarget(
+        name: "StepUpQRTests",
+        dependencies: ["StepUpQR", "StepUpCore", "StepUpTestSupport"],
+        exclude: ["Fixtures"],
+        swiftSettings: swiftSettings
+    ),
 ]
 
 var products: [Product] = [
@@ -94,6 +102,7 @@ var products: [Product] = [
     .library(name: "StepUpCrypto", targets: ["StepUpCrypto"]),
     .library(name: "StepUpGeo", targets: ["StepUpGeo"]),
     .library(name: "StepUpWebAuthn", targets: ["StepUpWebAuthn"]),
+    .library(name: "StepUpQR", targets: ["StepUpQR"]),
 ]
 
 if !coreOnly {
