@@ -22,13 +22,16 @@ public enum StepUpApplication {
         } catch {
             throw StartupError("network.trusted_proxies: \(error)")
         }
-        let web = WebSupport(signer: CookieSigner(key: cookieKey), secureCookies: configuration.sessions.secureCookies,
+        var web = WebSupport(signer: CookieSigner(key: cookieKey), secureCookies: configuration.sessions.secureCookies,
                              pages: pages, clientResolver: resolver)
+        web.cookieDomain = configuration.sessions.cookieDomain
+        web.returnHosts = configuration.forwardAuth.hosts.compactMap(HostPattern.init)
         let router = Router(context: StepUpRequestContext.self)
         router.middlewares.add(SecurityHeadersMiddleware(maxBodyBytes: configuration.http.maxBodyBytes))
         router.middlewares.add(ErrorMiddleware(pages: pages))
         HealthRoutes(service: service, metricsToken: metricsToken, roundTrips: roundTrips).register(on: router)
         APIRoutes(service: service, web: web).register(on: router)
+        ForwardAuthRoutes(service: service, web: web, settings: configuration.forwardAuth).register(on: router)
         let pageRoutes = PageRoutes(service: service, web: web)
         pageRoutes.register(on: router)
         if configuration.demo {

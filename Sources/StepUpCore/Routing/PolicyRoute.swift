@@ -83,7 +83,7 @@ extension Policy {
     }
 
     /// The path (percent-decoding left to the caller) and decoded query items of a request target.
-    static func split(_ target: String) -> (path: String, query: [(name: String, value: String)]) {
+    public static func split(_ target: String) -> (path: String, query: [(name: String, value: String)]) {
         var rest = Substring(target)
         if let fragment = rest.firstIndex(of: "#") { rest = rest[..<fragment] }
         guard let mark = rest.firstIndex(of: "?") else { return (String(rest), []) }

@@ -1,4 +1,6 @@
 import Foundation
+import HTTPTypes
+import StepUpCore
 import StepUpStore
 import Yams
 
@@ -48,6 +50,7 @@ public enum ConfigFile {
         var config = base
         guard let root else { return config }
         var reader = Reader(file: file)
+        var cookieDomainNode: Node?
         try reader.mapping(root, "the configuration") { key, value in
             switch key {
             case "server":
@@ -91,6 +94,14 @@ public enum ConfigFile {
                     switch key {
                     case "lifetime_seconds": config.sessions.lifetime = Double(try reader.int(value, key, in: 60...31_536_000))
                     case "secure_cookies": config.sessions.secureCookies = try reader.bool(value, key)
+                    case "cookie_domain":
+                        let domain = try reader.string(value, key).lowercased()
+                        guard CookieDomain.isAcceptable(domain) else {
+                            throw reader.error(value, "sessions.cookie_domain must be a domain name with at least one "
+                                + "dot, not an address or a bare suffix (e.g. example.com)")
+                        }
+                        config.sessions.cookieDomain = domain
+                        cookieDomainNode = value
                     default: throw reader.unknown(key, value, in: "sessions")
                     }
                 }
@@ -150,6 +161,36 @@ public enum ConfigFile {
                     default: throw reader.unknown(key, value, in: "network")
                     }
                 }
+            case "forward_auth":
+                try reader.mapping(value, "forward_auth") { key, value in
+                    switch key {
+                    case "hosts":
+                        config.forwardAuth.hosts = try reader.strings(value, key)
+                        for (item, node) in zip(config.forwardAuth.hosts, value.sequence ?? [])
+                        where HostPattern(item) == nil {
+                            throw reader.error(node, "'\(item.prefix(80))' is not a host name or *.domain "
+                                + "(e.g. app.example.com)")
+                        }
+                    case "headers":
+                        try reader.mapping(value, "forward_auth.headers") { key, value in
+                            let name = try reader.string(value, key)
+                            guard HTTPField.Name(name) != nil else {
+                                throw reader.error(value, "'\(name.prefix(80))' is not a valid header name")
+                            }
+                            switch key {
+                            case "user": config.forwardAuth.userHeader = name
+                            case "groups": config.forwardAuth.groupsHeader = name
+                            case "email": config.forwardAuth.emailHeader = name
+                            case "name": config.forwardAuth.nameHeader = name
+                            case "level": config.forwardAuth.levelHeader = name
+                            case "acr": config.forwardAuth.acrHeader = name
+                            case "auth_time": config.forwardAuth.authTimeHeader = name
+                            default: throw reader.unknown(key, value, in: "forward_auth.headers")
+                            }
+                        }
+                    default: throw reader.unknown(key, value, in: "forward_auth")
+                    }
+                }
             case "metrics":
                 try reader.mapping(value, "metrics") { key, value in
                     switch key {
@@ -165,6 +206,11 @@ public enum ConfigFile {
             default:
                 throw reader.unknown(key, value, in: "the configuration")
             }
+        }
+        if let node = cookieDomainNode, let domain = config.sessions.cookieDomain,
+           let host = URL(string: config.http.publicURL)?.host?.lowercased(), !CookieDomain.covers(domain, host: host) {
+            throw reader.error(node, "sessions.cookie_domain '\(domain)' must be server.public_url's host "
+                + "('\(host)') or a parent domain of it, or browsers will refuse the cookie")
         }
         return config
     }

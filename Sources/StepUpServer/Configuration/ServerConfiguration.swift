@@ -37,6 +37,24 @@ public struct ServerConfiguration: Sendable {
         public var lifetime: TimeInterval = 7 * 86_400
         /// Mark cookies `Secure` (browsers also accept this on http://localhost).
         public var secureCookies = true
+        /// The `Domain` of the session cookie, so that one sign-in covers every host forward auth protects
+        /// (`example.com` for `auth.example.com` and `app.example.com`); unset: StepUp's own host only.
+        public var cookieDomain: String?
+        public init() {}
+    }
+
+    /// Forward auth (`/auth/verify`) for nginx, Caddy and Traefik: who may come back where, and the names of the
+    /// identity headers the proxy passes on to the application.
+    public struct ForwardAuth: Sendable {
+        /// Hosts (`app.example.com`, `*.example.com`) that sign-in and step-up may return to, besides StepUp's own.
+        public var hosts: [String] = []
+        public var userHeader = "Remote-User"
+        public var groupsHeader = "Remote-Groups"
+        public var emailHeader = "Remote-Email"
+        public var nameHeader = "Remote-Name"
+        public var levelHeader = "StepUp-Level"
+        public var acrHeader = "StepUp-Acr"
+        public var authTimeHeader = "StepUp-Auth-Time"
         public init() {}
     }
 
@@ -114,6 +132,7 @@ public struct ServerConfiguration: Sendable {
     public var totp = TOTP()
     public var network = Network()
     public var metrics = Metrics()
+    public var forwardAuth = ForwardAuth()
     /// Seed demo users and serve the Acme Bank demo under `/demo`.
     public var demo = false
 
