@@ -27,7 +27,8 @@ public enum StepUpApplication {
         web.cookieDomain = configuration.sessions.cookieDomain
         web.returnHosts = configuration.forwardAuth.hosts.compactMap(HostPattern.init)
         let router = Router(context: StepUpRequestContext.self)
-        router.middlewares.add(SecurityHeadersMiddleware(maxBodyBytes: configuration.http.maxBodyBytes))
+        router.middlewares.add(SecurityHeadersMiddleware(maxBodyBytes: configuration.http.maxBodyBytes,
+                                                         returnHosts: web.returnHosts))
         router.middlewares.add(ErrorMiddleware(pages: pages))
         HealthRoutes(service: service, metricsToken: metricsToken, roundTrips: roundTrips).register(on: router)
         APIRoutes(service: service, web: web).register(on: router)

@@ -172,6 +172,8 @@ struct ForwardAuthAttackTests {
                 ("//app.example.test/reports", "/account"),
             ] {
                 let page = try await wire.send(.get, "/login")
+                #expect(page.headers[.contentSecurityPolicy]?.contains("form-action 'self' app.example.test:*;") == true,
+                        "a form's redirect may lead to a protected host, and only there")
                 let csrf = try #require(page.text.firstMatch(of: /name="csrf" value="([^"]+)"/)?.output.1)
                 let cookie = try #require(page.headers[values: .setCookie].first { $0.hasPrefix("stepup_presession=") })
                 let presession = String(cookie.dropFirst("stepup_presession=".count).prefix { $0 != ";" })
@@ -186,6 +188,42 @@ struct ForwardAuthAttackTests {
                 let device = reply.headers[values: .setCookie].first { $0.hasPrefix("stepup_device=") }
                 #expect(device.map { !$0.contains("Domain=") } ?? true, "the device cookie stays on StepUp's host")
             }
+        }
+    }
+
+    /// Traefik is not packaged here, so its ForwardAuth request is replayed header for header: a GET to the
+    /// address with the client's headers plus the X-Forwarded-* set Traefik 2/3 adds (`trustForwardHeader: false`
+    /// makes Traefik write them itself), and every non-2xx answer is handed to the client as is.
+    @Test func traefiksForwardAuthRequestIsUnderstood() async throws {
+        try await AdversaryServer.with(policyYAML: Self.policy, configure: Self.configure) { server, wire in
+            let secret = try #require(try await server.user())
+            let (token, _) = try await wire.fullSignIn(server, secret: secret)
+            func traefik(_ method: String, _ uri: String, accept: String) -> [String: String] {
+                ["X-Forwarded-Method": method, "X-Forwarded-Proto": "https", "X-Forwarded-Host": "app.example.test",
+                 "X-Forwarded-Uri": uri, "X-Forwarded-Port": "443", "X-Forwarded-Server": "traefik-7f9c",
+                 "X-Real-Ip": "203.0.113.7", "Accept": accept, "User-Agent": "Mozilla/5.0 (X11; Linux x86_64)"]
+            }
+            let page = try await wire.send(.get, "/auth/verify", token: token,
+                                           headers: traefik("GET", "/reports/q1", accept: "text/html"))
+            #expect(page.status == .ok)
+            for name in ["Remote-User", "Remote-Groups", "Remote-Name", "Remote-Email", "StepUp-Level", "StepUp-Acr",
+                         "StepUp-Auth-Time"] {
+                #expect(page.headers[HTTPField.Name(name)!] != nil, "authResponseHeaders lists \(name)")
+            }
+            let browser = try await wire.send(.get, "/auth/verify",
+                                              headers: traefik("POST", "/accounts/9/transfers?amount=5",
+                                                               accept: "text/html"))
+            #expect(browser.status == .found)
+            #expect(browser.headers[.location] == "http://auth.example.test/login?next=https%3A%2F%2Fapp.example.test"
+                + "%2Faccounts%2F9%2Ftransfers%3Famount%3D5")
+            let api = try await wire.send(.get, "/auth/verify", token: token,
+                                          headers: traefik("POST", "/accounts/9/transfers?amount=5",
+                                                           accept: "application/json"))
+            #expect(api.status == .ok || api.status == .unauthorized, "\(api.text)")
+            let decided = try #require(try await server.audit(api.status == .ok ? "decision.allow" : "decision.step_up")
+                .last?.event.details)
+            #expect(decided["action"] == "bank.transfer")
+            #expect(decided["method"] == "POST")
         }
     }
 }

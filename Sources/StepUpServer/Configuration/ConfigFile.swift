@@ -10,6 +10,8 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
     public let line: Int
     public let column: Int
     public let message: String
+    /// An unknown key's error already points at the key (a nested section's), so enclosing sections keep it.
+    var atKey = false
 
     public var description: String { "\(file):\(line):\(column): error: \(message)" }
 }
@@ -237,9 +239,9 @@ private struct Reader {
             guard let name = key.string else { throw error(key, "keys must be strings") }
             do {
                 try body(name, value)
-            } catch let found as ConfigError where found.message.hasPrefix("unknown key") {
+            } catch let found as ConfigError where found.message.hasPrefix("unknown key") && !found.atKey {
                 throw ConfigError(file: file, line: key.mark?.line ?? found.line, column: key.mark?.column ?? found.column,
-                                  message: found.message)
+                                  message: found.message, atKey: true)
             }
         }
     }

@@ -76,24 +76,22 @@ struct ForwardAuthRoutes: Sendable {
         return (cookie, true)
     }
 
-    /// 200 with who the user is and how strongly and recently they proved it, for the proxy to pass on.
+    /// 200 with who the user is and how strongly and recently they proved it, for the proxy to pass on. Every
+    /// header is present, empty when there is nothing to say: a proxy that copies an absent header may pass on a
+    /// client's own copy, or (Caddy 2.6) a placeholder.
     private func identity(session: Session, user: UserRecord, ladder: LevelLadder) -> Response {
         var headers: HTTPFields = [.cacheControl: "no-store"]
-        func set(_ name: String, _ value: String) {
-            if let field = HTTPField.Name(name) { headers[field] = value }
+        func set(_ name: String, _ value: String?) {
+            if let field = HTTPField.Name(name) { headers[field] = value ?? "" }
         }
+        let level = session.effectiveLevel(in: ladder, at: service.now())
         set(settings.userHeader, user.username)
         set(settings.groupsHeader, user.roles.joined(separator: ","))
         set(settings.nameHeader, user.displayName)
-        if user.username.contains("@") { set(settings.emailHeader, user.username) }
-        let now = service.now()
-        if let level = session.effectiveLevel(in: ladder, at: now) {
-            set(settings.levelHeader, level.name)
-            set(settings.acrHeader, level.acr)
-        }
-        if let last = session.events.map(\.at).max() {
-            set(settings.authTimeHeader, String(Int(last.timeIntervalSince1970)))
-        }
+        set(settings.emailHeader, user.username.contains("@") ? user.username : nil)
+        set(settings.levelHeader, level?.name)
+        set(settings.acrHeader, level?.acr)
+        set(settings.authTimeHeader, session.events.map(\.at).max().map { String(Int($0.timeIntervalSince1970)) })
         return Response(status: .ok, headers: headers)
     }
 }
@@ -125,6 +123,7 @@ private struct Answer {
             if let acr = stepUp.acr { header += ", acr_values=\"\(acr)\"" }
             if let maxAge = stepUp.challenge.requirement.maxAge { header += ", max_age=\(Int(maxAge))" }
             return problem(.unauthorized, type: "step-up-required", title: "Step-up required",
+                           challenge: stepUp.challenge.id,
                            detail: "confirm with a second factor at \(stepUp.challenge.id) (POST /v1/challenges/"
                                + "\(stepUp.challenge.id)/verify), then retry with the header 'StepUp-Grant: "
                                + "\(stepUp.challenge.id)'",
@@ -133,17 +132,23 @@ private struct Answer {
                                    "level": .string(stepUp.challenge.requirement.level),
                                    "challenge_url": .string("/v1/challenges/\(stepUp.challenge.id)")])
         }
-        return redirect(toStepUp: stepUp.challenge.id)
+        var response = redirect(toStepUp: stepUp.challenge.id)
+        response.headers[Self.challengeHeader] = stepUp.challenge.id
+        return response
     }
+
+    /// The challenge to complete, for clients behind a proxy that keeps only headers (nginx's `auth_request`).
+    static let challengeHeader = HTTPField.Name("StepUp-Challenge")!
 
     /// A 302 for Caddy and Traefik; a 401 carrying the target in `Location` for nginx (see ``ForwardAuthRoutes``).
     private func redirect(_ location: String) -> Response {
         Response(status: nginx ? .unauthorized : .found, headers: [.location: location, .cacheControl: "no-store"])
     }
 
-    private func problem(_ status: HTTPResponse.Status, type: String, title: String, detail: String,
-                         authenticate: String, extra: [String: Problem.Member] = [:]) -> Response {
-        Problem(status, type: type, title: title, detail: detail, extra: extra,
-                headers: [.wwwAuthenticate: authenticate]).response()
+    private func problem(_ status: HTTPResponse.Status, type: String, title: String, challenge: String? = nil,
+                         detail: String, authenticate: String, extra: [String: Problem.Member] = [:]) -> Response {
+        var headers: HTTPFields = [.wwwAuthenticate: authenticate]
+        if let challenge { headers[Self.challengeHeader] = challenge }
+        return Problem(status, type: type, title: title, detail: detail, extra: extra, headers: headers).response()
     }
 }

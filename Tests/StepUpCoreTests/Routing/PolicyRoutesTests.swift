@@ -113,4 +113,32 @@ struct PolicyRoutesTests {
             #expect(HostPattern(bad) == nil, "\(bad)")
         }
     }
+
+    @Test func explainTakesAMethodAndURL() throws {
+        let yaml = PolicyFixture.ladder + "\n" + Self.routes
+        let output = PolicyCLI.explain(yaml: yaml, file: "p.yaml",
+                                       request: #"{"session": {"factors": [{"factor": "password", "age": "1m"}]}}"#,
+                                       method: "POST", url: "https://app.example.com/accounts/12/transfers?amount=9",
+                                       now: PolicyFixture.now)
+        #expect(output.exitCode == 0, "\(output.text)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(output.text.utf8)) as? [String: Any])
+        #expect(json["action"] as? String == "bank.transfer")
+        #expect(json["outcome"] as? String == "step_up")
+        #expect(json["rules"] as? [String] == ["transfer"])
+        let route = try #require(json["route"] as? [String: Any])
+        #expect(route["line"] as? Int == 15)
+        #expect(route["summary"] as? String == "POST app.example.com/accounts/{id}/transfers")
+
+        let unrouted = PolicyCLI.explain(yaml: yaml, file: "p.yaml", request: nil, method: "DELETE", url: "/x",
+                                         now: PolicyFixture.now)
+        #expect(unrouted.exitCode == 0, "\(unrouted.text)")
+        #expect(unrouted.text.contains(#""action" : "http.request""#), "\(unrouted.text)")
+        #expect(!unrouted.text.contains(#""route""#))
+
+        for bad in ["ftp://x/", "app.example.com/x", "https:///x"] {
+            let refused = PolicyCLI.explain(yaml: yaml, file: "p.yaml", request: nil, url: bad, now: PolicyFixture.now)
+            #expect(refused.exitCode == 1, "\(bad)")
+            #expect(refused.text.contains("--url must be"), "\(bad): \(refused.text)")
+        }
+    }
 }

@@ -20,9 +20,9 @@ final class RunningServer: Sendable {
 
     /// Starts `stepup serve --port 0 …` and waits — without polling — for its "listening on" line, or fails
     /// when the process exits first or `timeout` passes.
-    static func start(arguments: [String], environment: [String: String]? = nil,
+    static func start(arguments: [String], environment: [String: String]? = nil, port: Int = 0,
                       timeout: Duration = .seconds(180)) async throws -> RunningServer {
-        let child = try Subprocess.start(ExternalTool.stepupBinary, ["serve", "--port", "0"] + arguments,
+        let child = try Subprocess.start(ExternalTool.stepupBinary, ["serve", "--port", "\(port)"] + arguments,
                                          environment: environment)
         let log = LogBuffer()
         let exit = ExitStatus()
