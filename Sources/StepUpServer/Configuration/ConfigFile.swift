@@ -193,6 +193,20 @@ public enum ConfigFile {
                     default: throw reader.unknown(key, value, in: "forward_auth")
                     }
                 }
+            case "gateway":
+                try reader.mapping(value, "gateway") { key, value in
+                    switch key {
+                    case "routes":
+                        guard let items = value.sequence else {
+                            throw reader.error(value, "gateway.routes must be a list of {host, path, upstream}")
+                        }
+                        config.gateway.routes = try items.map { try Self.gatewayRoute($0, reader) }
+                    case "timeout_seconds": config.gateway.timeout = Double(try reader.int(value, key, in: 1...3_600))
+                    case "max_bind_body_bytes":
+                        config.gateway.maxBindBodyBytes = try reader.int(value, key, in: 1_024...16_777_216)
+                    default: throw reader.unknown(key, value, in: "gateway")
+                    }
+                }
             case "metrics":
                 try reader.mapping(value, "metrics") { key, value in
                     switch key {
@@ -215,6 +229,40 @@ public enum ConfigFile {
                 + "('\(host)') or a parent domain of it, or browsers will refuse the cookie")
         }
         return config
+    }
+}
+
+extension ConfigFile {
+    /// One `gateway.routes` entry: `{host, path?, upstream, bind_body?}`, each value checked where it is written.
+    fileprivate static func gatewayRoute(_ node: Node, _ reader: Reader) throws -> ServerConfiguration.Gateway.Route {
+        var host: String?, path = "/**", upstream: String?, bindBody = false
+        try reader.mapping(node, "a gateway route") { key, value in
+            switch key {
+            case "host":
+                let text = try reader.string(value, key)
+                guard HostPattern(text) != nil else {
+                    throw reader.error(value, "'\(text.prefix(80))' is not a host name or *.domain (e.g. app.example.com)")
+                }
+                host = text
+            case "path":
+                path = try reader.string(value, key)
+                guard PathPattern(path) != nil else {
+                    throw reader.error(value, "'\(path.prefix(80))' is not a path pattern: start with / and use ** only "
+                        + "at the end")
+                }
+            case "upstream":
+                let text = try reader.string(value, key)
+                guard GatewayUpstream(text) != nil else {
+                    throw reader.error(value, "'\(text.prefix(80))' is not an upstream URL (http://host:port or "
+                        + "https://host/prefix, no query)")
+                }
+                upstream = text
+            case "bind_body": bindBody = try reader.bool(value, key)
+            default: throw reader.unknown(key, value, in: "a gateway route")
+            }
+        }
+        guard let host, let upstream else { throw reader.error(node, "a gateway route needs a 'host' and an 'upstream'") }
+        return .init(host: host, path: path, upstream: upstream, bindBody: bindBody)
     }
 }
 

@@ -21,6 +21,13 @@ struct ForwardedRequest: Sendable, Equatable {
 
     static let maxTarget = 8_192
 
+    init(method: String, scheme: String, host: String, target: String) {
+        self.method = method
+        self.scheme = scheme
+        self.host = host
+        self.target = target
+    }
+
     /// `nil` when the proxy sent neither form, or a malformed one.
     init?(_ headers: HTTPFields) {
         func header(_ name: String) -> String? {
