@@ -66,6 +66,11 @@ public enum ConfigTemplate {
           # headers: {user: Remote-User, groups: Remote-Groups, name: Remote-Name, email: Remote-Email,
           #           level: StepUp-Level, acr: StepUp-Acr, auth_time: StepUp-Auth-Time}
 
+        gateway:                   # StepUp as the reverse proxy (README "The built-in gateway")
+          routes: []               # e.g. [{host: app.example.com, upstream: "http://127.0.0.1:3000"}]
+          timeout_seconds: 30
+          max_bind_body_bytes: 65536
+
         metrics:
           # /metrics answers only a scraper that sends 'Authorization: Bearer <token>' (STEPUP_METRICS_TOKEN wins).
           # Remove the token to stop serving /metrics at all.

@@ -69,6 +69,15 @@ final class RunningServer: Sendable {
 
     var output: String { log.read { $0 } }
 
+    /// The server's peak resident memory so far (VmHWM), in MiB.
+    var peakMemoryMiB: Double? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kib = line.split(whereSeparator: \.isWhitespace).dropFirst().first.flatMap({ Double($0) })
+        else { return nil }
+        return kib / 1_024
+    }
+
     /// Sends a signal (e.g. SIGHUP to reload the policy).
     func signal(_ number: Int32) {
         if exit.status == nil { kill(pid, number) }
