@@ -52,7 +52,11 @@ var targets: [Target] = [
     // QR code encoder for TOTP enrolment (issue #10): pure, no dependencies.
     .target(name: "StepUpQR", swiftSettings: swiftSettings),
     // Helpers the test targets share (seeds that print and replay); not a product.
-    .target(name: "StepUpTestSupport", path: "Tests/StepUpTestSupport", swiftSettings: swiftSettings),
+    // Child processes started with posix_spawn (standard streams only, default signal handling): the tests'
+    // external tools and the benchmarks' reference servers.
+    .target(name: "StepUpProcess", swiftSettings: swiftSettings),
+    .target(name: "StepUpTestSupport", dependencies: ["StepUpProcess"], path: "Tests/StepUpTestSupport",
+            swiftSettings: swiftSettings),
     .testTarget(name: "StepUpCoreTests", dependencies: ["StepUpCore", "StepUpTestSupport"],
                 swiftSettings: swiftSettings),
     .testTarget(
@@ -157,7 +161,7 @@ if !coreOnly {
         .target(
             name: "StepUpBench",
             dependencies: [
-                "StepUpBareHandler",
+                "StepUpBareHandler", "StepUpProcess",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
