@@ -52,9 +52,12 @@ var targets: [Target] = [
     // QR code encoder for TOTP enrolment (issue #10): pure, no dependencies.
     .target(name: "StepUpQR", swiftSettings: swiftSettings),
     // Helpers the test targets share (seeds that print and replay); not a product.
+    // Child processes started with posix_spawn (standard streams only, default signal handling): the tests'
+    // external tools and the benchmarks' reference servers.
+    .target(name: "StepUpProcess", swiftSettings: swiftSettings),
     .target(
         name: "StepUpTestSupport",
-        dependencies: ["StepUpWebAuthn", .product(name: "Crypto", package: "swift-crypto")],
+        dependencies: ["StepUpProcess", "StepUpWebAuthn", .product(name: "Crypto", package: "swift-crypto")],
         path: "Tests/StepUpTestSupport",
         swiftSettings: swiftSettings
     ),
@@ -145,6 +148,7 @@ if !coreOnly {
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -161,7 +165,7 @@ if !coreOnly {
         .target(
             name: "StepUpBench",
             dependencies: [
-                "StepUpBareHandler",
+                "StepUpBareHandler", "StepUpProcess",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -172,7 +176,7 @@ if !coreOnly {
             name: "stepup",
             dependencies: [
                 "StepUpServer", "StepUpCore", "StepUpCrypto", "StepUpStore", "StepUpGeo", "StepUpBench",
-                "StepUpWebAuthn",
+                "StepUpWebAuthn", "StepUpProcess",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

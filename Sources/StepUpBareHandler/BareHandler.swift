@@ -13,6 +13,10 @@ public enum BareHandler {
             return Response(status: .ok, headers: [.contentType: "application/json"],
                             body: .init(byteBuffer: .init(string: #"{"decision":"allow","reason":"bare"}"#)))
         }
+        // The application behind `stepup bench edge`'s proxies: any GET, a small page.
+        router.get("**") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: .init(string: "ok\n")))
+        }
         var logger = Logger(label: "bare-handler")
         logger.logLevel = .critical
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),

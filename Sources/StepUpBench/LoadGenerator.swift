@@ -37,6 +37,8 @@ struct LoadGenerator: Sendable {
     let url: String
     let headers: [(String, String)]
     let body: String
+    /// POST sends `body`; GET sends none.
+    var method: HTTPMethod = .POST
 
     /// Closed loop: each of `connections` workers sends, waits for the answer, and sends again until `duration` ends.
     func run(connections: Int, duration: Duration) async throws -> Result {
@@ -102,9 +104,9 @@ struct LoadGenerator: Sendable {
     private func send(with client: HTTPClient, due: ContinuousClock.Instant, clock: ContinuousClock,
                       into tally: inout Tally) async {
         var request = HTTPClientRequest(url: url)
-        request.method = .POST
+        request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        request.body = .bytes(ByteBuffer(string: body))
+        if method == .POST { request.body = .bytes(ByteBuffer(string: body)) }
         do {
             let response = try await client.execute(request, timeout: .seconds(30))
             _ = try await response.body.collect(upTo: 1 << 20)

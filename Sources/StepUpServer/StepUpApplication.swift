@@ -9,8 +9,10 @@ import StepUpCore
 public enum StepUpApplication {
     /// The router with every StepUp route and middleware.
     /// - Parameter metricsToken: the bearer token `/metrics` requires; `nil` serves no metrics.
+    /// - Parameter gateway: the upstream client of the built-in gateway (`gateway.routes`); without one the
+    ///   gateway is off.
     public static func router(service: StepUpService, cookieKey: SymmetricKey, metricsToken: String? = nil,
-                              roundTrips: (@Sendable () -> StoreActivity)? = nil) throws
+                              roundTrips: (@Sendable () -> StoreActivity)? = nil, gateway: GatewayClient? = nil) throws
         -> Router<StepUpRequestContext>
     {
         let configuration = service.configuration
@@ -22,13 +24,22 @@ public enum StepUpApplication {
         } catch {
             throw StartupError("network.trusted_proxies: \(error)")
         }
-        let web = WebSupport(signer: CookieSigner(key: cookieKey), secureCookies: configuration.sessions.secureCookies,
+        var web = WebSupport(signer: CookieSigner(key: cookieKey), secureCookies: configuration.sessions.secureCookies,
                              pages: pages, clientResolver: resolver)
+        web.cookieDomain = configuration.sessions.cookieDomain
+        web.returnHosts = (configuration.forwardAuth.hosts + configuration.gateway.routes.map(\.host))
+            .compactMap(HostPattern.init)
         let router = Router(context: StepUpRequestContext.self)
-        router.middlewares.add(SecurityHeadersMiddleware(maxBodyBytes: configuration.http.maxBodyBytes))
+        // Outermost: a request for a gateway host is the application's, never StepUp's (no StepUp headers on it).
+        if let gateway, !configuration.gateway.routes.isEmpty {
+            router.middlewares.add(GatewayMiddleware(service: service, web: web, client: gateway))
+        }
+        router.middlewares.add(SecurityHeadersMiddleware(maxBodyBytes: configuration.http.maxBodyBytes,
+                                                         returnHosts: web.returnHosts))
         router.middlewares.add(ErrorMiddleware(pages: pages))
         HealthRoutes(service: service, metricsToken: metricsToken, roundTrips: roundTrips).register(on: router)
         APIRoutes(service: service, web: web).register(on: router)
+        ForwardAuthRoutes(service: service, web: web, settings: configuration.forwardAuth).register(on: router)
         let pageRoutes = PageRoutes(service: service, web: web)
         pageRoutes.register(on: router)
         if configuration.demo {

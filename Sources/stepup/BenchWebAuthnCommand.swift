@@ -1,7 +1,7 @@
 import ArgumentParser
 import Crypto
 import Foundation
-import Glibc
+import StepUpProcess
 import StepUpWebAuthn
 
 /// `stepup bench webauthn`: assertion verifications per second — our full `verifyAssertion` (client data, authenticator
@@ -67,53 +67,14 @@ struct BenchWebAuthnCommand: AsyncParsableCommand {
 
     /// `openssl speed -seconds N ecdsap256`'s verify/s (the last number of its `nistp256` line).
     static func opensslVerifications(_ tool: String, seconds: Int) throws -> Double {
-        let output = try CleanSpawn.run(tool, ["speed", "-seconds", String(seconds), "ecdsap256"])
-        let line = output.split(separator: "\n").last { $0.contains("nistp256") }
-        guard let value = line?.split(separator: " ").last.flatMap({ Double($0) }) else { throw ExitCode(4) }
-        return value
-    }
-}
-
-/// Runs a program with an empty signal mask and default signal handlers. `openssl speed` times itself with
-/// SIGALRM: started by Foundation's `Process` from a thread that blocks the signal it would never stop.
-enum CleanSpawn {
-    static func run(_ path: String, _ arguments: [String]) throws -> String {
-        var pipe: [Int32] = [0, 0]
-        guard Glibc.pipe(&pipe) == 0 else { throw ExitCode(4) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addclose(&actions, pipe[0])
-        posix_spawn_file_actions_addclose(&actions, pipe[1])
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t(), all = sigset_t()
-        sigemptyset(&empty)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
-        close(pipe[1])
-        defer { close(pipe[0]) }
-        guard spawned == 0 else { throw ExitCode(4) }
-        var output: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4_096)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(pipe[0], $0.baseAddress, $0.count) }
-            if count > 0 { output += buffer[..<count] } else if count == 0 || errno != EINTR { break }
+        // Started with default signal handling and nothing blocked: `openssl speed` times itself with SIGALRM.
+        let output = try Subprocess.run(tool, ["speed", "-seconds", String(seconds), "ecdsap256"],
+                                        timeout: .seconds(seconds * 4 + 60))
+        let line = output.stdoutText.split(separator: "\n").last { $0.contains("nistp256") }
+        guard output.status == 0, let value = line?.split(separator: " ").last.flatMap({ Double($0) }) else {
+            throw ExitCode(4)
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-        guard status == 0 else { throw ExitCode(4) }
-        return String(decoding: output, as: UTF8.self)
+        return value
     }
 }
 

@@ -44,12 +44,20 @@ struct PolicyCommand: AsyncParsableCommand {
             abstract: "Show the decision for a request and why each rule matched or not, as JSON.")
 
         @Argument(help: "The policy file.") var file: String
-        @Option(help: "The request as JSON: action, subject, resource, context, session, risk.") var request: String
+        @Option(help: "The request as JSON: action, subject, resource, context, session, risk.") var request: String?
+        @Option(help: "With --url: the HTTP method of the request the routes map (default GET).") var method: String?
+        @Option(help: "An HTTP request's URL (https://host/path?query or /path): the policy's routes name the action.")
+        var url: String?
         @OptionGroup var lists: ListNames
 
+        func validate() throws {
+            if request == nil, url == nil { throw ValidationError("give --request JSON, --url URL, or both") }
+            if method != nil, url == nil { throw ValidationError("--method needs --url") }
+        }
+
         func run() async throws {
-            try emit(PolicyCLI.explain(yaml: try readFile(file), file: file, request: request, now: Date(),
-                                       reputationLists: try lists.names()))
+            try emit(PolicyCLI.explain(yaml: try readFile(file), file: file, request: request, method: method,
+                                       url: url, now: Date(), reputationLists: try lists.names()))
         }
     }
 }

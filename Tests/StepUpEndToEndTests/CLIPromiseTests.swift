@@ -57,10 +57,10 @@ struct CLIPromiseTests {
         #expect(malformed.status != 0 && malformed.stderr.contains("cookie_key"), "\(malformed.stderr)")
         environment["STEPUP_COOKIE_KEY"] = cookie
         let server = try await RunningServer.start(arguments: ["--config", config.path], environment: environment)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let ready = try await HTTP(base: server.baseURL, client: client).send(.GET, "/readyz")
-        #expect(ready.status == 200, "secrets from the environment are enough")
-        try await client.shutdown()
+        try await withHTTPClient { client in
+            let ready = try await HTTP(base: server.baseURL, client: client).send(.GET, "/readyz")
+            #expect(ready.status == 200, "secrets from the environment are enough")
+        }
         #expect(await server.stop() == 0)
     }
 
@@ -106,20 +106,20 @@ struct CLIPromiseTests {
         #expect(try await ExternalTool.run(stepup, ["user", "add", "ivy", "--config", config],
                                            input: "ivy's long password\n").status == 0)
         let server = try await RunningServer.start(arguments: ["--config", config])
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let http = HTTP(base: server.baseURL, client: client)
-        let body = ["username": "ivy", "password": "ivy's long password"]
-        let token = try #require(try await http.send(.POST, "/v1/sessions", json: body).json?["token"] as? String)
-        // The CLI writes while the server runs (WAL, busy timeout).
-        #expect(try await ExternalTool.run(stepup, ["user", "disable", "ivy", "--config", config]).status == 0)
-        #expect(try await http.send(.GET, "/v1/sessions/current", token: token).status == 401,
-                "a disabled user's sessions stop working at once")
-        #expect(try await http.send(.POST, "/v1/sessions", json: body).status == 401)
-        #expect(try await ExternalTool.run(stepup, ["user", "enable", "ivy", "--config", config]).status == 0)
-        let listed = try await ExternalTool.run(stepup, ["user", "list", "--config", config])
-        #expect(listed.stdout.contains("ivy") && !listed.stdout.contains("disabled"), "\(listed.stdout)")
-        #expect(try await http.send(.POST, "/v1/sessions", json: body).status == 201)
-        try await client.shutdown()
+        try await withHTTPClient { client in
+            let http = HTTP(base: server.baseURL, client: client)
+            let body = ["username": "ivy", "password": "ivy's long password"]
+            let token = try #require(try await http.send(.POST, "/v1/sessions", json: body).json?["token"] as? String)
+            // The CLI writes while the server runs (WAL, busy timeout).
+            #expect(try await ExternalTool.run(stepup, ["user", "disable", "ivy", "--config", config]).status == 0)
+            #expect(try await http.send(.GET, "/v1/sessions/current", token: token).status == 401,
+                    "a disabled user's sessions stop working at once")
+            #expect(try await http.send(.POST, "/v1/sessions", json: body).status == 401)
+            #expect(try await ExternalTool.run(stepup, ["user", "enable", "ivy", "--config", config]).status == 0)
+            let listed = try await ExternalTool.run(stepup, ["user", "list", "--config", config])
+            #expect(listed.stdout.contains("ivy") && !listed.stdout.contains("disabled"), "\(listed.stdout)")
+            #expect(try await http.send(.POST, "/v1/sessions", json: body).status == 201)
+        }
         #expect(await server.stop() == 0)
     }
 
@@ -150,29 +150,29 @@ struct CLIPromiseTests {
         #expect(try await ExternalTool.run(stepup, ["user", "add", "kim", "--config", config.path],
                                            input: "kim's long password\n").status == 0)
         let server = try await RunningServer.start(arguments: ["--config", config.path])
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let http = HTTP(base: server.baseURL, client: client)
-        func signals() async throws -> [String] {
-            let login = try await http.send(.POST, "/v1/sessions",
-                                            json: ["username": "kim", "password": "kim's long password"],
-                                            headers: ["X-Forwarded-For": "198.51.100.7"])
-            let token = try #require(login.json?["token"] as? String, "\(login.body)")
-            let decision = try await http.send(.POST, "/v1/decisions", token: token,
-                                               json: ["action": "reports.view"],
-                                               headers: ["X-Forwarded-For": "198.51.100.7"])
-            let risk = decision.json?["risk"] as? [String: Any]
-            return (risk?["signals"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        try await withHTTPClient { client in
+            let http = HTTP(base: server.baseURL, client: client)
+            func signals() async throws -> [String] {
+                let login = try await http.send(.POST, "/v1/sessions",
+                                                json: ["username": "kim", "password": "kim's long password"],
+                                                headers: ["X-Forwarded-For": "198.51.100.7"])
+                let token = try #require(login.json?["token"] as? String, "\(login.body)")
+                let decision = try await http.send(.POST, "/v1/decisions", token: token,
+                                                   json: ["action": "reports.view"],
+                                                   headers: ["X-Forwarded-For": "198.51.100.7"])
+                let risk = decision.json?["risk"] as? [String: Any]
+                return (risk?["signals"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            }
+            #expect(try await !signals().contains("ip_reputation"))
+            try "198.51.100.0/24\n".write(to: list, atomically: true, encoding: .utf8)
+            server.signal(SIGHUP)
+            var seen = false
+            for _ in 0..<50 where !seen {
+                seen = try await signals().contains("ip_reputation")
+                if !seen { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(seen, "the edited list counts after SIGHUP, without a restart")
         }
-        #expect(try await !signals().contains("ip_reputation"))
-        try "198.51.100.0/24\n".write(to: list, atomically: true, encoding: .utf8)
-        server.signal(SIGHUP)
-        var seen = false
-        for _ in 0..<50 where !seen {
-            seen = try await signals().contains("ip_reputation")
-            if !seen { try await Task.sleep(for: .milliseconds(100)) }
-        }
-        #expect(seen, "the edited list counts after SIGHUP, without a restart")
-        try await client.shutdown()
         #expect(await server.stop() == 0)
     }
 }

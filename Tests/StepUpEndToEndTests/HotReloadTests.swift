@@ -31,26 +31,26 @@ struct HotReloadTests {
         let token = try #require(config.split(separator: "\n").first { $0.hasPrefix("  token: ") }
             .map { $0.dropFirst("  token: ".count).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) })
         let server = try await RunningServer.start(arguments: ["--config", directory.appendingPathComponent("stepup.yaml").path])
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        do {
-            let http = HTTP(base: server.baseURL, client: client)
-            #expect(try await http.send(.GET, "/metrics").status == 401, "metrics need the token")
-            #expect(try await http.send(.GET, "/metrics", token: token).status == 200)
-            try original.replacingOccurrences(of: "max_age: 5m", with: "max_age: 10m")
-                .write(to: policy, atomically: true, encoding: .utf8)
-            #expect(try await waitFor { try await reloads(http, "applied", token: token) == 1 }, "an edited file is picked up")
+        try await withHTTPClient { client in
+            do {
+                let http = HTTP(base: server.baseURL, client: client)
+                #expect(try await http.send(.GET, "/metrics").status == 401, "metrics need the token")
+                #expect(try await http.send(.GET, "/metrics", token: token).status == 200)
+                try original.replacingOccurrences(of: "max_age: 5m", with: "max_age: 10m")
+                    .write(to: policy, atomically: true, encoding: .utf8)
+                #expect(try await waitFor { try await reloads(http, "applied", token: token) == 1 }, "an edited file is picked up")
 
-            try "rules: [".write(to: policy, atomically: true, encoding: .utf8)
-            #expect(try await waitFor { try await reloads(http, "failed", token: token) == 1 }, "a broken file is reported")
-            server.signal(SIGHUP)
-            #expect(try await waitFor { try await reloads(http, "failed", token: token) == 2 }, "SIGHUP reloads (still broken)")
-            let ready = try await http.send(.GET, "/readyz")
-            #expect(ready.status == 200, "the server keeps running on the last good policy")
-            #expect(server.output.contains("policy reload failed; keeping the running policy"))
-        } catch {
-            Issue.record("\(error)\n\(server.output)")
+                try "rules: [".write(to: policy, atomically: true, encoding: .utf8)
+                #expect(try await waitFor { try await reloads(http, "failed", token: token) == 1 }, "a broken file is reported")
+                server.signal(SIGHUP)
+                #expect(try await waitFor { try await reloads(http, "failed", token: token) == 2 }, "SIGHUP reloads (still broken)")
+                let ready = try await http.send(.GET, "/readyz")
+                #expect(ready.status == 200, "the server keeps running on the last good policy")
+                #expect(server.output.contains("policy reload failed; keeping the running policy"))
+            } catch {
+                Issue.record("\(error)\n\(server.output)")
+            }
         }
-        try await client.shutdown()
         #expect(await server.stop() == 0)
     }
 }

@@ -32,69 +32,69 @@ struct MultiProcessRaceTests {
 
         let first = try await RunningServer.start(arguments: ["--config", config.path])
         let second = try await RunningServer.start(arguments: ["--config", config.path])
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        do {
-            let servers = [HTTP(base: first.baseURL, client: client), HTTP(base: second.baseURL, client: client)]
-            let a = servers[0]
-            // alice has no second factor yet: she signs in at aal1 and enrolls an authenticator app.
-            let login = try await a.send(.POST, "/v1/sessions",
-                                         json: ["username": "alice", "password": "alice's long password"])
-            let token = try #require(login.json?["token"] as? String, "\(login.body)")
-            let started = try await a.send(.POST, "/v1/factors/totp", token: token, json: [String: String]())
-            let secret = try #require(started.json?["secret"] as? String)
-            func code(_ offset: Int) async throws -> String {
-                try await ExternalTool.run(oathtool, ["--totp", "-b", "-N", "now + \(offset) seconds", secret]).stdout
-                    .trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-            let confirmed = try await a.send(.POST, try #require(started.json?["confirm_url"] as? String),
-                                             token: token, json: ["code": try await code(0)])
-            #expect(confirmed.status == 200, "\(confirmed.body)")
-            let transfer: [String: Any] = ["action": "bank.transfer",
-                                           "context": ["transaction": ["amount": 5000, "currency": "EUR",
-                                                                       "payee": "ACME"]]]
+        try await withHTTPClient { client in
+            do {
+                let servers = [HTTP(base: first.baseURL, client: client), HTTP(base: second.baseURL, client: client)]
+                let a = servers[0]
+                // alice has no second factor yet: she signs in at aal1 and enrolls an authenticator app.
+                let login = try await a.send(.POST, "/v1/sessions",
+                                             json: ["username": "alice", "password": "alice's long password"])
+                let token = try #require(login.json?["token"] as? String, "\(login.body)")
+                let started = try await a.send(.POST, "/v1/factors/totp", token: token, json: [String: String]())
+                let secret = try #require(started.json?["secret"] as? String)
+                func code(_ offset: Int) async throws -> String {
+                    try await ExternalTool.run(oathtool, ["--totp", "-b", "-N", "now + \(offset) seconds", secret]).stdout
+                        .trimmingCharacters(in: .whitespacesAndNewlines)
+                }
+                let confirmed = try await a.send(.POST, try #require(started.json?["confirm_url"] as? String),
+                                                 token: token, json: ["code": try await code(0)])
+                #expect(confirmed.status == 200, "\(confirmed.body)")
+                let transfer: [String: Any] = ["action": "bank.transfer",
+                                               "context": ["transaction": ["amount": 5000, "currency": "EUR",
+                                                                           "payee": "ACME"]]]
 
-            // 40 wrong codes on one 5-attempt challenge, half to each process: at most 5 are evaluated.
-            let decided = try await a.send(.POST, "/v1/decisions", token: token, json: transfer)
-            let challenge = try #require((decided.json?["challenge"] as? [String: Any])?["id"] as? String,
-                                         "\(decided.body)")
-            let servers40 = servers
-            let answers = try await race(40) { index in
-                try await servers40[index % 2].send(.POST, "/v1/challenges/\(challenge)/verify", token: token,
-                                                    json: ["factor": "totp", "code": String(format: "%06d", index)])
-                    .status
-            }
-            #expect(answers.allSatisfy { $0 != 200 })
-            #expect(try await audited("challenge.failed") <= 5)
-            let closed = try await servers[1].send(.GET, "/v1/challenges/\(challenge)", token: token)
-            #expect(closed.json?["status"] as? String == "failed", "\(closed.body)")
+                // 40 wrong codes on one 5-attempt challenge, half to each process: at most 5 are evaluated.
+                let decided = try await a.send(.POST, "/v1/decisions", token: token, json: transfer)
+                let challenge = try #require((decided.json?["challenge"] as? [String: Any])?["id"] as? String,
+                                             "\(decided.body)")
+                let servers40 = servers
+                let answers = try await race(40) { index in
+                    try await servers40[index % 2].send(.POST, "/v1/challenges/\(challenge)/verify", token: token,
+                                                        json: ["factor": "totp", "code": String(format: "%06d", index)])
+                        .status
+                }
+                #expect(answers.allSatisfy { $0 != 200 })
+                #expect(try await audited("challenge.failed") <= 5)
+                let closed = try await servers[1].send(.GET, "/v1/challenges/\(challenge)", token: token)
+                #expect(closed.json?["status"] as? String == "failed", "\(closed.body)")
 
-            // One grant, 50 uses at once across both processes: exactly one allow.
-            let again = try await a.send(.POST, "/v1/decisions", token: token, json: transfer)
-            let grant = try #require((again.json?["challenge"] as? [String: Any])?["id"] as? String)
-            let verified = try await servers[1].send(.POST, "/v1/challenges/\(grant)/verify", token: token,
-                                                     json: ["factor": "totp", "code": try await code(30)])
-            #expect(verified.status == 200, "\(verified.body)")
-            var withGrant = transfer
-            withGrant["grant"] = grant
-            nonisolated(unsafe) let body = withGrant
-            let outcomes = try await race(50) { index in
-                try await servers40[index % 2].send(.POST, "/v1/decisions", token: token, json: body)
-                    .json?["decision"] as? String
-            }
-            #expect(outcomes.filter { $0 == "allow" }.count == 1, "\(outcomes)")
+                // One grant, 50 uses at once across both processes: exactly one allow.
+                let again = try await a.send(.POST, "/v1/decisions", token: token, json: transfer)
+                let grant = try #require((again.json?["challenge"] as? [String: Any])?["id"] as? String)
+                let verified = try await servers[1].send(.POST, "/v1/challenges/\(grant)/verify", token: token,
+                                                         json: ["factor": "totp", "code": try await code(30)])
+                #expect(verified.status == 200, "\(verified.body)")
+                var withGrant = transfer
+                withGrant["grant"] = grant
+                nonisolated(unsafe) let body = withGrant
+                let outcomes = try await race(50) { index in
+                    try await servers40[index % 2].send(.POST, "/v1/decisions", token: token, json: body)
+                        .json?["decision"] as? String
+                }
+                #expect(outcomes.filter { $0 == "allow" }.count == 1, "\(outcomes)")
 
-            // 30 wrong passwords at once from one address (limit 6), across both processes: exactly 6 evaluated.
-            let failedBefore = try await audited("login.failed")
-            let throttled = try await race(30) { index in
-                try await servers40[index % 2].send(.POST, "/v1/sessions",
-                                                    json: ["username": "alice", "password": "guess \(index)"]).status
+                // 30 wrong passwords at once from one address (limit 6), across both processes: exactly 6 evaluated.
+                let failedBefore = try await audited("login.failed")
+                let throttled = try await race(30) { index in
+                    try await servers40[index % 2].send(.POST, "/v1/sessions",
+                                                        json: ["username": "alice", "password": "guess \(index)"]).status
+                }
+                #expect(try await audited("login.failed") - failedBefore == 6)
+                #expect(throttled.filter { $0 == 429 }.count == 24)
+            } catch {
+                Issue.record("\(error)\nfirst:\n\(first.output)\nsecond:\n\(second.output)")
             }
-            #expect(try await audited("login.failed") - failedBefore == 6)
-            #expect(throttled.filter { $0 == 429 }.count == 24)
-        } catch {
-            Issue.record("\(error)\nfirst:\n\(first.output)\nsecond:\n\(second.output)")
         }
-        try await client.shutdown()
         #expect(await first.stop() == 0)
         #expect(await second.stop() == 0)
     }

@@ -19,14 +19,14 @@ struct StepUpFlowTests {
         #expect(added.status == 0, "\(added.stderr)")
 
         let server = try await RunningServer.start(arguments: ["--config", config])
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        do {
-            let http = HTTP(base: server.baseURL, client: client)
-            try await runFlow(http, oathtool: oathtool)
-        } catch {
-            Issue.record("flow failed: \(error)\nserver output:\n\(server.output)")
+        try await withHTTPClient { client in
+            do {
+                let http = HTTP(base: server.baseURL, client: client)
+                try await runFlow(http, oathtool: oathtool)
+            } catch {
+                Issue.record("flow failed: \(error)\nserver output:\n\(server.output)")
+            }
         }
-        try await client.shutdown()
         #expect(await server.stop() == 0, "graceful shutdown on SIGTERM")
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("stepup.sqlite").path))
     }

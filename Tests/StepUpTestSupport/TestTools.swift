@@ -42,17 +42,13 @@ public enum TestTools {
     }
 
     /// Runs `tool` with `arguments`, feeding `input` on stdin; returns stdout. Throws ``Failure`` on a non-zero
-    /// exit. Started with ``Subprocess`` (`posix_spawn`; Foundation's `Process` crashed walking the test process's
-    /// many descriptors) and killed after `seconds`, so a hung tool cannot hang the suite.
+    /// exit; a tool still running after `seconds` is killed (status 137), so a hung tool cannot hang the suite.
     @discardableResult
     public static func run(_ tool: String, _ arguments: [String], input: [UInt8] = [], seconds: Int = 120) throws
         -> [UInt8]
     {
         let result = try Subprocess.run(which(tool) ?? tool, arguments, input: input, timeout: .seconds(seconds))
-        guard result.status == 0, !result.timedOut else {
-            throw Failure(status: result.status,
-                          stderr: result.timedOut ? "killed after \(seconds) s" : result.stderrText)
-        }
+        guard result.status == 0 else { throw Failure(status: result.status, stderr: result.stderrText) }
         return result.stdout
     }
 }

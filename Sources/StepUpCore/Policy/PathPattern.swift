@@ -1,13 +1,13 @@
 /// An HTTP path pattern for gateway rules: `/accounts/{id}/transfers`, `/static/*`, `/admin/**`.
 ///
 /// `{name}` and `*` match one non-empty segment, `**` (last only) matches the rest, including nothing.
-struct PathPattern: Sendable, Hashable, CustomStringConvertible {
+public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
     let text: String
     let segments: [Substring]
 
-    var description: String { text }
+    public var description: String { text }
 
-    init?(_ text: String) {
+    public init?(_ text: String) {
         guard text.hasPrefix("/") else { return nil }
         self.text = text
         segments = text.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { $0 }
@@ -29,7 +29,7 @@ struct PathPattern: Sendable, Hashable, CustomStringConvertible {
         return position < parts.count ? String(parts[position]) : nil
     }
 
-    func matches(_ path: String) -> Bool {
+    public func matches(_ path: String) -> Bool {
         var path = Substring(path)
         if let query = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = path[..<query] }
         guard path.hasPrefix("/") else { return false }

@@ -20,13 +20,16 @@ public struct Policy: Sendable {
     /// How an `allow` is audited when a matching rule says nothing (`audit: {allow: …}`); `deny` and `step_up`
     /// are always written in full.
     public internal(set) var allowAudit: AuditVolume
+    /// `routes:`, in file order: which HTTP requests are which action (forward auth, the gateway).
+    public internal(set) var routes: [PolicyRoute]
     var index: RuleIndex
     /// `rules` in the form evaluation reads.
     var compiled: [CompiledRule]
 
     init(
         version: String, file: String, ladder: LevelLadder, risk: RiskSettings, rules: [PolicyRule],
-        defaultEffect: RuleEffect, allowAudit: AuditVolume = .full, warnings: [PolicyDiagnostic] = []
+        defaultEffect: RuleEffect, allowAudit: AuditVolume = .full, warnings: [PolicyDiagnostic] = [],
+        routes: [PolicyRoute] = []
     ) {
         self.version = version
         self.file = file
@@ -35,6 +38,7 @@ public struct Policy: Sendable {
         self.rules = rules
         self.defaultEffect = defaultEffect
         self.allowAudit = allowAudit
+        self.routes = routes
         self.warnings = warnings
         index = RuleIndex(rules)
         compiled = rules.map(CompiledRule.init)

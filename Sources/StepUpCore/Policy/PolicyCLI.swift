@@ -47,21 +47,60 @@ public enum PolicyCLI {
         return Output(text: lines.joined(separator: "\n") + "\n", exitCode: failures.isEmpty ? 0 : 1)
     }
 
-    /// `stepup policy explain FILE --request JSON`: the decision and every rule's verdict, as JSON.
+    /// `stepup policy explain FILE --request JSON [--method M --url URL]`: the decision and every rule's verdict,
+    /// as JSON. With a URL, the policy's `routes:` turn the method and URL into the action and its attributes
+    /// (the rest of the request — subject, session, risk — still comes from `request`, which may then be omitted).
     public static func explain(
-        yaml: String, file: String, request: String, now: Date, reputationLists: Set<String>? = nil
+        yaml: String, file: String, request: String?, method: String? = nil, url: String? = nil, now: Date,
+        reputationLists: Set<String>? = nil
     ) -> Output {
         let (policy, _) = Policy.check(yaml: yaml, file: file, reputationLists: reputationLists)
         guard let policy else { return check(yaml: yaml, file: file, reputationLists: reputationLists) }
-        guard let input = parseRequest(request, now: now) else {
-            let (_, diagnostics) = parseRequestDiagnostics(request, now: now)
+        var routedBy: PolicyRoute?
+        var routed: ActionRequest?
+        if let url {
+            guard let (host, target) = Self.hostAndTarget(url) else {
+                return Output(text: "--url must be an absolute http(s) URL or a path starting with / "
+                    + "(e.g. https://app.example.com/accounts/12/transfers?amount=10)\n", exitCode: 1)
+            }
+            (routed, routedBy) = policy.route(method: method ?? "GET", host: host, target: target)
+        } else if method != nil {
+            return Output(text: "--method needs --url\n", exitCode: 1)
+        }
+        let text = request ?? "{}"
+        let (parsed, diagnostics) = parseRequestDiagnostics(text, now: now,
+                                                            defaultAction: routed == nil ? nil : "http.request")
+        guard var input = parsed, !diagnostics.hasErrors else {
             return Output(text: diagnostics.description + "\n", exitCode: 1)
         }
+        if let routed {
+            input.request.action = routed.action
+            input.request.method = routed.method
+            input.request.path = routed.path
+            input.request.resource.merge(routed.resource) { _, route in route }
+            input.request.context.attributes.merge(routed.context.attributes) { _, route in route }
+        }
+        var explanation = policy.explain(input)
+        explanation.route = routedBy.map { PolicyExplanation.RouteView(line: $0.line, summary: $0.summary) }
+        if url != nil { explanation.action = input.request.action }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(policy.explain(input)), let text = String(data: data, encoding: .utf8)
+        guard let data = try? encoder.encode(explanation), let text = String(data: data, encoding: .utf8)
         else { return Output(text: "could not encode the explanation\n", exitCode: 1) }
         return Output(text: text + "\n", exitCode: 0)
+    }
+
+    /// `https://host:port/path?query` → (host:port, /path?query); a bare `/path?query` has no host.
+    static func hostAndTarget(_ url: String) -> (host: String?, target: String)? {
+        if url.hasPrefix("/") { return (nil, url) }
+        guard let scheme = url.range(of: "://"), ["http", "https"].contains(url[..<scheme.lowerBound].lowercased())
+        else { return nil }
+        let rest = url[scheme.upperBound...]
+        let slash = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
+        let host = String(rest[..<slash])
+        guard !host.isEmpty else { return nil }
+        let target = rest[slash...]
+        return (host, target.hasPrefix("/") ? String(target) : "/" + target)
     }
 
     /// Parses a request given as JSON (or YAML) with the keys of ``PolicyTestCases`` cases.
@@ -70,8 +109,10 @@ public enum PolicyCLI {
         return diagnostics.hasErrors ? nil : input
     }
 
-    static func parseRequestDiagnostics(_ text: String, now: Date) -> (PolicyInput?, PolicyDiagnostics) {
-        var parser = PolicyInputParser(file: "request", now: now)
+    static func parseRequestDiagnostics(_ text: String, now: Date, defaultAction: String? = nil)
+        -> (PolicyInput?, PolicyDiagnostics)
+    {
+        var parser = PolicyInputParser(file: "request", now: now, defaultAction: defaultAction)
         guard text.utf8.count <= 1_000_000, let node = try? YAMLGuard.compose(text) else {
             parser.reader.report(.error, line: 1, column: 1, "the request is not valid JSON")
             return (nil, PolicyDiagnostics(parser.reader.diagnostics))

@@ -17,6 +17,16 @@ public struct PolicyExplanation: Sendable, Hashable, Codable {
     /// How an allow is audited (`counted`, `sampled 100`) when not every one is written in full; absent for
     /// `full` and for denials, which are always written in full.
     public var auditVolume: String?
+    /// The route that named the action (`policy explain --url`), or absent.
+    public var route: RouteView?
+    /// The action the request was decided as (the route's, with `--url`).
+    public var action: String?
+
+    /// Which `routes:` entry turned the method and URL into the action.
+    public struct RouteView: Sendable, Hashable, Codable {
+        public var line: Int
+        public var summary: String
+    }
 
     enum CodingKeys: String, CodingKey {
         case policyVersion = "policy_version"
@@ -25,6 +35,7 @@ public struct PolicyExplanation: Sendable, Hashable, Codable {
         case defaultEffect = "default_effect"
         case trace
         case auditVolume = "audit_volume"
+        case route, action
     }
 }
 

@@ -15,9 +15,13 @@ struct PolicyInputParser {
     static let requestKeys: Set<String> = ["action", "method", "path", "resource", "context", "subject", "session",
                                            "risk", "now"]
 
-    init(file: String, now: Date) {
+    /// The action of a request that names none (`policy explain --url`: the route decides it); nil: required.
+    var defaultAction: String?
+
+    init(file: String, now: Date, defaultAction: String? = nil) {
         reader = NodeReader(file: file)
         defaultNow = now
+        self.defaultAction = defaultAction
     }
 
     /// Parses the request keys of `entries`, ignoring keys in `extra` (a test case's `name` and `expect`).
@@ -25,12 +29,13 @@ struct PolicyInputParser {
         let allowed = Self.requestKeys.union(extra)
         guard let entries = reader.mapping(node, "a request", allowed: allowed) else { return nil }
         let find = { (key: String) in entries.first { $0.key == key }?.value }
-        guard let actionNode = find("action"), let action = reader.string(actionNode, "action") else {
+        let actionNode = find("action")
+        guard let action = actionNode.flatMap({ reader.string($0, "action") }) ?? defaultAction else {
             reader.error(node, "a request needs an 'action'")
             return nil
         }
         guard ActionName.isValid(action) else {
-            reader.error(actionNode, "'\(action.prefix(80))' is not a valid action name: use 1–200 letters, digits and "
+            reader.error(actionNode ?? node, "'\(action.prefix(80))' is not a valid action name: use 1–200 letters, digits and "
                 + ". _ : - in dotted segments, such as payments.transfer")
             return nil
         }

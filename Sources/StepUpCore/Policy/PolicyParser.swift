@@ -13,7 +13,9 @@ struct PolicyParser {
     /// The policy's volume for allows no matching rule sets one for (`audit: {allow: …}`).
     var allowAudit = AuditVolume.full
 
-    static let topKeys: Set<String> = ["version", "levels", "networks", "default", "rules", "risk", "audit"]
+    static let topKeys: Set<String> = [
+        "version", "levels", "networks", "default", "rules", "risk", "audit", "routes",
+    ]
     /// Larger files are refused before parsing: a policy is hand-written, and this bounds the work.
     static let maxBytes = 4_000_000
 
@@ -71,9 +73,11 @@ struct PolicyParser {
             reader.warning(node, "network '\(name)' is defined but no rule uses it")
         }
         lint(rules)
+        var routes: [PolicyRoute] = []
+        if let node = find("routes") { routes = parseRoutes(node.value) }
         return Policy(
             version: PolicyHash.version(of: yaml), file: reader.file, ladder: ladder, risk: risk, rules: rules,
-            defaultEffect: defaultEffect, allowAudit: allowAudit)
+            defaultEffect: defaultEffect, allowAudit: allowAudit, routes: routes)
     }
 
     private mutating func reportYAML(_ error: any Error) {

@@ -60,6 +60,11 @@ public struct ClientAddressResolver: Sendable {
         return Client(address: client, country: trustedCountry, forwarded: client != peerAddress)
     }
 
+    /// Whether the socket peer is a configured trusted proxy (whose forwarding headers may be believed).
+    public func isTrusted(peer: String) -> Bool {
+        Self.parseHop(peer).map(trustedProxies.contains) ?? false
+    }
+
     /// One hop: `1.2.3.4`, `1.2.3.4:5678`, `2001:db8::1`, `[2001:db8::1]:443`, with spaces and quotes.
     static func parseHop(_ text: some StringProtocol) -> IPAddress? {
         var hop = Substring(text.trimmingASCIIWhitespace())

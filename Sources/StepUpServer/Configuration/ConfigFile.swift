@@ -1,4 +1,6 @@
 import Foundation
+import HTTPTypes
+import StepUpCore
 import StepUpStore
 import Yams
 
@@ -8,7 +10,7 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
     public let line: Int
     public let column: Int
     public let message: String
-    /// Already placed at the offending key (a nested section's unknown key keeps its own position).
+    /// An unknown key's error already points at the key (a nested section's), so enclosing sections keep it.
     var atKey = false
 
     public var description: String { "\(file):\(line):\(column): error: \(message)" }
@@ -51,6 +53,7 @@ public enum ConfigFile {
         guard let root else { return config }
         var reader = Reader(file: file)
         var webAuthnNodes = WebAuthnNodes()
+        var cookieDomainNode: Node?
         try reader.mapping(root, "the configuration") { key, value in
             switch key {
             case "server":
@@ -94,6 +97,14 @@ public enum ConfigFile {
                     switch key {
                     case "lifetime_seconds": config.sessions.lifetime = Double(try reader.int(value, key, in: 60...31_536_000))
                     case "secure_cookies": config.sessions.secureCookies = try reader.bool(value, key)
+                    case "cookie_domain":
+                        let domain = try reader.string(value, key).lowercased()
+                        guard CookieDomain.isAcceptable(domain) else {
+                            throw reader.error(value, "sessions.cookie_domain must be a domain name with at least one "
+                                + "dot, not an address or a bare suffix (e.g. example.com)")
+                        }
+                        config.sessions.cookieDomain = domain
+                        cookieDomainNode = value
                     default: throw reader.unknown(key, value, in: "sessions")
                     }
                 }
@@ -153,6 +164,50 @@ public enum ConfigFile {
                     default: throw reader.unknown(key, value, in: "network")
                     }
                 }
+            case "forward_auth":
+                try reader.mapping(value, "forward_auth") { key, value in
+                    switch key {
+                    case "hosts":
+                        config.forwardAuth.hosts = try reader.strings(value, key)
+                        for (item, node) in zip(config.forwardAuth.hosts, value.sequence ?? [])
+                        where HostPattern(item) == nil {
+                            throw reader.error(node, "'\(item.prefix(80))' is not a host name or *.domain "
+                                + "(e.g. app.example.com)")
+                        }
+                    case "headers":
+                        try reader.mapping(value, "forward_auth.headers") { key, value in
+                            let name = try reader.string(value, key)
+                            guard HTTPField.Name(name) != nil else {
+                                throw reader.error(value, "'\(name.prefix(80))' is not a valid header name")
+                            }
+                            switch key {
+                            case "user": config.forwardAuth.userHeader = name
+                            case "groups": config.forwardAuth.groupsHeader = name
+                            case "email": config.forwardAuth.emailHeader = name
+                            case "name": config.forwardAuth.nameHeader = name
+                            case "level": config.forwardAuth.levelHeader = name
+                            case "acr": config.forwardAuth.acrHeader = name
+                            case "auth_time": config.forwardAuth.authTimeHeader = name
+                            default: throw reader.unknown(key, value, in: "forward_auth.headers")
+                            }
+                        }
+                    default: throw reader.unknown(key, value, in: "forward_auth")
+                    }
+                }
+            case "gateway":
+                try reader.mapping(value, "gateway") { key, value in
+                    switch key {
+                    case "routes":
+                        guard let items = value.sequence else {
+                            throw reader.error(value, "gateway.routes must be a list of {host, path, upstream}")
+                        }
+                        config.gateway.routes = try items.map { try Self.gatewayRoute($0, reader) }
+                    case "timeout_seconds": config.gateway.timeout = Double(try reader.int(value, key, in: 1...3_600))
+                    case "max_bind_body_bytes":
+                        config.gateway.maxBindBodyBytes = try reader.int(value, key, in: 1_024...16_777_216)
+                    default: throw reader.unknown(key, value, in: "gateway")
+                    }
+                }
             case "metrics":
                 try reader.mapping(value, "metrics") { key, value in
                     switch key {
@@ -171,8 +226,47 @@ public enum ConfigFile {
                 throw reader.unknown(key, value, in: "the configuration")
             }
         }
+        if let node = cookieDomainNode, let domain = config.sessions.cookieDomain,
+           let host = URL(string: config.http.publicURL)?.host?.lowercased(), !CookieDomain.covers(domain, host: host) {
+            throw reader.error(node, "sessions.cookie_domain '\(domain)' must be server.public_url's host "
+                + "('\(host)') or a parent domain of it, or browsers will refuse the cookie")
+        }
         try checkWebAuthn(config, nodes: webAuthnNodes, reader: reader)
         return config
+    }
+}
+
+extension ConfigFile {
+    /// One `gateway.routes` entry: `{host, path?, upstream, bind_body?}`, each value checked where it is written.
+    fileprivate static func gatewayRoute(_ node: Node, _ reader: Reader) throws -> ServerConfiguration.Gateway.Route {
+        var host: String?, path = "/**", upstream: String?, bindBody = false
+        try reader.mapping(node, "a gateway route") { key, value in
+            switch key {
+            case "host":
+                let text = try reader.string(value, key)
+                guard HostPattern(text) != nil else {
+                    throw reader.error(value, "'\(text.prefix(80))' is not a host name or *.domain (e.g. app.example.com)")
+                }
+                host = text
+            case "path":
+                path = try reader.string(value, key)
+                guard PathPattern(path) != nil else {
+                    throw reader.error(value, "'\(path.prefix(80))' is not a path pattern: start with / and use ** only "
+                        + "at the end")
+                }
+            case "upstream":
+                let text = try reader.string(value, key)
+                guard GatewayUpstream(text) != nil else {
+                    throw reader.error(value, "'\(text.prefix(80))' is not an upstream URL (http://host:port or "
+                        + "https://host/prefix, no query)")
+                }
+                upstream = text
+            case "bind_body": bindBody = try reader.bool(value, key)
+            default: throw reader.unknown(key, value, in: "a gateway route")
+            }
+        }
+        guard let host, let upstream else { throw reader.error(node, "a gateway route needs a 'host' and an 'upstream'") }
+        return .init(host: host, path: path, upstream: upstream, bindBody: bindBody)
     }
 }
 
@@ -198,7 +292,6 @@ struct Reader {
             do {
                 try body(name, value)
             } catch let found as ConfigError where found.message.hasPrefix("unknown key") && !found.atKey {
-                // Point at the key this level rejected, not at its value (nor, for a nested key, at its section).
                 throw ConfigError(file: file, line: key.mark?.line ?? found.line, column: key.mark?.column ?? found.column,
                                   message: found.message, atKey: true)
             }

@@ -30,6 +30,7 @@ public enum ConfigTemplate {
         sessions:
           lifetime_seconds: 604800 # absolute session lifetime; levels lapse earlier (see the policy)
           secure_cookies: true     # browsers accept Secure cookies on http://localhost too
+          # cookie_domain: example.com  # share the sign-in with the hosts forward auth protects (README Forward auth)
 
         challenges:
           lifetime_seconds: 300
@@ -69,6 +70,16 @@ public enum ConfigTemplate {
           # geoip_database: /var/lib/GeoIP/GeoLite2-City.mmdb   # MaxMind DB format (.mmdb)
           # geoip_ranges: [/usr/share/tor/geoip, /usr/share/tor/geoip6]   # apt-get install tor-geoipdb
           # reputation_lists: {tor_exits: /var/lib/stepup/tor-exits.txt}  # one CIDR per line
+
+        forward_auth:              # /auth/verify for nginx, Caddy and Traefik (README "Forward auth")
+          hosts: []                # hosts sign-in and step-up may return to, e.g. [app.example.com, "*.example.com"]
+          # headers: {user: Remote-User, groups: Remote-Groups, name: Remote-Name, email: Remote-Email,
+          #           level: StepUp-Level, acr: StepUp-Acr, auth_time: StepUp-Auth-Time}
+
+        gateway:                   # StepUp as the reverse proxy (README "The built-in gateway")
+          routes: []               # e.g. [{host: app.example.com, upstream: "http://127.0.0.1:3000"}]
+          timeout_seconds: 30
+          max_bind_body_bytes: 65536
 
         metrics:
           # /metrics answers only a scraper that sends 'Authorization: Bearer <token>' (STEPUP_METRICS_TOKEN wins).

@@ -37,6 +37,24 @@ public struct ServerConfiguration: Sendable {
         public var lifetime: TimeInterval = 7 * 86_400
         /// Mark cookies `Secure` (browsers also accept this on http://localhost).
         public var secureCookies = true
+        /// The `Domain` of the session cookie, so that one sign-in covers every host forward auth protects
+        /// (`example.com` for `auth.example.com` and `app.example.com`); unset: StepUp's own host only.
+        public var cookieDomain: String?
+        public init() {}
+    }
+
+    /// Forward auth (`/auth/verify`) for nginx, Caddy and Traefik: who may come back where, and the names of the
+    /// identity headers the proxy passes on to the application.
+    public struct ForwardAuth: Sendable {
+        /// Hosts (`app.example.com`, `*.example.com`) that sign-in and step-up may return to, besides StepUp's own.
+        public var hosts: [String] = []
+        public var userHeader = "Remote-User"
+        public var groupsHeader = "Remote-Groups"
+        public var emailHeader = "Remote-Email"
+        public var nameHeader = "Remote-Name"
+        public var levelHeader = "StepUp-Level"
+        public var acrHeader = "StepUp-Acr"
+        public var authTimeHeader = "StepUp-Auth-Time"
         public init() {}
     }
 
@@ -94,6 +112,35 @@ public struct ServerConfiguration: Sendable {
         public init() {}
     }
 
+    /// The built-in gateway: StepUp itself proxies the hosts and paths of `routes` to their upstreams, deciding
+    /// every request first (README "Gateway").
+    public struct Gateway: Sendable {
+        public struct Route: Sendable, Equatable {
+            /// `app.example.com` or `*.example.com`.
+            public var host: String
+            /// A path pattern (`/api/**`); the first route matching host and path serves the request.
+            public var path = "/**"
+            /// `http(s)://host[:port]`, optionally with a path prefix the request path is appended to.
+            public var upstream: String
+            /// Read JSON and form bodies (up to `maxBindBodyBytes`) so rules and `bind` see their fields; larger
+            /// or other bodies are refused on this route, never forwarded undecided.
+            public var bindBody = false
+            public init(host: String, path: String = "/**", upstream: String, bindBody: Bool = false) {
+                self.host = host
+                self.path = path
+                self.upstream = upstream
+                self.bindBody = bindBody
+            }
+        }
+
+        public var routes: [Route] = []
+        /// Seconds to connect to an upstream and receive its response head (504 after).
+        public var timeout: TimeInterval = 30
+        /// The largest body read for decisions (and kept to replay a request a browser must first step up for).
+        public var maxBindBodyBytes = 65_536
+        public init() {}
+    }
+
     /// `/metrics` exposes operational counts: only to a scraper that presents this bearer token.
     public struct Metrics: Sendable {
         /// The token Prometheus sends (`authorization: {type: Bearer, credentials: …}`); without one, `/metrics`
@@ -114,6 +161,8 @@ public struct ServerConfiguration: Sendable {
     public var totp = TOTP()
     public var network = Network()
     public var metrics = Metrics()
+    public var forwardAuth = ForwardAuth()
+    public var gateway = Gateway()
     /// WebAuthn: relying party, origins, attestation, user verification (see `ServerConfiguration+WebAuthn.swift`).
     public var webAuthn = WebAuthn()
     /// Seed demo users and serve the Acme Bank demo under `/demo`.

@@ -35,7 +35,7 @@ struct PageRoutes: Sendable {
     // MARK: sign-in
 
     @Sendable func loginPage(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        let next = SafeRedirect.localPath(request.uri.queryParameters.get("next")) ?? "/account"
+        let next = web.returnTarget(request.uri.queryParameters.get("next")) ?? "/account"
         return renderLogin(request, next: next, error: nil, username: "", status: .ok)
     }
 
@@ -60,7 +60,7 @@ struct PageRoutes: Sendable {
 
     @Sendable func login(_ request: Request, context: StepUpRequestContext) async throws -> Response {
         let form = try await request.formFields(context: context)
-        let next = SafeRedirect.localPath(form["next"]) ?? "/account"
+        let next = web.returnTarget(form["next"]) ?? "/account"
         let binding = request.cookies[WebSupport.preSessionCookie]?.value ?? ""
         guard !binding.isEmpty, web.signer.verifyCSRF(form["csrf"], binding: "pre:" + binding) else {
             return renderLogin(request, next: next, error: "Your sign-in form expired. Please try again.",
@@ -95,7 +95,7 @@ struct PageRoutes: Sendable {
         guard let (session, user) = try await browserSession(request, context, allowPending: true) else {
             return try await toLogin(request)
         }
-        let next = SafeRedirect.localPath(request.uri.queryParameters.get("next")) ?? "/account"
+        let next = web.returnTarget(request.uri.queryParameters.get("next")) ?? "/account"
         return try await renderStepUp(id: context.parameters.get("id") ?? "", session: session, user: user,
                                       next: next, error: nil, status: .ok)
     }
@@ -145,7 +145,7 @@ struct PageRoutes: Sendable {
         }
         let form = try await request.formFields(context: context)
         let id = context.parameters.get("id") ?? ""
-        let next = SafeRedirect.localPath(form["next"]) ?? "/account"
+        let next = web.returnTarget(form["next"]) ?? "/account"
         guard web.signer.verifyCSRF(form["csrf"], binding: session.id) else {
             return try await renderStepUp(id: id, session: session, user: user, next: next,
                                           error: "The form expired. Please try again.", status: .forbidden)

@@ -98,6 +98,7 @@ public struct StepUpRuntime: Sendable {
         let reloader = PolicyReloader(path: configuration.policyFile, lists: lists, service: service, logger: logger,
                                       loadedStamp: policyStamp)
         let host = configuration.http.host
+        let gateway = configuration.gateway.routes.isEmpty ? nil : GatewayClient(timeout: configuration.gateway.timeout)
         var app = Application(
             router: try StepUpApplication.router(service: service, cookieKey: cookieKey, metricsToken: metricsToken,
                                                  roundTrips: { [store] in
@@ -105,7 +106,7 @@ public struct StepUpRuntime: Sendable {
                                                                    writes: store.roundTrips.writes,
                                                                    commits: store.commits.transactions,
                                                                    synchronous: store.synchronous.rawValue)
-                                                 }),
+                                                 }, gateway: gateway),
             configuration: .init(address: .hostname(host, port: configuration.http.port), serverName: "StepUp"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
@@ -114,6 +115,7 @@ public struct StepUpRuntime: Sendable {
             logger: logger
         )
         app.addServices(reloader)
+        if let gateway { app.addServices(gateway) }
         try await app.runService()
         await store.shutdown()
     }

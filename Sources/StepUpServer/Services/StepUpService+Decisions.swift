@@ -93,6 +93,9 @@ extension StepUpService {
         details["decision_id"] = decisionID
         details["action"] = request.action
         if let country = client.country { details["country"] = country }
+        // Forward auth and the gateway: which HTTP request the route turned into this action.
+        if let method = request.method { details["method"] = method }
+        if let path = request.path { details["path"] = String(path.prefix(512)) }
         if let challenge { details["challenge"] = challenge.id }
         if let grantID { details["grant"] = String(grantID.prefix(128)) }
         let type = auditType ?? "decision.\(result.decision.outcome.rawValue)"

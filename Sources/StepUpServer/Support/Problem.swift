@@ -40,6 +40,11 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
+        response()
+    }
+
+    /// The problem as an `application/problem+json` response.
+    func response() -> Response {
         var object = extra
         object["type"] = .string(type)
         object["title"] = .string(title)

@@ -13,6 +13,8 @@ struct ClientResolver: Sendable {
         self.countryHeader = countryHeader.flatMap { HTTPField.Name($0) }
     }
 
+    func isTrusted(peer: String) -> Bool { resolver.isTrusted(peer: peer) }
+
     func resolve(peer: String?, headers: HTTPFields) -> (ip: String?, country: String?) {
         guard let peer else { return (nil, nil) }
         let forwarded = headers[values: HTTPField.Name("X-Forwarded-For")!]

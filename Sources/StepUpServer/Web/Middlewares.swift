@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import StepUpCore
 import NIOCore
 
 /// Turns every error into a clear answer: `application/problem+json` for the API, a readable page for browsers.
@@ -54,6 +55,16 @@ struct ErrorMiddleware: RouterMiddleware {
 struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = StepUpRequestContext
     let maxBodyBytes: Int
+    /// The policy, computed once: forms post to StepUp itself, whose answers may redirect to the hosts forward auth
+    /// protects (`form-action` also governs where a form submission's redirects may lead).
+    let contentSecurityPolicy: String
+
+    init(maxBodyBytes: Int, returnHosts: [HostPattern] = []) {
+        self.maxBodyBytes = maxBodyBytes
+        let targets = (["'self'"] + returnHosts.map { "\($0):*" }).joined(separator: " ")
+        contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'; "
+            + "form-action \(targets); base-uri 'none'"
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -67,8 +78,7 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.init("X-Frame-Options")!] = "DENY"
         response.headers[.init("Referrer-Policy")!] = "no-referrer"
-        response.headers[.contentSecurityPolicy] =
-            "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+        response.headers[.contentSecurityPolicy] = contentSecurityPolicy
         return response
     }
 }

@@ -14,6 +14,10 @@ struct WebSupport: Sendable {
     let secureCookies: Bool
     let pages: PageRenderer
     let clientResolver: ClientResolver
+    /// `sessions.cookie_domain`: the session cookie's `Domain`, shared with the hosts forward auth protects.
+    var cookieDomain: String? = nil
+    /// Hosts outside StepUp that sign-in and step-up may send the browser back to (`forward_auth.hosts`).
+    var returnHosts: [HostPattern] = []
 
     /// Who is calling: address (trusted-proxy aware), user agent, and — for browsers — the device its signed
     /// cookie proves. The API passes `readDeviceCookie: false`: API clients prove devices in the body.
@@ -35,12 +39,21 @@ struct WebSupport: Sendable {
     }
 
     func cookie(_ name: String, _ value: String, maxAge: Int?) -> Cookie {
-        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: secureCookies, httpOnly: true,
-               sameSite: .lax)
+        Cookie(name: name, value: value, maxAge: maxAge, domain: domain(of: name), path: "/", secure: secureCookies,
+               httpOnly: true, sameSite: .lax)
     }
 
     func expiredCookie(_ name: String) -> Cookie {
-        Cookie(name: name, value: "", maxAge: 0, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax)
+        Cookie(name: name, value: "", maxAge: 0, domain: domain(of: name), path: "/", secure: secureCookies,
+               httpOnly: true, sameSite: .lax)
+    }
+
+    /// Only the session cookie is shared across hosts; device and pre-session cookies stay on StepUp's host.
+    private func domain(of cookie: String) -> String? { cookie == Self.sessionCookie ? cookieDomain : nil }
+
+    /// Where a `next=` may lead: a path on StepUp, or a URL on a protected host; nil for anything else.
+    func returnTarget(_ raw: String?) -> String? {
+        SafeRedirect.localPath(raw) ?? SafeRedirect.protectedURL(raw, hosts: returnHosts)
     }
 
     /// A signed device cookie for browsers that have none.
@@ -53,4 +66,14 @@ struct WebSupport: Sendable {
         for cookie in cookies { headers.append(HTTPField(name: .setCookie, value: cookie.description)) }
         return Response(status: .seeOther, headers: headers)
     }
+
+    /// Forward auth and the gateway: the original request's bearer token, else StepUp's session cookie.
+    func edgeCredential(_ request: Request) -> (String, fromCookie: Bool)? {
+        if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
+            return (String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces), false)
+        }
+        guard let cookie = request.cookies[WebSupport.sessionCookie]?.value, !cookie.isEmpty else { return nil }
+        return (cookie, true)
+    }
+
 }

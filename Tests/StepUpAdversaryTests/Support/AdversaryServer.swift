@@ -64,8 +64,9 @@ struct AdversaryServer: Sendable {
                                     crypto: crypto, risk: risk, logger: quiet,
                                     now: { clock.now })
         let server = AdversaryServer(service: service, store: store, clock: clock, directory: directory)
+        let gateway = configuration.gateway.routes.isEmpty ? nil : GatewayClient(timeout: configuration.gateway.timeout)
         let app = Application(router: try StepUpApplication.router(service: service, cookieKey: server.cookieKey,
-                                                                   metricsToken: Self.metricsToken))
+                                                                   metricsToken: Self.metricsToken, gateway: gateway))
         do {
             let result = try await app.test(.live) { client in
                 // Our own client: it never follows redirects, so tests see every Location header.
@@ -80,9 +81,11 @@ struct AdversaryServer: Sendable {
                     throw error
                 }
             }
+            try? await gateway?.shutdown()
             await store.shutdown()
             return result
         } catch {
+            try? await gateway?.shutdown()
             await store.shutdown()
             throw error
         }

@@ -67,6 +67,35 @@ struct ConfigEffect: Sendable, CustomTestStringConvertible {
             let cookies = page.headers[values: .setCookie]
             #expect(!cookies.isEmpty && cookies.allSatisfy { !$0.contains("Secure") }, "\(cookies)")
         }),
+        ConfigEffect(key: "sessions.cookie_domain", configure: {
+            $0.http.publicURL = "https://auth.example.org"
+            $0.sessions.cookieDomain = "example.org"
+        }, check: { server, client in
+            try await server.user(totp: false)
+            let reply = try await client.signIn()
+            #expect(reply.status == .created)
+            let page = try await client.send(.get, "/login")
+            #expect(page.headers[values: .setCookie].allSatisfy { !$0.contains("Domain=") },
+                    "only the session cookie is shared")
+        }),
+        ConfigEffect(key: "forward_auth.hosts/headers", configure: {
+            $0.forwardAuth.hosts = ["*.example.org"]
+            $0.forwardAuth.userHeader = "X-Auth-User"
+            $0.forwardAuth.levelHeader = "X-Auth-Level"
+        }, check: { server, client in
+            try await server.user(totp: false)
+            let token = try #require(try await client.signIn().json["token"] as? String)
+            let answer = try await client.send(.get, "/auth/verify", token: token, headers: [
+                "X-Forwarded-Method": "GET", "X-Forwarded-Host": "app.example.org", "X-Forwarded-Uri": "/",
+            ])
+            #expect(answer.status == .ok, "\(answer.text)")
+            #expect(answer.headers[HTTPField.Name("X-Auth-User")!] == "alice")
+            #expect(answer.headers[HTTPField.Name("X-Auth-Level")!] != nil)
+            #expect(answer.headers[HTTPField.Name("Remote-User")!] == nil)
+            let login = try await client.send(.get, "/login?next=https%3A%2F%2Fapp.example.org%2Fx")
+            #expect(login.text.contains("app.example.org"),
+                    "a protected host is a valid return target")
+        }),
         ConfigEffect(key: "challenges.max_attempts/lifetime_seconds", configure: {
             $0.challenges.maxAttempts = 2
             $0.challenges.lifetime = 60

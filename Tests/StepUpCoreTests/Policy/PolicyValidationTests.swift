@@ -8,7 +8,7 @@ struct PolicyValidationTests {
 
     @Test(arguments: [
         // (body after `version` and `default` lines, expected first diagnostic)
-        ("rulez: []\n", "p.yaml:3:1: error: unknown key 'rulez' in the policy file (known keys: audit, default, levels, networks, risk, rules, version)"),
+        ("rulez: []\n", "p.yaml:3:1: error: unknown key 'rulez' in the policy file (known keys: audit, default, levels, networks, risk, routes, rules, version)"),
         ("rules:\n  - id: a\n    match: {action: x, color: red}\n    allow: true\n",
          "p.yaml:5:24: error: unknown key 'color' in match (known keys: action, context, method, network, not_network, path, path_params, resource, risk, session, subject, time, transaction)"),
         ("rules:\n  - id: a\n    require: aal9\n",

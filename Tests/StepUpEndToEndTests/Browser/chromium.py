@@ -1,4 +1,5 @@
-"""Headless Chromium for the browser tests: the driver, and checks that wait, screenshot and explain on failure."""
+"""Headless Chromium through Selenium and chromedriver, as the browser tests start it, and checks that wait,
+screenshot and explain on failure."""
 import os
 import sys
 
@@ -8,11 +9,11 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.support.ui import WebDriverWait
 
 
-def start():
-    """Headless Chromium through chromedriver (CHROMIUM and CHROMEDRIVER override the Debian paths)."""
+def start(*extra_flags):
+    """A headless Chromium (CHROMIUM / CHROMEDRIVER override the Debian paths); the caller quits it."""
     options = Options()
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--window-size=1100,900"):
+                 "--window-size=1100,900") + extra_flags:
         options.add_argument(flag)
     options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")),

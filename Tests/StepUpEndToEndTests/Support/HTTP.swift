@@ -36,3 +36,17 @@ struct HTTP: Sendable {
         return Reply(status: Int(response.status.code), headers: response.headers, body: String(buffer: body))
     }
 }
+
+/// Runs `body` with an HTTP client that is shut down however `body` ends (a client dropped without shutdown
+/// stops the whole test process).
+func withHTTPClient<T>(_ body: (HTTPClient) async throws -> T) async throws -> T {
+    let client = HTTPClient(eventLoopGroupProvider: .singleton)
+    do {
+        let result = try await body(client)
+        try await client.shutdown()
+        return result
+    } catch {
+        try? await client.shutdown()
+        throw error
+    }
+}

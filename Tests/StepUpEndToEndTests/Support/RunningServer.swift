@@ -20,10 +20,9 @@ final class RunningServer: Sendable {
 
     /// Starts `stepup serve --port 0 …` and waits — without polling — for its "listening on" line, or fails
     /// when the process exits first or `timeout` passes.
-    /// - Parameter port: 0 picks a free one; a fixed port for a browser whose origin must match `public_url`.
     static func start(arguments: [String], environment: [String: String]? = nil, port: Int = 0,
                       timeout: Duration = .seconds(180)) async throws -> RunningServer {
-        let child = try Subprocess.start(ExternalTool.stepupBinary, ["serve", "--port", String(port)] + arguments,
+        let child = try Subprocess.start(ExternalTool.stepupBinary, ["serve", "--port", "\(port)"] + arguments,
                                          environment: environment)
         let log = LogBuffer()
         let exit = ExitStatus()
@@ -60,7 +59,24 @@ final class RunningServer: Sendable {
         return RunningServer(pid: child.pid, exit: exit, log: log, baseURL: found)
     }
 
+    /// A test that failed before `stop()` leaves no server behind.
+    deinit {
+        if exit.status == nil {
+            kill(pid, SIGKILL)
+            exit.record(Subprocess.wait(for: pid))
+        }
+    }
+
     var output: String { log.read { $0 } }
+
+    /// The server's peak resident memory so far (VmHWM), in MiB.
+    var peakMemoryMiB: Double? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kib = line.split(whereSeparator: \.isWhitespace).dropFirst().first.flatMap({ Double($0) })
+        else { return nil }
+        return kib / 1_024
+    }
 
     /// Sends a signal (e.g. SIGHUP to reload the policy).
     func signal(_ number: Int32) {

@@ -5,12 +5,14 @@ import Darwin
 #endif
 import Foundation
 
-/// Child processes for tests, started with `posix_spawn` rather than Foundation's `Process`.
+/// Child processes started with `posix_spawn` rather than Foundation's `Process`.
 ///
-/// Foundation's `Process.run()` walks every open file descriptor of the test process to close them in the child;
-/// with the hundreds of SQLite connections the parallel store suites hold, that walk crashed the test process now
-/// and then (a `memcpy` overflow inside `Process.run`). Here every pipe is created close-on-exec and only the three
-/// standard streams are handed to the child, so nothing depends on how many descriptors are open.
+/// Foundation's `Process.run()` walks every open file descriptor of the parent to close them in the child; with
+/// the hundreds of SQLite connections the parallel store suites hold, that walk crashed the test process now and
+/// then (a `memcpy` overflow inside `Process.run`). Here every pipe is created close-on-exec and only the three
+/// standard streams are handed to the child, so nothing depends on how many descriptors are open. The child also
+/// starts with default signal handling and nothing blocked, whatever the parent ignores (a parent that ignores
+/// SIGTERM for its own graceful shutdown would otherwise hand that on, and its children could not be stopped).
 public enum Subprocess {
     /// glibc's `pipe2`, which the Swift overlay hides behind `_GNU_SOURCE`: the pipe is close-on-exec from birth,
     /// so a child spawned by another thread at the same moment cannot inherit it.

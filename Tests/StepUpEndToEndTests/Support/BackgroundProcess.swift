@@ -1,0 +1,104 @@
+import Foundation
+import StepUpTestSupport
+import Synchronization
+
+/// A helper program the tests keep running (a proxy, an upstream app): output kept for failure messages,
+/// ready once its port accepts connections, stopped with SIGTERM (SIGKILL if it lingers), never left behind.
+final class BackgroundProcess: Sendable {
+    let name: String
+    private let pid: pid_t
+    private let log = Tail()
+    private let reaped = Mutex(false)
+
+    init(_ path: String, _ arguments: [String], environment: [String: String]? = nil) throws {
+        name = URL(fileURLWithPath: path).lastPathComponent
+        let child = try Subprocess.start(path, arguments, environment: environment)
+        pid = child.pid
+        let output = child.output ?? -1
+        let log = self.log
+        Thread {
+            var buffer = [UInt8](repeating: 0, count: 8_192)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
+                if count > 0 {
+                    let text = String(decoding: buffer[..<count], as: UTF8.self)
+                    log.append(text)
+                } else if count == 0 || errno != EINTR {
+                    break
+                }
+            }
+            close(output)
+        }.start()
+    }
+
+    deinit { stop() }
+
+    var output: String { log.text }
+
+    /// The last 20,000 characters of the output.
+    private final class Tail: Sendable {
+        private let value = Mutex("")
+        var text: String { value.withLock { $0 } }
+        func append(_ chunk: String) { value.withLock { $0 = String(($0 + chunk).suffix(20_000)) } }
+    }
+
+    /// Waits until something listens on 127.0.0.1:`port`; false if the process ended or `seconds` passed.
+    func waitForPort(_ port: Int, seconds: Double = 20) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if reaped.withLock({ $0 }) { return false }
+            if Subprocess.reap(pid) != nil {
+                reaped.withLock { $0 = true }
+                return false
+            }
+            if Self.accepts(port) { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
+    func stop() {
+        let done = reaped.withLock { done in
+            defer { done = true }
+            return done
+        }
+        guard !done else { return }
+        kill(pid, SIGTERM)
+        for _ in 0..<200 where Subprocess.reap(pid) == nil { usleep(10_000) }
+        if kill(pid, 0) == 0 {
+            kill(pid, SIGKILL)
+            _ = Subprocess.wait(for: pid)
+        }
+    }
+
+    /// A free loopback port (the kernel's choice; free until someone else takes it).
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func accepts(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+}

@@ -1,0 +1,2 @@
+// Tests reach `Subprocess` through this module.
+@_exported import StepUpProcess
