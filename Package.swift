@@ -55,8 +55,12 @@ var targets: [Target] = [
     // Child processes started with posix_spawn (standard streams only, default signal handling): the tests'
     // external tools and the benchmarks' reference servers.
     .target(name: "StepUpProcess", swiftSettings: swiftSettings),
-    .target(name: "StepUpTestSupport", dependencies: ["StepUpProcess"], path: "Tests/StepUpTestSupport",
-            swiftSettings: swiftSettings),
+    .target(
+        name: "StepUpTestSupport",
+        dependencies: ["StepUpProcess", "StepUpWebAuthn", .product(name: "Crypto", package: "swift-crypto")],
+        path: "Tests/StepUpTestSupport",
+        swiftSettings: swiftSettings
+    ),
     .testTarget(name: "StepUpCoreTests", dependencies: ["StepUpCore", "StepUpTestSupport"],
                 swiftSettings: swiftSettings),
     .testTarget(
@@ -136,7 +140,7 @@ if !coreOnly {
         .target(
             name: "StepUpServer",
             dependencies: [
-                "StepUpCore", "StepUpCrypto", "StepUpStore", "StepUpGeo",
+                "StepUpCore", "StepUpCrypto", "StepUpStore", "StepUpGeo", "StepUpWebAuthn", "StepUpQR",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -172,6 +176,8 @@ if !coreOnly {
             name: "stepup",
             dependencies: [
                 "StepUpServer", "StepUpCore", "StepUpCrypto", "StepUpStore", "StepUpGeo", "StepUpBench",
+                "StepUpWebAuthn", "StepUpProcess",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -184,7 +190,7 @@ if !coreOnly {
         .testTarget(
             name: "StepUpServerTests",
             dependencies: [
-                "StepUpServer", "StepUpCore", "StepUpCrypto", "StepUpStore",
+                "StepUpServer", "StepUpCore", "StepUpCrypto", "StepUpStore", "StepUpWebAuthn", "StepUpTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -193,6 +199,7 @@ if !coreOnly {
             name: "StepUpAdversaryTests",
             dependencies: [
                 "StepUpServer", "StepUpCore", "StepUpCrypto", "StepUpStore", "StepUpGeo", "StepUpTestSupport",
+                "StepUpWebAuthn",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
@@ -201,7 +208,7 @@ if !coreOnly {
         .testTarget(
             name: "StepUpEndToEndTests",
             dependencies: [
-                "StepUpCrypto", "StepUpCore", "StepUpTestSupport",
+                "StepUpCrypto", "StepUpCore", "StepUpTestSupport", "StepUpWebAuthn",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             exclude: ["Browser"]

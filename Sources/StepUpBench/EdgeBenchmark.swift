@@ -85,16 +85,18 @@ public struct EdgeBenchmark: Sendable {
         let reference = max(peaks["nginx"] ?? 1, 1)
         emit("forward_auth_ratio=\(DecisionBenchmark.format((peaks["forward_auth"] ?? 0) / reference, digits: 3))")
         emit("gateway_ratio=\(DecisionBenchmark.format((peaks["gateway"] ?? 0) / reference, digits: 3))")
-        for (name, port) in targets where name != "nginx" {
+        for (name, port) in targets {
             let rate = (peaks[name] ?? 0) / 2
             let generator = LoadGenerator(url: "http://127.0.0.1:\(port)/reports/q1", headers: headers, body: "",
                                           method: .GET)
-            let result = try await generator.run(rate: rate, connections: Harness.connections(forRate: rate),
+            let result = try await generator.run(rate: max(rate, 1),
+                                                 connections: min(64, Harness.connections(forRate: rate)),
                                                  duration: .seconds(seconds))
             emit("\(name)_half_peak_rps=\(DecisionBenchmark.format(result.perSecond))")
             emit("\(name)_half_peak_p50_ms=\(DecisionBenchmark.format(result.percentile(0.5), digits: 2))")
             emit("\(name)_half_peak_p99_ms=\(DecisionBenchmark.format(result.percentile(0.99), digits: 2))")
             emit("\(name)_half_peak_failures=\(result.failures)")
+            if let why = result.firstFailure { emit("\(name)_half_peak_first_failure=\(why)") }
         }
     }
 
@@ -106,7 +108,8 @@ public struct EdgeBenchmark: Sendable {
         error_log stderr error;
         daemon off;
         worker_processes 1;
-        events { worker_connections 1024; }
+        worker_rlimit_nofile 16384;
+        events { worker_connections 8192; }
         http {
             access_log off;
             client_body_temp_path \(root)/body;
@@ -114,8 +117,8 @@ public struct EdgeBenchmark: Sendable {
             fastcgi_temp_path \(root)/fastcgi;
             uwsgi_temp_path \(root)/uwsgi;
             scgi_temp_path \(root)/scgi;
-            upstream app { server \(upstream); keepalive 64; }
-            upstream stepup { server \(stepup); keepalive 64; }
+            upstream app { server \(upstream); keepalive 1024; }
+            upstream stepup { server \(stepup); keepalive 1024; }
             proxy_http_version 1.1;
             proxy_set_header Connection "";
             server {

@@ -19,6 +19,8 @@ struct LoadGenerator: Sendable {
         var failures: Int
         var seconds: Double
         var latencies: [Double]
+        /// What the first failed request got (a status or an error), to say why a run failed.
+        var firstFailure: String? = nil
 
         var perSecond: Double { Double(requests) / seconds }
         func percentile(_ p: Double) -> Double {
@@ -31,6 +33,7 @@ struct LoadGenerator: Sendable {
     /// What one worker saw.
     private struct Tally: Sendable {
         var failures = 0
+        var firstFailure: String?
         var latencies: [Double] = []
     }
 
@@ -97,7 +100,8 @@ struct LoadGenerator: Sendable {
         try await client.shutdown()
         return Result(requests: tallies.map(\.latencies.count).reduce(0, +),
                       failures: tallies.map(\.failures).reduce(0, +), seconds: elapsed.seconds,
-                      latencies: tallies.flatMap(\.latencies).sorted())
+                      latencies: tallies.flatMap(\.latencies).sorted(),
+                      firstFailure: tallies.lazy.compactMap(\.firstFailure).first)
     }
 
     /// Sends one request and records its latency from `due`; anything but 200 OK is a failure.
@@ -110,9 +114,13 @@ struct LoadGenerator: Sendable {
         do {
             let response = try await client.execute(request, timeout: .seconds(30))
             _ = try await response.body.collect(upTo: 1 << 20)
-            if response.status != .ok { tally.failures += 1 }
+            if response.status != .ok {
+                tally.failures += 1
+                tally.firstFailure = tally.firstFailure ?? "HTTP \(response.status.code)"
+            }
         } catch {
             tally.failures += 1
+            tally.firstFailure = tally.firstFailure ?? "\(error)"
         }
         tally.latencies.append(due.duration(to: clock.now).seconds * 1_000)
     }

@@ -25,6 +25,6 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Benchmarks; each prints name=value lines.",
         subcommands: [BenchArgon2Command.self, BenchPolicyCommand.self, BenchRiskCommand.self,
-                      BenchDecisionsCommand.self, BenchEdgeCommand.self]
+                      BenchDecisionsCommand.self, BenchEdgeCommand.self, BenchWebAuthnCommand.self]
     )
 }

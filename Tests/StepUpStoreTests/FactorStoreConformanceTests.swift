@@ -87,6 +87,36 @@ struct FactorStoreConformanceTests {
         }
     }
 
+    /// A passkey: renamed by its user, used without a counter (most passkeys report 0), or with a signature
+    /// counter that must move forward like an OTP step.
+    @Test(arguments: Backend.allCases)
+    func passkeysAreRenamedAndUsed(_ backend: Backend) async throws {
+        try await withBackend(backend) { harness in
+            let factors = harness.stores.factors
+            try await makeUser(harness.stores)
+            let passkey = FactorRecord(id: "wa_1", userID: "u1", kind: .webauthn, label: "Passkey", status: .active,
+                                       createdAt: t0, parameters: ["credential_id": "AQID", "backup_eligible": "true"])
+            try await factors.addFactor(passkey)
+            #expect(try await factors.factors(userID: "u1").first?.label == "Passkey")
+            try await factors.renameFactor(id: "wa_1", label: "Work laptop 🔑")
+            try await factors.recordFactorUse(id: "wa_1", at: at(30))
+            let listed = try #require(try await factors.factors(userID: "u1").first)
+            #expect(listed.label == "Work laptop 🔑" && listed.lastUsedAt == at(30) && listed.lastAcceptedStep == nil)
+            #expect(listed.parameters == passkey.parameters && listed.kind == .webauthn)
+            #expect(try await factors.recordAcceptedStep(factorID: "wa_1", step: 7, at: at(40)))
+            #expect(try await factors.recordAcceptedStep(factorID: "wa_1", step: 7, at: at(41)) == false)
+            #expect(try await factors.factor(id: "wa_1")?.lastUsedAt == at(40))
+            await #expect(throws: StoreError.notFound("factor nope")) {
+                try await factors.renameFactor(id: "nope", label: "x")
+            }
+            await #expect(throws: StoreError.notFound("factor nope")) {
+                try await factors.recordFactorUse(id: "nope", at: t0)
+            }
+            // One id per credential: a second registration of the same credential is a conflict.
+            await #expect(throws: StoreError.conflict("factor wa_1")) { try await factors.addFactor(passkey) }
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func recoveryCodesAreSingleUseAndReplacedAsASet(_ backend: Backend) async throws {
         try await withBackend(backend) { harness in

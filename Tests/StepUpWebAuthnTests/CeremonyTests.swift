@@ -1,4 +1,5 @@
 import Foundation
+import StepUpTestSupport
 import Testing
 
 @testable import StepUpWebAuthn

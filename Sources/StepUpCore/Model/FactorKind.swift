@@ -21,7 +21,9 @@ public struct FactorKind: RawRepresentable, Hashable, Sendable, Codable, Compara
     public var description: String { rawValue }
     public static func < (lhs: FactorKind, rhs: FactorKind) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    /// What a use of this factor proves, before any per-event detail (a WebAuthn assertion may add user verification).
+    /// What a use of this factor proves, before any per-event detail. For WebAuthn this is the most a credential can
+    /// prove without user verification (a device-bound key); every assertion's event carries the traits its own flags
+    /// earn instead: UV adds `user_verified` and `mfa`, a synced passkey (BE set) is `swk` and not hardware-bound.
     public var traits: FactorTraits {
         switch self {
         case .password: return FactorTraits(amr: ["pwd"], replayResistant: false)

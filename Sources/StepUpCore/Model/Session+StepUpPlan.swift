@@ -15,11 +15,15 @@ extension Session {
     ///     // show a password field when plan.needsPassword, and one of plan.factors
     /// }
     /// ```
-    /// - Parameter candidates: the factors the user could use now (enrolled and verifiable by the server).
+    /// - Parameters:
+    ///   - candidates: the factors the user could use now (enrolled and verifiable by the server).
+    ///   - traits: what the user's own factors can prove, where it differs from ``FactorKind/traits`` (a user whose
+    ///     only passkeys are synced cannot present a hardware-bound WebAuthn event).
     /// - Returns: nil when no candidate factor (even with a fresh password) could complete the requirement,
     ///   when the level is unknown, or when the session is no longer active (sign in again instead).
     public func stepUpPlan(
-        for requirement: Requirement, ladder: LevelLadder, at now: Date, candidates: Set<FactorKind>
+        for requirement: Requirement, ladder: LevelLadder, at now: Date, candidates: Set<FactorKind>,
+        traits: [FactorKind: FactorTraits] = [:]
     ) -> StepUpPlan? {
         guard isActive(at: now), let required = ladder[requirement.level] else { return nil }
         let levels = ladder.levels(atLeast: required)
@@ -27,7 +31,9 @@ extension Session {
         ceremony.lastSeenAt = max(lastSeenAt, now)
         func completes(_ factors: [FactorKind]) -> Bool {
             var trial = ceremony
-            trial.events += factors.enumerated().map { index, kind in Self.hypothetical(kind, index: index, at: now) }
+            trial.events += factors.enumerated().map { index, kind in
+                Self.hypothetical(kind, index: index, at: now, traits: traits[kind])
+            }
             return levels.contains {
                 trial.satisfies($0, at: now, maxAge: requirement.maxAge, allowedFactors: requirement.allowedFactors)
             }
@@ -45,10 +51,13 @@ extension Session {
         return nil
     }
 
-    /// An event the ceremony could produce: the factor's usual traits, WebAuthn with user verification.
-    static func hypothetical(_ kind: FactorKind, index: Int, at now: Date) -> AuthenticationEvent {
-        var event = AuthenticationEvent(id: "planned-\(index)-\(kind.rawValue)", factor: kind, at: now)
-        if kind == .webauthn { event.traits.userVerified = true }
+    /// An event the ceremony could produce: `traits` when given, else the factor's usual traits, WebAuthn with
+    /// user verification.
+    static func hypothetical(_ kind: FactorKind, index: Int, at now: Date, traits: FactorTraits? = nil)
+        -> AuthenticationEvent
+    {
+        var event = AuthenticationEvent(id: "planned-\(index)-\(kind.rawValue)", factor: kind, traits: traits, at: now)
+        if traits == nil, kind == .webauthn { event.traits.userVerified = true }
         return event
     }
 }

@@ -30,12 +30,13 @@ extension PolicyInputParser {
         if let name = node.scalar?.string {
             return AuthenticationEvent(id: "e\(index)", factor: FactorKind(name), at: now)
         }
-        let keys: Set<String> = ["factor", "age", "user_verified"]
+        let keys: Set<String> = ["factor", "age", "user_verified", "hardware_bound"]
         guard let entries = reader.mapping(node, "a session factor", allowed: keys),
               let factorNode = entries.first(where: { $0.key == "factor" }),
               let name = reader.string(factorNode.value, "factor")
         else {
-            reader.error(node, "a session factor needs 'factor' (and optionally 'age', 'user_verified')")
+            reader.error(node, "a session factor needs 'factor' (and optionally 'age', 'user_verified', "
+                + "'hardware_bound')")
             return nil
         }
         let kind = FactorKind(name)
@@ -44,6 +45,9 @@ extension PolicyInputParser {
         for entry in entries {
             if entry.key == "age" { age = parser.duration(entry.value, "age") ?? 0 }
             if entry.key == "user_verified" { traits.userVerified = reader.bool(entry.value, "user_verified") ?? false }
+            if entry.key == "hardware_bound" {
+                traits.hardwareBound = reader.bool(entry.value, "hardware_bound") ?? false
+            }
         }
         return AuthenticationEvent(id: "e\(index)", factor: kind, traits: traits, at: now.addingTimeInterval(-age))
     }

@@ -40,6 +40,7 @@ public struct RiskEngine: Sendable {
         case "unusual_hour": return unusualHour(input, settings)
         case "user_agent_change": return userAgentChange(input)
         case "anonymizing_network": return anonymizingNetwork(input, settings)
+        case "cloned_authenticator": return input.clonedAuthenticator
         default: return nil
         }
     }

@@ -19,6 +19,9 @@ public struct RiskInput: Sendable, Hashable {
     public var sessionUserAgent: String?
     /// An admin marked this address trusted: list hits are then not held against it.
     public var addressTrusted: Bool
+    /// Evidence that a WebAuthn assertion in this request came with a signature counter at or below the stored
+    /// one (WebAuthn §7.2 step 22: the key may have been copied); `nil` when nothing regressed.
+    public var clonedAuthenticator: String?
 
     public init(
         context: RequestContext,
@@ -29,7 +32,8 @@ public struct RiskInput: Sendable, Hashable {
         reputationHits: [String] = [],
         anonymizingHits: [String] = [],
         sessionUserAgent: String? = nil,
-        addressTrusted: Bool = false
+        addressTrusted: Bool = false,
+        clonedAuthenticator: String? = nil
     ) {
         self.context = context
         self.now = now
@@ -40,6 +44,7 @@ public struct RiskInput: Sendable, Hashable {
         self.anonymizingHits = anonymizingHits
         self.sessionUserAgent = sessionUserAgent
         self.addressTrusted = addressTrusted
+        self.clonedAuthenticator = clonedAuthenticator
     }
 
     /// When the request happened: the context's time, else the server clock.

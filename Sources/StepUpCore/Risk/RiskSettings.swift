@@ -85,6 +85,9 @@ public enum RiskSignalCatalog {
         Entry(name: "anonymizing_network",
               summary: "address in a hosting or anonymising network (networks: list names and/or CIDR blocks)",
               defaults: SignalSettings(weight: 40), parameters: ["networks"]),
+        Entry(name: "cloned_authenticator",
+              summary: "a WebAuthn authenticator's signature counter went backwards in this ceremony (a copied key)",
+              defaults: SignalSettings(weight: 90), parameters: []),
     ]
 
     public static func entry(_ name: String) -> Entry? { entries.first { $0.name == name } }

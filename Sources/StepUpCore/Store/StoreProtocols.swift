@@ -32,7 +32,13 @@ public protocol FactorStore: Sendable {
     func removeFactor(id: String) async throws
     /// Atomically records that OTP step (or counter) `step` was accepted.
     /// Returns `false`, changing nothing, when a step `>= step` was already recorded: a replay.
+    /// (A WebAuthn credential's signature counter uses the same column: it must move forward.)
     func recordAcceptedStep(factorID: String, step: Int64, at: Date) async throws -> Bool
+    /// Gives the factor a new label (the name a user chose for a passkey). Throws ``StoreError/notFound``.
+    func renameFactor(id: String, label: String) async throws
+    /// Records a use that moves no counter (a passkey that keeps no signature counter). Throws
+    /// ``StoreError/notFound``.
+    func recordFactorUse(id: String, at: Date) async throws
 }
 
 /// Factors with their sealed secrets.

@@ -52,6 +52,7 @@ public enum ConfigFile {
         var config = base
         guard let root else { return config }
         var reader = Reader(file: file)
+        var webAuthnNodes = WebAuthnNodes()
         var cookieDomainNode: Node?
         try reader.mapping(root, "the configuration") { key, value in
             switch key {
@@ -219,6 +220,8 @@ public enum ConfigFile {
                     default: throw reader.unknown(key, value, in: "metrics")
                     }
                 }
+            case "webauthn":
+                try parseWebAuthn(value, reader: reader, file: file, into: &config, nodes: &webAuthnNodes)
             default:
                 throw reader.unknown(key, value, in: "the configuration")
             }
@@ -228,6 +231,7 @@ public enum ConfigFile {
             throw reader.error(node, "sessions.cookie_domain '\(domain)' must be server.public_url's host "
                 + "('\(host)') or a parent domain of it, or browsers will refuse the cookie")
         }
+        try checkWebAuthn(config, nodes: webAuthnNodes, reader: reader)
         return config
     }
 }
@@ -267,7 +271,7 @@ extension ConfigFile {
 }
 
 /// Typed access to YAML nodes, with positions in every error.
-private struct Reader {
+struct Reader {
     let file: String
 
     func error(_ node: Node, _ message: String) -> ConfigError {

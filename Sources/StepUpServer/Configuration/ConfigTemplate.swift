@@ -54,6 +54,16 @@ public enum ConfigTemplate {
           period: 30
           window: 1                # time steps accepted either side of now
 
+        webauthn:                  # passkeys, platform biometrics, security keys
+          # rp_id: localhost       # default: the host of server.public_url (or a parent domain of it)
+          rp_name: StepUp          # shown in the browser's passkey dialog
+          # origins: [http://localhost:8080]   # default: the origin of server.public_url
+          attestation: none        # none: any authenticator; trusted: a chain to attestation_roots
+          # attestation_roots: attestation-roots.pem   # PEM root certificates, needed with trusted
+          # aaguids: []            # authenticator models allowed (8-4-4-4-12 hex); default: any
+          user_verification: preferred   # preferred | required | discouraged (PIN or biometric)
+          timeout_seconds: 300     # how long a ceremony may take
+
         network:
           trusted_proxies: []      # peers whose X-Forwarded-For is believed, e.g. [127.0.0.1]
           # country_header: CF-IPCountry

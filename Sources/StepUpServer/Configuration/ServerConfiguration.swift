@@ -163,6 +163,8 @@ public struct ServerConfiguration: Sendable {
     public var metrics = Metrics()
     public var forwardAuth = ForwardAuth()
     public var gateway = Gateway()
+    /// WebAuthn: relying party, origins, attestation, user verification (see `ServerConfiguration+WebAuthn.swift`).
+    public var webAuthn = WebAuthn()
     /// Seed demo users and serve the Acme Bank demo under `/demo`.
     public var demo = false
 

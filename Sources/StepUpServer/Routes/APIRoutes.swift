@@ -26,24 +26,20 @@ struct APIRoutes: Sendable {
         v1.get("devices", use: listDevices)
         v1.post("devices/current/trust", use: trustDevice)
         v1.delete("devices/:id", use: revokeDevice)
+        registerWebAuthn(on: v1)
     }
 
     @Sendable func login(_ request: Request, context: StepUpRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(LoginBody.self, context: context)
-        // The API never reads cookies: a device is what this body proves, nothing it names.
-        var client = web.client(request, context: context, readDeviceCookie: false)
-        client.deviceLabel = body.deviceID.map { String($0.prefix(64)) }
-        if let secret = body.deviceSecret {
-            guard DeviceIdentity.isWellFormed(secret) else {
-                throw Problem.invalidBody("'device_secret' must be the value StepUp returned at an earlier sign-in")
-            }
-            client.deviceID = DeviceIdentity.id(secret: secret)
-        }
-        if let proof = body.deviceProof {
-            client.deviceID = try await provenDevice(proof)
-        }
+        let client = try await signInClient(request, context, deviceID: body.deviceID, deviceSecret: body.deviceSecret,
+                                            deviceProof: body.deviceProof)
         let result = try await service.login(LoginAttempt(username: body.username, password: body.password,
                                                           otp: body.otp), client: client)
+        return try loginResponse(result)
+    }
+
+    /// A sign-in's answer (password or passkey): 201 with the token, and the step-up when the policy asked for one.
+    func loginResponse(_ result: LoginResult) throws -> Response {
         let ladder = service.policy.current.ladder
         struct LoginView: Encodable {
             var token: String
@@ -67,6 +63,23 @@ struct APIRoutes: Sendable {
                              risk: result.decision.map { DecisionView.RiskView($0.risk, full: false) },
                              deviceSecret: result.deviceSecret)
         return try .json(view, status: .created)
+    }
+
+    /// The client of an API sign-in. The API never reads cookies: a device is what the body proves, nothing it names.
+    func signInClient(_ request: Request, _ context: StepUpRequestContext, deviceID: String?, deviceSecret: String?,
+                      deviceProof: DeviceProofBody?) async throws -> ClientInfo {
+        var client = web.client(request, context: context, readDeviceCookie: false)
+        client.deviceLabel = deviceID.map { String($0.prefix(64)) }
+        if let secret = deviceSecret {
+            guard DeviceIdentity.isWellFormed(secret) else {
+                throw Problem.invalidBody("'device_secret' must be the value StepUp returned at an earlier sign-in")
+            }
+            client.deviceID = DeviceIdentity.id(secret: secret)
+        }
+        if let proof = deviceProof {
+            client.deviceID = try await provenDevice(proof)
+        }
+        return client
     }
 
     @Sendable func currentSession(_ request: Request, context: StepUpRequestContext) async throws -> Response {
@@ -120,8 +133,9 @@ struct APIRoutes: Sendable {
         let body = try await request.decodeJSON(VerifyBody.self, context: context)
         let id = context.parameters.get("id") ?? ""
         let completed = try await service.verify(
-            challengeID: id, answer: StepUpAnswer(factor: FactorKind(body.factor), code: body.code,
-                                                  password: body.password),
+            challengeID: id, answer: StepUpAnswer(factor: FactorKind(body.factor), code: body.code ?? "",
+                                                  password: body.password,
+                                                  webAuthn: body.credential.map { (body.ceremony ?? "", $0) }),
             session: session, user: user, client: web.client(request, context: context))
         let outcome = try await service.stepUpOutcome(for: completed.challenge, session: session)
         struct Verified: Encodable {
@@ -138,10 +152,7 @@ struct APIRoutes: Sendable {
 
     @Sendable func listFactors(_ request: Request, context: StepUpRequestContext) async throws -> Response {
         let (_, user) = try await bearer(request, context)
-        let factors = try await service.stores.factors.factors(userID: user.id).map {
-            FactorView(id: $0.id, kind: $0.kind.rawValue, label: $0.label, status: $0.status.rawValue,
-                       createdAt: $0.createdAt, lastUsedAt: $0.lastUsedAt)
-        }
+        let factors = try await service.stores.factors.factors(userID: user.id).map(FactorView.init)
         let left = try await service.stores.recoveryCodes.unusedRecoveryCodes(userID: user.id).count
         struct Listing: Encodable {
             var factors: [FactorView]
@@ -261,7 +272,7 @@ struct APIRoutes: Sendable {
     }
 
     /// The bearer token's session. A sign-in still waiting for its step-up passes only where `allowPending`.
-    private func bearer(_ request: Request, _ context: StepUpRequestContext, allowPending: Bool = false) async throws
+    func bearer(_ request: Request, _ context: StepUpRequestContext, allowPending: Bool = false) async throws
         -> (Session, UserRecord)
     {
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {

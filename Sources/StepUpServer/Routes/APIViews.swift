@@ -69,9 +69,13 @@ struct DecisionBody: Decodable {
 
 struct VerifyBody: Decodable {
     var factor: String
-    var code: String
+    /// The one-time code (`totp`, `recovery_code`).
+    var code: String?
     /// Needed when the challenge says `password_required`.
     var password: String?
+    /// `webauthn`: the ceremony from `POST /v1/challenges/{id}/webauthn` and the browser's assertion.
+    var ceremony: String?
+    var credential: WebAuthnCredentialJSON?
 }
 
 struct CodeBody: Decodable {
@@ -138,13 +142,15 @@ struct ChallengeView: Encodable {
     /// The password must be sent with the code (`password` in the verify body).
     var passwordRequired: Bool
     var verifyURL: String
+    /// Where to get WebAuthn options (`POST`), when a passkey can complete the challenge.
+    var webAuthnURL: String?
     var pageURL: String
 
     enum CodingKeys: String, CodingKey {
         case id, status, action, level, acr, maxAge = "max_age", allowedFactors = "allowed_factors",
              availableFactors = "available_factors", message, display, expiresAt = "expires_at",
              attemptsLeft = "attempts_left", passwordRequired = "password_required", verifyURL = "verify_url",
-             pageURL = "page_url"
+             webAuthnURL = "webauthn_options_url", pageURL = "page_url"
     }
 
     init(_ outcome: StepUpOutcome, ladder: LevelLadder) {
@@ -163,6 +169,7 @@ struct ChallengeView: Encodable {
         attemptsLeft = challenge.attemptsLeft
         passwordRequired = outcome.needsPassword
         verifyURL = "/v1/challenges/\(challenge.id)/verify"
+        webAuthnURL = outcome.availableFactors.contains(.webauthn) ? "/v1/challenges/\(challenge.id)/webauthn" : nil
         pageURL = outcome.pageURL
     }
 }
@@ -244,7 +251,41 @@ struct FactorView: Encodable {
     var status: String
     var createdAt: Date
     var lastUsedAt: Date?
+    /// For a passkey: what it is (never a secret; the public key stays in StepUp).
+    var webAuthn: PasskeyView?
     enum CodingKeys: String, CodingKey {
-        case id, kind, label, status, createdAt = "created_at", lastUsedAt = "last_used_at"
+        case id, kind, label, status, createdAt = "created_at", lastUsedAt = "last_used_at", webAuthn = "webauthn"
+    }
+
+    init(_ record: FactorRecord) {
+        id = record.id
+        kind = record.kind.rawValue
+        label = record.label
+        status = record.status.rawValue
+        createdAt = record.createdAt
+        lastUsedAt = record.lastUsedAt
+        webAuthn = Passkey(record).map(PasskeyView.init)
+    }
+
+    struct PasskeyView: Encodable {
+        var credentialID: String
+        /// BE: a synced (multi-device) passkey, `swk`, aal2 at most; otherwise device-bound (`hwk`, can reach aal3).
+        var synced: Bool
+        var aaguid: String
+        var transports: [String]
+        var attestation: String
+        var signCount: UInt32
+        enum CodingKeys: String, CodingKey {
+            case credentialID = "credential_id", synced, aaguid, transports, attestation, signCount = "sign_count"
+        }
+
+        init(_ passkey: Passkey) {
+            credentialID = passkey.credentialID
+            synced = passkey.synced
+            aaguid = passkey.record.parameters["aaguid"] ?? ""
+            transports = passkey.transports
+            attestation = passkey.record.parameters["attestation_format"] ?? "none"
+            signCount = passkey.signCount
+        }
     }
 }

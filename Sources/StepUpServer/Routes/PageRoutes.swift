@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import StepUpCore
+import StepUpQR
 
 /// Browser pages: sign-in, step-up prompt, account. Cookie sessions, CSRF tokens on every form.
 struct PageRoutes: Sendable {
@@ -28,6 +29,7 @@ struct PageRoutes: Sendable {
         router.post("account/recovery-codes", use: recoveryCodes)
         router.post("account/devices/trust", use: trustDevice)
         router.post("account/devices/revoke", use: revokeDevice)
+        registerWebAuthn(on: router)
     }
 
     // MARK: sign-in
@@ -37,13 +39,17 @@ struct PageRoutes: Sendable {
         return renderLogin(request, next: next, error: nil, username: "", status: .ok)
     }
 
-    private func renderLogin(_ request: Request, next: String, error: String?, username: String,
+    func renderLogin(_ request: Request, next: String, error: String?, username: String,
                              status: HTTPResponse.Status, needsCode: Bool = false) -> Response {
         // The pre-session cookie binds the login form's CSRF token before any session exists.
         let existing = request.cookies[WebSupport.preSessionCookie]?.value
         let binding = existing.flatMap { $0.count == 24 ? $0 : nil } ?? Tokens.random(bytes: 18)
+        // A passkey sign-in ceremony per page view: sealed, stateless until it is answered.
+        let passkey = try? service.webAuthnSignInOptions()
         var response = web.pages.html("login", title: "Sign in",
-                                      ["next": next, "error": error ?? "", "username": username, "needsCode": needsCode],
+                                      ["next": next, "error": error ?? "", "username": username, "needsCode": needsCode,
+                                       "passkeyOptions": passkey?.publicKey.text ?? "",
+                                       "ceremony": passkey?.ceremony ?? ""],
                                       status: status, csrf: web.signer.csrfToken(binding: "pre:" + binding))
         if existing != binding {
             response.setCookie(web.cookie(WebSupport.preSessionCookie, binding, maxAge: 3_600))
@@ -65,14 +71,7 @@ struct PageRoutes: Sendable {
             let result = try await service.login(
                 LoginAttempt(username: form["username"] ?? "", password: form["password"] ?? "",
                              otp: form["otp"].flatMap { $0.isEmpty ? nil : $0 }), client: client)
-            var cookies = [web.cookie(WebSupport.sessionCookie, result.token, maxAge: nil),
-                           web.expiredCookie(WebSupport.preSessionCookie)]
-            if let secret = result.deviceSecret { cookies.append(web.deviceCookie(secret: secret)) }
-            if let stepUp = result.stepUp {
-                let target = SafeRedirect.appendingQuery("/step-up/\(stepUp.challenge.id)", name: "next", value: next)
-                return WebSupport.redirect(target, cookies: cookies)
-            }
-            return WebSupport.redirect(next, cookies: cookies)
+            return signedIn(result, next: next)
         } catch let error as StepUpError {
             // Over an account's failure limit the form offers the one-time code field.
             let problem = Problem(error)
@@ -112,6 +111,9 @@ struct PageRoutes: Sendable {
         }
         let outcome = try await service.stepUpOutcome(for: challenge, session: session)
         let labels: [FactorKind: String] = [.totp: "Authenticator app code", .recoveryCode: "Recovery code"]
+        let canAnswer = challenge.status == .pending && !challenge.isExpired(at: service.now())
+        let passkey = canAnswer && outcome.availableFactors.contains(.webauthn)
+            ? try? await service.webAuthnStepUpOptions(challengeID: challenge.id, session: session) : nil
         let factors = outcome.availableFactors.sorted { $0 == .totp && $1 != .totp }.compactMap { kind in
             labels[kind].map { ["value": kind.rawValue, "label": $0] }
         }
@@ -126,12 +128,14 @@ struct PageRoutes: Sendable {
         } else if error == nil, challenge.isExpired(at: service.now()) {
             error = "This confirmation expired. Start the action again."
         }
-        let canVerify = challenge.status == .pending && !challenge.isExpired(at: service.now()) && !factors.isEmpty
+        let canVerify = canAnswer && (!factors.isEmpty || passkey != nil)
         return web.pages.html("stepup", title: "Confirm it's you", [
             "id": challenge.id, "next": next, "message": outcome.message ?? "", "display": display,
             "hasDisplay": !display.isEmpty, "reason": reason, "level": challenge.requirement.level,
             "attemptsLeft": challenge.status == .pending ? challenge.attemptsLeft : 0,
             "error": error ?? "", "canVerify": canVerify, "factors": factors, "needsPassword": outcome.needsPassword,
+            "hasCodes": !factors.isEmpty, "passkeyOptions": passkey?.publicKey.text ?? "",
+            "ceremony": passkey?.ceremony ?? "",
         ], status: status, user: user.username, csrf: csrf(session))
     }
 
@@ -150,7 +154,7 @@ struct PageRoutes: Sendable {
             let completed = try await service.verify(
                 challengeID: id,
                 answer: StepUpAnswer(factor: FactorKind(form["factor"] ?? "totp"), code: form["code"] ?? "",
-                                     password: form["password"]),
+                                     password: form["password"], webAuthn: try Self.webAuthnAnswer(form)),
                 session: session, user: user, client: web.client(request, context: context))
             // A new session token after every authentication: no session fixation.
             var token = completed.token
@@ -174,10 +178,11 @@ struct PageRoutes: Sendable {
                                        device: session.deviceID)
     }
 
-    private func renderAccount(session: Session, user: UserRecord, notice: String?, device: String?,
+    func renderAccount(session: Session, user: UserRecord, notice: String?, device: String?,
                                error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let stores = service.stores
-        let factors = try await stores.factors.factors(userID: user.id).map {
+        let records = try await stores.factors.factors(userID: user.id)
+        let factors = records.filter { $0.kind != .webauthn }.map {
             ["label": $0.label, "kind": $0.kind.rawValue, "status": $0.status.rawValue]
         }
         let codesLeft = try await stores.recoveryCodes.unusedRecoveryCodes(userID: user.id).count
@@ -191,24 +196,26 @@ struct PageRoutes: Sendable {
             return entry
         }
         let level = session.effectiveLevel(in: service.policy.current.ladder, at: service.now())
-        let notices = ["totp": "Authenticator app added.", "stepup": "Confirmed.",
-                       "trusted": "This device is trusted for 30 days.", "removed": "Device removed."]
+        let notices: [String: String] = [
+            "totp": "Authenticator app added.", "stepup": "Confirmed.",
+            "trusted": "This device is trusted for 30 days.",
+            "removed": "Device removed.", "passkey": "Passkey added.", "passkey-renamed": "Passkey renamed.",
+            "passkey-removed": "Passkey removed.",
+        ]
+        let passkeys: [[String: Any]] = records.compactMap(Passkey.init).map(Self.passkeyEntry)
         return web.pages.html("account", title: "Account", [
             "displayName": user.displayName, "username": user.username, "roles": user.roles.joined(separator: ", "),
             "level": level?.name ?? "none", "factors": factors, "codesLeft": codesLeft, "devices": devices,
-            "notice": notice.flatMap { notices[$0] } ?? "", "error": error ?? "",
+            "passkeys": passkeys, "notice": notice.flatMap { notices[$0] } ?? "", "error": error ?? "",
         ], status: status, user: user.username, csrf: csrf(session))
     }
 
     @Sendable func trustDevice(_ request: Request, context: StepUpRequestContext) async throws -> Response {
         try await postedForm(request, context) { session, user, form in
-            let client = web.client(request, context: context)
-            do {
-                _ = try await service.trustCurrentDevice(session: session, user: user, client: client)
+            try await orAccountWithError(session, user) {
+                _ = try await service.trustCurrentDevice(session: session, user: user,
+                                                         client: web.client(request, context: context))
                 return WebSupport.redirect("/account?notice=trusted")
-            } catch let error as StepUpError {
-                return try await renderAccount(session: session, user: user, notice: nil, device: session.deviceID,
-                                               error: error.reason, status: Problem(error).status)
             }
         }
     }
@@ -232,7 +239,8 @@ struct PageRoutes: Sendable {
             }
             let enrollment = try await service.startTOTPEnrollment(user: user, client: client)
             return web.pages.html("totp", title: "Add an authenticator app",
-                                  ["secret": enrollment.secret, "uri": enrollment.uri, "factorID": enrollment.factorID],
+                                  ["secret": enrollment.secret, "uri": enrollment.uri, "factorID": enrollment.factorID,
+                                   "qr": Self.qrCode(enrollment.uri)],
                                   user: user.username, csrf: csrf(session))
         }
     }
@@ -249,7 +257,7 @@ struct PageRoutes: Sendable {
                 let pending = try await service.pendingTOTPEnrollment(user: user, factorID: factorID)
                 return web.pages.html("totp", title: "Add an authenticator app",
                                       ["secret": pending?.secret ?? "", "uri": pending?.uri ?? "", "factorID": factorID,
-                                       "error": error.reason],
+                                       "qr": pending.map { Self.qrCode($0.uri) } ?? "", "error": error.reason],
                                       status: Problem(error).status, user: user.username, csrf: csrf(session))
             }
         }
@@ -267,7 +275,25 @@ struct PageRoutes: Sendable {
         }
     }
 
+    /// The `otpauth://` URI as an SVG QR code (error correction M), drawn by the server: no script, no image request,
+    /// nothing but path data from the URI's bytes. Empty if the URI cannot be encoded.
+    static func qrCode(_ uri: String) -> String {
+        (try? QRCode.encode(uri, level: .medium))?.svg(moduleSize: 4, title: "QR code for your authenticator app") ?? ""
+    }
+
     // MARK: helpers
+
+    /// `body`'s answer, or the account page showing why it failed.
+    func orAccountWithError(_ session: Session, _ user: UserRecord, _ body: () async throws -> Response)
+        async throws -> Response
+    {
+        do {
+            return try await body()
+        } catch let error as StepUpError {
+            return try await renderAccount(session: session, user: user, notice: nil, device: session.deviceID,
+                                           error: error.reason, status: Problem(error).status)
+        }
+    }
 
     /// The browser's session. A sign-in waiting for its step-up counts only where `allowPending` (the step-up
     /// pages and sign-out); everywhere else it is sent to complete its challenge.

@@ -17,6 +17,9 @@ public struct ClientInfo: Sendable, Hashable {
     public var longitude: Double?
     /// An administrator's verdict on the address (`stepup address mark`), an input to every decision.
     public var addressVerdict: AddressRule.Verdict?
+    /// Evidence that this request's WebAuthn assertion came with a signature counter that went backwards (a copied
+    /// key?): the `cloned_authenticator` risk signal of every decision made for the request.
+    public var clonedAuthenticator: String?
     /// Whether GeoIP and the address verdict have been filled in (done once per request).
     public var isResolved = false
 

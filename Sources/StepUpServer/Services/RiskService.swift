@@ -52,7 +52,8 @@ public struct RiskService: Sendable {
                               device: DeviceStatus(deviceID: client.deviceID, record: record ?? nil, now: now),
                               history: history, counters: counters, reputationHits: hits.reputation,
                               anonymizingHits: hits.anonymizing, sessionUserAgent: session?.userAgent,
-                              addressTrusted: client.addressVerdict == .trusted)
+                              addressTrusted: client.addressVerdict == .trusted,
+                              clonedAuthenticator: client.clonedAuthenticator)
         return engine.assess(input, settings: settings)
     }
 

@@ -26,6 +26,8 @@ public struct StepUpError: Error, Sendable, CustomStringConvertible {
         case passwordRequired = "password-required"
         case invalidDeviceProof = "invalid-device-proof"
         case invalidRequest = "invalid-request"
+        /// A WebAuthn ceremony refused; the type is `webauthn-<identifier>` (see ``webAuthnError``).
+        case webAuthn = "webauthn"
     }
 
     let code: Code
@@ -37,6 +39,9 @@ public struct StepUpError: Error, Sendable, CustomStringConvertible {
     public var retryAfter: Int?
     /// The challenge to complete (step-up required).
     public var stepUp: StepUpOutcome?
+    /// Why a WebAuthn ceremony was refused: a `WebAuthnError` identifier (`origin_not_allowed`, `bad_signature`, …)
+    /// or one of the server's own (`unknown_credential`, `ceremony_expired`, `ceremony_reused`, …).
+    public var webAuthnError: String?
 
     init(_ code: Code, _ reason: String, attemptsLeft: Int? = nil, retryAfter: Int? = nil,
          stepUp: StepUpOutcome? = nil) {
@@ -48,13 +53,18 @@ public struct StepUpError: Error, Sendable, CustomStringConvertible {
     }
 
     /// The stable problem type name (`https://stepup.dev/problems/<name>`).
-    public var typeName: String { code.rawValue }
+    public var typeName: String {
+        guard code == .webAuthn, let webAuthnError else { return code.rawValue }
+        return "webauthn-" + webAuthnError.replacingOccurrences(of: "_", with: "-")
+    }
     public var description: String { "\(code.rawValue): \(reason)" }
 
     public var isInvalidCredentials: Bool { code == .invalidCredentials }
     public var isRateLimited: Bool { code == .rateLimited }
     public var isOverloaded: Bool { code == .overloaded }
     public var isSecondFactorRequired: Bool { code == .secondFactorRequired }
+    public var isWebAuthn: Bool { code == .webAuthn }
+    public var isSignInDenied: Bool { code == .signInDenied }
 }
 
 extension StepUpError {
@@ -102,4 +112,10 @@ extension StepUpError {
     static let passwordRequired = StepUpError(
         .passwordRequired, "your sign-in is too old for this action: enter your password together with the code")
     static func invalidDeviceProof(_ reason: String) -> StepUpError { StepUpError(.invalidDeviceProof, reason) }
+    /// A refused WebAuthn ceremony: `identifier` names why (stable, snake_case), `reason` what to do.
+    static func webAuthn(_ identifier: String, _ reason: String, attemptsLeft: Int? = nil) -> StepUpError {
+        var error = StepUpError(.webAuthn, reason, attemptsLeft: attemptsLeft)
+        error.webAuthnError = identifier
+        return error
+    }
 }

@@ -8,11 +8,15 @@ public struct StepUpAnswer: Sendable {
     public var code: String
     /// Needed when the challenge says `password_required` (the session's password is too old for the level).
     public var password: String?
+    /// For `webauthn`: the ceremony token from the challenge's WebAuthn options and the browser's assertion.
+    public var webAuthn: (ceremony: String, credential: WebAuthnCredentialJSON)?
 
-    public init(factor: FactorKind, code: String, password: String? = nil) {
+    public init(factor: FactorKind, code: String, password: String? = nil,
+                webAuthn: (ceremony: String, credential: WebAuthnCredentialJSON)? = nil) {
         self.factor = factor
         self.code = code
         self.password = password
+        self.webAuthn = webAuthn
     }
 }
 
@@ -75,6 +79,10 @@ extension StepUpService {
         }
         let password = answer.password.flatMap { $0.isEmpty ? nil : $0 }
         if plan.needsPassword, password == nil { throw StepUpError.passwordRequired }
+        if answer.factor == .webauthn {
+            return try await verifyWebAuthn(challenge, answer: answer, password: plan.needsPassword ? password : nil,
+                                            session: session, user: user, client: client, at: at)
+        }
 
         let receipt = try await spendCodeGuess(user: user, client: client, at: at)
         guard let reserved = try await stores.challenges.reserveAttempt(challengeID: challenge.id, at: at) else {
@@ -104,11 +112,18 @@ extension StepUpService {
     }
 
     /// Records what was proven: events on the session, the grant's proof, a pending sign-in made usable.
-    private func complete(_ challenge: Challenge, factors: [FactorKind], session: Session, user: UserRecord,
-                          client: ClientInfo, at: Date) async throws -> CompletedChallenge {
+    ///
+    /// - Parameters:
+    ///   - traits: what each factor's use proved when it differs from ``FactorKind/traits`` (a WebAuthn assertion's
+    ///     flags).
+    ///   - shortfall: thrown when the proof does not reach the challenge's level (instead of the generic refusal).
+    ///   - details: more for the `challenge.verified` audit event (the credential, the WebAuthn challenge).
+    func complete(_ challenge: Challenge, factors: [FactorKind], traits: [FactorKind: FactorTraits] = [:],
+                  shortfall: StepUpError? = nil, details: [String: String] = [:], session: Session,
+                  user: UserRecord, client: ClientInfo, at: Date) async throws -> CompletedChallenge {
         let events = factors.map {
-            AuthenticationEvent(id: Tokens.id(prefix: "evt"), factor: $0, at: at, deviceID: session.deviceID,
-                                bindingHash: challenge.bindingHash)
+            AuthenticationEvent(id: Tokens.id(prefix: "evt"), factor: $0, traits: traits[$0], at: at,
+                                deviceID: session.deviceID, bindingHash: challenge.bindingHash)
         }
         var upgraded = session
         upgraded.events += events
@@ -124,8 +139,9 @@ extension StepUpService {
               let proof = GrantProof(session: upgraded, ladder: ladder, factors: factors, at: at,
                                      bindingHash: challenge.bindingHash)
         else {
-            throw StepUpError.forbidden("this confirmation no longer reaches \(challenge.requirement.level) under the "
-                                        + "current policy; ask for a new decision")
+            throw shortfall ?? StepUpError.forbidden(
+                "this confirmation no longer reaches \(challenge.requirement.level) under the current policy; ask for "
+                    + "a new decision")
         }
         guard try await stores.challenges.markSatisfied(challengeID: challenge.id, at: at, proof: proof) else {
             throw StepUpError.challengeNotPending
@@ -145,9 +161,10 @@ extension StepUpService {
         try await risk.recordSuccess(user: user, client: client, at: at)
         try await auditor.record("challenge.verified", at: at, user: user.id, session: session.id, client: client,
                                  policyVersion: challenge.policyVersion,
-                                 details: ["challenge": challenge.id,
-                                           "factors": factors.map(\.rawValue).joined(separator: ","),
-                                           "action": challenge.action, "level": challenge.requirement.level])
+                                 details: details.merging(["challenge": challenge.id,
+                                                           "factors": factors.map(\.rawValue).joined(separator: ","),
+                                                           "action": challenge.action,
+                                                           "level": challenge.requirement.level]) { $1 })
         var satisfied = challenge
         satisfied.status = .satisfied
         satisfied.satisfiedAt = at
@@ -173,7 +190,7 @@ extension StepUpService {
         }
     }
 
-    private func passwordMatches(_ password: String, user: UserRecord) async throws -> Bool {
+    func passwordMatches(_ password: String, user: UserRecord) async throws -> Bool {
         guard password.utf8.count <= 4_096, let phc = try await stores.credentials.passwordHash(userID: user.id)
         else { return false }
         return try await crypto.verifyPassword(password, phc: phc).matches

@@ -165,15 +165,23 @@ extension StepUpService {
 
     /// What completing `challenge` takes for this session now: which of the user's factors, and whether the
     /// password must be entered again (it is missing or older than the level allows).
+    ///
+    /// A WebAuthn step-up is planned with what the user's strongest credential can prove: a user whose passkeys are
+    /// all synced is not offered WebAuthn for a level that needs a hardware-bound factor.
     func plan(for challenge: Challenge, session: Session) async throws -> StepUpPlan? {
         let candidates = try await enrolledKinds(userID: challenge.userID)
             .intersection(Self.verifiableFactors)
+        var traits: [FactorKind: FactorTraits] = [:]
+        if candidates.contains(.webauthn) {
+            let passkeys = try await passkeys(of: challenge.userID)
+            traits[.webauthn] = (passkeys.first { !$0.synced } ?? passkeys.first)?.bestTraits
+        }
         return session.stepUpPlan(for: challenge.requirement, ladder: policy.current.ladder, at: now(),
-                                  candidates: candidates)
+                                  candidates: candidates, traits: traits)
     }
 
     /// The factors StepUp can verify in a ceremony today.
-    static let verifiableFactors: Set<FactorKind> = [.totp, .recoveryCode]
+    static let verifiableFactors: Set<FactorKind> = [.totp, .recoveryCode, .webauthn]
 
     func stepUpOutcome(for challenge: Challenge, session: Session) async throws -> StepUpOutcome {
         let plan = try await plan(for: challenge, session: session)

@@ -44,29 +44,14 @@ extension StepUpService {
     /// limit the answer is decided before the password is looked at, so it reads the same for a right and a
     /// wrong password; the owner still gets in with a one-time code, or from a device that signed in before.
     public func login(_ attempt: LoginAttempt, client: ClientInfo) async throws -> LoginResult {
-        try await stores.coherence.synchronize()
         let started = now()
-        var client = try await risk.resolve(client)
-        if client.isBlocked {
-            try await auditor.record("login.blocked", at: started, client: client)
-            throw StepUpError.signInDenied("sign-in from this network address is blocked by an administrator")
-        }
+        var client = try await signInClient(client, at: started)
         let name = attempt.username.trimmingCharacters(in: .whitespaces).lowercased()
         guard !name.isEmpty, name.count <= 256, attempt.password.utf8.count <= 4_096 else {
             throw StepUpError.invalidCredentials
         }
-        var receipts: [BudgetReceipt] = []
+        var receipts = [try await spendAddressBudget(client, at: started)]
         let window = configuration.login.failureWindow
-        switch try await stores.budgets.spend(key: "login.addr:" + RiskCounterKeys.bucket(client.ip),
-                                              limit: configuration.login.maxFailuresPerAddress, window: window,
-                                              at: started) {
-        case .exhausted(let retryAfter):
-            metrics.login("throttled")
-            try await auditor.record("login.throttled", at: started, client: client, details: ["scope": "address"])
-            throw StepUpError.rateLimited("too many failed sign-ins from this address", retryAfter: retryAfter)
-        case .spent(let receipt, _):
-            receipts.append(receipt)
-        }
         let candidate = try await stores.credentials.user(username: name)
         let user = candidate.flatMap { $0.disabled ? nil : $0 }
         // OWASP "device cookies": a device that signed in to this account before is not held back by failures
@@ -131,10 +116,39 @@ extension StepUpService {
         return try await issueSession(user: user, factors: factors, client: &client, at: now())
     }
 
+    /// The start of every sign-in (password or passkey): caches brought up to date, the client resolved once, and a
+    /// blocked address refused before anything else.
+    func signInClient(_ client: ClientInfo, at: Date) async throws -> ClientInfo {
+        try await stores.coherence.synchronize()
+        let client = try await risk.resolve(client)
+        if client.isBlocked {
+            try await auditor.record("login.blocked", at: at, client: client)
+            throw StepUpError.signInDenied("sign-in from this network address is blocked by an administrator")
+        }
+        return client
+    }
+
+    /// One unit of the address's (IPv6: the /64's) failure budget, paid before any credential is checked and handed
+    /// back when the sign-in holds; an exhausted budget is 429 with `Retry-After`.
+    func spendAddressBudget(_ client: ClientInfo, at: Date) async throws -> BudgetReceipt {
+        switch try await stores.budgets.spend(key: "login.addr:" + RiskCounterKeys.bucket(client.ip),
+                                              limit: configuration.login.maxFailuresPerAddress,
+                                              window: configuration.login.failureWindow, at: at) {
+        case .exhausted(let retryAfter):
+            metrics.login("throttled")
+            try await auditor.record("login.throttled", at: at, client: client, details: ["scope": "address"])
+            throw StepUpError.rateLimited("too many failed sign-ins from this address", retryAfter: retryAfter)
+        case .spent(let receipt, _):
+            return receipt
+        }
+    }
+
     /// Decides `auth.login` for a would-be session, then issues it: allowed → usable; step-up → pending until its
     /// challenge is completed; denied → nothing is issued.
-    private func issueSession(user: UserRecord, factors: [FactorKind], client: inout ClientInfo, at: Date)
-        async throws -> LoginResult
+    ///
+    /// - Parameter traits: what a factor's use proved when it differs from ``FactorKind/traits`` (a passkey's flags).
+    func issueSession(user: UserRecord, factors: [FactorKind], traits: [FactorKind: FactorTraits] = [:],
+                      client: inout ClientInfo, at: Date) async throws -> LoginResult
     {
         var deviceSecret: String?
         if client.deviceID == nil {
@@ -143,7 +157,8 @@ extension StepUpService {
             client.deviceID = DeviceIdentity.id(secret: secret)
         }
         let events = factors.map {
-            AuthenticationEvent(id: Tokens.id(prefix: "evt"), factor: $0, at: at, deviceID: client.deviceID)
+            AuthenticationEvent(id: Tokens.id(prefix: "evt"), factor: $0, traits: traits[$0], at: at,
+                                deviceID: client.deviceID)
         }
         var session = Session(id: Tokens.id(prefix: "ses"), userID: user.id, createdAt: at,
                               expiresAt: at.addingTimeInterval(configuration.sessions.lifetime),

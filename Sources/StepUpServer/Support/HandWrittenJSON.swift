@@ -109,7 +109,8 @@ extension ChallengeView {
             ("available_factors", .strings(availableFactors)), ("message", message.map(HandWrittenJSON.string)),
             ("display", .dictionary(display)), ("expires_at", .date(expiresAt)),
             ("attempts_left", .integer(attemptsLeft)), ("password_required", .bool(passwordRequired)),
-            ("verify_url", .string(verifyURL)), ("page_url", .string(pageURL)),
+            ("verify_url", .string(verifyURL)), ("webauthn_options_url", webAuthnURL.map(HandWrittenJSON.string)),
+            ("page_url", .string(pageURL)),
         ])
     }
 }

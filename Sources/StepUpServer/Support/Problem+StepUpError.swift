@@ -25,14 +25,32 @@ extension Problem {
         case .factorNotAllowed: (status, title) = (.badRequest, "Factor not allowed here")
         case .passwordRequired: (status, title) = (.unauthorized, "Password required")
         case .invalidDeviceProof: (status, title) = (.badRequest, "Device proof rejected")
+        case .webAuthn: (status, title) = (Self.webAuthnStatus(error.webAuthnError ?? ""), "Passkey refused")
         }
         var extra: [String: Member] = [:]
         var headers: HTTPFields = [:]
         if let left = error.attemptsLeft { extra["attempts_left"] = .int(left) }
+        if let identifier = error.webAuthnError { extra["webauthn_error"] = .string(identifier) }
         if let retry = error.retryAfter {
             extra["retry_after"] = .int(retry)
             headers[.retryAfter] = String(retry)
         }
         self.init(status, type: error.typeName, title: title, detail: error.reason, extra: extra, headers: headers)
+    }
+
+    /// Malformed input is 400; a proof that does not hold 401; what the policy (attestation, a cloned key, a level
+    /// a synced passkey cannot reach) refuses 403; a ceremony already used 409, one too old 410.
+    static func webAuthnStatus(_ identifier: String) -> HTTPResponse.Status {
+        switch identifier {
+        case "challenge_mismatch", "origin_not_allowed", "cross_origin_not_allowed", "rp_id_mismatch",
+             "user_not_present", "user_not_verified", "bad_signature", "unknown_credential":
+            return .unauthorized
+        case "attestation_not_trusted", "aaguid_not_allowed", "cloned_authenticator", "level_not_reached",
+             "ceremony_not_yours":
+            return .forbidden
+        case "ceremony_reused", "credential_exists": return .conflict
+        case "ceremony_expired": return .gone
+        default: return .badRequest
+        }
     }
 }

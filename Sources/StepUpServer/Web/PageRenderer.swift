@@ -14,6 +14,9 @@ struct PageRenderer: Sendable {
         self.library = library
     }
 
+    /// Pages that run WebAuthn ceremonies and so load `/static/webauthn.js`; the others carry no script at all.
+    static let scripted: Set<String> = ["login", "stepup", "passkey"]
+
     func html(_ template: String, title: String, _ data: [String: Any] = [:], status: HTTPResponse.Status = .ok,
               user: String? = nil, csrf: String? = nil) -> Response {
         // Mustache treats "" as truthy; drop empty strings so `{{#error}}…{{/error}}` sections stay hidden.
@@ -21,7 +24,8 @@ struct PageRenderer: Sendable {
         data["csrf"] = csrf ?? ""
         let body = library.render(data, withTemplate: template) ?? ""
         let page = library.render(["title": title, "content": body, "user": user ?? "", "signedIn": user != nil,
-                                   "csrf": csrf ?? ""] as [String: Any], withTemplate: "layout") ?? body
+                                   "csrf": csrf ?? "", "script": Self.scripted.contains(template)] as [String: Any],
+                                  withTemplate: "layout") ?? body
         return Response(
             status: status,
             headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],

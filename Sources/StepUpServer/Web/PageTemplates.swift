@@ -2,7 +2,7 @@
 enum PageTemplates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "stepup": stepUp, "account": account, "message": message,
-        "totp": totp, "codes": codes, "bank": bank, "transfer": transfer, "export": export,
+        "totp": totp, "codes": codes, "bank": bank, "transfer": transfer, "export": export, "passkey": passkey,
     ]
 
     static let layout = """
@@ -13,6 +13,7 @@ enum PageTemplates {
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>{{title}} · StepUp</title>
     <link rel="stylesheet" href="/assets/stepup.css">
+    {{#script}}<script src="/static/webauthn.js" defer></script>{{/script}}
     </head>
     <body>
     <header>
@@ -42,13 +43,23 @@ enum PageTemplates {
       <form method="post" action="/login">
         <input type="hidden" name="csrf" value="{{csrf}}">
         <input type="hidden" name="next" value="{{next}}">
-        <label>Username <input name="username" autocomplete="username" required autofocus value="{{username}}"></label>
+        <label>Username <input name="username" autocomplete="username webauthn" required autofocus value="{{username}}"></label>
         <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
         {{#needsCode}}
         <label>One-time code <input name="otp" inputmode="numeric" autocomplete="one-time-code"></label>
         {{/needsCode}}
         <button type="submit">Sign in</button>
       </form>
+      {{#passkeyOptions}}
+      <form method="post" action="/login/webauthn" id="passkey-login" class="passkey" data-webauthn="get"
+            data-conditional data-options="{{passkeyOptions}}" hidden>
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="next" value="{{next}}">
+        <input type="hidden" name="ceremony" value="{{ceremony}}">
+        <input type="hidden" name="credential" value="">
+        <button type="submit" class="secondary" id="passkey-sign-in">Sign in with a passkey</button>
+      </form>
+      {{/passkeyOptions}}
     </section>
     """
 
@@ -65,6 +76,7 @@ enum PageTemplates {
         {{#attemptsLeft}}{{attemptsLeft}} attempts left.{{/attemptsLeft}}</p>
       {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
       {{#canVerify}}
+      {{#hasCodes}}
       <form method="post" action="/step-up/{{id}}">
         <input type="hidden" name="csrf" value="{{csrf}}">
         <input type="hidden" name="next" value="{{next}}">
@@ -79,6 +91,21 @@ enum PageTemplates {
         <label>Code <input name="code" autocomplete="one-time-code" required autofocus></label>
         <button type="submit">Confirm</button>
       </form>
+      {{/hasCodes}}
+      {{#passkeyOptions}}
+      <form method="post" action="/step-up/{{id}}" id="passkey-step-up" class="passkey" data-webauthn="get"
+            data-options="{{passkeyOptions}}" hidden>
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="next" value="{{next}}">
+        <input type="hidden" name="factor" value="webauthn">
+        <input type="hidden" name="ceremony" value="{{ceremony}}">
+        <input type="hidden" name="credential" value="">
+        {{#needsPassword}}
+        <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+        {{/needsPassword}}
+        <button type="submit" id="passkey-confirm">Confirm with a passkey or security key</button>
+      </form>
+      {{/passkeyOptions}}
       {{/canVerify}}
       {{^canVerify}}
       <p class="error">You have no factor that can confirm this. Enrol one on your <a href="/account">account page</a>.</p>
@@ -109,6 +136,25 @@ enum PageTemplates {
         </form>
       </div>
       {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+      <h2>Passkeys and security keys</h2>
+      <ul class="passkeys" id="passkeys">{{#passkeys}}
+        <li><strong class="passkey-name">{{label}}</strong>
+          <span class="muted">{{binding}}; added {{created}}; last used {{lastUsed}}</span>
+          <form method="post" action="/account/passkeys/{{id}}/rename" class="inline">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <input name="name" value="{{label}}" aria-label="New name" maxlength="64" required>
+            <button type="submit" class="link">Rename</button>
+          </form>
+          <form method="post" action="/account/passkeys/{{id}}/remove" class="inline">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <button type="submit" class="link">Remove</button>
+          </form>
+        </li>{{/passkeys}}
+      {{^passkeys}}<li class="muted">None yet. A passkey signs you in without a password and cannot be phished.</li>{{/passkeys}}</ul>
+      <form method="post" action="/account/passkeys/new">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <button type="submit" class="secondary" id="add-passkey">Add a passkey</button>
+      </form>
       <h2>Devices</h2>
       <ul class="devices" id="devices">{{#devices}}
         <li>{{label}}{{#current}} <strong>(this device)</strong>{{/current}}
@@ -130,8 +176,12 @@ enum PageTemplates {
     static let totp = """
     <section class="card narrow">
       <h1>Add an authenticator app</h1>
-      <p>Add this key to your authenticator app (or open the link on your phone), then enter the code it shows.</p>
-      <p class="secret" id="secret">{{secret}}</p>
+      <p>Scan the code with your authenticator app, or type the key (or open the link on your phone), then enter the
+         code it shows.</p>
+      <div class="enroll">
+        {{#qr}}<div class="qr" id="qr">{{{qr}}}</div>{{/qr}}
+        <p class="secret" id="secret">{{secret}}</p>
+      </div>
       <p class="uri"><a href="{{uri}}" id="otpauth">{{uri}}</a></p>
       {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
       <form method="post" action="/account/totp/{{factorID}}/confirm">
@@ -141,6 +191,24 @@ enum PageTemplates {
         <label>Code <input name="code" inputmode="numeric" autocomplete="one-time-code" required autofocus></label>
         <button type="submit">Confirm</button>
       </form>
+    </section>
+    """
+
+    static let passkey = """
+    <section class="card narrow">
+      <h1>Add a passkey</h1>
+      <p>Use this device's fingerprint, face or screen lock, or a security key. A passkey bound to one device can
+         reach the highest level; a synced passkey (kept in a password manager or cloud account) counts as two factors.</p>
+      {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+      <form method="post" action="/account/passkeys" id="passkey-register" data-webauthn="create"
+            data-options="{{passkeyOptions}}" hidden>
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="ceremony" value="{{ceremony}}">
+        <input type="hidden" name="credential" value="">
+        <label>Name <input name="name" maxlength="64" placeholder="e.g. Laptop fingerprint"></label>
+        <button type="submit" id="create-passkey">Create passkey</button>
+      </form>
+      <p><a href="/account">Back to your account</a></p>
     </section>
     """
 

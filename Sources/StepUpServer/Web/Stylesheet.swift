@@ -35,5 +35,10 @@ enum Stylesheet {
     .uri { font-size: .8rem; word-break: break-all; }
     .codes code { font-size: 1.1rem; }
     .balance { font-size: 1.3rem; }
+    [hidden] { display: none !important; }
+    .enroll { display: flex; gap: 1.25rem; align-items: center; flex-wrap: wrap; }
+    .qr svg { display: block; width: 12rem; height: 12rem; }
+    .passkey { margin-top: 1.25rem; padding-top: 1rem; border-top: 1px solid #e4e7ec; }
+    .passkeys form.inline input { display: inline; width: 12rem; margin: 0 .5rem; padding: .2rem .4rem; }
     """
 }

@@ -129,6 +129,14 @@ extension CachedStores: FactorSecretStore {
         try await write(dropping: { $0.factors = [:] }) { try await backend.factors.removeFactor(id: id) }
     }
 
+    public func renameFactor(id: String, label: String) async throws {
+        try await write(dropping: { $0.factors = [:] }) { try await backend.factors.renameFactor(id: id, label: label) }
+    }
+
+    public func recordFactorUse(id: String, at: Date) async throws {
+        try await write(dropping: { $0.factors = [:] }) { try await backend.factors.recordFactorUse(id: id, at: at) }
+    }
+
     public func recordAcceptedStep(factorID: String, step: Int64, at: Date) async throws -> Bool {
         try await write(dropping: { $0.factors = [:] }) {
             try await backend.factors.recordAcceptedStep(factorID: factorID, step: step, at: at)

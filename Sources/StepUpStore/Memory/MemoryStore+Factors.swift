@@ -38,6 +38,20 @@ extension MemoryStore: FactorSecretStore {
         }
     }
 
+    public func renameFactor(id: String, label: String) async throws {
+        try state.withLock { state in
+            guard state.factors[id] != nil else { throw StoreError.notFound("factor \(id)") }
+            state.factors[id]?.label = label
+        }
+    }
+
+    public func recordFactorUse(id: String, at: Date) async throws {
+        try state.withLock { state in
+            guard state.factors[id] != nil else { throw StoreError.notFound("factor \(id)") }
+            state.factors[id]?.lastUsedAt = at
+        }
+    }
+
     public func recordAcceptedStep(factorID: String, step: Int64, at: Date) async throws -> Bool {
         try state.withLock { state in
             guard let factor = state.factors[factorID] else { throw StoreError.notFound("factor \(factorID)") }

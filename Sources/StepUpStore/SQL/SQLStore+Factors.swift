@@ -54,6 +54,24 @@ extension SQLStore: FactorSecretStore {
         if rows.isEmpty { throw StoreError.notFound("factor \(id)") }
     }
 
+    public func renameFactor(id: String, label: String) async throws {
+        let rows = try await withDatabase(.write) { database in
+            try await database.raw("""
+                UPDATE factors SET label = \(bind: label) WHERE id = \(bind: id) RETURNING id
+                """).all()
+        }
+        if rows.isEmpty { throw StoreError.notFound("factor \(id)") }
+    }
+
+    public func recordFactorUse(id: String, at: Date) async throws {
+        let rows = try await withDatabase(.write) { database in
+            try await database.raw("""
+                UPDATE factors SET last_used_at = \(bind: at.sqlSeconds) WHERE id = \(bind: id) RETURNING id
+                """).all()
+        }
+        if rows.isEmpty { throw StoreError.notFound("factor \(id)") }
+    }
+
     /// One conditional `UPDATE`: of two racing verifications of the same code, exactly one matches the row.
     public func recordAcceptedStep(factorID: String, step: Int64, at: Date) async throws -> Bool {
         try await withDatabase(.write) { database in

@@ -18,7 +18,7 @@ struct PolicyValidationTests {
         ("rules:\n  - id: a\n    match: {network: [lab]}\n    allow: true\n",
          "p.yaml:5:23: error: 'lab' is neither a CIDR network nor a named network (networks: )"),
         ("rules:\n  - id: a\n    match: {risk: {signals: [full_moon]}}\n    allow: true\n",
-         "p.yaml:5:30: error: unknown risk signal 'full_moon' (signals: new_device, new_country, impossible_travel, ip_reputation, failed_attempts, credential_stuffing, unusual_hour, user_agent_change, anonymizing_network)"),
+         "p.yaml:5:30: error: unknown risk signal 'full_moon' (signals: new_device, new_country, impossible_travel, ip_reputation, failed_attempts, credential_stuffing, unusual_hour, user_agent_change, anonymizing_network, cloned_authenticator)"),
         ("rules:\n  - id: a\n    match: {resource: {iban: {regex: '[unclosed'}}}\n    allow: true\n",
          "p.yaml:5:38: error: '[unclosed' is not a valid regular expression (ICU syntax, ≤ 1000 bytes)"),
         ("networks:\n  lab: [10.0.0.0/33]\n", "p.yaml:4:9: error: '10.0.0.0/33' is not an IP address or CIDR network (e.g. 10.0.0.0/8)"),

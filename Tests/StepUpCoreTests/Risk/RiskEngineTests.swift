@@ -23,7 +23,8 @@ import Testing
         return RiskInput(context: context, now: now, device: .new, history: history,
                          counters: RiskCounters(userFailures: 9, addressFailures: 1, distinctUsernames: 30),
                          reputationHits: ["tor_exits"], anonymizingHits: ["hosting"],
-                         sessionUserAgent: "Mozilla/5.0 Firefox/128.0")
+                         sessionUserAgent: "Mozilla/5.0 Firefox/128.0",
+                         clonedAuthenticator: "credential wa_1 reported signature counter 3, stored 7")
     }
 
     @Test func everyCatalogSignalIsImplemented() {
@@ -32,6 +33,16 @@ import Testing
         #expect(assessment.score == RiskSignalCatalog.entries.map(\.defaults.weight).reduce(0, +))
         #expect(assessment.band == .critical)
         for signal in assessment.signals { #expect(!signal.evidence.isEmpty) }
+    }
+
+    @Test func clonedAuthenticatorFiresOnlyWithItsEvidence() {
+        let quiet = RiskInput(context: RequestContext(deviceID: "d"), now: now, device: .known)
+        #expect(engine.assess(quiet, settings: .default) == .none)
+        var cloned = quiet
+        cloned.clonedAuthenticator = "counter 3 after 7"
+        let assessment = engine.assess(cloned, settings: .default)
+        #expect(assessment.signals.map(\.name) == ["cloned_authenticator"])
+        #expect(assessment.signals.first?.evidence == "counter 3 after 7" && assessment.band == .critical)
     }
 
     @Test func disabledSignalsAndCustomWeights() {

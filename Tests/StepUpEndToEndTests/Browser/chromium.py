@@ -1,9 +1,12 @@
-"""Headless Chromium through Selenium and chromedriver, as the browser tests start it."""
+"""Headless Chromium through Selenium and chromedriver, as the browser tests start it, and checks that wait,
+screenshot and explain on failure."""
 import os
+import sys
 
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.support.ui import WebDriverWait
 
 
 def start(*extra_flags):
@@ -17,3 +20,24 @@ def start(*extra_flags):
                               options=options)
     driver.set_page_load_timeout(30)
     return driver
+
+
+def checker(driver, shots, label="", seconds=10):
+    """`check(condition, what)`: retries the callable until true (clicks return before the next page loads); on
+    failure saves a screenshot, prints the step, the URL and the page, quits and exits 1."""
+    suffix = f" ({label})" if label else ""
+
+    def check(condition, what):
+        try:
+            WebDriverWait(driver, seconds).until(lambda _: condition())
+            ok = True
+        except Exception:
+            ok = False
+        if not ok:
+            driver.save_screenshot(os.path.join(shots, f"failure{'-' + label if label else ''}.png"))
+            print(f"FAILED{suffix}: {what}\nURL: {driver.current_url}\n{driver.page_source[:4000]}")
+            driver.quit()
+            sys.exit(1)
+        print(f"ok{suffix}: {what}")
+
+    return check

@@ -8,9 +8,9 @@ import os
 import subprocess
 import sys
 
-import chromium
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+
+import chromium
 
 
 def totp(secret, offset):
@@ -23,20 +23,7 @@ def totp(secret, offset):
 def main():
     base, username, password, secret, shots = sys.argv[1:6]
     driver = chromium.start()
-
-    def check(condition, what):
-        # Conditions are callables, retried until true (clicks return before the next page loads).
-        try:
-            WebDriverWait(driver, 10).until(lambda _: condition())
-            ok = True
-        except Exception:
-            ok = False
-        if not ok:
-            driver.save_screenshot(os.path.join(shots, "failure.png"))
-            print(f"FAILED: {what}\nURL: {driver.current_url}\n{driver.page_source[:3000]}")
-            driver.quit()
-            sys.exit(1)
-        print(f"ok: {what}")
+    check = chromium.checker(driver, shots)
 
     try:
         driver.get(base + "/demo")
