@@ -61,3 +61,28 @@ struct EdgeAnswer {
         return Problem(status, type: type, title: title, detail: detail, extra: extra, headers: headers).response()
     }
 }
+
+extension StepUpService {
+    /// The signed-in user behind an edge request (forward auth, the gateway): the original request's bearer token or
+    /// StepUp's session cookie. Otherwise the answer to send: to sign-in, or — for a browser whose sign-in waits for
+    /// its step-up — to that step-up.
+    func edgeSession(_ request: Request, web: WebSupport, original: ForwardedRequest, nginx: Bool) async throws
+        -> Result<(Session, UserRecord, EdgeAnswer), EdgeRedirect>
+    {
+        let browser = request.headers[.accept]?.contains("text/html") ?? false
+        let answer = EdgeAnswer(original: original, browser: browser, nginx: nginx,
+                                publicURL: configuration.http.publicURL.trimmingSuffix("/"))
+        guard let (token, fromCookie) = web.edgeCredential(request),
+              let (session, user) = try await authenticate(token: token, allowPending: true)
+        else { return .failure(EdgeRedirect(response: answer.signIn())) }
+        if let pending = session.pendingChallengeID {
+            return .failure(EdgeRedirect(response: fromCookie ? answer.redirect(toStepUp: pending) : answer.signIn()))
+        }
+        return .success((session, user, answer))
+    }
+}
+
+/// The answer for an edge request that has no usable session.
+struct EdgeRedirect: Error {
+    let response: Response
+}

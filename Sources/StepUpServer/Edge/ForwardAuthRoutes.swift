@@ -41,14 +41,10 @@ struct ForwardAuthRoutes: Sendable {
             throw Problem.badRequest("forward auth needs the original request: X-Original-URL and X-Original-Method "
                 + "(nginx), or X-Forwarded-Method, -Proto, -Host and -Uri (Caddy, Traefik)")
         }
-        let browser = request.headers[.accept]?.contains("text/html") ?? false
-        let answer = EdgeAnswer(original: original, browser: browser, nginx: nginx,
-                            publicURL: service.configuration.http.publicURL.trimmingSuffix("/"))
-        guard let (token, fromCookie) = web.edgeCredential(request),
-              let (session, user) = try await service.authenticate(token: token, allowPending: true)
-        else { return answer.signIn() }
-        if let pending = session.pendingChallengeID {
-            return fromCookie ? answer.redirect(toStepUp: pending) : answer.signIn()
+        let session: Session, user: UserRecord, answer: EdgeAnswer
+        switch try await service.edgeSession(request, web: web, original: original, nginx: nginx) {
+        case .success(let found): (session, user, answer) = found
+        case .failure(let redirect): return redirect.response
         }
         let policy = service.policy.current
         let routed = policy.route(method: original.method, host: original.host, target: original.target).request

@@ -64,14 +64,10 @@ struct GatewayMiddleware: RouterMiddleware {
     {
         let target = request.uri.description
         let original = ForwardedRequest(method: request.method.rawValue, scheme: scheme, host: host, target: target)
-        let browser = request.headers[.accept]?.contains("text/html") ?? false
-        let answer = EdgeAnswer(original: original, browser: browser, nginx: false,
-                                publicURL: service.configuration.http.publicURL.trimmingSuffix("/"))
-        guard let (token, fromCookie) = web.edgeCredential(request),
-              let (session, user) = try await service.authenticate(token: token, allowPending: true)
-        else { return answer.signIn() }
-        if let pending = session.pendingChallengeID {
-            return fromCookie ? answer.redirect(toStepUp: pending) : answer.signIn()
+        let session: Session, user: UserRecord, answer: EdgeAnswer
+        switch try await service.edgeSession(request, web: web, original: original, nginx: false) {
+        case .success(let found): (session, user, answer) = found
+        case .failure(let redirect): return redirect.response
         }
         if request.uri.path.hasPrefix(Self.replayPrefix) {
             return try await replay(request, context, route: route, session: session, user: user, answer: answer)
@@ -97,7 +93,7 @@ struct GatewayMiddleware: RouterMiddleware {
             throw Problem.forbidden(outcome.decision.reason)
         case .stepUp:
             guard let stepUp = outcome.stepUp else { throw Problem.forbidden(outcome.decision.reason) }
-            guard browser, request.method != .get, request.method != .head else { return answer.stepUp(stepUp) }
+            guard answer.browser, request.method != .get, request.method != .head else { return answer.stepUp(stepUp) }
             // A form the browser posted: keep it, and send it once the step-up is done.
             if case .stream = body { body = .buffered(try await collect(request)) }
             var kept: ByteBuffer?
