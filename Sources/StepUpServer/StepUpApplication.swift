@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 import StepUpCore
 
@@ -46,5 +47,15 @@ public enum StepUpApplication {
             DemoBankRoutes(service: service, web: web, pages: pageRoutes).register(on: router)
         }
         return router
+    }
+
+    /// The HTTP server: plain HTTP/1, or — with `gateway.routes` — HTTP/1 with WebSocket upgrades the gateway
+    /// decides and relays to its upstreams.
+    public static func server(service: StepUpService) throws -> HTTPServerBuilder {
+        let configuration = service.configuration
+        guard !configuration.gateway.routes.isEmpty else { return .http1() }
+        let resolver = try ClientResolver(trustedProxies: configuration.network.trustedProxies,
+                                          countryHeader: configuration.network.countryHeader)
+        return GatewayWebSocket(service: service, resolver: resolver).server
     }
 }

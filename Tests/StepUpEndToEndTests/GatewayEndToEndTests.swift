@@ -108,4 +108,56 @@ struct GatewayEndToEndTests {
 
         func makeAsyncIterator() -> AsyncIterator { AsyncIterator(left: total) }
     }
+
+    /// A WebSocket through the gateway: decided at the upgrade, relayed both ways with the user's identity, refused
+    /// without a session.
+    @Test func webSocketsPassThroughTheGateway() async throws {
+        guard let python = ExternalTool.require("python3", package: "python3") else { return }
+        guard try await ExternalTool.run(python, ["-c", "import websockets.asyncio.server"]).status == 0 else {
+            return ExternalTool.missing("python websockets (pip install websockets)")
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stepup-ws-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let stepup = ExternalTool.stepupBinary
+        #expect(try await ExternalTool.run(stepup, ["init", "--directory", directory.path]).status == 0)
+        let portFile = directory.appendingPathComponent("ws.port").path
+        let upstream = try BackgroundProcess(python, [ForwardAuthProxyTests.edge.appendingPathComponent("ws_upstream.py").path,
+                                                      portFile])
+        defer { upstream.stop() }
+        var upstreamPort = 0
+        for _ in 0..<200 where upstreamPort == 0 {
+            upstreamPort = (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0) } ?? 0
+            if upstreamPort == 0 { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(upstreamPort > 0, "ws_upstream.py did not start: \(upstream.output)")
+        let config = directory.appendingPathComponent("stepup.yaml")
+        var text = try String(contentsOf: config, encoding: .utf8)
+        for (from, to) in [("  memory_kib: 65536", "  memory_kib: 8192"),
+                           ("  routes: []", "  routes: [{host: ws.stepup.test, upstream: \"http://127.0.0.1:\(upstreamPort)\"}]")] {
+            text = text.replacingOccurrences(of: from, with: to)
+        }
+        try text.write(to: config, atomically: true, encoding: .utf8)
+        #expect(try await ExternalTool.run(stepup, ["user", "add", "gina", "--config", config.path],
+                                           input: Self.password + "\n").status == 0)
+        let server = try await RunningServer.start(arguments: ["--config", config.path])
+        let port = try #require(URL(string: server.baseURL)?.port)
+        let token = try await withHTTPClient { client in
+            let login = try await HTTP(base: server.baseURL, client: client)
+                .send(.POST, "/v1/sessions", json: ["username": "gina", "password": Self.password])
+            return try #require(login.json?["token"] as? String, "\(login.body)")
+        }
+        let run = try await ExternalTool.run(python, [
+            ForwardAuthProxyTests.edge.appendingPathComponent("ws_client.py").path, "\(port)", "ws.stepup.test", token,
+        ], timeout: .seconds(60))
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)\nserver:\n\(server.output.suffix(3_000))")
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any],
+                                  "\(run.stdout)\(run.stderr)")
+        #expect(result["text"] as? String == "hello through the gateway")
+        #expect(result["binary_ok"] as? Bool == true, "a 1 MiB binary message comes back intact")
+        #expect(result["whoami"] as? String == "user=gina", "the upstream sees the signed-in user")
+        // Hummingbird answers every refused upgrade with an empty 400.
+        #expect(result["anonymous"] as? Int == 400, "no session, no upgrade")
+        #expect(await server.stop() == 0)
+    }
 }

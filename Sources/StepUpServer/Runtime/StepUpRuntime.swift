@@ -107,6 +107,7 @@ public struct StepUpRuntime: Sendable {
                                                                    commits: store.commits.transactions,
                                                                    synchronous: store.synchronous.rawValue)
                                                  }, gateway: gateway),
+            server: try StepUpApplication.server(service: service),
             configuration: .init(address: .hostname(host, port: configuration.http.port), serverName: "StepUp"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
