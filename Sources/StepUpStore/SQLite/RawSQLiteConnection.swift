@@ -12,6 +12,8 @@ import VaporCSQLite
 final class RawSQLiteConnection: @unchecked Sendable {
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
+    /// Kept alive with the connection: SQLite's busy handler holds an unretained pointer to it.
+    private let busy = BusyWait()
     /// Statements compiled since opening: first preparations, plus SQLite's own re-preparations.
     var preparations: Int {
         statements.count + statements.values.reduce(0) {
@@ -30,27 +32,34 @@ final class RawSQLiteConnection: @unchecked Sendable {
             close()
             throw StoreError.backend("cannot open \(path): \(message)")
         }
-        Self.waitBriefly(opened, upTo: busyTimeoutMilliseconds)
+        waitBriefly(opened, upTo: busyTimeoutMilliseconds)
         for pragma in tuning.pragmas { try execute(pragma) }
     }
 
     deinit { close() }
 
-    /// While another connection holds the write lock, retries after 25 µs, doubling up to 1 ms, for at most
-    /// `milliseconds` in all. SQLite's own busy timeout sleeps 1, 2, 5, 10 ms… between tries: a group commit that
-    /// finds a sign-in's short write under way would wait milliseconds for a lock held for a tenth of one, and
-    /// every decision in the batch with it (the login-storm p99).
-    private static func waitBriefly(_ handle: OpaquePointer?, upTo milliseconds: Int) {
-        let budget = UnsafeMutableRawPointer(bitPattern: max(0, milliseconds) * 1_000)
-        sqlite_nio_sqlite3_busy_handler(handle, { budget, tries in
-            let budget = Int(bitPattern: budget)
-            // Slept so far: 25 + 50 + … + 800 µs over the first six tries, then 1 ms each.
-            let tries = Int(tries)
-            let waited = tries <= 6 ? 25 * ((1 << tries) - 1) : 1_575 + (tries - 6) * 1_000
-            guard waited < budget else { return 0 }
+    /// While another connection holds the write lock, retries after 25 µs, doubling up to 1 ms, until
+    /// `milliseconds` have passed on the clock (not by counting sleeps, which a loaded machine stretches). SQLite's
+    /// own busy timeout sleeps 1, 2, 5, 10 ms… between tries: a group commit that finds a sign-in's short write
+    /// under way would wait milliseconds for a lock held for a tenth of one, and every decision in the batch with
+    /// it (the login-storm p99).
+    private func waitBriefly(_ handle: OpaquePointer?, upTo milliseconds: Int) {
+        busy.budgetNanoseconds = UInt64(max(0, milliseconds)) * 1_000_000
+        sqlite_nio_sqlite3_busy_handler(handle, { context, tries in
+            guard let context else { return 0 }
+            let busy = Unmanaged<BusyWait>.fromOpaque(context).takeUnretainedValue()
+            let now = DispatchTime.now().uptimeNanoseconds
+            if tries == 0 { busy.started = now }
+            guard now &- busy.started < busy.budgetNanoseconds else { return 0 }
             usleep(UInt32(tries < 6 ? 25 << tries : 1_000))
             return 1
-        }, budget)
+        }, Unmanaged.passUnretained(busy).toOpaque())
+    }
+
+    /// The busy handler's state: used only by the thread running a statement on this connection.
+    private final class BusyWait {
+        var started: UInt64 = 0
+        var budgetNanoseconds: UInt64 = 0
     }
 
     /// Finalizes every statement and closes the connection; later calls fail.
