@@ -59,14 +59,9 @@ struct ForwardAuthProxyTests {
         // Debug logging puts every decision in the failure message.
         let server = try await RunningServer.start(arguments: ["--config", config.path, "--log-level", "debug"],
                                                    port: stepupPort)
-        let portFile = directory.appendingPathComponent("upstream.port").path
-        let upstream = try BackgroundProcess(python, [Self.edge.appendingPathComponent("upstream.py").path, portFile])
+        let (upstream, upstreamPort) = try await BackgroundProcess.pythonServer(python, script: "upstream.py",
+                                                                                in: directory)
         defer { upstream.stop() }
-        var upstreamPort = 0
-        for _ in 0..<200 where upstreamPort == 0 {
-            upstreamPort = (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0) } ?? 0
-            if upstreamPort == 0 { try await Task.sleep(for: .milliseconds(50)) }
-        }
         #expect(upstreamPort > 0, "upstream.py did not start: \(upstream.output)")
 
         let secrets = try await withHTTPClient { client in

@@ -18,15 +18,9 @@ struct GatewayEndToEndTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let stepup = ExternalTool.stepupBinary
         #expect(try await ExternalTool.run(stepup, ["init", "--directory", directory.path]).status == 0)
-        let portFile = directory.appendingPathComponent("upstream.port").path
-        let script = ForwardAuthProxyTests.edge.appendingPathComponent("upstream.py").path
-        let upstream = try BackgroundProcess(python, [script, portFile])
+        let (upstream, upstreamPort) = try await BackgroundProcess.pythonServer(python, script: "upstream.py",
+                                                                                in: directory)
         defer { upstream.stop() }
-        var upstreamPort = 0
-        for _ in 0..<200 where upstreamPort == 0 {
-            upstreamPort = (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0) } ?? 0
-            if upstreamPort == 0 { try await Task.sleep(for: .milliseconds(50)) }
-        }
         let config = directory.appendingPathComponent("stepup.yaml")
         var text = try String(contentsOf: config, encoding: .utf8)
         for (from, to) in [("  memory_kib: 65536", "  memory_kib: 8192"),
@@ -121,15 +115,9 @@ struct GatewayEndToEndTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let stepup = ExternalTool.stepupBinary
         #expect(try await ExternalTool.run(stepup, ["init", "--directory", directory.path]).status == 0)
-        let portFile = directory.appendingPathComponent("ws.port").path
-        let upstream = try BackgroundProcess(python, [ForwardAuthProxyTests.edge.appendingPathComponent("ws_upstream.py").path,
-                                                      portFile])
+        let (upstream, upstreamPort) = try await BackgroundProcess.pythonServer(python, script: "ws_upstream.py",
+                                                                                in: directory)
         defer { upstream.stop() }
-        var upstreamPort = 0
-        for _ in 0..<200 where upstreamPort == 0 {
-            upstreamPort = (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0) } ?? 0
-            if upstreamPort == 0 { try await Task.sleep(for: .milliseconds(50)) }
-        }
         #expect(upstreamPort > 0, "ws_upstream.py did not start: \(upstream.output)")
         let config = directory.appendingPathComponent("stepup.yaml")
         var text = try String(contentsOf: config, encoding: .utf8)

@@ -74,4 +74,20 @@ final class BackgroundProcess: Sendable {
     static func freePort() -> Int { LoopbackPort.free() }
 
     static func accepts(_ port: Int) -> Bool { LoopbackPort.accepts(port) }
+
+    /// Starts `Browser/<script>` with python, which listens on a free loopback port and writes it to a file in
+    /// `directory`; returns the process and the port (0 if none was written within 10 s).
+    static func pythonServer(_ python: String, script: String, in directory: URL) async throws
+        -> (process: BackgroundProcess, port: Int)
+    {
+        let portFile = directory.appendingPathComponent("\(script).port").path
+        let process = try BackgroundProcess(python, [ForwardAuthProxyTests.edge.appendingPathComponent(script).path,
+                                                     portFile])
+        var port = 0
+        for _ in 0..<200 where port == 0 {
+            port = (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0) } ?? 0
+            if port == 0 { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        return (process, port)
+    }
 }
