@@ -49,7 +49,11 @@ struct ContextAttackTests {
             #expect(signals.contains { $0["name"] as? String == "new_country" })
             #expect(signals.allSatisfy { $0["evidence"] == nil && $0["weight"] == nil })
             #expect(risk["score"] == nil)
-            #expect(!abroad.text.contains("km"), "no distances or places for the caller: \(abroad.text)")
+            #expect(signals.allSatisfy { Set($0.keys) == ["name"] }, "signals carry only their names: \(abroad.text)")
+            // Random identifiers may contain any letters; only the values a person reads must be free of evidence.
+            let readable = Self.strings(in: abroad.json, skipping: ["id", "decision_id", "page_url", "verify_url"])
+            #expect(!readable.contains { $0.contains("km") || $0.contains("FR") },
+                    "no distances or places for the caller: \(abroad.text)")
             let audited = try #require(try await server.audit("decision.step_up").last)
             #expect(audited.event.details["risk_signals"]?.contains("FR") == true, "the audit log has the evidence")
             #expect(try await client.send(.get, "/metrics").status == .unauthorized)
@@ -58,6 +62,17 @@ struct ContextAttackTests {
             #expect(metrics.status == .ok)
             #expect(metrics.text.contains("stepup_logins_total"))
 
+        }
+    }
+
+    /// Every string value in a decoded JSON document, except under the named keys.
+    static func strings(in value: Any, skipping keys: Set<String>) -> [String] {
+        switch value {
+        case let text as String: return [text]
+        case let array as [Any]: return array.flatMap { strings(in: $0, skipping: keys) }
+        case let object as [String: Any]:
+            return object.filter { !keys.contains($0.key) }.flatMap { [$0.key] + strings(in: $0.value, skipping: keys) }
+        default: return []
         }
     }
 
