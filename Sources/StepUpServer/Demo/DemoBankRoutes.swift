@@ -10,24 +10,33 @@ struct DemoBankRoutes: Sendable {
     let pages: PageRoutes
 
     func register(on router: Router<StepUpRequestContext>) {
-        router.get("demo", use: home)
+        let router = pages.signedInPages(router)
+        guarded(router, "bank.balance.view").get("demo", use: home)
         router.get("demo/transfer", use: confirmTransfer)
         router.post("demo/transfer", use: transfer)
-        router.get("demo/export", use: export)
-        router.get("demo/admin", use: admin)
+        guarded(router, "bank.export").get("demo/export", use: export)
+        guarded(router, "admin.console.view").get("demo/admin", use: admin)
+    }
+
+    /// Routes the policy guards with `action`: the handler runs only when it allows, with the signed-in session.
+    private func guarded(_ router: RouterGroup<StepUpRequestContext>, _ action: String)
+        -> RouterGroup<StepUpRequestContext>
+    {
+        router.group().add(middleware: DecisionMiddleware(
+            service: service, web: web, surface: PageDecisionSurface(action: action, pages: pages, home: "/demo",
+                                                                  homeText: "Back to Acme Bank")))
     }
 
     @Sendable func home(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        try await guarded(request, context, action: "bank.balance.view") { session, user in
-            web.pages.html("bank", title: "Acme Bank", ["balance": "12,480.50 EUR"], user: user.username,
-                           csrf: pages.csrf(session))
-        }
+        let (session, user) = try context.requireSession()
+        return web.pages.html("bank", title: "Acme Bank", ["balance": "12,480.50 EUR"], user: user.username,
+                              csrf: pages.csrf(session))
     }
 
     /// After a step-up for a transfer: show the transfer again with the grant, to be sent with one click.
     @Sendable func confirmTransfer(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        guard let (session, user) = try await pages.browserSession(request, context) else {
-            return try await pages.toLogin(request)
+        guard let (session, user) = pages.browserSession(request, context) else {
+            return pages.toLogin(request, context)
         }
         let query = request.uri.queryParameters
         let grant = query.get("grant") ?? ""
@@ -54,8 +63,8 @@ struct DemoBankRoutes: Sendable {
             let action = ActionRequest(action: "bank.transfer", context: RequestContext(transaction: [
                 "amount": .number(value), "currency": .string(currency), "payee": .string(payee),
             ]))
-            let outcome = try await service.decide(session: session, user: user, request: action, grantID: form["grant"],
-                                                   client: web.client(request, context: context))
+            let outcome = try await service.decide(action, grant: form["grant"], session: session, user: user,
+                                                   request, context, web: web)
             switch outcome.decision.outcome {
             case .allow:
                 return message(session, user, "Transfer sent",
@@ -74,38 +83,15 @@ struct DemoBankRoutes: Sendable {
     }
 
     @Sendable func export(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        try await guarded(request, context, action: "bank.export") { session, user in
-            let data = "date,description,amount\n2026-11-02,Salary,3200.00\n2026-11-05,Rent,-1150.00\n"
-            return web.pages.html("export", title: "Your data", ["data": data], user: user.username,
-                                  csrf: pages.csrf(session))
-        }
+        let (session, user) = try context.requireSession()
+        let data = "date,description,amount\n2026-11-02,Salary,3200.00\n2026-11-05,Rent,-1150.00\n"
+        return web.pages.html("export", title: "Your data", ["data": data], user: user.username,
+                              csrf: pages.csrf(session))
     }
 
     @Sendable func admin(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        try await guarded(request, context, action: "admin.console.view") { session, user in
-            message(session, user, "Admin area", "Welcome, administrator.")
-        }
-    }
-
-    /// Asks StepUp about `action`; on allow renders the page, on step-up sends the user to confirm and back.
-    private func guarded(_ request: Request, _ context: StepUpRequestContext, action: String,
-                         page: (Session, UserRecord) async throws -> Response) async throws -> Response {
-        guard let (session, user) = try await pages.browserSession(request, context) else {
-            return try await pages.toLogin(request)
-        }
-        let outcome = try await service.decide(session: session, user: user, request: ActionRequest(action: action),
-                                               grantID: request.uri.queryParameters.get("grant"),
-                                               client: web.client(request, context: context))
-        switch outcome.decision.outcome {
-        case .allow:
-            return try await page(session, user)
-        case .deny:
-            return message(session, user, "Not allowed", outcome.decision.reason, status: .forbidden)
-        case .stepUp:
-            guard let stepUp = outcome.stepUp else { return message(session, user, "Refused", "", status: .forbidden) }
-            return WebSupport.redirect(SafeRedirect.appendingQuery("/step-up/\(stepUp.challenge.id)", name: "next",
-                                                                   value: request.uri.path))
-        }
+        let (session, user) = try context.requireSession()
+        return message(session, user, "Admin area", "Welcome, administrator.")
     }
 
     private func message(_ session: Session, _ user: UserRecord, _ heading: String, _ text: String,

@@ -62,27 +62,26 @@ struct EdgeAnswer {
     }
 }
 
-extension StepUpService {
-    /// The signed-in user behind an edge request (forward auth, the gateway): the original request's bearer token or
-    /// StepUp's session cookie. Otherwise the answer to send: to sign-in, or — for a browser whose sign-in waits for
-    /// its step-up — to that step-up.
-    func edgeSession(_ request: Request, web: WebSupport, original: ForwardedRequest, nginx: Bool) async throws
-        -> Result<(Session, UserRecord, EdgeAnswer), EdgeRedirect>
-    {
-        let browser = request.headers[.accept]?.contains("text/html") ?? false
-        let answer = EdgeAnswer(original: original, browser: browser, nginx: nginx,
-                                publicURL: configuration.http.publicURL.trimmingSuffix("/"))
-        guard let (token, fromCookie) = web.edgeCredential(request),
-              let (session, user) = try await authenticate(token: token, allowPending: true)
-        else { return .failure(EdgeRedirect(response: answer.signIn())) }
-        if let pending = session.pendingChallengeID {
-            return .failure(EdgeRedirect(response: fromCookie ? answer.redirect(toStepUp: pending) : answer.signIn()))
+extension EdgeAnswer {
+    /// The answer for an edge request with no usable session: a browser whose sign-in waits for its step-up is
+    /// sent to that step-up; everyone else to sign in.
+    func noSession(_ authentication: Authentication?) -> Response {
+        if let authentication, let pending = authentication.session.pendingChallengeID,
+           authentication.credential == .cookie {
+            return redirect(toStepUp: pending)
         }
-        return .success((session, user, answer))
+        return signIn()
     }
+
+    /// The grant an edge request presents for a bound or fresh step-up (API clients; browsers come back with it
+    /// in the URL).
+    static let grantHeader = HTTPField.Name("StepUp-Grant")!
 }
 
-/// The answer for an edge request that has no usable session.
-struct EdgeRedirect: Error {
-    let response: Response
+extension StepUpService {
+    /// How the edge answers `request` (a browser is one that accepts HTML).
+    func edgeAnswer(_ request: Request, original: ForwardedRequest, nginx: Bool) -> EdgeAnswer {
+        EdgeAnswer(original: original, browser: request.headers[.accept]?.contains("text/html") ?? false,
+                   nginx: nginx, publicURL: configuration.http.publicURL.trimmingSuffix("/"))
+    }
 }

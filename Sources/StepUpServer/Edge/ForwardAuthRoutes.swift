@@ -22,44 +22,18 @@ struct ForwardAuthRoutes: Sendable {
     static let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options]
 
     func register(on router: Router<StepUpRequestContext>) {
-        for method in Self.methods {
-            router.on("auth/verify", method: method) { request, context in
-                try await verify(request, context, nginx: false)
+        for (path, nginx) in [("auth/verify", false), ("auth/verify/nginx", true)] {
+            let group = router.group(RouterPath(path))
+                .add(middleware: TrustedProxyMiddleware(web: web))
+                .add(middleware: AuthenticationMiddleware(service: service, accepts: [.bearer, .cookie]))
+                .add(middleware: DecisionMiddleware(service: service, web: web,
+                                                    surface: ForwardAuthSurface(service: service, nginx: nginx)))
+            for method in Self.methods {
+                group.on("", method: method) { _, context in
+                    let (session, user) = try context.requireSession()
+                    return identity(session: session, user: user, ladder: service.policy.current.ladder)
+                }
             }
-            router.on("auth/verify/nginx", method: method) { request, context in
-                try await verify(request, context, nginx: true)
-            }
-        }
-    }
-
-    func verify(_ request: Request, _ context: StepUpRequestContext, nginx: Bool) async throws -> Response {
-        guard let peer = context.peerIP, web.clientResolver.isTrusted(peer: peer) else {
-            throw Problem(.forbidden, type: "untrusted-proxy", title: "Not a trusted proxy",
-                          detail: "forward auth answers only the proxies listed in network.trusted_proxies")
-        }
-        guard let original = ForwardedRequest(request.headers) else {
-            throw Problem.badRequest("forward auth needs the original request: X-Original-URL and X-Original-Method "
-                + "(nginx), or X-Forwarded-Method, -Proto, -Host and -Uri (Caddy, Traefik)")
-        }
-        let session: Session, user: UserRecord, answer: EdgeAnswer
-        switch try await service.edgeSession(request, web: web, original: original, nginx: nginx) {
-        case .success(let found): (session, user, answer) = found
-        case .failure(let redirect): return redirect.response
-        }
-        let policy = service.policy.current
-        let routed = policy.route(method: original.method, host: original.host, target: original.target).request
-        let grant = request.headers[HTTPField.Name("StepUp-Grant")!]
-            ?? Policy.split(original.target).query.first { $0.name == "grant" }?.value
-        let outcome = try await service.decide(session: session, user: user, request: routed, grantID: grant,
-                                               client: web.client(request, context: context))
-        switch outcome.decision.outcome {
-        case .allow:
-            return identity(session: session, user: user, ladder: policy.ladder)
-        case .deny:
-            throw Problem.forbidden(outcome.decision.reason)
-        case .stepUp:
-            guard let stepUp = outcome.stepUp else { throw Problem.forbidden(outcome.decision.reason) }
-            return answer.stepUp(stepUp)
         }
     }
 
@@ -71,5 +45,59 @@ struct ForwardAuthRoutes: Sendable {
             headers[name] = value
         }
         return Response(status: .ok, headers: headers)
+    }
+}
+
+/// Forward auth answers only the proxies listed in `network.trusted_proxies`: anyone else could name any original
+/// request in its headers.
+struct TrustedProxyMiddleware: RouterMiddleware {
+    typealias Context = StepUpRequestContext
+    let web: WebSupport
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        guard let peer = context.peerIP, web.clientResolver.isTrusted(peer: peer) else {
+            throw Problem(.forbidden, type: "untrusted-proxy", title: "Not a trusted proxy",
+                          detail: "forward auth answers only the proxies listed in network.trusted_proxies")
+        }
+        return try await next(request, context)
+    }
+}
+
+/// The question forward auth asks: the original request (from the proxy's headers) mapped to an action by the
+/// policy's `routes:`, with the grant in `StepUp-Grant` or the original URL's `grant` parameter; the answers are
+/// shaped for the proxy (``EdgeAnswer``).
+struct ForwardAuthSurface: DecisionSurface {
+    let service: StepUpService
+    let nginx: Bool
+
+    func question(_ request: Request, _ context: StepUpRequestContext) async throws -> DecisionQuestion<EdgeAnswer> {
+        guard let original = ForwardedRequest(request.headers) else {
+            throw Problem.badRequest("forward auth needs the original request: X-Original-URL and X-Original-Method "
+                + "(nginx), or X-Forwarded-Method, -Proto, -Host and -Uri (Caddy, Traefik)")
+        }
+        let answer = service.edgeAnswer(request, original: original, nginx: nginx)
+        let routed = service.policy.current.route(method: original.method, host: original.host,
+                                                  target: original.target).request
+        let grant = request.headers[EdgeAnswer.grantHeader]
+            ?? Policy.split(original.target).query.first { $0.name == "grant" }?.value
+        return DecisionQuestion(action: routed, grant: grant, detail: answer)
+    }
+
+    func signIn(_ question: DecisionQuestion<EdgeAnswer>, _ context: StepUpRequestContext) async throws -> Response {
+        question.detail.noSession(context.authentication)
+    }
+
+    func denied(_ outcome: DecisionOutcome, _ question: DecisionQuestion<EdgeAnswer>,
+                _ context: StepUpRequestContext) -> Response
+    {
+        Problem.forbidden(outcome.decision.reason).response()
+    }
+
+    func stepUp(_ stepUp: StepUpOutcome, _ question: DecisionQuestion<EdgeAnswer>,
+                _ context: StepUpRequestContext) -> Response
+    {
+        question.detail.stepUp(stepUp)
     }
 }

@@ -20,6 +20,8 @@ struct GatewayMiddleware: RouterMiddleware {
     let routes: [GatewayRoute]
     let forwarder: GatewayForwarder
     let identity: IdentityHeaders
+    /// The same credentials as forward auth: a bearer token, else StepUp's session cookie.
+    let authenticator: Authenticator
     let replays: GatewayReplays
     let maxBody: Int
     let scheme: String
@@ -33,6 +35,7 @@ struct GatewayMiddleware: RouterMiddleware {
         self.web = web
         routes = configuration.gateway.routes.compactMap(GatewayRoute.init)
         identity = IdentityHeaders(settings: configuration.forwardAuth)
+        authenticator = Authenticator(service: service, accepts: [.bearer, .cookie])
         forwarder = GatewayForwarder(client: client, timeout: configuration.gateway.timeout, identity: identity)
         replays = GatewayReplays()
         maxBody = configuration.gateway.maxBindBodyBytes
@@ -64,11 +67,10 @@ struct GatewayMiddleware: RouterMiddleware {
     {
         let target = request.uri.description
         let original = ForwardedRequest(method: request.method.rawValue, scheme: scheme, host: host, target: target)
-        let session: Session, user: UserRecord, answer: EdgeAnswer
-        switch try await service.edgeSession(request, web: web, original: original, nginx: false) {
-        case .success(let found): (session, user, answer) = found
-        case .failure(let redirect): return redirect.response
-        }
+        let answer = service.edgeAnswer(request, original: original, nginx: false)
+        let authentication = try await authenticator.authenticate(request.headers)
+        guard let authentication, !authentication.isPending else { return answer.noSession(authentication) }
+        let (session, user) = (authentication.session, authentication.user)
         if request.uri.path.hasPrefix(Self.replayPrefix) {
             return try await replay(request, context, route: route, session: session, user: user, answer: answer)
         }
@@ -80,7 +82,7 @@ struct GatewayMiddleware: RouterMiddleware {
             fields = try GatewayBody.fields(buffer, contentType: request.headers[.contentType])
             body = .buffered(buffer)
         }
-        let grant = request.headers[HTTPField.Name("StepUp-Grant")!]
+        let grant = request.headers[EdgeAnswer.grantHeader]
         let (outcome, ladder) = try await decide(method: request.method.rawValue, host: host, target: target,
                                                  fields: fields, grant: grant, session: session, user: user,
                                                  request: request, context: context)
@@ -139,8 +141,8 @@ struct GatewayMiddleware: RouterMiddleware {
         let policy = service.policy.current
         var routed = policy.route(method: method, host: host, target: target).request
         routed.context.transaction = fields
-        let outcome = try await service.decide(session: session, user: user, request: routed, grantID: grant,
-                                               client: web.client(request, context: context))
+        let outcome = try await service.decide(routed, grant: grant, session: session, user: user, request, context,
+                                               web: web)
         return (outcome, policy.ladder)
     }
 

@@ -48,16 +48,18 @@ struct GatewayWebSocket: Sendable {
         else { return .dontUpgrade }
         let path = String(target.prefix { $0 != "?" })
         guard let route = routes.first(where: { $0.host.matches(host) && $0.path.matches(path) }),
-              let token = Self.token(head.headerFields),
-              let (session, user) = try await service.authenticate(token: token, allowPending: false)
+              let authentication = try await Authenticator(service: service, accepts: [.bearer, .cookie])
+                  .authenticate(head.headerFields),
+              !authentication.isPending
         else { return .dontUpgrade }
+        let (session, user) = (authentication.session, authentication.user)
         let policy = service.policy.current
         let routed = policy.route(method: "GET", host: host, target: target).request
         let resolved = resolver.resolve(peer: peer, headers: head.headerFields)
         let client = ClientInfo(ip: resolved.ip, userAgent: head.headerFields[.userAgent].map { String($0.prefix(512)) },
                                 country: resolved.country)
         let outcome = try await service.decide(session: session, user: user, request: routed,
-                                               grantID: head.headerFields[HTTPField.Name("StepUp-Grant")!],
+                                               grantID: head.headerFields[EdgeAnswer.grantHeader],
                                                client: client)
         guard outcome.decision.outcome == .allow else { return .dontUpgrade }
         var headers = HTTPFields()
@@ -101,19 +103,5 @@ struct GatewayWebSocket: Sendable {
         case .text(let text): .text(text)
         case .binary(let buffer): .binary(buffer)
         }
-    }
-
-    /// The bearer token, else StepUp's session cookie, of an upgrade request.
-    static func token(_ headers: HTTPFields) -> String? {
-        if let header = headers[.authorization], header.lowercased().hasPrefix("bearer ") {
-            return String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-        }
-        for cookies in headers[values: .cookie] {
-            for pair in cookies.split(separator: ";") {
-                let parts = pair.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
-                if parts.count == 2, parts[0] == WebSupport.sessionCookie, !parts[1].isEmpty { return String(parts[1]) }
-            }
-        }
-        return nil
     }
 }

@@ -42,7 +42,7 @@ extension APIRoutes {
     private func authorizedFactorChange(_ request: Request, _ context: StepUpRequestContext) async throws
         -> (Session, UserRecord, ClientInfo)
     {
-        let (session, user) = try await bearer(request, context)
+        let (session, user) = try bearer(request, context)
         let client = web.client(request, context: context)
         if let stepUp = try await service.authorizeFactorChange(session: session, user: user, client: client,
                                                                 grantID: request.uri.queryParameters.get("grant")) {
@@ -67,7 +67,7 @@ extension APIRoutes {
     }
 
     @Sendable func renameFactor(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        let (_, user) = try await bearer(request, context)
+        let (_, user) = try bearer(request, context)
         let body = try await request.decodeJSON(NameBody.self, context: context)
         let id = context.parameters.get("id") ?? ""
         try await service.renameFactor(user: user, factorID: id, name: body.name,
@@ -84,7 +84,7 @@ extension APIRoutes {
     }
 
     @Sendable func webAuthnStepUpOptions(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        let (session, _) = try await bearer(request, context, allowPending: true)
+        let (session, _) = try bearer(request, context, allowPending: true)
         return try .json(try await service.webAuthnStepUpOptions(challengeID: context.parameters.get("id") ?? "",
                                                                  session: session))
     }

@@ -10,7 +10,7 @@ struct APIRoutes: Sendable {
     let web: WebSupport
 
     func register(on router: Router<StepUpRequestContext>) {
-        let v1 = router.group("v1")
+        let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(service: service, accepts: [.bearer]))
         v1.post("sessions", use: login)
         v1.get("sessions/current", use: currentSession)
         v1.delete("sessions/current", use: logout)
@@ -83,19 +83,19 @@ struct APIRoutes: Sendable {
     }
 
     @Sendable func currentSession(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        let (session, user) = try await bearer(request, context, allowPending: true)
+        let (session, user) = try bearer(request, context, allowPending: true)
         return try .json(SessionView(session: session, user: user, ladder: service.policy.current.ladder,
                                      now: service.now()))
     }
 
     @Sendable func logout(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        let (session, _) = try await bearer(request, context, allowPending: true)
+        let (session, _) = try bearer(request, context, allowPending: true)
         try await service.logout(session: session, client: web.client(request, context: context))
         return Response(status: .noContent)
     }
 
     @Sendable func decide(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        let (session, user) = try await bearer(request, context)
+        let (session, user) = try bearer(request, context)
         let body = try await request.decodeJSON(DecisionBody.self, context: context)
         guard ActionName.isValid(body.action) else {
             throw Problem.invalidBody(
@@ -111,15 +111,15 @@ struct APIRoutes: Sendable {
         if explain, !user.roles.contains("admin") {
             throw Problem.forbidden("decision explanations are for administrators (role 'admin')")
         }
-        let outcome = try await service.decide(session: session, user: user, request: action, grantID: body.grant,
-                                               client: web.client(request, context: context), explain: explain)
+        let outcome = try await service.decide(action, grant: body.grant, session: session, user: user,
+                                               explain: explain, request, context, web: web)
         let view = DecisionView(outcome, ladder: service.policy.current.ladder)
         if let text = view.handWritten { return .json(text: text) }
         return try .json(view)
     }
 
     @Sendable func getChallenge(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        let (session, _) = try await bearer(request, context, allowPending: true)
+        let (session, _) = try bearer(request, context, allowPending: true)
         let id = context.parameters.get("id") ?? ""
         guard let challenge = try await service.challenge(id: id, for: session) else {
             throw Problem.notFound("challenge '\(id.prefix(64))'")
@@ -129,7 +129,7 @@ struct APIRoutes: Sendable {
     }
 
     @Sendable func verify(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        let (session, user) = try await bearer(request, context, allowPending: true)
+        let (session, user) = try bearer(request, context, allowPending: true)
         let body = try await request.decodeJSON(VerifyBody.self, context: context)
         let id = context.parameters.get("id") ?? ""
         let completed = try await service.verify(
@@ -151,7 +151,7 @@ struct APIRoutes: Sendable {
     }
 
     @Sendable func listFactors(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        let (_, user) = try await bearer(request, context)
+        let (_, user) = try bearer(request, context)
         let factors = try await service.stores.factors.factors(userID: user.id).map(FactorView.init)
         let left = try await service.stores.recoveryCodes.unusedRecoveryCodes(userID: user.id).count
         struct Listing: Encodable {
@@ -163,7 +163,7 @@ struct APIRoutes: Sendable {
     }
 
     @Sendable func startTOTP(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        let (session, user) = try await bearer(request, context)
+        let (session, user) = try bearer(request, context)
         let client = web.client(request, context: context)
         if let stepUp = try await service.authorizeFactorChange(session: session, user: user, client: client,
                                                                 grantID: request.uri.queryParameters.get("grant")) {
@@ -184,7 +184,7 @@ struct APIRoutes: Sendable {
     }
 
     @Sendable func confirmTOTP(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        let (_, user) = try await bearer(request, context)
+        let (_, user) = try bearer(request, context)
         let body = try await request.decodeJSON(CodeBody.self, context: context)
         try await service.confirmTOTPEnrollment(user: user, factorID: context.parameters.get("id") ?? "",
                                                 code: body.code, client: web.client(request, context: context))
@@ -192,7 +192,7 @@ struct APIRoutes: Sendable {
     }
 
     @Sendable func recoveryCodes(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        let (session, user) = try await bearer(request, context)
+        let (session, user) = try bearer(request, context)
         let client = web.client(request, context: context)
         if let stepUp = try await service.authorizeFactorChange(session: session, user: user, client: client,
                                                                 grantID: request.uri.queryParameters.get("grant")) {
@@ -205,7 +205,7 @@ struct APIRoutes: Sendable {
     /// Reloads the policy file now. The action `admin.policy.reload` goes through the policy like any other,
     /// so the policy decides who may reload it and how strongly they must have authenticated.
     @Sendable func reloadPolicy(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        let (session, user) = try await bearer(request, context)
+        let (session, user) = try bearer(request, context)
         let client = web.client(request, context: context)
         if let stepUp = try await service.authorize("admin.policy.reload", session: session, user: user,
                                                     client: client, grantID: request.uri.queryParameters.get("grant")) {
@@ -247,20 +247,20 @@ struct APIRoutes: Sendable {
     }
 
     @Sendable func listDevices(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        let (session, user) = try await bearer(request, context)
+        let (session, user) = try bearer(request, context)
         let devices = try await service.devices(of: user).map { DeviceView($0, current: session.deviceID) }
         return try .json(["devices": devices])
     }
 
     @Sendable func trustDevice(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        let (session, user) = try await bearer(request, context)
+        let (session, user) = try bearer(request, context)
         let record = try await service.trustCurrentDevice(session: session, user: user,
                                                           client: web.client(request, context: context))
         return try .json(DeviceView(record, current: record.deviceID))
     }
 
     @Sendable func revokeDevice(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        let (session, user) = try await bearer(request, context)
+        let (session, user) = try bearer(request, context)
         let client = web.client(request, context: context)
         if let stepUp = try await service.authorizeDeviceChange(session: session, user: user, client: client,
                                                                 grantID: request.uri.queryParameters.get("grant")) {
@@ -271,20 +271,12 @@ struct APIRoutes: Sendable {
         return Response(status: .noContent)
     }
 
-    /// The bearer token's session. A sign-in still waiting for its step-up passes only where `allowPending`.
-    func bearer(_ request: Request, _ context: StepUpRequestContext, allowPending: Bool = false) async throws
+    /// The bearer token's session (``AuthenticationMiddleware`` read it). A sign-in still waiting for its step-up
+    /// passes only where `allowPending`.
+    func bearer(_ request: Request, _ context: StepUpRequestContext, allowPending: Bool = false) throws
         -> (Session, UserRecord)
     {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
-            throw Problem.unauthenticated
-        }
-        let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-        if let found = try await service.authenticate(token: token, allowPending: allowPending) { return found }
-        if !allowPending, try await service.authenticate(token: token, allowPending: true) != nil {
-            throw Problem(.unauthorized, type: "sign-in-incomplete", title: "Sign-in not complete",
-                          detail: "this sign-in waits for its step-up: complete the challenge in 'step_up' first")
-        }
-        throw Problem.unauthenticated
+        try context.requireSession(allowPending: allowPending)
     }
 }
 

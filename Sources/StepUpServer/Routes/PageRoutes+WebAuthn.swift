@@ -6,12 +6,7 @@ import StepUpCore
 /// The pages' WebAuthn: passkey sign-in (button and autofill), registration and management on the account page, and
 /// the script that runs the ceremonies. Every form carries its CSRF token like the others.
 extension PageRoutes {
-    func registerWebAuthn(on router: Router<StepUpRequestContext>) {
-        router.get("static/webauthn.js") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8",
-                                            .cacheControl: "max-age=3600"],
-                     body: .init(byteBuffer: .init(string: WebAuthnScript.javascript)))
-        }
+    func registerWebAuthn(on router: RouterGroup<StepUpRequestContext>) {
         router.post("login/webauthn", use: loginWithPasskey)
         router.post("account/passkeys/new", use: newPasskey)
         router.post("account/passkeys", use: registerPasskey)

@@ -10,13 +10,19 @@ struct PageRoutes: Sendable {
     let web: WebSupport
 
     func register(on router: Router<StepUpRequestContext>) {
-        router.get("/") { request, context in
-            let signedIn = try await browserSession(request, context) != nil
-            return WebSupport.redirect(signedIn ? "/account" : "/login")
-        }
         router.get("assets/stepup.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
                      body: .init(byteBuffer: .init(string: Stylesheet.css)))
+        }
+        router.get("static/webauthn.js") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8",
+                                            .cacheControl: "max-age=3600"],
+                     body: .init(byteBuffer: .init(string: WebAuthnScript.javascript)))
+        }
+        // Every page reads the browser's session cookie, and only that (a bearer token cannot drive a form).
+        let router = signedInPages(router)
+        router.get("/") { request, context in
+            WebSupport.redirect(browserSession(request, context) != nil ? "/account" : "/login")
         }
         router.get("login", use: loginPage)
         router.post("login", use: login)
@@ -82,7 +88,7 @@ struct PageRoutes: Sendable {
 
     @Sendable func logout(_ request: Request, context: StepUpRequestContext) async throws -> Response {
         let form = try await request.formFields(context: context)
-        if let (session, _) = try await browserSession(request, context, allowPending: true),
+        if let (session, _) = browserSession(request, context, allowPending: true),
            web.signer.verifyCSRF(form["csrf"], binding: session.id) {
             try await service.logout(session: session, client: web.client(request, context: context))
         }
@@ -92,8 +98,8 @@ struct PageRoutes: Sendable {
     // MARK: step-up
 
     @Sendable func stepUpPage(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        guard let (session, user) = try await browserSession(request, context, allowPending: true) else {
-            return try await toLogin(request)
+        guard let (session, user) = browserSession(request, context, allowPending: true) else {
+            return toLogin(request, context)
         }
         let next = web.returnTarget(request.uri.queryParameters.get("next")) ?? "/account"
         return try await renderStepUp(id: context.parameters.get("id") ?? "", session: session, user: user,
@@ -140,8 +146,8 @@ struct PageRoutes: Sendable {
     }
 
     @Sendable func stepUp(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        guard let (session, user) = try await browserSession(request, context, allowPending: true) else {
-            return try await toLogin(request)
+        guard let (session, user) = browserSession(request, context, allowPending: true) else {
+            return toLogin(request, context)
         }
         let form = try await request.formFields(context: context)
         let id = context.parameters.get("id") ?? ""
@@ -171,8 +177,8 @@ struct PageRoutes: Sendable {
     // MARK: account
 
     @Sendable func account(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        guard let (session, user) = try await browserSession(request, context) else {
-            return try await toLogin(request)
+        guard let (session, user) = browserSession(request, context) else {
+            return toLogin(request, context)
         }
         return try await renderAccount(session: session, user: user, notice: request.uri.queryParameters.get("notice"),
                                        device: session.deviceID)
@@ -297,11 +303,15 @@ struct PageRoutes: Sendable {
 
     /// The browser's session. A sign-in waiting for its step-up counts only where `allowPending` (the step-up
     /// pages and sign-out); everywhere else it is sent to complete its challenge.
-    func browserSession(_ request: Request, _ context: StepUpRequestContext, allowPending: Bool = false) async throws
+    func browserSession(_ request: Request, _ context: StepUpRequestContext, allowPending: Bool = false)
         -> (Session, UserRecord)?
     {
-        guard let token = request.cookies[WebSupport.sessionCookie]?.value, !token.isEmpty else { return nil }
-        return try await service.authenticate(token: token, allowPending: allowPending)
+        context.signedIn(allowPending: allowPending)
+    }
+
+    /// The routes of signed-in pages: ``AuthenticationMiddleware`` reads the session cookie once per request.
+    func signedInPages(_ router: Router<StepUpRequestContext>) -> RouterGroup<StepUpRequestContext> {
+        router.group().add(middleware: AuthenticationMiddleware(service: service, accepts: [.cookie]))
     }
 
     func csrf(_ session: Session) -> String { web.signer.csrfToken(binding: session.id) }
@@ -309,9 +319,7 @@ struct PageRoutes: Sendable {
     /// A signed-in form post: the session, the form, and a valid CSRF token — or the sign-in page / a 403 page.
     func postedForm(_ request: Request, _ context: StepUpRequestContext,
                     _ body: (Session, UserRecord, [String: String]) async throws -> Response) async throws -> Response {
-        guard let (session, user) = try await browserSession(request, context) else {
-            return try await toLogin(request)
-        }
+        guard let (session, user) = browserSession(request, context) else { return toLogin(request, context) }
         let form = try await request.formFields(context: context)
         guard web.signer.verifyCSRF(form["csrf"], binding: session.id) else { return forbidden(session, user) }
         return try await body(session, user, form)
@@ -319,14 +327,15 @@ struct PageRoutes: Sendable {
 
     /// Where a browser without a usable session goes: a sign-in waiting for its step-up to that step-up,
     /// everyone else to the sign-in page; both come back to this path afterwards.
-    func toLogin(_ request: Request) async throws -> Response {
-        if let token = request.cookies[WebSupport.sessionCookie]?.value, !token.isEmpty,
-           let (session, _) = try await service.authenticate(token: token, allowPending: true),
-           let challenge = session.pendingChallengeID {
-            return WebSupport.redirect(SafeRedirect.appendingQuery("/step-up/\(challenge)", name: "next",
-                                                                   value: request.uri.path))
+    func toLogin(_ request: Request, _ context: StepUpRequestContext) -> Response {
+        toLogin(path: request.uri.path, context)
+    }
+
+    func toLogin(path: String, _ context: StepUpRequestContext) -> Response {
+        if let challenge = context.authentication?.session.pendingChallengeID {
+            return WebSupport.redirect(SafeRedirect.appendingQuery("/step-up/\(challenge)", name: "next", value: path))
         }
-        return WebSupport.redirect(SafeRedirect.appendingQuery("/login", name: "next", value: request.uri.path))
+        return WebSupport.redirect(SafeRedirect.appendingQuery("/login", name: "next", value: path))
     }
 
     func forbidden(_ session: Session, _ user: UserRecord) -> Response {

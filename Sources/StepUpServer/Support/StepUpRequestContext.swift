@@ -8,6 +8,10 @@ public struct StepUpRequestContext: RequestContext, RemoteAddressRequestContext 
     public let remoteAddress: SocketAddress?
     /// Set by `BodyLimitMiddleware` from the configuration.
     public var maxUploadSize: Int
+    /// Who sent the request, set once by `AuthenticationMiddleware` on the routes that have users.
+    var authentication: Authentication?
+    /// The `allow` a `DecisionMiddleware` reached before the handler ran.
+    var decision: DecisionOutcome?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -66,14 +66,4 @@ struct WebSupport: Sendable {
         for cookie in cookies { headers.append(HTTPField(name: .setCookie, value: cookie.description)) }
         return Response(status: .seeOther, headers: headers)
     }
-
-    /// Forward auth and the gateway: the original request's bearer token, else StepUp's session cookie.
-    func edgeCredential(_ request: Request) -> (String, fromCookie: Bool)? {
-        if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
-            return (String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces), false)
-        }
-        guard let cookie = request.cookies[WebSupport.sessionCookie]?.value, !cookie.isEmpty else { return nil }
-        return (cookie, true)
-    }
-
 }

@@ -1,0 +1,97 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import StepUpCore
+
+/// Who sent a request, and with which credential. Established once per request by ``Authenticator`` — through
+/// ``AuthenticationMiddleware`` for the router's surfaces, directly for the gateway and its WebSocket upgrades —
+/// and read by every handler from the request context.
+struct Authentication: Sendable {
+    enum Credential: Sendable, Hashable {
+        /// `Authorization: Bearer <token>`: API clients, and API clients behind the edge.
+        case bearer
+        /// StepUp's session cookie: browsers (pages, the demo, the edge).
+        case cookie
+    }
+
+    let session: Session
+    let user: UserRecord
+    let credential: Credential
+
+    /// A sign-in still waiting for its step-up: it may complete its challenge or sign out, nothing else.
+    var isPending: Bool { session.isPending }
+}
+
+/// The one place a request's credential is read and checked. Each surface accepts only its own credentials:
+/// the JSON API bearer tokens only (so it needs no CSRF protection), the pages the session cookie only (so a
+/// token in a header cannot drive a form), the edge either.
+struct Authenticator: Sendable {
+    let service: StepUpService
+    let accepts: Set<Authentication.Credential>
+
+    /// The session behind `headers`' credential, pending sign-ins included; `nil` without a valid one.
+    func authenticate(_ headers: HTTPFields) async throws -> Authentication? {
+        guard let (token, credential) = credential(in: headers),
+              let (session, user) = try await service.authenticate(token: token, allowPending: true)
+        else { return nil }
+        return Authentication(session: session, user: user, credential: credential)
+    }
+
+    /// The credential this surface reads: a bearer token before the session cookie (an API client behind the
+    /// edge that also carries a browser's cookie is the API client).
+    func credential(in headers: HTTPFields) -> (String, Authentication.Credential)? {
+        if accepts.contains(.bearer), let header = headers[.authorization], header.count > 7,
+           header.prefix(7).lowercased() == "bearer " {
+            let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
+            return token.isEmpty ? nil : (token, .bearer)
+        }
+        guard accepts.contains(.cookie) else { return nil }
+        for cookies in headers[values: .cookie] {
+            for pair in cookies.split(separator: ";") {
+                let parts = pair.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+                if parts.count == 2, parts[0] == WebSupport.sessionCookie, !parts[1].isEmpty {
+                    return (String(parts[1]), .cookie)
+                }
+            }
+        }
+        return nil
+    }
+}
+
+/// Authenticates every request of the routes it guards, once, before their handlers: the result (or its
+/// absence) is in `context.authentication`. It never answers itself — a sign-in page, a token endpoint or a
+/// health check must work without a session — so each route states what it needs through the accessors below.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = StepUpRequestContext
+    let authenticator: Authenticator
+
+    init(service: StepUpService, accepts: Set<Authentication.Credential>) {
+        authenticator = Authenticator(service: service, accepts: accepts)
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        var context = context
+        context.authentication = try await authenticator.authenticate(request.headers)
+        return try await next(request, context)
+    }
+}
+
+extension StepUpRequestContext {
+    /// The API's session: an active sign-in (or, where `allowPending`, one waiting for its step-up), else a 401.
+    func requireSession(allowPending: Bool = false) throws -> (Session, UserRecord) {
+        guard let authentication else { throw Problem.unauthenticated }
+        if authentication.isPending, !allowPending {
+            throw Problem(.unauthorized, type: "sign-in-incomplete", title: "Sign-in not complete",
+                          detail: "this sign-in waits for its step-up: complete the challenge in 'step_up' first")
+        }
+        return (authentication.session, authentication.user)
+    }
+
+    /// The signed-in session, or `nil`. A sign-in waiting for its step-up counts only where `allowPending`.
+    func signedIn(allowPending: Bool = false) -> (Session, UserRecord)? {
+        guard let authentication, allowPending || !authentication.isPending else { return nil }
+        return (authentication.session, authentication.user)
+    }
+}
