@@ -134,6 +134,8 @@ public struct EdgeBenchmark: Sendable {
                 location / {
                     auth_request /.stepup/verify;
                     auth_request_set $stepup_user $upstream_http_remote_user;
+                    # A location with its own proxy_set_header inherits none from http{}: keep-alive again.
+                    proxy_set_header Connection "";
                     proxy_set_header Remote-User $stepup_user;
                     proxy_pass http://app;
                 }
@@ -141,6 +143,7 @@ public struct EdgeBenchmark: Sendable {
                     internal;
                     proxy_pass http://stepup/auth/verify/nginx;
                     proxy_pass_request_body off;
+                    proxy_set_header Connection "";
                     proxy_set_header Content-Length "";
                     proxy_set_header X-Original-URL $scheme://$http_host$request_uri;
                     proxy_set_header X-Original-Method $request_method;

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import StepUpCore
@@ -90,6 +91,50 @@ struct AuthenticationSurfaceTests {
             #expect(!String(buffer: export.body).contains("Salary"), "the handler did not run")
             let types = try await harness.store.stores.audit.auditEvents(after: 0, limit: 1_000).map(\.event.type)
             #expect(types.contains("decision.allow") && types.contains("decision.step_up"), "\(types)")
+        }
+    }
+}
+
+/// The credential parsers read untrusted headers on every request: exact on the cases that matter, and in
+/// agreement with Hummingbird's own cookie parser on random well-formed headers.
+@Suite("Credential parsing")
+struct CredentialParsingTests {
+    @Test(arguments: [
+        ("Bearer abc", "abc"), ("bearer abc", "abc"), ("BEARER  abc  ", "abc"), ("BeArEr x.y-z_0~", "x.y-z_0~"),
+        ("Bearer", nil), ("Bearer ", nil), ("Bearer    ", nil), ("Bearerabc", nil), ("Basic abc", nil),
+        ("Bearér abc", nil), ("", nil), (" Bearer abc", nil),
+    ] as [(String, String?)])
+    func bearerTokens(_ header: String, _ expected: String?) {
+        #expect(Authenticator.bearerToken(header) == expected, "\(header)")
+    }
+
+    @Test(arguments: [
+        ("stepup_session=tok", "tok"), ("a=1; stepup_session=tok; b=2", "tok"), ("a=1;stepup_session=tok", "tok"),
+        ("stepup_session=", nil), ("xstepup_session=tok", nil), ("stepup_sessionx=tok", nil), ("a=1", nil),
+        ("stepup_session=first; stepup_session=second", "first"), ("stepup_session", nil), (";;", nil), ("", nil),
+    ] as [(String, String?)])
+    func sessionCookies(_ header: String, _ expected: String?) {
+        #expect(Authenticator.cookie("stepup_session", in: header) == expected, "\(header)")
+    }
+
+    @Test func cookiesAgreeWithHummingbirdsParser() {
+        var generator = SystemRandomNumberGenerator()
+        let names = ["stepup_session", "stepup_device", "a", "session", "stepup_sessio"]
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~%")
+        for _ in 0..<2_000 {
+            var seen = Set<String>()
+            let pairs: [String] = (0..<Int.random(in: 0...4, using: &generator)).compactMap { _ in
+                let name = names.randomElement(using: &generator)!
+                guard seen.insert(name).inserted else { return nil }
+                let value = String((0..<Int.random(in: 1...24, using: &generator)).map { _ in
+                    alphabet.randomElement(using: &generator)!
+                })
+                return "\(name)=\(value)"
+            }
+            let header = pairs.joined(separator: "; ")
+            let ours = Authenticator.cookie("stepup_session", in: header)
+            let theirs = Cookies(from: [header])["stepup_session"]?.value
+            #expect(ours == theirs, "\(header)")
         }
     }
 }

@@ -17,7 +17,13 @@ import StepUpCore
 struct ForwardAuthRoutes: Sendable {
     let service: StepUpService
     let web: WebSupport
-    let settings: ServerConfiguration.ForwardAuth
+    let identity: IdentityHeaders
+
+    init(service: StepUpService, web: WebSupport, settings: ServerConfiguration.ForwardAuth) {
+        self.service = service
+        self.web = web
+        identity = IdentityHeaders(settings: settings)
+    }
 
     static let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options]
 
@@ -31,17 +37,16 @@ struct ForwardAuthRoutes: Sendable {
             for method in Self.methods {
                 group.on("", method: method) { _, context in
                     let (session, user) = try context.requireSession()
-                    return identity(session: session, user: user, ladder: service.policy.current.ladder)
+                    return allowed(session: session, user: user, ladder: service.policy.current.ladder)
                 }
             }
         }
     }
 
     /// 200 with who the user is and how strongly and recently they proved it, for the proxy to pass on.
-    private func identity(session: Session, user: UserRecord, ladder: LevelLadder) -> Response {
+    private func allowed(session: Session, user: UserRecord, ladder: LevelLadder) -> Response {
         var headers: HTTPFields = [.cacheControl: "no-store"]
-        for (name, value) in IdentityHeaders(settings: settings).fields(session: session, user: user, ladder: ladder,
-                                                                        now: service.now()) {
+        for (name, value) in identity.fields(session: session, user: user, ladder: ladder, now: service.now()) {
             headers[name] = value
         }
         return Response(status: .ok, headers: headers)

@@ -30,14 +30,13 @@ struct ForwardedRequest: Sendable, Equatable {
 
     /// `nil` when the proxy sent neither form, or a malformed one.
     init?(_ headers: HTTPFields) {
-        func header(_ name: String) -> String? {
-            headers[HTTPField.Name(name)!].map { $0.trimmingCharacters(in: .whitespaces) }
-                .flatMap { $0.isEmpty ? nil : $0 }
+        func header(_ name: HTTPField.Name) -> String? {
+            headers[name].flatMap(Self.trimmed)
         }
-        let method = (header("X-Original-Method") ?? header("X-Forwarded-Method") ?? "GET").uppercased()
+        let method = (header(.xOriginalMethod) ?? header(.xForwardedMethod) ?? "GET").uppercased()
         guard method.utf8.count <= 20, method.utf8.allSatisfy({ $0 >= 0x41 && $0 <= 0x5A }) else { return nil }
         self.method = method
-        if let original = header("X-Original-URL") {
+        if let original = header(.xOriginalURL) {
             let scheme: String
             if original.hasPrefix("https://") { scheme = "https" } else if original.hasPrefix("http://") {
                 scheme = "http"
@@ -48,9 +47,9 @@ struct ForwardedRequest: Sendable, Equatable {
             host = String(rest[..<slash])
             target = rest[slash...].hasPrefix("/") ? String(rest[slash...]) : "/" + rest[slash...]
         } else {
-            guard let uri = header("X-Forwarded-Uri"), let host = header("X-Forwarded-Host") ?? header("Host")
+            guard let uri = header(.xForwardedURI), let host = header(.xForwardedHost) ?? header(.host)
             else { return nil }
-            let proto = header("X-Forwarded-Proto")?.lowercased() ?? "http"
+            let proto = header(.xForwardedProto)?.lowercased() ?? "http"
             guard proto == "http" || proto == "https" else { return nil }
             scheme = proto
             self.host = host
@@ -61,9 +60,29 @@ struct ForwardedRequest: Sendable, Equatable {
         else { return nil }
     }
 
+    /// `value` without surrounding spaces and tabs, or `nil` when nothing else is left.
+    static func trimmed(_ value: String) -> String? {
+        let bytes = value.utf8
+        guard let first = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return nil }
+        let last = bytes.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })!
+        if first == bytes.startIndex, last == bytes.index(before: bytes.endIndex) { return value }
+        return String(value[first...last])
+    }
+
     /// `name[:port]`: a host name (or IPv4 address) and digits only, as ``HostPattern`` reads it.
     private static func isHost(_ text: String) -> Bool {
         let bare = HostPattern.stripPort(text)
         return !bare.isEmpty && text.utf8.count <= 260 && HostPattern(String(bare)) != nil
     }
+}
+
+extension HTTPField.Name {
+    static let xOriginalMethod = Self("X-Original-Method")!
+    static let xOriginalURL = Self("X-Original-URL")!
+    static let xForwardedMethod = Self("X-Forwarded-Method")!
+    static let xForwardedURI = Self("X-Forwarded-Uri")!
+    static let xForwardedHost = Self("X-Forwarded-Host")!
+    static let xForwardedProto = Self("X-Forwarded-Proto")!
+    static let host = Self("Host")!
+    static let xForwardedFor = Self("X-Forwarded-For")!
 }

@@ -67,8 +67,8 @@ struct GatewayWebSocket: Sendable {
         where !value.isEmpty {
             headers[name] = value
         }
-        if let ip = resolved.ip { headers[HTTPField.Name("X-Forwarded-For")!] = ip }
-        headers[HTTPField.Name("X-Forwarded-Host")!] = host
+        if let ip = resolved.ip { headers[.xForwardedFor] = ip }
+        headers[.xForwardedHost] = host
         let upstreamHeaders = headers
         let upstream = route.upstream.url(for: target).replacingOccurrences(of: "http", with: "ws",
                                                                             options: .anchored)

@@ -6,25 +6,36 @@ import StepUpCore
 /// the gateway adds to the upstream request. Every header is present, empty when there is nothing to say: a
 /// proxy that copies an absent header may pass on a client's own copy, or (Caddy 2.6) a placeholder.
 struct IdentityHeaders: Sendable {
-    let settings: ServerConfiguration.ForwardAuth
+    /// The configured names, parsed once (user, groups, name, e-mail, level, acr, auth time); a name that is not
+    /// a valid header name was refused when the configuration was read.
+    private let user, groups, name, email, level, acr, authTime: HTTPField.Name?
 
-    /// The configured header names, for stripping whatever a client sent under them.
-    var names: [HTTPField.Name] {
-        [settings.userHeader, settings.groupsHeader, settings.nameHeader, settings.emailHeader, settings.levelHeader,
-         settings.acrHeader, settings.authTimeHeader].compactMap { HTTPField.Name($0) }
+    init(settings: ServerConfiguration.ForwardAuth) {
+        user = HTTPField.Name(settings.userHeader)
+        groups = HTTPField.Name(settings.groupsHeader)
+        name = HTTPField.Name(settings.nameHeader)
+        email = HTTPField.Name(settings.emailHeader)
+        level = HTTPField.Name(settings.levelHeader)
+        acr = HTTPField.Name(settings.acrHeader)
+        authTime = HTTPField.Name(settings.authTimeHeader)
     }
 
-    func fields(session: Session, user: UserRecord, ladder: LevelLadder, now: Date) -> [(HTTPField.Name, String)] {
-        let level = session.effectiveLevel(in: ladder, at: now)
-        let values: [(String, String?)] = [
-            (settings.userHeader, user.username),
-            (settings.groupsHeader, user.roles.joined(separator: ",")),
-            (settings.nameHeader, user.displayName),
-            (settings.emailHeader, user.username.contains("@") ? user.username : nil),
-            (settings.levelHeader, level?.name),
-            (settings.acrHeader, level?.acr),
-            (settings.authTimeHeader, session.events.map(\.at).max().map { String(Int($0.timeIntervalSince1970)) }),
+    /// The configured header names, for stripping whatever a client sent under them.
+    var names: [HTTPField.Name] { [user, groups, name, email, level, acr, authTime].compactMap { $0 } }
+
+    func fields(session: Session, user record: UserRecord, ladder: LevelLadder, now: Date)
+        -> [(HTTPField.Name, String)]
+    {
+        let effective = session.effectiveLevel(in: ladder, at: now)
+        let values: [(HTTPField.Name?, String?)] = [
+            (user, record.username),
+            (groups, record.roles.joined(separator: ",")),
+            (name, record.displayName),
+            (email, record.username.contains("@") ? record.username : nil),
+            (level, effective?.name),
+            (acr, effective?.acr),
+            (authTime, session.events.map(\.at).max().map { String(Int($0.timeIntervalSince1970)) }),
         ]
-        return values.compactMap { name, value in HTTPField.Name(name).map { ($0, value ?? "") } }
+        return values.compactMap { name, value in name.map { ($0, value ?? "") } }
     }
 }

@@ -40,19 +40,37 @@ struct Authenticator: Sendable {
     /// The credential this surface reads: a bearer token before the session cookie (an API client behind the
     /// edge that also carries a browser's cookie is the API client).
     func credential(in headers: HTTPFields) -> (String, Authentication.Credential)? {
-        if accepts.contains(.bearer), let header = headers[.authorization], header.count > 7,
-           header.prefix(7).lowercased() == "bearer " {
-            let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
-            return token.isEmpty ? nil : (token, .bearer)
+        if accepts.contains(.bearer), let header = headers[.authorization], let token = Self.bearerToken(header) {
+            return (token, .bearer)
         }
         guard accepts.contains(.cookie) else { return nil }
         for cookies in headers[values: .cookie] {
-            for pair in cookies.split(separator: ";") {
-                let parts = pair.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
-                if parts.count == 2, parts[0] == WebSupport.sessionCookie, !parts[1].isEmpty {
-                    return (String(parts[1]), .cookie)
-                }
-            }
+            if let token = Self.cookie(WebSupport.sessionCookie, in: cookies) { return (token, .cookie) }
+        }
+        return nil
+    }
+
+    /// The token of `Bearer <token>` (the scheme in any case, spaces around the token ignored).
+    static func bearerToken(_ header: String) -> String? {
+        let bytes = Array(header.utf8)
+        let scheme = Array("bearer ".utf8)
+        guard bytes.count > scheme.count,
+              zip(bytes, scheme).allSatisfy({ $0 | 0x20 == $1 })
+        else { return nil }
+        let token = bytes[scheme.count...].drop { $0 == 0x20 }
+        let end = token.lastIndex { $0 != 0x20 }.map { $0 + 1 } ?? token.startIndex
+        return token.startIndex < end ? String(decoding: bytes[token.startIndex..<end], as: UTF8.self) : nil
+    }
+
+    /// The value of cookie `name` in one `Cookie` header (`a=1; b=2`), if present and not empty.
+    static func cookie(_ name: String, in header: String) -> String? {
+        for pair in header.utf8.split(separator: UInt8(ascii: ";")) {
+            let trimmed = pair.drop { $0 == 0x20 }
+            guard let equals = trimmed.firstIndex(of: UInt8(ascii: "=")),
+                  trimmed[..<equals].elementsEqual(name.utf8) else { continue }
+            let value = trimmed[trimmed.index(after: equals)...]
+            let end = value.lastIndex { $0 != 0x20 }.map { value.index(after: $0) } ?? value.startIndex
+            return value.startIndex < end ? String(decoding: value[value.startIndex..<end], as: UTF8.self) : nil
         }
         return nil
     }

@@ -17,7 +17,7 @@ struct ClientResolver: Sendable {
 
     func resolve(peer: String?, headers: HTTPFields) -> (ip: String?, country: String?) {
         guard let peer else { return (nil, nil) }
-        let forwarded = headers[values: HTTPField.Name("X-Forwarded-For")!]
+        let forwarded = headers[values: .xForwardedFor]
             .flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         let client = resolver.resolve(peer: peer, forwardedFor: forwarded,
                                       country: countryHeader.flatMap { headers[$0] })
