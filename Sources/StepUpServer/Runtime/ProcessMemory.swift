@@ -18,12 +18,14 @@ public enum ProcessMemory {
         #endif
     }
 
-    /// Gives back what only starting needed: free malloc pages (`malloc_trim`) and the resident pages of every
-    /// loaded object's relocation table (see ``RelocationTable``). Call it once the server is listening.
+    /// Gives back what only starting needed: free malloc pages (`malloc_trim`), the resident pages of every
+    /// loaded object's relocation table (see ``RelocationTable``) and the code pages starting touched (see
+    /// ``StartupCodePages``). Call it once the server is listening.
     public static func releaseStartupMemory() {
         #if os(Linux)
         _ = Malloc.function("malloc_trim", as: (@convention(c) (Int) -> Int32).self)?(0)
         for table in RelocationTable.loaded() { table.release() }
+        StartupCodePages.release()
         #endif
     }
 }
