@@ -12,8 +12,10 @@ public enum StepUpApplication {
     /// - Parameter metricsToken: the bearer token `/metrics` requires; `nil` serves no metrics.
     /// - Parameter gateway: the upstream client of the built-in gateway (`gateway.routes`); without one the
     ///   gateway is off.
+    /// - Parameter writeProbe: commits a write that changes nothing; `/readyz` fails while it throws.
     public static func router(service: StepUpService, cookieKey: SymmetricKey, metricsToken: String? = nil,
-                              roundTrips: (@Sendable () -> StoreActivity)? = nil, gateway: GatewayClient? = nil) throws
+                              roundTrips: (@Sendable () -> StoreActivity)? = nil, gateway: GatewayClient? = nil,
+                              writeProbe: (@Sendable () async throws -> Void)? = nil) throws
         -> Router<StepUpRequestContext>
     {
         let configuration = service.configuration
@@ -38,7 +40,9 @@ public enum StepUpApplication {
         router.middlewares.add(SecurityHeadersMiddleware(maxBodyBytes: configuration.http.maxBodyBytes,
                                                          returnHosts: web.returnHosts))
         router.middlewares.add(ErrorMiddleware(pages: pages))
-        HealthRoutes(service: service, metricsToken: metricsToken, roundTrips: roundTrips).register(on: router)
+        HealthRoutes(service: service, metricsToken: metricsToken, roundTrips: roundTrips, writeProbe: writeProbe)
+            .register(on: router)
+        OpenAPIRoutes.register(on: router)
         APIRoutes(service: service, web: web).register(on: router)
         ForwardAuthRoutes(service: service, web: web, settings: configuration.forwardAuth).register(on: router)
         let pageRoutes = PageRoutes(service: service, web: web)
@@ -53,9 +57,12 @@ public enum StepUpApplication {
     /// decides and relays to its upstreams.
     public static func server(service: StepUpService) throws -> HTTPServerBuilder {
         let configuration = service.configuration
-        guard !configuration.gateway.routes.isEmpty else { return .http1() }
+        let deadlines = ConnectionDeadlines.Timeouts(configuration.http)
+        guard !configuration.gateway.routes.isEmpty else {
+            return .http1(configuration: .init(additionalChannelHandlers: [ConnectionDeadlines(deadlines)]))
+        }
         let resolver = try ClientResolver(trustedProxies: configuration.network.trustedProxies,
                                           countryHeader: configuration.network.countryHeader)
-        return GatewayWebSocket(service: service, resolver: resolver).server
+        return GatewayWebSocket(service: service, resolver: resolver, deadlines: deadlines).server
     }
 }

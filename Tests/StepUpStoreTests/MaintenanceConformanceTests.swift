@@ -26,9 +26,17 @@ struct MaintenanceConformanceTests {
             try await stores.throttle.recordFailure(key: "k", at: at(5))
             try await stores.throttle.recordFailure(key: "k", at: at(500))
             try await stores.audit.append(AuditEventDraft(type: "kept", at: t0))
+            _ = try await stores.budgets.spend(key: "b", limit: 5, window: 1_000, at: at(5))
+            _ = try await stores.budgets.spend(key: "b", limit: 5, window: 1_000, at: at(500))
 
             let report = try await harness.maintenance.pruneExpired(before: at(100))
-            #expect(report == PruneReport(sessions: 2, challenges: 1, throttleFailures: 1))
+            #expect(report == PruneReport(sessions: 2, challenges: 1, throttleFailures: 1, budgetUnits: 1))
+            guard case .spent(_, let remaining) = try await stores.budgets.spend(key: "b", limit: 5, window: 1_000,
+                                                                                  at: at(501)) else {
+                Issue.record("the budget should have room")
+                return
+            }
+            #expect(remaining == 3, "the unit spent at 500 is kept, the one at 5 (still inside the window) is pruned")
             #expect(try await stores.sessions.session(tokenHash: "t1") == nil)
             #expect(try await stores.sessions.session(id: "revoked") == nil)
             #expect(try await stores.sessions.session(tokenHash: "t3")?.id == "live")

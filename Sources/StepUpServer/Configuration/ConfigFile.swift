@@ -63,6 +63,12 @@ public enum ConfigFile {
                     case "port": config.http.port = try reader.int(value, key, in: 0...65_535)
                     case "public_url": config.http.publicURL = try reader.string(value, key)
                     case "max_body_bytes": config.http.maxBodyBytes = try reader.int(value, key, in: 1_024...16_777_216)
+                    case "header_timeout_seconds":
+                        config.http.headerTimeout = Double(try reader.int(value, key, in: 1...600))
+                    case "idle_timeout_seconds":
+                        config.http.idleTimeout = Double(try reader.int(value, key, in: 1...3_600))
+                    case "request_timeout_seconds":
+                        config.http.requestTimeout = Double(try reader.int(value, key, in: 1...3_600))
                     default: throw reader.unknown(key, value, in: "server")
                     }
                 }
@@ -206,6 +212,16 @@ public enum ConfigFile {
                     case "max_bind_body_bytes":
                         config.gateway.maxBindBodyBytes = try reader.int(value, key, in: 1_024...16_777_216)
                     default: throw reader.unknown(key, value, in: "gateway")
+                    }
+                }
+            case "housekeeping":
+                try reader.mapping(value, "housekeeping") { key, value in
+                    switch key {
+                    case "interval_seconds":
+                        config.housekeeping.interval = Double(try reader.int(value, key, in: 1...86_400))
+                    case "retention_seconds":
+                        config.housekeeping.retention = Double(try reader.int(value, key, in: 0...31_536_000))
+                    default: throw reader.unknown(key, value, in: "housekeeping")
                     }
                 }
             case "metrics":

@@ -10,6 +10,9 @@ public enum ConfigTemplate {
           port: 8080
           public_url: http://localhost:8080
           max_body_bytes: 65536    # larger request bodies get 413
+          header_timeout_seconds: 10   # a new connection's request head must arrive within this (slow-loris)
+          idle_timeout_seconds: 60     # a kept-alive connection with no request for this long is closed
+          request_timeout_seconds: 30  # a request body must arrive within this after its head
 
         storage:
           sqlite: stepup.sqlite    # one file, WAL mode; migrations run at start
@@ -75,6 +78,10 @@ public enum ConfigTemplate {
           hosts: []                # hosts sign-in and step-up may return to, e.g. [app.example.com, "*.example.com"]
           # headers: {user: Remote-User, groups: Remote-Groups, name: Remote-Name, email: Remote-Email,
           #           level: StepUp-Level, acr: StepUp-Acr, auth_time: StepUp-Auth-Time}
+
+        housekeeping:              # pruning of expired sessions, challenges, failure records and used nonces
+          interval_seconds: 300
+          retention_seconds: 3600  # kept this long after they end (never less than a window that counts them)
 
         gateway:                   # StepUp as the reverse proxy (README "The built-in gateway")
           routes: []               # e.g. [{host: app.example.com, upstream: "http://127.0.0.1:3000"}]

@@ -13,6 +13,13 @@ public struct ServerConfiguration: Sendable {
         public var publicURL = "http://localhost:8080"
         /// Request bodies above this size are refused with 413.
         public var maxBodyBytes = 64 * 1024
+        /// A new connection's first request head must arrive complete within this many seconds (slow-loris).
+        public var headerTimeout: TimeInterval = 10
+        /// A kept-alive connection with no request for this long is closed; the next request's head must also
+        /// arrive complete within it.
+        public var idleTimeout: TimeInterval = 60
+        /// A request's body must arrive complete within this many seconds of its head.
+        public var requestTimeout: TimeInterval = 30
         public init() {}
     }
 
@@ -163,6 +170,8 @@ public struct ServerConfiguration: Sendable {
     public var metrics = Metrics()
     public var forwardAuth = ForwardAuth()
     public var gateway = Gateway()
+    /// Periodic pruning of expired rows (see `ServerConfiguration+Housekeeping.swift`).
+    public var housekeeping = Housekeeping()
     /// WebAuthn: relying party, origins, attestation, user verification (see `ServerConfiguration+WebAuthn.swift`).
     public var webAuthn = WebAuthn()
     /// Seed demo users and serve the Acme Bank demo under `/demo`.

@@ -24,9 +24,13 @@ struct GatewayWebSocket: Sendable {
     /// The largest message relayed (16 MiB).
     static let maxMessage = 1 << 24
 
-    init(service: StepUpService, resolver: ClientResolver) {
+    /// Applied from the first plain HTTP request on (the upgrade negotiation adds no handlers before it).
+    let deadlines: ConnectionDeadlines.Timeouts
+
+    init(service: StepUpService, resolver: ClientResolver, deadlines: ConnectionDeadlines.Timeouts) {
         let configuration = service.configuration
         self.service = service
+        self.deadlines = deadlines
         self.resolver = resolver
         routes = configuration.gateway.routes.compactMap(GatewayRoute.init)
         identity = IdentityHeaders(settings: configuration.forwardAuth)
@@ -35,7 +39,10 @@ struct GatewayWebSocket: Sendable {
 
     /// The server: HTTP/1 with WebSocket upgrades decided here.
     var server: HTTPServerBuilder {
-        .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: Self.maxMessage))) { head, channel, logger in
+        let deadlines = self.deadlines
+        return .http1WebSocketUpgrade(configuration: .init(
+            http1: .init(additionalChannelHandlers: [ConnectionDeadlines(deadlines)]),
+            ws: .init(maxFrameSize: Self.maxMessage))) { head, channel, logger in
             try await shouldUpgrade(head, peer: channel.remoteAddress?.ipAddress, logger: logger)
         }
     }

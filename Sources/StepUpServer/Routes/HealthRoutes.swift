@@ -3,13 +3,15 @@ import Foundation
 import Hummingbird
 import StepUpCore
 
-/// `/healthz`: the process answers. `/readyz`: the database answers and a policy is loaded.
+/// `/healthz`: the process answers. `/readyz`: the database can be read *and written*, and a policy is loaded.
 struct HealthRoutes: Sendable {
     let service: StepUpService
     /// `nil`: `/metrics` is not served.
     let metricsToken: String?
     /// The store's round trips so far (reads, writes), exported as gauges.
     let roundTrips: (@Sendable () -> StoreActivity)?
+    /// Commits a write that changes nothing (`nil`: readiness checks reads only).
+    var writeProbe: (@Sendable () async throws -> Void)? = nil
 
     /// Compares digests, so the time taken says nothing about how much of the token was right.
     static func equal(_ presented: String, _ expected: String) -> Bool {
@@ -39,10 +41,21 @@ struct HealthRoutes: Sendable {
         router.get("readyz") { _, _ -> Response in
             do {
                 _ = try await service.stores.audit.auditEvents(after: .max, limit: 1)
-                return Response(status: .ok, body: .init(byteBuffer: .init(string: "ready\n")))
             } catch {
-                return Response(status: .serviceUnavailable, body: .init(byteBuffer: .init(string: "database unavailable\n")))
+                return Self.unready("database cannot be read\n")
             }
+            do {
+                try await writeProbe?()
+            } catch {
+                return Self.unready("database cannot be written\n")
+            }
+            return Response(status: .ok, body: .init(byteBuffer: .init(string: "ready\n")))
         }
+    }
+
+    private static func unready(_ text: String) -> Response {
+        Response(status: .serviceUnavailable,
+                 headers: [.retryAfter: String(Problem.storageRetrySeconds), .cacheControl: "no-store"],
+                 body: .init(byteBuffer: .init(string: text)))
     }
 }

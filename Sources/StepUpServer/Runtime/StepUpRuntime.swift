@@ -106,7 +106,8 @@ public struct StepUpRuntime: Sendable {
                                                                    writes: store.roundTrips.writes,
                                                                    commits: store.commits.transactions,
                                                                    synchronous: store.synchronous.rawValue)
-                                                 }, gateway: gateway),
+                                                 }, gateway: gateway,
+                                                 writeProbe: { [store] in try await store.probeWrite() }),
             server: try StepUpApplication.server(service: service),
             configuration: .init(address: .hostname(host, port: configuration.http.port), serverName: "StepUp"),
             onServerRunning: { channel in
@@ -116,6 +117,7 @@ public struct StepUpRuntime: Sendable {
             logger: logger
         )
         app.addServices(reloader)
+        app.addServices(Housekeeper(maintenance: store, service: service, logger: logger))
         if let gateway { app.addServices(gateway) }
         try await app.runService()
         await store.shutdown()

@@ -28,6 +28,10 @@ struct ErrorMiddleware: RouterMiddleware {
                                   detail: http.status == .notFound ? "no such endpoint: \(request.method) \(request.uri.path)"
                                       : (http.body ?? http.status.reasonPhrase),
                                   headers: http.headers)
+            case let store as StoreError where !store.isNotFound && !store.isConflict:
+                context.logger.error("storage failure", metadata: ["error": "\(store.reason)",
+                                                                   "path": "\(request.uri.path)"])
+                problem = .storageUnavailable
             case let response as any HTTPResponseError:
                 problem = Problem(response.status, type: "http-\(response.status.code)",
                                   title: response.status.reasonPhrase, detail: response.status.reasonPhrase)
@@ -37,9 +41,11 @@ struct ErrorMiddleware: RouterMiddleware {
                 problem = .internalError
             }
             if wantsHTML(request) {
-                return pages.html("message", title: problem.title,
+                var page = pages.html("message", title: problem.title,
                                   ["heading": problem.title, "text": problem.detail, "link": "/",
                                    "linkText": "Go to the start page"], status: problem.status)
+                if let retryAfter = problem.headers[.retryAfter] { page.headers[.retryAfter] = retryAfter }
+                return page
             }
             return try problem.response(from: request, context: context)
         }

@@ -23,9 +23,15 @@ extension MemoryStore: StoreMaintenance {
             }
             for (key, units) in state.budgets {
                 let kept = units.filter { $0.at >= cutoff }
+                report.budgetUnits += units.count - kept.count
                 state.budgets[key] = kept.isEmpty ? nil : kept
             }
             return report
         }
     }
+}
+
+extension MemoryStore: StoreWriteProbe {
+    /// Memory always accepts writes.
+    public func probeWrite() async throws {}
 }

@@ -19,7 +19,7 @@ extension SQLStore: StoreMaintenance {
             let units = try await database.raw("""
                 DELETE FROM budget_units WHERE spent_at < \(bind: time) RETURNING id
                 """).all().count
-            return PruneReport(sessions: sessions, challenges: challenges, throttleFailures: failures + units)
+            return PruneReport(sessions: sessions, challenges: challenges, throttleFailures: failures, budgetUnits: units)
         }
     }
 
@@ -27,13 +27,22 @@ extension SQLStore: StoreMaintenance {
         try await verifyAuditChain(pageSize: 500)
     }
 
-    /// Writes a consistent copy of the SQLite database to `path` (`VACUUM INTO`), while the store stays in use.
-    /// `path` must not exist yet. For PostgreSQL use `pg_dump`.
+    /// Writes a consistent copy of the SQLite database to `path` through SQLite's online backup API, while the
+    /// store stays in use (see ``SQLiteOnlineBackup``). `path` must not exist yet. For PostgreSQL use `pg_dump`.
     public func backupSQLite(to path: String) async throws {
-        guard source is SQLiteSource else { throw StoreError.backend("online backup is only available for SQLite") }
-        guard !FileManager.default.fileExists(atPath: path) else { throw StoreError.conflict("backup file \(path)") }
-        try await withDatabase { database in
-            try await database.raw("VACUUM INTO \(bind: path)").run()
+        guard let sqlite = source as? SQLiteSource else {
+            throw StoreError.backend("online backup is only available for SQLite")
+        }
+        try await SQLiteOnlineBackup.copy(from: sqlite.path, to: path)
+    }
+}
+
+extension SQLStore: StoreWriteProbe {
+    public func probeWrite() async throws {
+        // Rewrites the schema row with its own value: a real page write and commit (SQLite appends it to the WAL,
+        // PostgreSQL writes a new row version), on a row nothing else touches while serving.
+        try await transaction { database in
+            try await database.raw("UPDATE stepup_schema SET version = version WHERE id = 1").run()
         }
     }
 }

@@ -52,7 +52,7 @@ extension SQLStore {
             throw StoreError.backend("cannot open SQLite database at \(path): \(String(reflecting: error))")
         }
         let roundTrips = RoundTrips()
-        let store = SQLStore(source: SQLiteSource(pool: pool), logger: logger, throttleRetention: throttleRetention,
+        let store = SQLStore(source: SQLiteSource(pool: pool, path: path), logger: logger, throttleRetention: throttleRetention,
                              committer: SQLiteGroupCommitter(connection: writer, checkpointer: checkpointer,
                                                               roundTrips: roundTrips),
                              feed: SQLiteChangeFeed(connection: reader), synchronous: synchronous,
@@ -70,6 +70,8 @@ extension SQLStore {
 /// ``SQLConnectionSource`` over an ``SQLiteConnectionPool``.
 struct SQLiteSource: SQLConnectionSource {
     let pool: SQLiteConnectionPool
+    /// The database file (the online backup opens its own connection to it).
+    let path: String
 
     func withDatabase<R>(_ access: SQLAccess, _ body: (any SQLDatabase) async throws -> R) async throws -> R {
         try await pool.withConnection(forWriting: access == .write) { connection in

@@ -70,12 +70,23 @@ final class RunningServer: Sendable {
     var output: String { log.read { $0 } }
 
     /// The server's peak resident memory so far (VmHWM), in MiB.
-    var peakMemoryMiB: Double? {
+    var peakMemoryMiB: Double? { memoryMiB("VmHWM:") }
+
+    /// The server's resident memory now (VmRSS), in MiB.
+    var residentMemoryMiB: Double? { memoryMiB("VmRSS:") }
+
+    /// A `kB` line of `/proc/PID/status`, in MiB.
+    private func memoryMiB(_ key: String) -> Double? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key) }),
               let kib = line.split(whereSeparator: \.isWhitespace).dropFirst().first.flatMap({ Double($0) })
         else { return nil }
         return kib / 1_024
+    }
+
+    /// The server's open file descriptors (its sockets among them).
+    var openDescriptors: Int? {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd"))?.count
     }
 
     /// Sends a signal (e.g. SIGHUP to reload the policy).
