@@ -30,7 +30,12 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private let timeouts: Timeouts
+    /// When the connection is closed unless something happens first; `nil` while StepUp works on a request.
+    private var deadline: NIODeadline?
+    /// The one timer: it fires at or before `deadline` and, when the deadline moved on, re-arms itself for the rest.
+    /// Requests move the deadline without touching the timer (no scheduling and cancelling per request).
     private var timer: Scheduled<Void>?
+    private var timerFires: NIODeadline?
     /// Requests whose head has been read and whose response has not ended yet.
     private var unanswered = 0
     private var readingBody = false
@@ -46,10 +51,10 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelActive()
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) { disarm() }
+    func handlerRemoved(context: ChannelHandlerContext) { cancelTimer() }
 
     func channelInactive(context: ChannelHandlerContext) {
-        disarm()
+        cancelTimer()
         context.fireChannelInactive()
     }
 
@@ -63,7 +68,7 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
             break
         case .end:
             readingBody = false
-            disarm()
+            deadline = nil
         }
         context.fireChannelRead(data)
     }
@@ -77,17 +82,34 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(data, promise: promise)
     }
 
+    /// Sets the deadline `timeout` from now; schedules the timer only when none is due by then.
     private func arm(_ context: ChannelHandlerContext, _ timeout: TimeAmount) {
-        disarm()
+        let due = NIODeadline.now() + timeout
+        deadline = due
+        if let fires = timerFires, fires <= due { return }
+        schedule(context, at: due)
+    }
+
+    private func schedule(_ context: ChannelHandlerContext, at due: NIODeadline) {
+        timer?.cancel()
+        timerFires = due
         let loop = context.eventLoop.assumeIsolatedUnsafeUnchecked()
-        timer = loop.scheduleTask(in: timeout) { [self] in
+        timer = loop.scheduleTask(deadline: due) { [self] in
             timer = nil
-            context.close(promise: nil)
+            timerFires = nil
+            guard let deadline else { return }  // a request is being answered: no deadline until it ends
+            if deadline <= .now() {
+                context.close(promise: nil)
+            } else {
+                schedule(context, at: deadline)
+            }
         }
     }
 
-    private func disarm() {
+    private func cancelTimer() {
         timer?.cancel()
         timer = nil
+        timerFires = nil
+        deadline = nil
     }
 }
