@@ -12,8 +12,10 @@ public enum StepUpApplication {
     /// - Parameter metricsToken: the bearer token `/metrics` requires; `nil` serves no metrics.
     /// - Parameter gateway: the upstream client of the built-in gateway (`gateway.routes`); without one the
     ///   gateway is off.
+    /// - Parameter oidc: the OpenID Provider (`/.well-known/openid-configuration`, `/oauth2/*`); off when nil.
     public static func router(service: StepUpService, cookieKey: SymmetricKey, metricsToken: String? = nil,
-                              roundTrips: (@Sendable () -> StoreActivity)? = nil, gateway: GatewayClient? = nil) throws
+                              roundTrips: (@Sendable () -> StoreActivity)? = nil, gateway: GatewayClient? = nil,
+                              oidc: OIDCProvider? = nil) throws
         -> Router<StepUpRequestContext>
     {
         let configuration = service.configuration
@@ -41,6 +43,7 @@ public enum StepUpApplication {
         HealthRoutes(service: service, metricsToken: metricsToken, roundTrips: roundTrips).register(on: router)
         APIRoutes(service: service, web: web).register(on: router)
         ForwardAuthRoutes(service: service, web: web, settings: configuration.forwardAuth).register(on: router)
+        if let oidc { OIDCRoutes(provider: oidc, web: web).register(on: router) }
         let pageRoutes = PageRoutes(service: service, web: web)
         pageRoutes.register(on: router)
         if configuration.demo {

@@ -15,6 +15,8 @@ struct StepUpCommand: AsyncParsableCommand {
             PolicyCommand.self,
             HashPasswordCommand.self,
             VerifyPasswordCommand.self,
+            ClientCommand.self,
+            KeysCommand.self,
             BenchCommand.self,
         ]
     )
