@@ -29,6 +29,19 @@ struct OIDCProviderEndToEndTests {
         text = text.replacingOccurrences(of: "public_url: http://localhost:8080", with: "public_url: http://127.0.0.1:\(port)")
             .replacingOccurrences(of: "secure_cookies: true", with: "secure_cookies: false")
         try text.write(toFile: config, atomically: true, encoding: .utf8)
+        // Each flow's pages must be predictable: no risk rule (a new device would otherwise ask for aal2 at once),
+        // and the policy's word on `oidc.authorize` for one client (`web` needs aal2).
+        let policyFile = directory.appendingPathComponent("policy.yaml").path
+        var policy = try String(contentsOfFile: policyFile, encoding: .utf8)
+        let risky = "  - id: risky-needs-aal2\n    match: {risk: medium}\n    require: aal2\n"
+        #expect(policy.contains(risky))
+        policy = policy.replacingOccurrences(of: risky, with: """
+              - id: web-client-needs-aal2
+                match: {action: oidc.authorize, resource: {client_id: web}}
+                require: aal2
+
+            """)
+        try policy.write(toFile: policyFile, atomically: true, encoding: .utf8)
         let user = try await ExternalTool.run(stepup, ["user", "add", "alice", "--config", config],
                                               input: "correct horse battery staple\n")
         #expect(user.status == 0, "\(user.stderr)")

@@ -118,6 +118,14 @@ def callback_params(url):
     return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
 
 
+def describe(result):
+    """A page for a failure message: its URL, status and headings."""
+    if isinstance(result, str):
+        return result
+    text = " | ".join(re.findall(r"<h1[^>]*>(.*?)</h1>|<p[^>]*>(.*?)</p>", result.text)[0:3].__repr__() for _ in [0])
+    return f"{result.status_code} {result.url} {text}"
+
+
 def code_flow(name, expect_pages, client_id="spa", audience=None, **params):
     """Runs /authorize through whatever pages `expect_pages` lists, then redeems the code with Authlib."""
     client = public_client(client_id)
@@ -125,9 +133,9 @@ def code_flow(name, expect_pages, client_id="spa", audience=None, **params):
     uri, state, nonce = authorize(client, verifier, **params)
     result = browser.go(uri)
     for page in expect_pages:
-        check(not isinstance(result, str), f"{name}: StepUp shows the {page} page", result)
+        check(not isinstance(result, str), f"{name}: StepUp shows the {page} page", describe(result))
         result = browser.sign_in(result) if page == "login" else browser.step_up(result)
-    check(isinstance(result, str), f"{name}: back at the client", getattr(result, "text", "")[:300])
+    check(isinstance(result, str), f"{name}: back at the client", describe(result))
     params_back = callback_params(result)
     check(params_back.get("state") == state, f"{name}: state echoed")
     check(params_back.get("iss") == ISSUER, f"{name}: RFC 9207 iss in the response")
@@ -146,7 +154,7 @@ def error_flow(name, expected, **params):
     client = public_client()
     uri, state, _ = authorize(client, generate_token(64), **params)
     result = browser.go(uri)
-    check(isinstance(result, str), f"{name}: redirected back", getattr(result, "text", "")[:300])
+    check(isinstance(result, str), f"{name}: redirected back", describe(result))
     back = callback_params(result)
     check(back.get("error") == expected, f"{name}: error={expected}", back)
     check(back.get("state") == state and back.get("iss") == ISSUER, f"{name}: state and iss on the error")
