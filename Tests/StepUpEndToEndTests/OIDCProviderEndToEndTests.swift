@@ -49,7 +49,8 @@ struct OIDCProviderEndToEndTests {
                                                       Self.redirect, "--config", config])
         #expect(spa.status == 0 && !spa.stdout.contains("client_secret"), "\(spa.stdout)\(spa.stderr)")
         let web = try await ExternalTool.run(stepup, ["client", "add", "web", "--auth", "client_secret_basic",
-                                                      "--redirect-uri", Self.redirect, "--config", config])
+                                                      "--redirect-uri", Self.redirect, "--post-logout-redirect-uri",
+                                                      Self.redirect + "/signed-out", "--config", config])
         #expect(web.status == 0, "\(web.stderr)")
         let secret = try #require(web.stdout.split(separator: "\n").first { $0.hasPrefix("client_secret=") }?
             .dropFirst("client_secret=".count))
@@ -58,6 +59,19 @@ struct OIDCProviderEndToEndTests {
         #expect(shown.status == 0 && !shown.stdout.contains(secret) && shown.stdout.contains("client_secret_basic"))
         let database = try Data(contentsOf: directory.appendingPathComponent("stepup.sqlite"))
         #expect(database.range(of: Data(secret.utf8)) == nil)
+        // private_key_jwt: the key pair is made by the relying party; StepUp gets only the public JWKS.
+        let state = directory.appendingPathComponent("rp-state.json").path
+        let keygen = try await ExternalTool.run(python, [Self.script, "-", "keygen", state, "-"])
+        #expect(keygen.status == 0, "\(keygen.stderr)")
+        let svc = try await ExternalTool.run(stepup, ["client", "add", "svc", "--auth", "private_key_jwt", "--jwks-file",
+                                                      state + ".jwks.json", "--redirect-uri", Self.redirect,
+                                                      "--config", config])
+        #expect(svc.status == 0 && !svc.stdout.contains("client_secret"), "\(svc.stdout)\(svc.stderr)")
+        let post = try await ExternalTool.run(stepup, ["client", "add", "post", "--auth", "client_secret_post",
+                                                       "--scopes", "openid", "--redirect-uri", Self.redirect,
+                                                       "--config", config])
+        let postSecret = try #require(post.stdout.split(separator: "\n").first { $0.hasPrefix("client_secret=") }?
+            .dropFirst("client_secret=".count))
         let app = try await ExternalTool.run(stepup, ["client", "add", "app", "--auth", "none", "--redirect-uri",
                                                       Self.redirect, "--audience", "https://api.example", "--config", config])
         #expect(app.status == 0, "\(app.stderr)")
@@ -69,7 +83,6 @@ struct OIDCProviderEndToEndTests {
         #expect(badURI.status != 0 && badURI.stderr.contains("https"), "\(badURI.stderr)")
 
         let server = try await RunningServer.start(arguments: ["--config", config], port: port)
-        let state = directory.appendingPathComponent("rp-state.json").path
         // The example resource server, protected by StepUpGuard, trusting this StepUp.
         let examplePort = LoopbackPort.free()
         let exampleBinary = URL(fileURLWithPath: stepup).deletingLastPathComponent()
@@ -79,7 +92,7 @@ struct OIDCProviderEndToEndTests {
         #expect(await example.waitForPort(examplePort), "the example resource server did not start")
         let exampleURL = "http://127.0.0.1:\(examplePort)"
         do {
-            let first = try await ExternalTool.run(python, [Self.script, server.baseURL, "1", state, exampleURL], input: secret + "\n",
+            let first = try await ExternalTool.run(python, [Self.script, server.baseURL, "1", state, exampleURL], input: secret + "\n" + postSecret + "\n",
                                                    timeout: .seconds(240))
             #expect(first.status == 0 && first.stdout.contains("DONE"),
                     "relying party:\n\(first.stdout)\n\(first.stderr)\nserver:\n\(server.output)")
@@ -94,7 +107,8 @@ struct OIDCProviderEndToEndTests {
                     "\(keysAfter.stdout)")
             // The server re-reads its keys every few seconds.
             try await Task.sleep(for: .seconds(6))
-            let second = try await ExternalTool.run(python, [Self.script, server.baseURL, "2", state, exampleURL], input: secret + "\n")
+            let second = try await ExternalTool.run(python, [Self.script, server.baseURL, "2", state, exampleURL],
+                                                    input: secret + "\n" + postSecret + "\n")
             #expect(second.status == 0 && second.stdout.contains("DONE"), "\(second.stdout)\n\(second.stderr)")
         } catch {
             Issue.record("\(error)\nserver:\n\(server.output)")

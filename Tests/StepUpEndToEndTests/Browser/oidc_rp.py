@@ -31,8 +31,8 @@ def check(condition, name, detail=""):
     print(f"OK {name}", flush=True)
 
 
-discovery = requests.get(BASE + "/.well-known/openid-configuration").json()
-ISSUER = discovery["issuer"]
+discovery = requests.get(BASE + "/.well-known/openid-configuration").json() if PHASE != "keygen" else {}
+ISSUER = discovery.get("issuer")
 
 
 def jwks():
@@ -150,8 +150,8 @@ def code_flow(name, expect_pages, client_id="spa", audience=None, **params):
     return token, ident, access
 
 
-def error_flow(name, expected, **params):
-    client = public_client()
+def error_flow(name, expected, client_id="spa", **params):
+    client = public_client(client_id)
     uri, state, _ = authorize(client, generate_token(64), **params)
     result = browser.go(uri)
     check(isinstance(result, str), f"{name}: redirected back", describe(result))
@@ -189,6 +189,58 @@ def guard_round_trip():
     check(approved.status_code == 200 and "aal2" in approved.text, "example: the stepped-up token passes", approved.text)
 
 
+def browser_code(client_id, verifier):
+    client = public_client(client_id)
+    client.scope = "openid"
+    uri, state, _ = authorize(client, verifier)
+    result = browser.go(uri)
+    check(isinstance(result, str), f"{client_id}: code issued", describe(result))
+    return callback_params(result)["code"]
+
+
+def client_authentication_methods():
+    """private_key_jwt (an ES256 assertion from a key only the client holds) and client_secret_post."""
+    with open(STATE_FILE + ".key.pem", "rb") as handle:
+        private_key = handle.read()
+
+    def assertion(audience=None, jti=None):
+        now = int(time.time())
+        return jwt.encode({"iss": "svc", "sub": "svc", "aud": audience or discovery["token_endpoint"], "iat": now,
+                           "exp": now + 60, "jti": jti or generate_token(16)}, private_key, algorithm="ES256",
+                          headers={"kid": "svc-key"})
+
+    def redeem(code, verifier, client_assertion):
+        return requests.post(discovery["token_endpoint"], data={
+            "grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT, "code_verifier": verifier,
+            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            "client_assertion": client_assertion})
+
+    verifier = generate_token(64)
+    signed = assertion()
+    answer = redeem(browser_code("svc", verifier), verifier, signed)
+    check(answer.status_code == 200, "private_key_jwt: tokens issued", answer.text)
+    check(verify(answer.json()["id_token"], "svc")["aud"] == "svc", "private_key_jwt: ID token for svc")
+    verifier = generate_token(64)
+    replay = redeem(browser_code("svc", verifier), verifier, signed)
+    check(replay.status_code == 401 and replay.json()["error"] == "invalid_client", "private_key_jwt: a replayed jti is refused", replay.text)
+    verifier = generate_token(64)
+    wrong_aud = redeem(browser_code("svc", verifier), verifier, assertion(audience="https://elsewhere.example/token"))
+    check(wrong_aud.status_code == 401, "private_key_jwt: another audience is refused")
+
+    verifier = generate_token(64)
+    code = browser_code("post", verifier)
+    basic = requests.post(discovery["token_endpoint"], auth=("post", POST_SECRET), data={
+        "grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT, "code_verifier": verifier})
+    check(basic.status_code == 401 and basic.json()["error"] == "invalid_client",
+          "a client_secret_post client cannot use Basic")
+    code = browser_code("post", verifier)
+    posted = requests.post(discovery["token_endpoint"], data={
+        "grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT, "code_verifier": verifier,
+        "client_id": "post", "client_secret": POST_SECRET})
+    check(posted.status_code == 200 and "refresh_token" not in posted.json(), "client_secret_post: tokens issued",
+          posted.text)
+
+
 def phase1():
     check(discovery["code_challenge_methods_supported"] == ["S256"], "discovery: S256 only")
     check("urn:stepup:acr:aal2" in discovery["acr_values_supported"], "discovery: acr values")
@@ -214,6 +266,8 @@ def phase1():
     first_auth = ident["auth_time"]
 
     error_flow("prompt=none needs aal2", "interaction_required", prompt="none", acr_values="urn:stepup:acr:aal2")
+    # The policy's rule for oidc.authorize with client_id web demands aal2 though the request asks for nothing.
+    error_flow("policy: web needs aal2", "interaction_required", client_id="web", prompt="none")
     _, ident, _ = code_flow("step-up to aal2", ["step-up"], acr_values="urn:stepup:acr:aal2")
     check(ident["acr"] == "urn:stepup:acr:aal2" and "otp" in ident["amr"], "aal2 token after the second factor", ident)
     check(ident["auth_time"] >= first_auth, "auth_time moves with the step-up")
@@ -301,6 +355,9 @@ def phase1():
                            data={"grant_type": "refresh_token", "refresh_token": refreshed["refresh_token"]})
     check(newest.status_code == 400 and newest.json()["error"] == "invalid_grant", "reuse revoked the family")
 
+    state_out["id_token"] = spare["id_token"]
+    state_out["cookies"] = browser.http.cookies.get_dict()
+    client_authentication_methods()
     with open(STATE_FILE, "w") as handle:
         json.dump(state_out, handle)
 
@@ -319,7 +376,41 @@ def phase2():
     new_kid = jwt.get_unverified_header(refreshed.json()["access_token"])["kid"]
     check(new_kid != saved["kid"] and new_kid in kids, "new tokens are signed with the new key")
 
+    # RP-initiated logout with the ID token as hint: the session ends, and with it the session's refresh tokens.
+    browser.http.cookies.update(saved["cookies"])
+    out = browser.http.get(discovery["end_session_endpoint"], allow_redirects=False, params={
+        "id_token_hint": saved["id_token"], "post_logout_redirect_uri": REDIRECT + "/signed-out", "state": "bye"})
+    check(out.status_code in (302, 303) and out.headers["location"] == REDIRECT + "/signed-out?state=bye",
+          "logout redirects to the registered post-logout URI with state", out.headers)
+    after = requests.post(discovery["token_endpoint"], auth=("web", CONFIDENTIAL_SECRET),
+                          data={"grant_type": "refresh_token", "refresh_token": refreshed.json()["refresh_token"]})
+    check(after.status_code == 400 and after.json()["error"] == "invalid_grant", "logout ends the refresh tokens")
+    info = requests.get(discovery["userinfo_endpoint"],
+                        headers={"authorization": "Bearer " + refreshed.json()["access_token"]})
+    check(info.status_code == 401 and "invalid_token" in info.headers["www-authenticate"], "userinfo after logout")
+    page = browser.go(public_client().create_authorization_url(discovery["authorization_endpoint"],
+                                                              code_verifier=generate_token(64))[0])
+    check(not isinstance(page, str) and "/login" in page.url, "signed out: /authorize asks for a sign-in again")
 
+
+def keygen():
+    """The private_key_jwt client's key pair: the private key stays here, the JWKS is registered with StepUp."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    key = ec.generate_private_key(ec.SECP256R1())
+    with open(STATE_FILE + ".key.pem", "wb") as handle:
+        handle.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption()))
+    public = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(key.public_key()))
+    public.update({"kid": "svc-key", "alg": "ES256", "use": "sig"})
+    with open(STATE_FILE + ".jwks.json", "w") as handle:
+        json.dump({"keys": [public]}, handle)
+
+
+if PHASE == "keygen":
+    keygen()
+    sys.exit(0)
 CONFIDENTIAL_SECRET = sys.stdin.readline().strip()
+POST_SECRET = sys.stdin.readline().strip()
 phase1() if PHASE == "1" else phase2()
 print("DONE", flush=True)
