@@ -241,6 +241,40 @@ def client_authentication_methods():
           posted.text)
 
 
+def hostile_requests(verifier_code):
+    """Bad input gets an OAuth error or a readable page, never a crash; racing redemptions of one code have one winner."""
+    token_endpoint = discovery["token_endpoint"]
+    as_json = requests.post(token_endpoint, json={"grant_type": "authorization_code", "code": "x"})
+    check(as_json.status_code == 400 and as_json.json()["error"] == "invalid_request", "token: JSON body refused")
+    garbage = requests.post(token_endpoint, data=b"grant_type=%zz&&==",
+                            headers={"content-type": "application/x-www-form-urlencoded"})
+    check(garbage.status_code == 400 and garbage.json()["error"] == "invalid_request", "token: malformed form refused")
+    twice = requests.post(token_endpoint, data=[("grant_type", "refresh_token"), ("grant_type", "authorization_code"),
+                                                ("client_id", "spa")])
+    check(twice.status_code == 400 and twice.json()["error"] == "invalid_request", "token: repeated parameter refused")
+    unknown = requests.post(token_endpoint, data={"grant_type": "password", "client_id": "spa"})
+    check(unknown.json()["error"] == "unsupported_grant_type", "token: unsupported grant type")
+    nobody = requests.post(token_endpoint, auth=("nobody", "x"), data={"grant_type": "authorization_code", "code": "x"})
+    check(nobody.status_code == 401 and nobody.json()["error"] == "invalid_client", "token: unknown client")
+    page = requests.get(discovery["authorization_endpoint"] + "?client_id=%zz&redirect_uri=" + "a" * 5000,
+                        allow_redirects=False)
+    check(page.status_code == 400 and "location" not in page.headers and "<h1" in page.text, "authorize: garbage gets a page")
+    resume = requests.get(discovery["authorization_endpoint"] + "?resume=nonexistent", allow_redirects=False)
+    check(resume.status_code == 400 and "location" not in resume.headers, "authorize: unknown resume id gets a page")
+    check(requests.post(discovery["introspection_endpoint"], data={"token": "x"}).status_code == 401,
+          "introspection needs client authentication")
+
+    # Eight racing redemptions of one code: exactly one gets tokens.
+    code, verifier = verifier_code
+    import concurrent.futures
+    def redeem(_):
+        return requests.post(token_endpoint, data={"grant_type": "authorization_code", "code": code, "client_id": "spa",
+                                                   "redirect_uri": REDIRECT, "code_verifier": verifier}).status_code
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(redeem, range(8)))
+    check(sorted(statuses) == [200] + [400] * 7, "racing redemptions of one code: one winner", statuses)
+
+
 def phase1():
     check(discovery["code_challenge_methods_supported"] == ["S256"], "discovery: S256 only")
     check("urn:stepup:acr:aal2" in discovery["acr_values_supported"], "discovery: acr values")
@@ -288,6 +322,9 @@ def phase1():
     time.sleep(2)
     _, ident, _ = code_flow("max_age=1 at aal2", ["step-up"], max_age="1", acr_values="urn:stepup:acr:aal2")
     check(ident["acr"] == "urn:stepup:acr:aal2" and int(time.time()) - ident["auth_time"] <= 5, "fresh aal2", ident)
+
+    race_verifier = generate_token(64)
+    hostile_requests((browser_code("spa", race_verifier), race_verifier))
 
     # Redirect URI mismatch: an error page at StepUp, never a redirect.
     bad = public_client()
