@@ -225,7 +225,7 @@ if !coreOnly {
             name: "stepup",
             dependencies: [
                 "StepUpServer", "StepUpCore", "StepUpCrypto", "StepUpStore", "StepUpGeo", "StepUpBench",
-                "StepUpWebAuthn", "StepUpProcess", "StepUpOIDC",
+                "StepUpWebAuthn", "StepUpProcess", "StepUpOIDC", "StepUpGuard",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -27,6 +27,7 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Benchmarks; each prints name=value lines.",
         subcommands: [BenchArgon2Command.self, BenchPolicyCommand.self, BenchRiskCommand.self,
-                      BenchDecisionsCommand.self, BenchEdgeCommand.self, BenchWebAuthnCommand.self]
+                      BenchDecisionsCommand.self, BenchEdgeCommand.self, BenchWebAuthnCommand.self,
+                      BenchTokensCommand.self]
     )
 }
