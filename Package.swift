@@ -125,8 +125,53 @@ if !coreOnly {
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
     ]
     targets += [
+        // OpenID Provider protocol logic (issue #12): requests, errors, PKCE, acr mapping, token claims, refresh
+        // families. No Hummingbird, no store: the server brings clock, randomness and persistence.
+        .target(
+            name: "StepUpOIDC",
+            dependencies: [
+                "StepUpCore", "StepUpCrypto",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StepUpOIDCTests",
+            dependencies: ["StepUpOIDC", "StepUpCore", "StepUpTestSupport", .product(name: "JWTKit", package: "jwt-kit")],
+            swiftSettings: swiftSettings
+        ),
+        // StepUpGuard (issue #12): verifies StepUp access tokens in other Swift servers; framework-agnostic.
+        .target(
+            name: "StepUpGuard",
+            dependencies: [
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "StepUpGuardHummingbird",
+            dependencies: ["StepUpGuard", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        // An example resource server protected by StepUpGuard; the end-to-end tests run it.
+        .executableTarget(
+            name: "stepup-example-resource",
+            dependencies: ["StepUpGuard", "StepUpGuardHummingbird", .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "Logging", package: "swift-log")],
+            path: "Sources/StepUpExampleResource",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StepUpGuardTests",
+            dependencies: ["StepUpGuard", "StepUpGuardHummingbird", "StepUpOIDC", "StepUpCore", "StepUpTestSupport",
+                           .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "StepUpStore",
             dependencies: [
@@ -141,8 +186,9 @@ if !coreOnly {
         .target(
             name: "StepUpServer",
             dependencies: [
-                "StepUpCore", "StepUpCrypto", "StepUpStore", "StepUpGeo", "StepUpWebAuthn", "StepUpQR",
+                "StepUpCore", "StepUpCrypto", "StepUpStore", "StepUpGeo", "StepUpWebAuthn", "StepUpQR", "StepUpOIDC",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -179,7 +225,7 @@ if !coreOnly {
             name: "stepup",
             dependencies: [
                 "StepUpServer", "StepUpCore", "StepUpCrypto", "StepUpStore", "StepUpGeo", "StepUpBench",
-                "StepUpWebAuthn", "StepUpProcess",
+                "StepUpWebAuthn", "StepUpProcess", "StepUpOIDC", "StepUpGuard",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -217,7 +263,11 @@ if !coreOnly {
             exclude: ["Browser"]
         ),
     ]
-    products += [.executable(name: "stepup", targets: ["stepup"])]
+    products += [
+        .executable(name: "stepup", targets: ["stepup"]),
+        .library(name: "StepUpGuard", targets: ["StepUpGuard"]),
+        .library(name: "StepUpGuardHummingbird", targets: ["StepUpGuardHummingbird"]),
+    ]
 }
 
 let package = Package(

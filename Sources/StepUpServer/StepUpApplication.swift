@@ -13,9 +13,10 @@ public enum StepUpApplication {
     /// - Parameter gateway: the upstream client of the built-in gateway (`gateway.routes`); without one the
     ///   gateway is off.
     /// - Parameter writeProbe: commits a write that changes nothing; `/readyz` fails while it throws.
+    /// - Parameter oidc: the OpenID Provider (`/.well-known/openid-configuration`, `/oauth2/*`); off when nil.
     public static func router(service: StepUpService, cookieKey: SymmetricKey, metricsToken: String? = nil,
                               roundTrips: (@Sendable () -> StoreActivity)? = nil, gateway: GatewayClient? = nil,
-                              writeProbe: (@Sendable () async throws -> Void)? = nil) throws
+                              oidc: OIDCProvider? = nil, writeProbe: (@Sendable () async throws -> Void)? = nil) throws
         -> Router<StepUpRequestContext>
     {
         let configuration = service.configuration
@@ -45,6 +46,7 @@ public enum StepUpApplication {
         OpenAPIRoutes.register(on: router)
         APIRoutes(service: service, web: web).register(on: router)
         ForwardAuthRoutes(service: service, web: web, settings: configuration.forwardAuth).register(on: router)
+        if let oidc { OIDCRoutes(provider: oidc, web: web).register(on: router) }
         let pageRoutes = PageRoutes(service: service, web: web)
         pageRoutes.register(on: router)
         if configuration.demo {

@@ -16,6 +16,8 @@ struct StepUpCommand: AsyncParsableCommand {
             PolicyCommand.self,
             HashPasswordCommand.self,
             VerifyPasswordCommand.self,
+            ClientCommand.self,
+            KeysCommand.self,
             BenchCommand.self,
         ]
     )
@@ -26,6 +28,7 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Benchmarks; each prints name=value lines.",
         subcommands: [BenchArgon2Command.self, BenchPolicyCommand.self, BenchRiskCommand.self,
-                      BenchDecisionsCommand.self, BenchEdgeCommand.self, BenchWebAuthnCommand.self]
+                      BenchDecisionsCommand.self, BenchEdgeCommand.self, BenchWebAuthnCommand.self,
+                      BenchTokensCommand.self]
     )
 }

@@ -92,6 +92,9 @@ public struct StepUpRuntime: Sendable {
         return lists
     }
 
+    /// The OpenID Provider on this runtime's database (clients, keys and tokens live there).
+    public var oidc: OIDCProvider { OIDCProvider(service: service, store: store) }
+
     /// Serves HTTP until a termination signal, reloading the policy on SIGHUP and on file change.
     /// - Parameter onListening: called with the bound address, e.g. `http://127.0.0.1:8080`.
     public func serve(onListening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
@@ -106,7 +109,7 @@ public struct StepUpRuntime: Sendable {
                                                                    writes: store.roundTrips.writes,
                                                                    commits: store.commits.transactions,
                                                                    synchronous: store.synchronous.rawValue)
-                                                 }, gateway: gateway,
+                                                 }, gateway: gateway, oidc: oidc,
                                                  writeProbe: { [store] in try await store.probeWrite() }),
             server: try StepUpApplication.server(service: service),
             configuration: .init(address: .hostname(host, port: configuration.http.port), serverName: "StepUp"),

@@ -39,6 +39,7 @@ public final class MemoryStore: Sendable {
     }
 
     let state = Mutex(State())
+    let oidc = Mutex<[OIDCKey: OIDCRecord]>([:])
 
     public init() {}
 

@@ -1,0 +1,24 @@
+import Foundation
+import Testing
+
+/// `stepup bench tokens` prints its name=value lines with both sides measured in one run (the ratio, not the
+/// absolute numbers, is what a busy machine can be asked about).
+@Suite("Bench tokens", .timeLimit(.minutes(3)))
+struct BenchTokensTests {
+    @Test func printsIssueAndVerifyRatesBesideOpenSSL() async throws {
+        guard ExternalTool.require("openssl", package: "openssl") != nil else { return }
+        let run = try await ExternalTool.run(ExternalTool.stepupBinary, ["bench", "tokens", "--seconds", "1", "--rounds", "1"])
+        #expect(run.status == 0, "\(run.stderr)")
+        var values: [String: Double] = [:]
+        for line in run.stdout.split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1)
+            if parts.count == 2, let value = Double(parts[1]) { values[String(parts[0])] = value }
+        }
+        for name in ["tokens_issued_per_s", "guard_verifications_per_s", "openssl_ecdsap256_sign_per_s",
+                     "openssl_ecdsap256_verify_per_s", "issue_ratio", "verify_ratio"] {
+            #expect((values[name] ?? 0) > 0, "\(name) missing in:\n\(run.stdout)")
+        }
+        let bad = try await ExternalTool.run(ExternalTool.stepupBinary, ["bench", "tokens", "--seconds", "0"])
+        #expect(bad.status != 0)
+    }
+}
