@@ -36,7 +36,8 @@ public enum StepUpApplication {
         let router = Router(context: StepUpRequestContext.self)
         // Outermost: a request for a gateway host is the application's, never StepUp's (no StepUp headers on it).
         if let gateway, !configuration.gateway.routes.isEmpty {
-            router.middlewares.add(GatewayMiddleware(service: service, web: web, client: gateway))
+            router.middlewares.add(GatewayMiddleware(service: service, web: web, client: gateway,
+                                                     accessTokens: oidc))
         }
         router.middlewares.add(SecurityHeadersMiddleware(maxBodyBytes: configuration.http.maxBodyBytes,
                                                          returnHosts: web.returnHosts))
@@ -45,7 +46,8 @@ public enum StepUpApplication {
             .register(on: router)
         OpenAPIRoutes.register(on: router)
         APIRoutes(service: service, web: web).register(on: router)
-        ForwardAuthRoutes(service: service, web: web, settings: configuration.forwardAuth).register(on: router)
+        ForwardAuthRoutes(service: service, web: web, settings: configuration.forwardAuth, accessTokens: oidc)
+            .register(on: router)
         if let oidc { OIDCRoutes(provider: oidc, web: web).register(on: router) }
         let pageRoutes = PageRoutes(service: service, web: web)
         pageRoutes.register(on: router)
@@ -57,7 +59,7 @@ public enum StepUpApplication {
 
     /// The HTTP server: plain HTTP/1, or — with `gateway.routes` — HTTP/1 with WebSocket upgrades the gateway
     /// decides and relays to its upstreams.
-    public static func server(service: StepUpService) throws -> HTTPServerBuilder {
+    public static func server(service: StepUpService, oidc: OIDCProvider? = nil) throws -> HTTPServerBuilder {
         let configuration = service.configuration
         let deadlines = ConnectionDeadlines.Timeouts(configuration.http)
         guard !configuration.gateway.routes.isEmpty else {
@@ -65,6 +67,6 @@ public enum StepUpApplication {
         }
         let resolver = try ClientResolver(trustedProxies: configuration.network.trustedProxies,
                                           countryHeader: configuration.network.countryHeader)
-        return GatewayWebSocket(service: service, resolver: resolver, deadlines: deadlines).server
+        return GatewayWebSocket(service: service, resolver: resolver, deadlines: deadlines, accessTokens: oidc).server
     }
 }

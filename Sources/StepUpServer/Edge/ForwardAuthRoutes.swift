@@ -18,11 +18,15 @@ struct ForwardAuthRoutes: Sendable {
     let service: StepUpService
     let web: WebSupport
     let identity: IdentityHeaders
+    /// The OpenID Provider whose JWT access tokens are accepted as bearer tokens, when it runs.
+    let accessTokens: OIDCProvider?
 
-    init(service: StepUpService, web: WebSupport, settings: ServerConfiguration.ForwardAuth) {
+    init(service: StepUpService, web: WebSupport, settings: ServerConfiguration.ForwardAuth,
+         accessTokens: OIDCProvider? = nil) {
         self.service = service
         self.web = web
         identity = IdentityHeaders(settings: settings)
+        self.accessTokens = accessTokens
     }
 
     static let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options]
@@ -31,7 +35,8 @@ struct ForwardAuthRoutes: Sendable {
         for (path, nginx) in [("auth/verify", false), ("auth/verify/nginx", true)] {
             let group = router.group(RouterPath(path))
                 .add(middleware: TrustedProxyMiddleware(web: web))
-                .add(middleware: AuthenticationMiddleware(service: service, accepts: [.bearer, .cookie]))
+                .add(middleware: AuthenticationMiddleware(service: service, accepts: [.bearer, .cookie],
+                                                          accessTokens: accessTokens))
                 .add(middleware: DecisionMiddleware(service: service, web: web,
                                                     surface: ForwardAuthSurface(service: service, nginx: nginx)))
             for method in Self.methods {

@@ -29,13 +29,13 @@ struct GatewayMiddleware: RouterMiddleware {
 
     static let replayPrefix = "/.stepup/replay/"
 
-    init(service: StepUpService, web: WebSupport, client: GatewayClient) {
+    init(service: StepUpService, web: WebSupport, client: GatewayClient, accessTokens: OIDCProvider? = nil) {
         let configuration = service.configuration
         self.service = service
         self.web = web
         routes = configuration.gateway.routes.compactMap(GatewayRoute.init)
         identity = IdentityHeaders(settings: configuration.forwardAuth)
-        authenticator = Authenticator(service: service, accepts: [.bearer, .cookie])
+        authenticator = Authenticator(service: service, accepts: [.bearer, .cookie], accessTokens: accessTokens)
         forwarder = GatewayForwarder(client: client, timeout: configuration.gateway.timeout, identity: identity)
         replays = GatewayReplays()
         maxBody = configuration.gateway.maxBindBodyBytes

@@ -27,7 +27,12 @@ struct GatewayWebSocket: Sendable {
     /// Applied from the first plain HTTP request on (the upgrade negotiation adds no handlers before it).
     let deadlines: ConnectionDeadlines.Timeouts
 
-    init(service: StepUpService, resolver: ClientResolver, deadlines: ConnectionDeadlines.Timeouts) {
+    /// The OpenID Provider whose JWT access tokens are accepted as bearer tokens, when it runs.
+    let accessTokens: OIDCProvider?
+
+    init(service: StepUpService, resolver: ClientResolver, deadlines: ConnectionDeadlines.Timeouts,
+         accessTokens: OIDCProvider? = nil) {
+        self.accessTokens = accessTokens
         let configuration = service.configuration
         self.service = service
         self.deadlines = deadlines
@@ -55,7 +60,7 @@ struct GatewayWebSocket: Sendable {
         else { return .dontUpgrade }
         let path = String(target.prefix { $0 != "?" })
         guard let route = routes.first(where: { $0.host.matches(host) && $0.path.matches(path) }),
-              let authentication = try await Authenticator(service: service, accepts: [.bearer, .cookie])
+              let authentication = try await Authenticator(service: service, accepts: [.bearer, .cookie], accessTokens: accessTokens)
                   .authenticate(head.headerFields),
               !authentication.isPending
         else { return .dontUpgrade }

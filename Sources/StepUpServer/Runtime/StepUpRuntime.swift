@@ -102,6 +102,7 @@ public struct StepUpRuntime: Sendable {
                                       loadedStamp: policyStamp)
         let host = configuration.http.host
         let gateway = configuration.gateway.routes.isEmpty ? nil : GatewayClient(timeout: configuration.gateway.timeout)
+        let oidc = self.oidc  // one provider (and one key cache) for the router and the WebSocket upgrades
         var app = Application(
             router: try StepUpApplication.router(service: service, cookieKey: cookieKey, metricsToken: metricsToken,
                                                  roundTrips: { [store] in
@@ -111,7 +112,7 @@ public struct StepUpRuntime: Sendable {
                                                                    synchronous: store.synchronous.rawValue)
                                                  }, gateway: gateway, oidc: oidc,
                                                  writeProbe: { [store] in try await store.probeWrite() }),
-            server: try StepUpApplication.server(service: service),
+            server: try StepUpApplication.server(service: service, oidc: oidc),
             configuration: .init(address: .hostname(host, port: configuration.http.port), serverName: "StepUp"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0

@@ -259,6 +259,18 @@ extension StepUpService {
         return (session, user)
     }
 
+    /// The active session with this id and its user (enabled): how a JWT access token issued in a session is
+    /// tied back to it. A sign-in still waiting for its step-up never has tokens.
+    func authenticate(sessionID: String) async throws -> (session: Session, user: UserRecord)? {
+        guard !sessionID.isEmpty, sessionID.utf8.count <= 128 else { return nil }
+        try await stores.coherence.synchronize()
+        let at = now()
+        guard let session = try await stores.sessions.session(id: sessionID), session.isActive(at: at),
+              !session.isPending, let user = try await stores.credentials.user(id: session.userID), !user.disabled
+        else { return nil }
+        return (session, user)
+    }
+
     /// How stale a session's stored last-activity time may get before a request writes it again.
     public static let touchInterval: TimeInterval = 5
 

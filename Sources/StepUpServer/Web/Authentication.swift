@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import StepUpCore
+import StepUpOIDC
 
 /// Who sent a request, and with which credential. Established once per request by ``Authenticator`` — through
 /// ``AuthenticationMiddleware`` for the router's surfaces, directly for the gateway and its WebSocket upgrades —
@@ -28,13 +29,39 @@ struct Authentication: Sendable {
 struct Authenticator: Sendable {
     let service: StepUpService
     let accepts: Set<Authentication.Credential>
+    /// The edge also accepts the OpenID Provider's JWT access tokens (RFC 9068) as bearer tokens: a valid one
+    /// stands for the StepUp session it was issued in (`sid`), which must still be active.
+    var accessTokens: OIDCProvider?
+
+    init(service: StepUpService, accepts: Set<Authentication.Credential>, accessTokens: OIDCProvider? = nil) {
+        self.service = service
+        self.accepts = accepts
+        self.accessTokens = accessTokens
+    }
 
     /// The session behind `headers`' credential, pending sign-ins included; `nil` without a valid one.
     func authenticate(_ headers: HTTPFields) async throws -> Authentication? {
-        guard let (token, credential) = credential(in: headers),
-              let (session, user) = try await service.authenticate(token: token, allowPending: true)
-        else { return nil }
+        guard let (token, credential) = credential(in: headers) else { return nil }
+        if credential == .bearer, let accessTokens, Self.looksLikeJWT(token) {
+            return try await authenticate(accessToken: token, provider: accessTokens)
+        }
+        guard let (session, user) = try await service.authenticate(token: token, allowPending: true) else { return nil }
         return Authentication(session: session, user: user, credential: credential)
+    }
+
+    /// A JWT access token's session: signed by a published key, `typ` `at+jwt`, our issuer, unexpired, not
+    /// revoked, and issued in a session that is still active (a sign-out or a disabled user ends its tokens too).
+    private func authenticate(accessToken: String, provider: OIDCProvider) async throws -> Authentication? {
+        guard let claims = try await provider.verifyAccessToken(accessToken), let sid = claims.sid,
+              let (session, user) = try await service.authenticate(sessionID: sid),
+              session.userID == claims.sub
+        else { return nil }
+        return Authentication(session: session, user: user, credential: .bearer)
+    }
+
+    /// Three base64url parts: a JWT, never a StepUp session token (which has no dots).
+    static func looksLikeJWT(_ token: String) -> Bool {
+        token.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: ".") ? 1 : 0) } == 2
     }
 
     /// The credential this surface reads: a bearer token before the session cookie (an API client behind the
@@ -83,8 +110,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = StepUpRequestContext
     let authenticator: Authenticator
 
-    init(service: StepUpService, accepts: Set<Authentication.Credential>) {
-        authenticator = Authenticator(service: service, accepts: accepts)
+    init(service: StepUpService, accepts: Set<Authentication.Credential>, accessTokens: OIDCProvider? = nil) {
+        authenticator = Authenticator(service: service, accepts: accepts, accessTokens: accessTokens)
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
