@@ -58,8 +58,9 @@ public enum StepUpApplication {
     public static func server(service: StepUpService) throws -> HTTPServerBuilder {
         let configuration = service.configuration
         let deadlines = ConnectionDeadlines.Timeouts(configuration.http)
+        let gauge = ConnectionGauge()
         guard !configuration.gateway.routes.isEmpty else {
-            return .http1(configuration: .init(additionalChannelHandlers: [ConnectionDeadlines(deadlines)]))
+            return .http1(configuration: .init(additionalChannelHandlers: [ConnectionDeadlines(deadlines, gauge: gauge)]))
         }
         let resolver = try ClientResolver(trustedProxies: configuration.network.trustedProxies,
                                           countryHeader: configuration.network.countryHeader)
