@@ -24,8 +24,8 @@ struct APIContractTests {
                 + "response_headers_conformance,response_schema_conformance",
             // Signing out would end the session the other operations run as; it is covered by its own tests.
             "--exclude-operation-id", "signOut",
-            "--phases", "examples,coverage,fuzzing",
-            "--max-examples", "40", "--seed", "14", "--workers", "2",
+            "--phases", "examples,coverage,fuzzing,stateful",
+            "--max-examples", "60", "--seed", "14", "--workers", "2",
             "--generation-database", "none", "--no-color", "--output-truncate", "false",
             "--report-dir", deployment.directory.appendingPathComponent("report").path,
         ], environment: ProcessInfo.processInfo.environment.merging(["SCHEMATHESIS_TELEMETRY": "false"]) { $1 },

@@ -46,6 +46,26 @@ enum OpenAPIDocument {
                   "$ref": "#/components/schemas/LoginResult"
                 }
               }
+            },
+            "links": {
+              "GetChallenge": {
+                "operationId": "getChallenge",
+                "parameters": {
+                  "id": "$response.body#/step_up/id"
+                }
+              },
+              "VerifyChallenge": {
+                "operationId": "verifyChallenge",
+                "parameters": {
+                  "id": "$response.body#/step_up/id"
+                }
+              },
+              "ChallengeWebAuthnOptions": {
+                "operationId": "challengeWebAuthnOptions",
+                "parameters": {
+                  "id": "$response.body#/step_up/id"
+                }
+              }
             }
           },
           "default": {
@@ -188,6 +208,26 @@ enum OpenAPIDocument {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/Decision"
+                }
+              }
+            },
+            "links": {
+              "GetChallenge": {
+                "operationId": "getChallenge",
+                "parameters": {
+                  "id": "$response.body#/challenge/id"
+                }
+              },
+              "VerifyChallenge": {
+                "operationId": "verifyChallenge",
+                "parameters": {
+                  "id": "$response.body#/challenge/id"
+                }
+              },
+              "ChallengeWebAuthnOptions": {
+                "operationId": "challengeWebAuthnOptions",
+                "parameters": {
+                  "id": "$response.body#/challenge/id"
                 }
               }
             }
@@ -963,6 +1003,25 @@ enum OpenAPIDocument {
   },
   "components": {
     "schemas": {
+      "AttributeValue": {
+        "description": "a string, number, boolean or null, or a list of these",
+        "anyOf": [
+          {
+            "type": [
+              "string",
+              "number",
+              "boolean",
+              "null"
+            ]
+          },
+          {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/AttributeValue"
+            }
+          }
+        ]
+      },
       "Problem": {
         "type": "object",
         "properties": {
@@ -1329,6 +1388,8 @@ enum OpenAPIDocument {
         "properties": {
           "action": {
             "type": "string",
+            "maxLength": 200,
+            "pattern": "^[A-Za-z0-9_:-]+(\\.[A-Za-z0-9_:-]+)*$",
             "examples": [
               "payments.transfer"
             ]
@@ -1336,14 +1397,7 @@ enum OpenAPIDocument {
           "resource": {
             "type": "object",
             "additionalProperties": {
-              "type": [
-                "string",
-                "number",
-                "boolean",
-                "array",
-                "object",
-                "null"
-              ]
+              "$ref": "#/components/schemas/AttributeValue"
             }
           },
           "context": {
@@ -1352,27 +1406,13 @@ enum OpenAPIDocument {
               "transaction": {
                 "type": "object",
                 "additionalProperties": {
-                  "type": [
-                    "string",
-                    "number",
-                    "boolean",
-                    "array",
-                    "object",
-                    "null"
-                  ]
+                  "$ref": "#/components/schemas/AttributeValue"
                 }
               },
               "attributes": {
                 "type": "object",
                 "additionalProperties": {
-                  "type": [
-                    "string",
-                    "number",
-                    "boolean",
-                    "array",
-                    "object",
-                    "null"
-                  ]
+                  "$ref": "#/components/schemas/AttributeValue"
                 }
               },
               "device_id": {
