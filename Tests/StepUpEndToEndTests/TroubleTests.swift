@@ -187,4 +187,27 @@ struct TroubleTests {
         }
         #expect(await server.stop() == 0)
     }
+
+    /// With gateway routes, the listener negotiates WebSocket upgrades and adds its HTTP handlers only after the
+    /// first request head: a connection trickling that head is still closed at the header deadline.
+    @Test func theGatewayListenerClosesConnectionsWhoseFirstHeadNeverArrives() async throws {
+        let deployment = try await Deployment.make("loris-gateway", edit: {
+            $0.replacingOccurrences(of: "header_timeout_seconds: 10", with: "header_timeout_seconds: 3")
+                .replacingOccurrences(of: "routes: []               # e.g.",
+                                      with: "routes: [{host: app.example.com, upstream: \"http://127.0.0.1:9\"}] # e.g.")
+        })
+        defer { deployment.remove() }
+        let server = try await RunningServer.start(arguments: ["--config", deployment.config])
+        let port = try #require(Int(server.baseURL.split(separator: ":").last ?? ""))
+        let attack = Attack(port: port, idle: 20, slowHeads: 20, slowBodies: 0)
+        let started = ContinuousClock.now
+        try await Task.sleep(for: .seconds(1))
+        #expect(attack.all.filter(\.isClosedByPeer).isEmpty, "closed before the deadline")
+        let health = try await withHTTPClient { try await HTTP(base: server.baseURL, client: $0).send(.GET, "/healthz") }
+        #expect(health.status == 200)
+        let open = try await attack.waitUntilClosed(within: .seconds(20))
+        #expect(open == 0, "\(open) of \(attack.all.count) connections still open")
+        #expect(ContinuousClock.now - started >= .seconds(2))
+        #expect(await server.stop() == 0)
+    }
 }
