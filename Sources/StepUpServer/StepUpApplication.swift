@@ -58,7 +58,7 @@ public enum StepUpApplication {
     public static func server(service: StepUpService) throws -> HTTPServerBuilder {
         let configuration = service.configuration
         let deadlines = ConnectionDeadlines.Timeouts(configuration.http)
-        let gauge = ConnectionGauge()
+        let gauge = ConnectionGauge(metrics: service.metrics)
         guard !configuration.gateway.routes.isEmpty else {
             return .http1(configuration: .init(additionalChannelHandlers: [ConnectionDeadlines(deadlines, gauge: gauge)]))
         }

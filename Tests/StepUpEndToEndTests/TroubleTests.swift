@@ -184,6 +184,15 @@ struct TroubleTests {
             #expect(after <= baseline * 1.10, "RSS \(after) MiB after the attack, \(baseline) MiB before")
             #expect((server.openDescriptors ?? .max) <= baseDescriptors + 10)
             #expect(try await http.send(.GET, "/healthz").status == 200)
+            // The deadlines' work is visible to operators.
+            let metrics = try await http.send(.GET, "/metrics", token: deployment.metricsToken).body
+            func closed(by deadline: String) -> Double {
+                metrics.split(separator: "\n")
+                    .first { $0.hasPrefix("stepup_http_connections_timed_out_total{deadline=\"\(deadline)\"}") }
+                    .flatMap { $0.split(separator: " ").last }.flatMap { Double($0) } ?? 0
+            }
+            #expect(closed(by: "header") >= 1_100 && closed(by: "request") >= 100 && closed(by: "idle") >= 1,
+                    "\(metrics.split(separator: "\n").filter { $0.hasPrefix("stepup_http") })")
         }
         #expect(await server.stop() == 0)
     }

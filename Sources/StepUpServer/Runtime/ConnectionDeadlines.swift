@@ -61,7 +61,7 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func opened(_ context: ChannelHandlerContext) {
-        arm(context, timeouts.header)
+        arm(context, timeouts.header, .header)
         if !counted {
             counted = true
             gauge?.opened()
@@ -81,7 +81,7 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
         case .head:
             unanswered += 1
             readingBody = true
-            arm(context, timeouts.request)
+            arm(context, timeouts.request, .request)
         case .body:
             break
         case .end:
@@ -95,16 +95,20 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
         if case .end = unwrapOutboundIn(data) {
             unanswered = max(0, unanswered - 1)
             // The next request head must come within the idle timeout; a body still being read keeps its deadline.
-            if unanswered == 0, !readingBody { arm(context, timeouts.idle) }
+            if unanswered == 0, !readingBody { arm(context, timeouts.idle, .idle) }
         }
         context.write(data, promise: promise)
     }
 
-    private func arm(_ context: ChannelHandlerContext, _ timeout: TimeAmount) {
+    /// Which deadline closed a connection (the `deadline` label of `stepup_http_connections_timed_out_total`).
+    enum Deadline: String, Sendable { case header, idle, request }
+
+    private func arm(_ context: ChannelHandlerContext, _ timeout: TimeAmount, _ deadline: Deadline) {
         disarm()
         let loop = context.eventLoop.assumeIsolatedUnsafeUnchecked()
         timer = loop.scheduleTask(in: timeout) { [self] in
             timer = nil
+            gauge?.timedOut(deadline)
             context.close(promise: nil)
         }
     }
@@ -115,8 +119,9 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     }
 }
 
-/// Open HTTP connections, and a `malloc_trim` once a burst of them has closed: a thousand closed connections
-/// leave their buffers' pages with glibc, and the process's resident memory would stay at its peak.
+/// Open HTTP connections and those the deadlines closed (exported to `/metrics`), and a `malloc_trim` once a
+/// burst of connections has closed: a thousand closed connections leave their buffers' pages with glibc, and the
+/// process's resident memory would stay at its peak.
 final class ConnectionGauge: Sendable {
     private struct State {
         var open = 0
@@ -126,25 +131,36 @@ final class ConnectionGauge: Sendable {
     private let state = Mutex(State())
     /// A trim is worth it once this many connections closed since the peak.
     let burst: Int
+    let metrics: StepUpMetrics?
 
-    init(burst: Int = 256) { self.burst = burst }
+    init(burst: Int = 256, metrics: StepUpMetrics? = nil) {
+        self.burst = burst
+        self.metrics = metrics
+    }
+
+    func timedOut(_ deadline: ConnectionDeadlines.Deadline) {
+        metrics?.connectionTimedOut(deadline.rawValue)
+    }
 
     var open: Int { state.withLock { $0.open } }
 
     func opened() {
-        state.withLock { state in
+        let open = state.withLock { state in
             state.open += 1
             state.peak = max(state.peak, state.open)
+            return state.open
         }
+        metrics?.openConnections(open)
     }
 
     func closed() {
-        let trim = state.withLock { state -> Bool in
+        let (open, trim) = state.withLock { state -> (Int, Bool) in
             state.open -= 1
-            guard state.peak - state.open >= burst, state.open <= state.peak / 4 else { return false }
+            guard state.peak - state.open >= burst, state.open <= state.peak / 4 else { return (state.open, false) }
             state.peak = state.open
-            return true
+            return (state.open, true)
         }
+        metrics?.openConnections(open)
         // Off the event loop: trimming takes milliseconds.
         if trim { DispatchQueue.global(qos: .utility).async { ProcessMemory.trimFreePages() } }
     }
