@@ -27,6 +27,8 @@ struct APIContractTests {
             "--phases", "examples,coverage,fuzzing,stateful",
             "--max-examples", "60", "--seed", "14", "--workers", "2",
             "--generation-database", "none", "--no-color", "--output-truncate", "false",
+            // A loaded CI machine can take seconds for a request that hashes (recovery codes are Argon2id hashes).
+            "--request-timeout", "60",
             "--report-dir", deployment.directory.appendingPathComponent("report").path,
         ], environment: ProcessInfo.processInfo.environment.merging(["SCHEMATHESIS_TELEMETRY": "false"]) { $1 },
            timeout: .seconds(480))
