@@ -106,12 +106,7 @@ enum OpenAPIDocument {
           "default": {
             "$ref": "#/components/responses/Problem"
           }
-        },
-        "security": [
-          {
-            "bearer": []
-          }
-        ]
+        }
       },
       "delete": {
         "operationId": "signOut",
@@ -126,12 +121,7 @@ enum OpenAPIDocument {
           "default": {
             "$ref": "#/components/responses/Problem"
           }
-        },
-        "security": [
-          {
-            "bearer": []
-          }
-        ]
+        }
       }
     },
     "/v1/sessions/webauthn/options": {
@@ -236,11 +226,6 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           }
         },
-        "security": [
-          {
-            "bearer": []
-          }
-        ],
         "requestBody": {
           "required": true,
           "content": {
@@ -275,11 +260,6 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           }
         },
-        "security": [
-          {
-            "bearer": []
-          }
-        ],
         "parameters": [
           {
             "name": "id",
@@ -314,11 +294,6 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           }
         },
-        "security": [
-          {
-            "bearer": []
-          }
-        ],
         "requestBody": {
           "required": true,
           "content": {
@@ -363,11 +338,6 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           }
         },
-        "security": [
-          {
-            "bearer": []
-          }
-        ],
         "parameters": [
           {
             "name": "id",
@@ -401,12 +371,7 @@ enum OpenAPIDocument {
           "default": {
             "$ref": "#/components/responses/Problem"
           }
-        },
-        "security": [
-          {
-            "bearer": []
-          }
-        ]
+        }
       }
     },
     "/v1/factors/totp": {
@@ -431,11 +396,6 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           }
         },
-        "security": [
-          {
-            "bearer": []
-          }
-        ],
         "parameters": [
           {
             "name": "grant",
@@ -471,11 +431,6 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           }
         },
-        "security": [
-          {
-            "bearer": []
-          }
-        ],
         "requestBody": {
           "required": true,
           "content": {
@@ -520,11 +475,6 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           }
         },
-        "security": [
-          {
-            "bearer": []
-          }
-        ],
         "parameters": [
           {
             "name": "grant",
@@ -560,11 +510,6 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           }
         },
-        "security": [
-          {
-            "bearer": []
-          }
-        ],
         "parameters": [
           {
             "name": "grant",
@@ -600,11 +545,6 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           }
         },
-        "security": [
-          {
-            "bearer": []
-          }
-        ],
         "requestBody": {
           "required": true,
           "content": {
@@ -639,11 +579,6 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           }
         },
-        "security": [
-          {
-            "bearer": []
-          }
-        ],
         "requestBody": {
           "required": true,
           "content": {
@@ -679,11 +614,6 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           }
         },
-        "security": [
-          {
-            "bearer": []
-          }
-        ],
         "parameters": [
           {
             "name": "id",
@@ -737,11 +667,6 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           }
         },
-        "security": [
-          {
-            "bearer": []
-          }
-        ],
         "parameters": [
           {
             "name": "grant",
@@ -801,12 +726,7 @@ enum OpenAPIDocument {
           "default": {
             "$ref": "#/components/responses/Problem"
           }
-        },
-        "security": [
-          {
-            "bearer": []
-          }
-        ]
+        }
       }
     },
     "/v1/devices/current/trust": {
@@ -830,12 +750,7 @@ enum OpenAPIDocument {
           "default": {
             "$ref": "#/components/responses/Problem"
           }
-        },
-        "security": [
-          {
-            "bearer": []
-          }
-        ]
+        }
       }
     },
     "/v1/devices/{id}": {
@@ -853,11 +768,6 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           }
         },
-        "security": [
-          {
-            "bearer": []
-          }
-        ],
         "parameters": [
           {
             "name": "id",
