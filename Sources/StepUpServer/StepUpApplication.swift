@@ -62,8 +62,9 @@ public enum StepUpApplication {
     public static func server(service: StepUpService, oidc: OIDCProvider? = nil) throws -> HTTPServerBuilder {
         let configuration = service.configuration
         let deadlines = ConnectionDeadlines.Timeouts(configuration.http)
+        let gauge = ConnectionGauge(metrics: service.metrics)
         guard !configuration.gateway.routes.isEmpty else {
-            return .http1(configuration: .init(additionalChannelHandlers: [ConnectionDeadlines(deadlines)]))
+            return .http1(configuration: .init(additionalChannelHandlers: [ConnectionDeadlines(deadlines, gauge: gauge)]))
         }
         let resolver = try ClientResolver(trustedProxies: configuration.network.trustedProxies,
                                           countryHeader: configuration.network.countryHeader)

@@ -42,13 +42,17 @@ struct GatewayWebSocket: Sendable {
         ownHost = URL(string: configuration.http.publicURL)?.host?.lowercased()
     }
 
-    /// The server: HTTP/1 with WebSocket upgrades decided here.
+    /// The server: HTTP/1 with WebSocket upgrades decided here, every connection held to the deadlines.
     var server: HTTPServerBuilder {
         let deadlines = self.deadlines
-        return .http1WebSocketUpgrade(configuration: .init(
+        let configuration = HTTP1WebSocketUpgradeChannel.Configuration(
             http1: .init(additionalChannelHandlers: [ConnectionDeadlines(deadlines)]),
-            ws: .init(maxFrameSize: Self.maxMessage))) { head, channel, logger in
-            try await shouldUpgrade(head, peer: channel.remoteAddress?.ipAddress, logger: logger)
+            ws: .init(maxFrameSize: Self.maxMessage))
+        return HTTPServerBuilder { responder in
+            FirstHeadDeadlineChannel(base: HTTP1WebSocketUpgradeChannel(responder: responder,
+                                                                        configuration: configuration) { head, channel, logger in
+                try await shouldUpgrade(head, peer: channel.remoteAddress?.ipAddress, logger: logger)
+            }, timeout: deadlines.header)
         }
     }
 

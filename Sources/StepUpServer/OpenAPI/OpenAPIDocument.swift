@@ -46,6 +46,26 @@ enum OpenAPIDocument {
                   "$ref": "#/components/schemas/LoginResult"
                 }
               }
+            },
+            "links": {
+              "GetChallenge": {
+                "operationId": "getChallenge",
+                "parameters": {
+                  "id": "$response.body#/step_up/id"
+                }
+              },
+              "VerifyChallenge": {
+                "operationId": "verifyChallenge",
+                "parameters": {
+                  "id": "$response.body#/step_up/id"
+                }
+              },
+              "ChallengeWebAuthnOptions": {
+                "operationId": "challengeWebAuthnOptions",
+                "parameters": {
+                  "id": "$response.body#/step_up/id"
+                }
+              }
             }
           },
           "default": {
@@ -86,12 +106,7 @@ enum OpenAPIDocument {
           "default": {
             "$ref": "#/components/responses/Problem"
           }
-        },
-        "security": [
-          {
-            "bearer": []
-          }
-        ]
+        }
       },
       "delete": {
         "operationId": "signOut",
@@ -106,12 +121,7 @@ enum OpenAPIDocument {
           "default": {
             "$ref": "#/components/responses/Problem"
           }
-        },
-        "security": [
-          {
-            "bearer": []
-          }
-        ]
+        }
       }
     },
     "/v1/sessions/webauthn/options": {
@@ -190,17 +200,32 @@ enum OpenAPIDocument {
                   "$ref": "#/components/schemas/Decision"
                 }
               }
+            },
+            "links": {
+              "GetChallenge": {
+                "operationId": "getChallenge",
+                "parameters": {
+                  "id": "$response.body#/challenge/id"
+                }
+              },
+              "VerifyChallenge": {
+                "operationId": "verifyChallenge",
+                "parameters": {
+                  "id": "$response.body#/challenge/id"
+                }
+              },
+              "ChallengeWebAuthnOptions": {
+                "operationId": "challengeWebAuthnOptions",
+                "parameters": {
+                  "id": "$response.body#/challenge/id"
+                }
+              }
             }
           },
           "default": {
             "$ref": "#/components/responses/Problem"
           }
         },
-        "security": [
-          {
-            "bearer": []
-          }
-        ],
         "requestBody": {
           "required": true,
           "content": {
@@ -235,11 +260,6 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           }
         },
-        "security": [
-          {
-            "bearer": []
-          }
-        ],
         "parameters": [
           {
             "name": "id",
@@ -274,11 +294,6 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           }
         },
-        "security": [
-          {
-            "bearer": []
-          }
-        ],
         "requestBody": {
           "required": true,
           "content": {
@@ -323,11 +338,6 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           }
         },
-        "security": [
-          {
-            "bearer": []
-          }
-        ],
         "parameters": [
           {
             "name": "id",
@@ -361,12 +371,7 @@ enum OpenAPIDocument {
           "default": {
             "$ref": "#/components/responses/Problem"
           }
-        },
-        "security": [
-          {
-            "bearer": []
-          }
-        ]
+        }
       }
     },
     "/v1/factors/totp": {
@@ -391,11 +396,6 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           }
         },
-        "security": [
-          {
-            "bearer": []
-          }
-        ],
         "parameters": [
           {
             "name": "grant",
@@ -431,11 +431,6 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           }
         },
-        "security": [
-          {
-            "bearer": []
-          }
-        ],
         "requestBody": {
           "required": true,
           "content": {
@@ -480,11 +475,6 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           }
         },
-        "security": [
-          {
-            "bearer": []
-          }
-        ],
         "parameters": [
           {
             "name": "grant",
@@ -520,11 +510,6 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           }
         },
-        "security": [
-          {
-            "bearer": []
-          }
-        ],
         "parameters": [
           {
             "name": "grant",
@@ -560,11 +545,6 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           }
         },
-        "security": [
-          {
-            "bearer": []
-          }
-        ],
         "requestBody": {
           "required": true,
           "content": {
@@ -599,11 +579,6 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           }
         },
-        "security": [
-          {
-            "bearer": []
-          }
-        ],
         "requestBody": {
           "required": true,
           "content": {
@@ -639,11 +614,6 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           }
         },
-        "security": [
-          {
-            "bearer": []
-          }
-        ],
         "parameters": [
           {
             "name": "id",
@@ -697,11 +667,6 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           }
         },
-        "security": [
-          {
-            "bearer": []
-          }
-        ],
         "parameters": [
           {
             "name": "grant",
@@ -761,12 +726,7 @@ enum OpenAPIDocument {
           "default": {
             "$ref": "#/components/responses/Problem"
           }
-        },
-        "security": [
-          {
-            "bearer": []
-          }
-        ]
+        }
       }
     },
     "/v1/devices/current/trust": {
@@ -790,12 +750,7 @@ enum OpenAPIDocument {
           "default": {
             "$ref": "#/components/responses/Problem"
           }
-        },
-        "security": [
-          {
-            "bearer": []
-          }
-        ]
+        }
       }
     },
     "/v1/devices/{id}": {
@@ -813,11 +768,6 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           }
         },
-        "security": [
-          {
-            "bearer": []
-          }
-        ],
         "parameters": [
           {
             "name": "id",
@@ -963,6 +913,25 @@ enum OpenAPIDocument {
   },
   "components": {
     "schemas": {
+      "AttributeValue": {
+        "description": "a string, number, boolean or null, or a list of these",
+        "anyOf": [
+          {
+            "type": [
+              "string",
+              "number",
+              "boolean",
+              "null"
+            ]
+          },
+          {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/AttributeValue"
+            }
+          }
+        ]
+      },
       "Problem": {
         "type": "object",
         "properties": {
@@ -1329,6 +1298,8 @@ enum OpenAPIDocument {
         "properties": {
           "action": {
             "type": "string",
+            "maxLength": 200,
+            "pattern": "^[A-Za-z0-9_:-]+(\\.[A-Za-z0-9_:-]+)*$",
             "examples": [
               "payments.transfer"
             ]
@@ -1336,14 +1307,7 @@ enum OpenAPIDocument {
           "resource": {
             "type": "object",
             "additionalProperties": {
-              "type": [
-                "string",
-                "number",
-                "boolean",
-                "array",
-                "object",
-                "null"
-              ]
+              "$ref": "#/components/schemas/AttributeValue"
             }
           },
           "context": {
@@ -1352,27 +1316,13 @@ enum OpenAPIDocument {
               "transaction": {
                 "type": "object",
                 "additionalProperties": {
-                  "type": [
-                    "string",
-                    "number",
-                    "boolean",
-                    "array",
-                    "object",
-                    "null"
-                  ]
+                  "$ref": "#/components/schemas/AttributeValue"
                 }
               },
               "attributes": {
                 "type": "object",
                 "additionalProperties": {
-                  "type": [
-                    "string",
-                    "number",
-                    "boolean",
-                    "array",
-                    "object",
-                    "null"
-                  ]
+                  "$ref": "#/components/schemas/AttributeValue"
                 }
               },
               "device_id": {

@@ -49,13 +49,15 @@ struct HealthRoutes: Sendable {
             } catch {
                 return Self.unready("database cannot be written\n")
             }
-            return Response(status: .ok, body: .init(byteBuffer: .init(string: "ready\n")))
+            return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
+                            body: .init(byteBuffer: .init(string: "ready\n")))
         }
     }
 
     private static func unready(_ text: String) -> Response {
         Response(status: .serviceUnavailable,
-                 headers: [.retryAfter: String(Problem.storageRetrySeconds), .cacheControl: "no-store"],
+                 headers: [.retryAfter: String(Problem.storageRetrySeconds), .cacheControl: "no-store",
+                           .contentType: "text/plain; charset=utf-8"],
                  body: .init(byteBuffer: .init(string: text)))
     }
 }

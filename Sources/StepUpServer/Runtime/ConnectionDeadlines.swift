@@ -1,7 +1,9 @@
+import Dispatch
 import Foundation
 import HTTPTypes
 import NIOCore
 import NIOHTTPTypes
+import Synchronization
 
 /// Closes connections that hold the server without using it: a new connection whose first request head does
 /// not arrive complete within the header timeout (slow-loris), a kept-alive connection with no request for the
@@ -30,32 +32,54 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private let timeouts: Timeouts
-    /// When the connection is closed unless something happens first; `nil` while StepUp works on a request.
-    private var deadline: NIODeadline?
-    /// The one timer: it fires at or before `deadline` and, when the deadline moved on, re-arms itself for the rest.
-    /// Requests move the deadline without touching the timer (no scheduling and cancelling per request).
+    private let gauge: ConnectionGauge?
+    private var counted = false
+    /// When the connection is closed unless something happens first, and which deadline that is; `nil` while
+    /// StepUp works on a request.
+    private var deadline: (at: NIODeadline, kind: Deadline)?
+    /// The one timer: it fires at or before the deadline and, when the deadline moved on, re-arms itself for the
+    /// rest. Requests move the deadline without touching the timer (no scheduling and cancelling per request).
     private var timer: Scheduled<Void>?
     private var timerFires: NIODeadline?
     /// Requests whose head has been read and whose response has not ended yet.
     private var unanswered = 0
     private var readingBody = false
 
-    init(_ timeouts: Timeouts) { self.timeouts = timeouts }
+    init(_ timeouts: Timeouts, gauge: ConnectionGauge? = nil) {
+        self.timeouts = timeouts
+        self.gauge = gauge
+    }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { arm(context, timeouts.header) }
+        if context.channel.isActive { opened(context) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        arm(context, timeouts.header)
+        opened(context)
         context.fireChannelActive()
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) { cancelTimer() }
+    func handlerRemoved(context: ChannelHandlerContext) { closed() }
 
     func channelInactive(context: ChannelHandlerContext) {
-        cancelTimer()
+        closed()
         context.fireChannelInactive()
+    }
+
+    private func opened(_ context: ChannelHandlerContext) {
+        arm(context, timeouts.header, .header)
+        if !counted {
+            counted = true
+            gauge?.opened()
+        }
+    }
+
+    private func closed() {
+        disarm()
+        if counted {
+            counted = false
+            gauge?.closed()
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -63,7 +87,7 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
         case .head:
             unanswered += 1
             readingBody = true
-            arm(context, timeouts.request)
+            arm(context, timeouts.request, .request)
         case .body:
             break
         case .end:
@@ -77,15 +101,18 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
         if case .end = unwrapOutboundIn(data) {
             unanswered = max(0, unanswered - 1)
             // The next request head must come within the idle timeout; a body still being read keeps its deadline.
-            if unanswered == 0, !readingBody { arm(context, timeouts.idle) }
+            if unanswered == 0, !readingBody { arm(context, timeouts.idle, .idle) }
         }
         context.write(data, promise: promise)
     }
 
+    /// Which deadline closed a connection (the `deadline` label of `stepup_http_connections_timed_out_total`).
+    enum Deadline: String, Sendable { case header, idle, request }
+
     /// Sets the deadline `timeout` from now; schedules the timer only when none is due by then.
-    private func arm(_ context: ChannelHandlerContext, _ timeout: TimeAmount) {
+    private func arm(_ context: ChannelHandlerContext, _ timeout: TimeAmount, _ kind: Deadline) {
         let due = NIODeadline.now() + timeout
-        deadline = due
+        deadline = (due, kind)
         if let fires = timerFires, fires <= due { return }
         schedule(context, at: due)
     }
@@ -98,18 +125,66 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
             timer = nil
             timerFires = nil
             guard let deadline else { return }  // a request is being answered: no deadline until it ends
-            if deadline <= .now() {
+            if deadline.at <= .now() {
+                gauge?.timedOut(deadline.kind)
                 context.close(promise: nil)
             } else {
-                schedule(context, at: deadline)
+                schedule(context, at: deadline.at)
             }
         }
     }
 
-    private func cancelTimer() {
+    private func disarm() {
         timer?.cancel()
         timer = nil
         timerFires = nil
         deadline = nil
+    }
+}
+
+/// Open HTTP connections and those the deadlines closed (exported to `/metrics`), and a `malloc_trim` once a
+/// burst of connections has closed: a thousand closed connections leave their buffers' pages with glibc, and the
+/// process's resident memory would stay at its peak.
+final class ConnectionGauge: Sendable {
+    private struct State {
+        var open = 0
+        var peak = 0
+    }
+
+    private let state = Mutex(State())
+    /// A trim is worth it once this many connections closed since the peak.
+    let burst: Int
+    let metrics: StepUpMetrics?
+
+    init(burst: Int = 256, metrics: StepUpMetrics? = nil) {
+        self.burst = burst
+        self.metrics = metrics
+    }
+
+    func timedOut(_ deadline: ConnectionDeadlines.Deadline) {
+        metrics?.connectionTimedOut(deadline.rawValue)
+    }
+
+    var open: Int { state.withLock { $0.open } }
+
+    func opened() {
+        let open = state.withLock { state in
+            state.open += 1
+            state.peak = max(state.peak, state.open)
+            return state.open
+        }
+        metrics?.openConnections(open)
+    }
+
+    func closed() {
+        let (open, trim) = state.withLock { state -> (Int, Bool) in
+            state.open -= 1
+            guard state.peak - state.open >= burst, state.open <= state.peak / 4 else { return (state.open, false) }
+            state.peak = state.open
+            return (state.open, true)
+        }
+        metrics?.openConnections(open)
+        // Off the event loop: trimming takes milliseconds.
+        if trim { DispatchQueue.global(qos: .utility).async { ProcessMemory.trimFreePages() } }
     }
 }

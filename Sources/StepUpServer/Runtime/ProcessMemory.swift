@@ -18,12 +18,20 @@ public enum ProcessMemory {
         #endif
     }
 
+    /// Returns free malloc pages to the system (`malloc_trim`): after a burst of connections has closed, glibc
+    /// would otherwise keep their buffers' pages resident.
+    public static func trimFreePages() {
+        #if os(Linux)
+        _ = Malloc.function("malloc_trim", as: (@convention(c) (Int) -> Int32).self)?(0)
+        #endif
+    }
+
     /// Gives back what only starting needed: free malloc pages (`malloc_trim`), the resident pages of every
     /// loaded object's relocation table (see ``RelocationTable``) and the code pages starting touched (see
     /// ``StartupCodePages``). Call it once the server is listening.
     public static func releaseStartupMemory() {
         #if os(Linux)
-        _ = Malloc.function("malloc_trim", as: (@convention(c) (Int) -> Int32).self)?(0)
+        trimFreePages()
         for table in RelocationTable.loaded() { table.release() }
         StartupCodePages.release()
         #endif

@@ -19,4 +19,15 @@ extension StepUpMetrics {
         registry.makeCounter(name: "stepup_housekeeping_runs_total", labels: [("result", "failed")],
                              help: "Housekeeping runs by result").increment()
     }
+
+    /// HTTP connections open now.
+    func openConnections(_ count: Int) {
+        registry.makeGauge(name: "stepup_http_connections_open", help: "HTTP connections open now").set(Double(count))
+    }
+
+    /// A connection closed by its header, idle or request deadline.
+    func connectionTimedOut(_ deadline: String) {
+        registry.makeCounter(name: "stepup_http_connections_timed_out_total", labels: [("deadline", deadline)],
+                             help: "Connections closed by a deadline (server.*_timeout_seconds)").increment()
+    }
 }

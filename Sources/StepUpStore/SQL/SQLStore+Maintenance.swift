@@ -38,7 +38,22 @@ extension SQLStore: StoreMaintenance {
 }
 
 extension SQLStore: StoreWriteProbe {
+    /// Below this much free space beside a SQLite file, the database counts as full.
+    static let minimumFreeBytes: UInt64 = 1 << 20
+
     public func probeWrite() async throws {
+        // A small write can still succeed on a full disk (SQLite reuses its WAL's space) while every larger one
+        // fails: look at the free space too.
+        if let sqlite = source as? SQLiteSource {
+            let directory = URL(fileURLWithPath: sqlite.path).deletingLastPathComponent().path
+            var stats = statvfs()
+            if statvfs(directory, &stats) == 0 {
+                let free = UInt64(stats.f_bavail) * UInt64(stats.f_frsize)
+                guard free >= Self.minimumFreeBytes else {
+                    throw StoreError.backend("the disk holding \(sqlite.path) is full (\(free) bytes free)")
+                }
+            }
+        }
         // Rewrites the schema row with its own value: a real page write and commit (SQLite appends it to the WAL,
         // PostgreSQL writes a new row version), on a row nothing else touches while serving.
         try await transaction { database in

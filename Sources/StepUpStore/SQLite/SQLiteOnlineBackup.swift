@@ -56,6 +56,9 @@ public enum SQLiteOnlineBackup {
         guard sqlite_nio_sqlite3_exec(to, "PRAGMA wal_checkpoint(TRUNCATE)", nil, nil, nil) == SQLITE_OK else {
             throw StoreError.backend("backup of \(source) failed: \(message(to))")
         }
+        // A copy that does not check out is never put under the requested name.
+        let check = try firstText(to, "PRAGMA quick_check")
+        guard check == "ok" else { throw StoreError.backend("the backup of \(source) fails quick_check: \(check)") }
         chmod(partial, 0o600)
         guard link(partial, destination) == 0 else {
             // `link` refuses to replace a file that appeared meanwhile: never overwrite one.
@@ -74,6 +77,18 @@ public enum SQLiteOnlineBackup {
             throw StoreError.backend("cannot open \(path): \(reason)")
         }
         return handle
+    }
+
+    /// The first column of the first row of `sql`.
+    private static func firstText(_ handle: OpaquePointer?, _ sql: String) throws -> String {
+        var statement: OpaquePointer?
+        guard sqlite_nio_sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK else {
+            throw StoreError.backend("\(sql): \(message(handle))")
+        }
+        defer { sqlite_nio_sqlite3_finalize(statement) }
+        guard sqlite_nio_sqlite3_step(statement) == SQLITE_ROW, let text = sqlite_nio_sqlite3_column_text(statement, 0)
+        else { throw StoreError.backend("\(sql): \(message(handle))") }
+        return String(cString: text)
     }
 
     private static func message(_ handle: OpaquePointer?) -> String {
