@@ -248,7 +248,7 @@ if !coreOnly {
             name: "StepUpAdversaryTests",
             dependencies: [
                 "StepUpServer", "StepUpCore", "StepUpCrypto", "StepUpStore", "StepUpGeo", "StepUpTestSupport",
-                "StepUpWebAuthn",
+                "StepUpWebAuthn", "StepUpOIDC", .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

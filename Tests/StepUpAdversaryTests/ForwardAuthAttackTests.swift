@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
+import JWTKit
 import StepUpCore
+import StepUpOIDC
 import Testing
 @testable import StepUpServer
 
@@ -224,6 +226,60 @@ struct ForwardAuthAttackTests {
                 .last?.event.details)
             #expect(decided["action"] == "bank.transfer")
             #expect(decided["method"] == "POST")
+        }
+    }
+}
+
+/// Issue #13: forward auth also accepts StepUp's own JWT access tokens (RFC 9068) — for the session they were
+/// issued in, while it lasts — and nothing that merely looks like one.
+@Suite("Forward auth with JWT access tokens", .timeLimit(.minutes(5)))
+struct ForwardAuthAccessTokenTests {
+    /// An access token the OpenID Provider issues for the session behind `token` (as its token endpoint would).
+    static func accessToken(_ server: AdversaryServer, session token: String) async throws -> String {
+        let (session, _) = try #require(try await server.service.authenticate(token: token))
+        let ladder = server.service.policy.current.ladder
+        let level = try #require(session.effectiveLevel(in: ladder, at: server.clock.now))
+        let client = OIDCClient(id: "reports-app", redirectURIs: ["https://app.example.test/callback"],
+                                authentication: .none)
+        let issued = IssuedAuthentication(session: session, level: level, now: server.clock.now)
+        return try await server.oidc.tokens(client: client, scopes: ["openid"], authentication: issued, nonce: nil,
+                                            refresh: nil).accessToken
+    }
+
+    @Test func aJWTAccessTokenStandsForItsLiveSessionOnly() async throws {
+        try await AdversaryServer.with(policyYAML: ForwardAuthAttackTests.policy,
+                                       configure: ForwardAuthAttackTests.configure) { server, wire in
+            let secret = try #require(try await server.user())
+            let (token, _) = try await wire.fullSignIn(server, secret: secret)
+            let jwt = try await Self.accessToken(server, session: token)
+            #expect(Authenticator.looksLikeJWT(jwt))
+            let request = ForwardAuthAttackTests.forwarded("GET", "/reports/1")
+
+            let allowed = try await wire.send(.get, "/auth/verify", token: jwt, headers: request)
+            #expect(allowed.status == .ok, "\(allowed.text)")
+            #expect(allowed.headers[HTTPField.Name("Remote-User")!] == "alice")
+
+            // Tampered: the payload changed, the signature kept.
+            let parts = jwt.split(separator: ".").map(String.init)
+            let payload = try #require(Base64URL.decode(parts[1]))
+            let changed = String(decoding: payload, as: UTF8.self)
+                .replacingOccurrences(of: "\"reports-app\"", with: "\"other-app00\"")
+            let forged = [parts[0], Base64URL.encode(Array(changed.utf8)), parts[2]].joined(separator: ".")
+            #expect(forged != jwt)
+            #expect(try await wire.send(.get, "/auth/verify", token: forged, headers: request).status == .unauthorized)
+            // Signed by a key StepUp never published.
+            let foreign = try await JWTKeyCollection().add(ecdsa: ES256PrivateKey(), kid: "foreign")
+                .sign(try await server.oidc.verifyAccessToken(jwt)!, header: ["typ": "at+jwt"])
+            #expect(try await wire.send(.get, "/auth/verify", token: foreign, headers: request).status == .unauthorized)
+
+            // Signing out ends the session, and with it every token issued in it.
+            #expect(try await wire.send(.delete, "/v1/sessions/current", token: token).status == .noContent)
+            let after = try await wire.send(.get, "/auth/verify", token: jwt, headers: request)
+            #expect(after.status == .unauthorized, "\(after.text)")
+            // The JSON API never takes them: its bearer tokens are StepUp session tokens.
+            let (again, _) = try await wire.fullSignIn(server, secret: secret)
+            let fresh = try await Self.accessToken(server, session: again)
+            #expect(try await wire.send(.get, "/v1/sessions/current", token: fresh).status == .unauthorized)
         }
     }
 }

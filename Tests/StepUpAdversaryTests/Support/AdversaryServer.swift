@@ -25,6 +25,9 @@ struct AdversaryServer: Sendable {
     let cookieKey = SymmetricKey(size: .bits256)
     static let metricsToken = "metrics-token-for-tests-0123456789"
 
+    /// The OpenID Provider on this server's database, as `stepup serve` runs it.
+    var oidc: OIDCProvider { OIDCProvider(service: service, store: store) }
+
     /// A clock tests advance explicitly.
     final class Clock: Sendable {
         private let value = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
@@ -66,7 +69,8 @@ struct AdversaryServer: Sendable {
         let server = AdversaryServer(service: service, store: store, clock: clock, directory: directory)
         let gateway = configuration.gateway.routes.isEmpty ? nil : GatewayClient(timeout: configuration.gateway.timeout)
         let app = Application(router: try StepUpApplication.router(service: service, cookieKey: server.cookieKey,
-                                                                   metricsToken: Self.metricsToken, gateway: gateway))
+                                                                   metricsToken: Self.metricsToken, gateway: gateway,
+                                                                   oidc: server.oidc))
         do {
             let result = try await app.test(.live) { client in
                 // Our own client: it never follows redirects, so tests see every Location header.
