@@ -35,6 +35,9 @@ public enum StepUpApplication {
             .compactMap(HostPattern.init)
         let router = Router(context: StepUpRequestContext.self)
         // Outermost: a request for a gateway host is the application's, never StepUp's (no StepUp headers on it).
+        if configuration.gateway.assertion, oidc == nil {
+            throw StartupError("gateway.assertion needs the OpenID Provider's signing keys, which this server lacks")
+        }
         if let gateway, !configuration.gateway.routes.isEmpty {
             router.middlewares.add(GatewayMiddleware(service: service, web: web, client: gateway,
                                                      accessTokens: oidc))

@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
+import JWTKit
 import StepUpCore
+import StepUpOIDC
 import Testing
 @testable import StepUpServer
 
@@ -183,6 +185,56 @@ struct GatewayAttackTests {
                 // StepUp's own routes still answer on other hosts.
                 let health = try await wire.send(.get, "/healthz")
                 #expect(health.status == .ok)
+            }
+        }
+    }
+}
+
+/// `gateway.assertion`: the upstream gets a JWT it can verify against the published JWKS, bound to its request —
+/// and a client's own `StepUp-Assertion` never reaches it.
+@Suite("Gateway assertions", .timeLimit(.minutes(5)))
+struct GatewayAssertionTests {
+    @Test func theUpstreamGetsAVerifiableAssertionBoundToItsRequest() async throws {
+        try await EchoUpstream.with { port in
+            let configure = GatewayAttackTests.configure(upstream: port)
+            try await AdversaryServer.with(policyYAML: GatewayAttackTests.policy, configure: {
+                configure(&$0)
+                $0.gateway.assertion = true
+                $0.gateway.assertionLifetime = 30
+            }) { server, wire in
+                let secret = try #require(try await server.user())
+                let (token, _) = try await wire.fullSignIn(server, secret: secret)
+                let reply = try await wire.send(.get, "/reports/7?q=1", token: token,
+                                                headers: ["Host": "app.example.test", "StepUp-Assertion": "forged"])
+                #expect(reply.status == .ok, "\(reply.text)")
+                let assertion = try #require(try GatewayAttackTests.echo(reply).headers["stepup-assertion"])
+                #expect(assertion != "forged", "the client's own header was dropped")
+
+                // Verified the way an upstream would: the JWKS from the provider's published endpoint.
+                let jwks = try await wire.send(.get, "/oauth2/jwks")
+                #expect(jwks.status == .ok)
+                let keys = try await JWTKeyCollection().add(jwksJSON: jwks.text)
+                let claims = try await keys.verify(assertion, as: GatewayAssertionClaims.self)
+                let header = try DefaultJWTParser().parse(Array(assertion.utf8), as: GatewayAssertionClaims.self).header
+                #expect(header.typ == GatewayAssertionClaims.type)
+                #expect(claims.iss == "http://auth.example.test")
+                #expect(claims.aud == "http://127.0.0.1:\(port)", "the upstream's origin")
+                #expect(claims.username == "alice" && claims.roles == ["customer"])
+                #expect(claims.htm == "GET" && claims.htu == "http://app.example.test/reports/7")
+                #expect(claims.acr?.isEmpty == false && claims.amr.contains("otp"), "\(claims.amr)")
+                #expect(claims.exp.timeIntervalSince(claims.iat) == 30)
+                let session = try #require(try await server.service.authenticate(token: token)).session
+                #expect(claims.sid == session.id && claims.sub == session.userID)
+
+                // Never an access token: the edge refuses it as a bearer credential.
+                let asBearer = try await wire.send(.get, "/reports", token: assertion,
+                                                   headers: ["Host": "app.example.test", "Accept": "application/json"])
+                #expect(asBearer.status == .unauthorized)
+                // Another request gets another assertion.
+                let second = try await wire.send(.get, "/reports/8", token: token, headers: ["Host": "app.example.test"])
+                let other = try #require(try GatewayAttackTests.echo(second).headers["stepup-assertion"])
+                let otherClaims = try await keys.verify(other, as: GatewayAssertionClaims.self)
+                #expect(otherClaims.jti != claims.jti && otherClaims.htu.hasSuffix("/reports/8"))
             }
         }
     }

@@ -87,6 +87,8 @@ public enum ConfigTemplate {
           routes: []               # e.g. [{host: app.example.com, upstream: "http://127.0.0.1:3000"}]
           timeout_seconds: 30
           max_bind_body_bytes: 65536
+          assertion: false         # true: a signed StepUp-Assertion JWT on every forwarded request (OIDC keys)
+          assertion_lifetime_seconds: 60
 
         metrics:
           # /metrics answers only a scraper that sends 'Authorization: Bearer <token>' (STEPUP_METRICS_TOKEN wins).

@@ -145,6 +145,11 @@ public struct ServerConfiguration: Sendable {
         public var timeout: TimeInterval = 30
         /// The largest body read for decisions (and kept to replay a request a browser must first step up for).
         public var maxBindBodyBytes = 65_536
+        /// Adds `StepUp-Assertion`, a JWT signed with the OpenID Provider's key (verifiable with its JWKS), to every
+        /// forwarded request.
+        public var assertion = false
+        /// Seconds an assertion is valid for.
+        public var assertionLifetime: TimeInterval = 60
         public init() {}
     }
 

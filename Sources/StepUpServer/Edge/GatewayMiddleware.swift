@@ -22,6 +22,8 @@ struct GatewayMiddleware: RouterMiddleware {
     let identity: IdentityHeaders
     /// The same credentials as forward auth: a bearer token, else StepUp's session cookie.
     let authenticator: Authenticator
+    /// Signs `StepUp-Assertion` for the upstream (`gateway.assertion`).
+    let assertions: GatewayAssertions?
     let replays: GatewayReplays
     let maxBody: Int
     let scheme: String
@@ -36,6 +38,9 @@ struct GatewayMiddleware: RouterMiddleware {
         routes = configuration.gateway.routes.compactMap(GatewayRoute.init)
         identity = IdentityHeaders(settings: configuration.forwardAuth)
         authenticator = Authenticator(service: service, accepts: [.bearer, .cookie], accessTokens: accessTokens)
+        assertions = configuration.gateway.assertion
+            ? accessTokens.map { GatewayAssertions(provider: $0, lifetime: configuration.gateway.assertionLifetime) }
+            : nil
         forwarder = GatewayForwarder(client: client, timeout: configuration.gateway.timeout, identity: identity)
         replays = GatewayReplays()
         maxBody = configuration.gateway.maxBindBodyBytes
@@ -88,7 +93,7 @@ struct GatewayMiddleware: RouterMiddleware {
                                                  request: request, context: context)
         switch outcome.decision.outcome {
         case .allow:
-            return await forward(request.method, target: target, headers: request.headers, body: body, route: route,
+            return try await forward(request.method, target: target, headers: request.headers, body: body, route: route,
                                  host: host, request: request, context: context, session: session, user: user,
                                  ladder: ladder)
         case .deny:
@@ -129,7 +134,7 @@ struct GatewayMiddleware: RouterMiddleware {
         guard outcome.decision.outcome == .allow else {
             throw Problem.forbidden("the approval does not cover this request: \(outcome.decision.reason)")
         }
-        return await forward(kept.method, target: kept.target, headers: kept.headers,
+        return try await forward(kept.method, target: kept.target, headers: kept.headers,
                              body: kept.body.map { .buffered($0) } ?? .none, route: keptRoute, host: kept.host,
                              request: request, context: context, session: session, user: user, ladder: ladder)
     }
@@ -148,12 +153,19 @@ struct GatewayMiddleware: RouterMiddleware {
 
     private func forward(_ method: HTTPRequest.Method, target: String, headers: HTTPFields,
                          body: GatewayForwarder.Body, route: GatewayRoute, host: String, request: Request,
-                         context: Context, session: Session, user: UserRecord, ladder: LevelLadder) async -> Response {
+                         context: Context, session: Session, user: UserRecord, ladder: LevelLadder) async throws
+        -> Response
+    {
         let client = web.client(request, context: context)
+        var fields = identity.fields(session: session, user: user, ladder: ladder, now: service.now())
+        if let assertions {
+            let url = "\(scheme)://\(host)\(target.prefix { $0 != "?" })"
+            fields.append((GatewayAssertions.header, try await assertions.sign(
+                session: session, user: user, ladder: ladder, method: method.rawValue, url: url,
+                audience: route.upstream.origin)))
+        }
         return await forwarder.forward(method: method, url: route.upstream.url(for: target), headers: headers,
-                                       body: body, host: host, scheme: scheme, clientIP: client.ip,
-                                       identity: identity.fields(session: session, user: user, ladder: ladder,
-                                                                 now: service.now()))
+                                       body: body, host: host, scheme: scheme, clientIP: client.ip, identity: fields)
     }
 
     /// The whole body, up to `maxBody` bytes (413 beyond: a body the gateway must read is bounded).

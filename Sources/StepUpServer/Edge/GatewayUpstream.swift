@@ -28,6 +28,9 @@ struct GatewayUpstream: Sendable, Equatable {
 
     /// The upstream URL for a request target (path and query, starting with `/`).
     func url(for target: String) -> String { "\(scheme)://\(authority)\(prefix)\(target)" }
+
+    /// `scheme://host[:port]`: the audience of the gateway's assertions for this upstream.
+    var origin: String { "\(scheme)://\(authority)" }
 }
 
 /// A compiled `gateway.routes` entry.
