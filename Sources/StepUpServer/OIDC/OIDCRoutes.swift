@@ -56,6 +56,28 @@ struct OIDCRoutes: Sendable {
             }
         }
         router.get(RouterPath(Path.endSession)) { request, context in try await logout(request, context) }
+        router.post(RouterPath(Path.authorizationChallenge)) { request, context in
+            guard let pairs = try await form(request, context) else { return oauthError(OIDCError.invalidRequest(Self.formHint)) }
+            let header = request.headers[.authorization] ?? ""
+            let bearer = header.lowercased().hasPrefix("bearer ") ? String(header.dropFirst(7)) : nil
+            do {
+                switch try await provider.authorizationChallenge(form: pairs, bearer: bearer,
+                                                                 client: web.client(request, context: context)) {
+                case .code(let code):
+                    return try Response.json(["authorization_code": code])
+                case let .insufficient(authSession, challengeID, reason):
+                    var body = ["error": "insufficient_authorization", "error_description": reason,
+                                "auth_session": authSession]
+                    if let challengeID {
+                        body["challenge_id"] = challengeID
+                        body["challenge_url"] = "/v1/challenges/\(challengeID)"
+                    }
+                    return try Response.json(body, status: .badRequest)
+                }
+            } catch {
+                return oauthError(error)
+            }
+        }
     }
 
     static let formHint = "the body must be application/x-www-form-urlencoded with each parameter once"

@@ -275,6 +275,45 @@ def hostile_requests(verifier_code):
     check(sorted(statuses) == [200] + [400] * 7, "racing redemptions of one code: one winner", statuses)
 
 
+def first_party_challenge():
+    """A first-party app without a browser: its StepUp session (POST /v1/sessions) asks for aal2, gets
+    insufficient_authorization with an auth_session and a challenge, completes the challenge with the challenge API,
+    and gets a code for tokens at aal2."""
+    endpoint = discovery["authorization_challenge_endpoint"]
+    api = requests.post(BASE + "/v1/sessions", json={"username": USER, "password": PASSWORD}).json()["token"]
+    bearer = {"authorization": "Bearer " + api}
+    verifier = generate_token(64)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    request = {"client_id": "native", "scope": "openid", "acr_values": "urn:stepup:acr:aal2", "redirect_uri": REDIRECT,
+               "code_challenge": challenge, "code_challenge_method": "S256"}
+    refused = requests.post(endpoint, data=dict(request, client_id="spa"), headers=bearer)
+    check(refused.status_code == 400 and refused.json()["error"] == "unauthorized_client",
+          "challenge endpoint: only first-party clients", refused.text)
+    anonymous = requests.post(endpoint, data=request)
+    check(anonymous.json()["error"] == "insufficient_authorization", "challenge endpoint: a session is needed first")
+    first = requests.post(endpoint, data=request, headers=bearer)
+    body = first.json()
+    check(first.status_code == 400 and body["error"] == "insufficient_authorization" and body.get("challenge_id"),
+          "challenge endpoint: insufficient_authorization with auth_session and challenge", body)
+    early = requests.post(endpoint, data={"auth_session": body["auth_session"]}, headers=bearer).json()
+    check(early["error"] == "insufficient_authorization", "challenge endpoint: nothing before the challenge is met")
+    step = browser.last_step + 1
+    while int(time.time()) // 30 < step - 1:
+        time.sleep(1)
+    browser.last_step = step
+    verified = requests.post(BASE + f"/v1/challenges/{body['challenge_id']}/verify", headers=bearer,
+                             json={"factor": "totp", "code": browser.totp.at(step * 30)})
+    check(verified.status_code == 200, "challenge endpoint: the challenge API verifies the factor", verified.text)
+    done = requests.post(endpoint, data={"auth_session": body["auth_session"]}, headers=bearer)
+    check(done.status_code == 200 and "authorization_code" in done.json(), "challenge endpoint: a code", done.text)
+    token = requests.post(discovery["token_endpoint"], data={
+        "grant_type": "authorization_code", "code": done.json()["authorization_code"], "client_id": "native",
+        "redirect_uri": REDIRECT, "code_verifier": verifier})
+    check(token.status_code == 200, "challenge endpoint: tokens", token.text)
+    ident = verify(token.json()["id_token"], "native")
+    check(ident["acr"] == "urn:stepup:acr:aal2", "challenge endpoint: the new token is aal2", ident)
+
+
 def phase1():
     check(discovery["code_challenge_methods_supported"] == ["S256"], "discovery: S256 only")
     check("urn:stepup:acr:aal2" in discovery["acr_values_supported"], "discovery: acr values")
@@ -395,6 +434,7 @@ def phase1():
     state_out["id_token"] = spare["id_token"]
     state_out["cookies"] = browser.http.cookies.get_dict()
     client_authentication_methods()
+    first_party_challenge()
     with open(STATE_FILE, "w") as handle:
         json.dump(state_out, handle)
 
