@@ -55,7 +55,14 @@ extension OIDCProvider {
         } catch {
             return fail(error)
         }
-        let usable = session.flatMap { $0.0.isActive(at: at) && !$0.0.isPending ? $0 : nil }
+        var usable = session.flatMap { $0.0.isActive(at: at) && !$0.0.isPending ? $0 : nil }
+        // OIDC Core 3.1.2.1: the hint names the user the client expects; another signed-in user must sign in anew.
+        if let hint = request.idTokenHint {
+            guard let claims = try await verifyIDTokenHint(hint) else {
+                return fail(.invalidRequest("id_token_hint is not an ID token issued by this provider"))
+            }
+            if let current = usable, current.0.userID != claims.sub { usable = nil }
+        }
         if let (session, user) = usable {
             // The policy's word on this client and these scopes: operators can demand more for some of them.
             let action = ActionRequest(action: "oidc.authorize", resource: [

@@ -21,6 +21,11 @@ extension OIDCProvider {
         let form = try FormParameters(pairs)
         var query: [(String, String)]
         if let authSession = form["auth_session"] {
+            // Only a first-party client's own request continues here (a browser's pending request does not).
+            guard authSession.utf8.count <= 64, let pending = try await records.pending(id: authSession, at: now),
+                  let clientID = pending.parameters.last(where: { $0.first == "client_id" })?.last,
+                  let client = try await records.client(id: clientID), client.firstParty
+            else { throw OIDCError.invalidGrant("auth_session is unknown or expired; start again") }
             query = [("resume", authSession)]
         } else {
             guard let clientID = form["client_id"], let client = try await records.client(id: clientID) else {

@@ -295,6 +295,8 @@ def first_party_challenge():
     body = first.json()
     check(first.status_code == 400 and body["error"] == "insufficient_authorization" and body.get("challenge_id"),
           "challenge endpoint: insufficient_authorization with auth_session and challenge", body)
+    foreign = requests.post(endpoint, data={"auth_session": "not-a-session"}, headers=bearer).json()
+    check(foreign["error"] == "invalid_grant", "challenge endpoint: an unknown auth_session is refused")
     early = requests.post(endpoint, data={"auth_session": body["auth_session"]}, headers=bearer).json()
     check(early["error"] == "insufficient_authorization", "challenge endpoint: nothing before the challenge is met")
     step = browser.last_step + 1
@@ -345,8 +347,10 @@ def phase1():
     check(ident["acr"] == "urn:stepup:acr:aal2" and "otp" in ident["amr"], "aal2 token after the second factor", ident)
     check(ident["auth_time"] >= first_auth, "auth_time moves with the step-up")
 
-    _, ident, _ = code_flow("prompt=none at aal2", [], prompt="none", acr_values="urn:stepup:acr:aal2")
+    token, ident, _ = code_flow("prompt=none at aal2", [], prompt="none", acr_values="urn:stepup:acr:aal2")
     check(ident["acr"] == "urn:stepup:acr:aal2", "silent aal2 once earned")
+    code_flow("id_token_hint of the signed-in user", [], prompt="none", id_token_hint=token["id_token"])
+    error_flow("a forged id_token_hint", "invalid_request", prompt="none", id_token_hint=token["id_token"][:-4] + "AAAA")
 
     essential = json.dumps({"id_token": {"acr": {"essential": True, "values": ["urn:other:gold"]}}})
     error_flow("essential unknown acr", "unmet_authentication_requirements", claims=essential)
