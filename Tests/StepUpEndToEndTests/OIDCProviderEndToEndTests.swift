@@ -102,7 +102,8 @@ struct OIDCProviderEndToEndTests {
             #expect(first.stdout.components(separatedBy: "\nOK ").count > 40, "\(first.stdout)")
             for milestone in ["step-up to aal2: back at the client", "example: the stepped-up token passes",
                               "private_key_jwt: a replayed jti is refused", "racing redemptions of one code: one winner",
-                              "reuse revoked the family", "challenge endpoint: the new token is aal2"] {
+                              "reuse revoked the family", "challenge endpoint: the new token is aal2",
+                              "login_hint pre-fills the username, escaped"] {
                 #expect(first.stdout.contains("OK \(milestone)\n"), "missing: \(milestone)")
             }
 

@@ -49,7 +49,7 @@ extension OIDCProvider {
             throw Self.redirectedError(parameters)
         case .errorPage(let error):
             throw error
-        case .signIn(let next):
+        case .signIn(let next, _):
             return .insufficient(authSession: String(next.dropFirst(Self.resumePath.count)), challengeID: nil,
                                  reason: "a new sign-in is required (POST /v1/sessions), then call again with auth_session")
         case .stepUp(let challengeID, let next):

@@ -108,8 +108,12 @@ struct OIDCRoutes: Sendable {
             return WebSupport.redirect(location)
         case .errorPage(let error):
             return errorPage(error)
-        case .signIn(let next):
-            return WebSupport.redirect(SafeRedirect.appendingQuery("/login", name: "next", value: next))
+        case .signIn(let next, let loginHint):
+            var target = SafeRedirect.appendingQuery("/login", name: "next", value: next)
+            if let loginHint, !loginHint.isEmpty {
+                target = SafeRedirect.appendingQuery(target, name: "login_hint", value: String(loginHint.prefix(128)))
+            }
+            return WebSupport.redirect(target)
         case .stepUp(let challengeID, let next):
             return WebSupport.redirect(SafeRedirect.appendingQuery("/step-up/\(challengeID)", name: "next", value: next))
         }

@@ -85,6 +85,9 @@ class Browser:
 
     def sign_in(self, page):
         check("/login" in page.url, "the sign-in page is shown", page.url)
+        if "login_hint=" in page.url:
+            check('value="alice&quot;&gt;&lt;script&gt;"' in page.text or 'value="alice&#34;&gt;&lt;script&gt;"' in page.text,
+                  "login_hint pre-fills the username, escaped", re.findall(r'name="username"[^>]*', page.text))
         return self.post(page.url, {"csrf": self.field(page, "csrf"), "next": self.field(page, "next"),
                                     "username": USER, "password": PASSWORD})
 
@@ -336,7 +339,7 @@ def phase1():
     guard_round_trip()
 
     before = int(time.time())
-    _, ident, _ = code_flow("prompt=login", ["login"], prompt="login")
+    _, ident, _ = code_flow("prompt=login", ["login"], prompt="login", login_hint='alice"><script>')
     check(ident["auth_time"] >= before and ident["acr"] == "urn:stepup:acr:aal1", "prompt=login: a new sign-in", ident)
     first_auth = ident["auth_time"]
 
