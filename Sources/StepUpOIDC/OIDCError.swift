@@ -22,6 +22,7 @@ public struct OIDCError: Error, Sendable, Hashable, CustomStringConvertible {
         case requestURINotSupported = "request_uri_not_supported"
         case unsupportedTokenType = "unsupported_token_type"
         case invalidToken = "invalid_token"
+        case insufficientAuthorization = "insufficient_authorization"
     }
 
     private let code: Code
@@ -57,6 +58,8 @@ public struct OIDCError: Error, Sendable, Hashable, CustomStringConvertible {
     public static let requestURINotSupported = Self(.requestURINotSupported, "request_uri is not supported")
     public static func unsupportedTokenType(_ reason: String) -> Self { .init(.unsupportedTokenType, reason) }
     public static func invalidToken(_ reason: String) -> Self { .init(.invalidToken, reason) }
+    /// The authorization challenge endpoint (OAuth first-party apps draft): the user must do more first.
+    public static func insufficientAuthorization(_ reason: String) -> Self { .init(.insufficientAuthorization, reason) }
 
     /// An authorization request whose client or redirect URI cannot be trusted: shown, never redirected.
     public static func untrustedRedirect(_ reason: String) -> Self { .init(.invalidRequest, reason, mayRedirect: false) }

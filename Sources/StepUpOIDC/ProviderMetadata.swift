@@ -27,6 +27,7 @@ public struct ProviderMetadata: Sendable, Hashable, Codable {
     public var requestURIParameterSupported: Bool
     public var authorizationResponseIssParameterSupported: Bool
     public var promptValuesSupported: [String]
+    public var authorizationChallengeEndpoint: String
 
     enum CodingKeys: String, CodingKey {
         case issuer
@@ -53,6 +54,7 @@ public struct ProviderMetadata: Sendable, Hashable, Codable {
         case requestURIParameterSupported = "request_uri_parameter_supported"
         case authorizationResponseIssParameterSupported = "authorization_response_iss_parameter_supported"
         case promptValuesSupported = "prompt_values_supported"
+        case authorizationChallengeEndpoint = "authorization_challenge_endpoint"
     }
 
     /// The endpoint paths StepUp serves under the issuer.
@@ -65,6 +67,7 @@ public struct ProviderMetadata: Sendable, Hashable, Codable {
         public static let introspect = "/oauth2/introspect"
         public static let revoke = "/oauth2/revoke"
         public static let endSession = "/oauth2/logout"
+        public static let authorizationChallenge = "/oauth2/authorize-challenge"
     }
 
     /// - Parameter issuer: `server.public_url` without a trailing slash.
@@ -95,5 +98,6 @@ public struct ProviderMetadata: Sendable, Hashable, Codable {
         requestURIParameterSupported = false
         authorizationResponseIssParameterSupported = true
         promptValuesSupported = ["none", "login", "consent", "select_account"]
+        authorizationChallengeEndpoint = base + Path.authorizationChallenge
     }
 }

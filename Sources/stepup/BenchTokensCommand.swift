@@ -14,19 +14,10 @@ struct BenchTokensCommand: AsyncParsableCommand {
         abstract: "Access tokens issued and verified (StepUpGuard) per second against openssl speed ecdsap256."
     )
 
-    @Option(help: "Seconds each side runs per round.")
-    var seconds = 5
-
-    @Option(help: "Rounds; ours and openssl alternate, and each side's best round counts.")
-    var rounds = 3
-
-    @Option(help: "Path or name of the openssl CLI.")
-    var openssl = "openssl"
-
-    func validate() throws {
-        guard (1...600).contains(seconds) else { throw ValidationError("--seconds must be 1...600") }
-        guard (1...20).contains(rounds) else { throw ValidationError("--rounds must be 1...20") }
-    }
+    @OptionGroup var bench: OpenSSLBenchOptions
+    var seconds: Int { bench.seconds }
+    var rounds: Int { bench.rounds }
+    var openssl: String { bench.openssl }
 
     func run() async throws {
         var rng = SystemRandomNumberGenerator()

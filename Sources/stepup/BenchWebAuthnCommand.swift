@@ -13,19 +13,10 @@ struct BenchWebAuthnCommand: AsyncParsableCommand {
         abstract: "Assertion verifications per second (ES256) against openssl speed ecdsap256 verify."
     )
 
-    @Option(help: "Seconds each side runs per round.")
-    var seconds = 5
-
-    @Option(help: "Rounds; ours and openssl alternate, and each side's best round counts (a busy machine slows both).")
-    var rounds = 3
-
-    @Option(help: "Path or name of the openssl CLI.")
-    var openssl = "openssl"
-
-    func validate() throws {
-        guard (1...600).contains(seconds) else { throw ValidationError("--seconds must be 1...600") }
-        guard (1...20).contains(rounds) else { throw ValidationError("--rounds must be 1...20") }
-    }
+    @OptionGroup var bench: OpenSSLBenchOptions
+    var seconds: Int { bench.seconds }
+    var rounds: Int { bench.rounds }
+    var openssl: String { bench.openssl }
 
     func run() async throws {
         let fixture = try AssertionFixture()

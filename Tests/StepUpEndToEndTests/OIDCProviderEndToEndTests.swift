@@ -72,6 +72,9 @@ struct OIDCProviderEndToEndTests {
                                                        "--config", config])
         let postSecret = try #require(post.stdout.split(separator: "\n").first { $0.hasPrefix("client_secret=") }?
             .dropFirst("client_secret=".count))
+        let native = try await ExternalTool.run(stepup, ["client", "add", "native", "--auth", "none", "--first-party",
+                                                         "--redirect-uri", Self.redirect, "--config", config])
+        #expect(native.status == 0, "\(native.stderr)")
         let app = try await ExternalTool.run(stepup, ["client", "add", "app", "--auth", "none", "--redirect-uri",
                                                       Self.redirect, "--audience", "https://api.example", "--config", config])
         #expect(app.status == 0, "\(app.stderr)")
@@ -97,6 +100,12 @@ struct OIDCProviderEndToEndTests {
             #expect(first.status == 0 && first.stdout.contains("DONE"),
                     "relying party:\n\(first.stdout)\n\(first.stderr)\nserver:\n\(server.output)")
             #expect(first.stdout.components(separatedBy: "\nOK ").count > 40, "\(first.stdout)")
+            for milestone in ["step-up to aal2: back at the client", "example: the stepped-up token passes",
+                              "private_key_jwt: a replayed jti is refused", "racing redemptions of one code: one winner",
+                              "reuse revoked the family", "challenge endpoint: the new token is aal2",
+                              "login_hint pre-fills the username, escaped"] {
+                #expect(first.stdout.contains("OK \(milestone)\n"), "missing: \(milestone)")
+            }
 
             let keysBefore = try await ExternalTool.run(stepup, ["keys", "list", "--config", config])
             #expect(keysBefore.stdout.split(separator: "\n").count == 1 && keysBefore.stdout.contains("active"))

@@ -8,8 +8,8 @@ enum AuthorizeOutcome: Sendable {
     case redirect(String)
     /// The client or redirect URI cannot be trusted: an error page, never a redirect.
     case errorPage(OIDCError)
-    /// No usable session: the sign-in page, then `next`.
-    case signIn(next: String)
+    /// No usable session: the sign-in page (its username filled from `login_hint`), then `next`.
+    case signIn(next: String, loginHint: String?)
     /// Signed in but not strongly or recently enough: only the step-up ceremony, then `next`.
     case stepUp(challengeID: String, next: String)
 }
@@ -55,7 +55,14 @@ extension OIDCProvider {
         } catch {
             return fail(error)
         }
-        let usable = session.flatMap { $0.0.isActive(at: at) && !$0.0.isPending ? $0 : nil }
+        var usable = session.flatMap { $0.0.isActive(at: at) && !$0.0.isPending ? $0 : nil }
+        // OIDC Core 3.1.2.1: the hint names the user the client expects; another signed-in user must sign in anew.
+        if let hint = request.idTokenHint {
+            guard let claims = try await verifyIDTokenHint(hint) else {
+                return fail(.invalidRequest("id_token_hint is not an ID token issued by this provider"))
+            }
+            if let current = usable, current.0.userID != claims.sub { usable = nil }
+        }
         if let (session, user) = usable {
             // The policy's word on this client and these scopes: operators can demand more for some of them.
             let action = ActionRequest(action: "oidc.authorize", resource: [
@@ -91,9 +98,9 @@ extension OIDCProvider {
                                        client: client)
         case .login:
             let id = try await pendingID.asyncOr { try await savePending(parameters, startedAt: startedAt) }
-            return .signIn(next: Self.resumePath + id)
+            return .signIn(next: Self.resumePath + id, loginHint: request.loginHint)
         case .stepUp(let level, let maxAge):
-            guard let (session, user) = usable else { return .signIn(next: Self.resumePath) }
+            guard let (session, user) = usable else { return .signIn(next: Self.resumePath, loginHint: nil) }
             let challenge = try await service.oidcChallenge(session: session, user: user, level: level, maxAge: maxAge,
                                                             clientName: relyingParty.name, client: client)
             let outcome = try await service.stepUpOutcome(for: challenge, session: session)

@@ -99,7 +99,7 @@ extension OIDCProvider {
     }
 
     /// An ID token we signed (expired ones too: a logout hint is usually old), for its `sid` and `aud`.
-    private func verifyIDTokenHint(_ token: String) async throws -> IDTokenClaims? {
+    func verifyIDTokenHint(_ token: String) async throws -> IDTokenClaims? {
         guard token.utf8.count <= 8_192 else { return nil }
         let collection = JWTKeyCollection()
         for key in try await signingKeys(refresh: true).keys {

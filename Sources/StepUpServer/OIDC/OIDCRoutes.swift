@@ -60,6 +60,27 @@ struct OIDCRoutes: Sendable {
             }
         }
         browser.get(RouterPath(Path.endSession)) { request, context in try await logout(request, context) }
+        router.post(RouterPath(Path.authorizationChallenge)) { request, context in
+            guard let pairs = try await form(request, context) else { return oauthError(OIDCError.invalidRequest(Self.formHint)) }
+            let bearer = request.headers[.authorization].flatMap(Authenticator.bearerToken)
+            do {
+                switch try await provider.authorizationChallenge(form: pairs, bearer: bearer,
+                                                                 client: web.client(request, context: context)) {
+                case .code(let code):
+                    return try Response.json(["authorization_code": code])
+                case let .insufficient(authSession, challengeID, reason):
+                    var body = ["error": "insufficient_authorization", "error_description": reason,
+                                "auth_session": authSession]
+                    if let challengeID {
+                        body["challenge_id"] = challengeID
+                        body["challenge_url"] = "/v1/challenges/\(challengeID)"
+                    }
+                    return try Response.json(body, status: .badRequest)
+                }
+            } catch {
+                return oauthError(error)
+            }
+        }
     }
 
     static let formHint = "the body must be application/x-www-form-urlencoded with each parameter once"
@@ -89,8 +110,12 @@ struct OIDCRoutes: Sendable {
             return WebSupport.redirect(location)
         case .errorPage(let error):
             return errorPage(error)
-        case .signIn(let next):
-            return WebSupport.redirect(SafeRedirect.appendingQuery("/login", name: "next", value: next))
+        case .signIn(let next, let loginHint):
+            var target = SafeRedirect.appendingQuery("/login", name: "next", value: next)
+            if let loginHint, !loginHint.isEmpty {
+                target = SafeRedirect.appendingQuery(target, name: "login_hint", value: String(loginHint.prefix(128)))
+            }
+            return WebSupport.redirect(target)
         case .stepUp(let challengeID, let next):
             return WebSupport.redirect(SafeRedirect.appendingQuery("/step-up/\(challengeID)", name: "next", value: next))
         }

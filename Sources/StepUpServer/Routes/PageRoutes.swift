@@ -42,7 +42,9 @@ struct PageRoutes: Sendable {
 
     @Sendable func loginPage(_ request: Request, context: StepUpRequestContext) async throws -> Response {
         let next = web.returnTarget(request.uri.queryParameters.get("next")) ?? "/account"
-        return renderLogin(request, next: next, error: nil, username: "", status: .ok)
+        // An OpenID Connect `login_hint` pre-fills the username (escaped by the template like every value).
+        let hint = request.uri.queryParameters.get("login_hint").map { String($0.prefix(128)) } ?? ""
+        return renderLogin(request, next: next, error: nil, username: hint, status: .ok)
     }
 
     func renderLogin(_ request: Request, next: String, error: String?, username: String,

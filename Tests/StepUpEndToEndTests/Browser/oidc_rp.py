@@ -85,6 +85,9 @@ class Browser:
 
     def sign_in(self, page):
         check("/login" in page.url, "the sign-in page is shown", page.url)
+        if "login_hint=" in page.url:
+            check('value="alice&quot;&gt;&lt;script&gt;"' in page.text or 'value="alice&#34;&gt;&lt;script&gt;"' in page.text,
+                  "login_hint pre-fills the username, escaped", re.findall(r'name="username"[^>]*', page.text))
         return self.post(page.url, {"csrf": self.field(page, "csrf"), "next": self.field(page, "next"),
                                     "username": USER, "password": PASSWORD})
 
@@ -275,6 +278,47 @@ def hostile_requests(verifier_code):
     check(sorted(statuses) == [200] + [400] * 7, "racing redemptions of one code: one winner", statuses)
 
 
+def first_party_challenge():
+    """A first-party app without a browser: its StepUp session (POST /v1/sessions) asks for aal2, gets
+    insufficient_authorization with an auth_session and a challenge, completes the challenge with the challenge API,
+    and gets a code for tokens at aal2."""
+    endpoint = discovery["authorization_challenge_endpoint"]
+    api = requests.post(BASE + "/v1/sessions", json={"username": USER, "password": PASSWORD}).json()["token"]
+    bearer = {"authorization": "Bearer " + api}
+    verifier = generate_token(64)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    request = {"client_id": "native", "scope": "openid", "acr_values": "urn:stepup:acr:aal2", "redirect_uri": REDIRECT,
+               "code_challenge": challenge, "code_challenge_method": "S256"}
+    refused = requests.post(endpoint, data=dict(request, client_id="spa"), headers=bearer)
+    check(refused.status_code == 400 and refused.json()["error"] == "unauthorized_client",
+          "challenge endpoint: only first-party clients", refused.text)
+    anonymous = requests.post(endpoint, data=request)
+    check(anonymous.json()["error"] == "insufficient_authorization", "challenge endpoint: a session is needed first")
+    first = requests.post(endpoint, data=request, headers=bearer)
+    body = first.json()
+    check(first.status_code == 400 and body["error"] == "insufficient_authorization" and body.get("challenge_id"),
+          "challenge endpoint: insufficient_authorization with auth_session and challenge", body)
+    foreign = requests.post(endpoint, data={"auth_session": "not-a-session"}, headers=bearer).json()
+    check(foreign["error"] == "invalid_grant", "challenge endpoint: an unknown auth_session is refused")
+    early = requests.post(endpoint, data={"auth_session": body["auth_session"]}, headers=bearer).json()
+    check(early["error"] == "insufficient_authorization", "challenge endpoint: nothing before the challenge is met")
+    step = browser.last_step + 1
+    while int(time.time()) // 30 < step - 1:
+        time.sleep(1)
+    browser.last_step = step
+    verified = requests.post(BASE + f"/v1/challenges/{body['challenge_id']}/verify", headers=bearer,
+                             json={"factor": "totp", "code": browser.totp.at(step * 30)})
+    check(verified.status_code == 200, "challenge endpoint: the challenge API verifies the factor", verified.text)
+    done = requests.post(endpoint, data={"auth_session": body["auth_session"]}, headers=bearer)
+    check(done.status_code == 200 and "authorization_code" in done.json(), "challenge endpoint: a code", done.text)
+    token = requests.post(discovery["token_endpoint"], data={
+        "grant_type": "authorization_code", "code": done.json()["authorization_code"], "client_id": "native",
+        "redirect_uri": REDIRECT, "code_verifier": verifier})
+    check(token.status_code == 200, "challenge endpoint: tokens", token.text)
+    ident = verify(token.json()["id_token"], "native")
+    check(ident["acr"] == "urn:stepup:acr:aal2", "challenge endpoint: the new token is aal2", ident)
+
+
 def phase1():
     check(discovery["code_challenge_methods_supported"] == ["S256"], "discovery: S256 only")
     check("urn:stepup:acr:aal2" in discovery["acr_values_supported"], "discovery: acr values")
@@ -295,7 +339,7 @@ def phase1():
     guard_round_trip()
 
     before = int(time.time())
-    _, ident, _ = code_flow("prompt=login", ["login"], prompt="login")
+    _, ident, _ = code_flow("prompt=login", ["login"], prompt="login", login_hint='alice"><script>')
     check(ident["auth_time"] >= before and ident["acr"] == "urn:stepup:acr:aal1", "prompt=login: a new sign-in", ident)
     first_auth = ident["auth_time"]
 
@@ -306,8 +350,10 @@ def phase1():
     check(ident["acr"] == "urn:stepup:acr:aal2" and "otp" in ident["amr"], "aal2 token after the second factor", ident)
     check(ident["auth_time"] >= first_auth, "auth_time moves with the step-up")
 
-    _, ident, _ = code_flow("prompt=none at aal2", [], prompt="none", acr_values="urn:stepup:acr:aal2")
+    token, ident, _ = code_flow("prompt=none at aal2", [], prompt="none", acr_values="urn:stepup:acr:aal2")
     check(ident["acr"] == "urn:stepup:acr:aal2", "silent aal2 once earned")
+    code_flow("id_token_hint of the signed-in user", [], prompt="none", id_token_hint=token["id_token"])
+    error_flow("a forged id_token_hint", "invalid_request", prompt="none", id_token_hint=token["id_token"][:-4] + "AAAA")
 
     essential = json.dumps({"id_token": {"acr": {"essential": True, "values": ["urn:other:gold"]}}})
     error_flow("essential unknown acr", "unmet_authentication_requirements", claims=essential)
@@ -395,6 +441,7 @@ def phase1():
     state_out["id_token"] = spare["id_token"]
     state_out["cookies"] = browser.http.cookies.get_dict()
     client_authentication_methods()
+    first_party_challenge()
     with open(STATE_FILE, "w") as handle:
         json.dump(state_out, handle)
 
