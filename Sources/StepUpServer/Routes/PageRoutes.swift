@@ -30,6 +30,7 @@ struct PageRoutes: Sendable {
         router.post("account/devices/trust", use: trustDevice)
         router.post("account/devices/revoke", use: revokeDevice)
         registerWebAuthn(on: router)
+        router.post("step-up/:id/send-code", use: sendStepUpCode)
     }
 
     // MARK: sign-in
@@ -100,8 +101,8 @@ struct PageRoutes: Sendable {
                                       next: next, error: nil, status: .ok)
     }
 
-    private func renderStepUp(id: String, session: Session, user: UserRecord, next: String, error: String?,
-                              status: HTTPResponse.Status) async throws -> Response {
+    func renderStepUp(id: String, session: Session, user: UserRecord, next: String, error: String?,
+                      status: HTTPResponse.Status, notice: String? = nil) async throws -> Response {
         guard let challenge = try await service.challenge(id: id, for: session) else {
             return web.pages.html("message", title: "Not found",
                                   ["heading": "This confirmation does not exist",
@@ -110,11 +111,14 @@ struct PageRoutes: Sendable {
                                   status: .notFound, user: user.username, csrf: csrf(session))
         }
         let outcome = try await service.stepUpOutcome(for: challenge, session: session)
-        let labels: [FactorKind: String] = [.totp: "Authenticator app code", .recoveryCode: "Recovery code"]
+        let labels: [FactorKind: String] = [.totp: "Authenticator app code", .recoveryCode: "Recovery code",
+                                            .emailOTP: "E-mail code"]
         let canAnswer = challenge.status == .pending && !challenge.isExpired(at: service.now())
         let passkey = canAnswer && outcome.availableFactors.contains(.webauthn)
             ? try? await service.webAuthnStepUpOptions(challengeID: challenge.id, session: session) : nil
-        let factors = outcome.availableFactors.sorted { $0 == .totp && $1 != .totp }.compactMap { kind in
+        // Just after a code was sent, the e-mail code comes first; otherwise the authenticator app.
+        let first: FactorKind = notice != nil ? .emailOTP : .totp
+        let factors = outcome.availableFactors.sorted { $0 == first && $1 != first }.compactMap { kind in
             labels[kind].map { ["value": kind.rawValue, "label": $0] }
         }
         let display = challenge.display.keys.sorted().map { ["name": $0, "value": challenge.display[$0] ?? ""] }
@@ -136,20 +140,17 @@ struct PageRoutes: Sendable {
             "error": error ?? "", "canVerify": canVerify, "factors": factors, "needsPassword": outcome.needsPassword,
             "hasCodes": !factors.isEmpty, "passkeyOptions": passkey?.publicKey.text ?? "",
             "ceremony": passkey?.ceremony ?? "",
+            "emailCode": canAnswer && outcome.availableFactors.contains(.emailOTP), "notice": notice ?? "",
         ], status: status, user: user.username, csrf: csrf(session))
     }
 
     @Sendable func stepUp(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        guard let (session, user) = try await browserSession(request, context, allowPending: true) else {
-            return try await toLogin(request)
+        let post: StepUpForm
+        switch try await stepUpForm(request, context) {
+        case .page(let response): return response
+        case .form(let form): post = form
         }
-        let form = try await request.formFields(context: context)
-        let id = context.parameters.get("id") ?? ""
-        let next = web.returnTarget(form["next"]) ?? "/account"
-        guard web.signer.verifyCSRF(form["csrf"], binding: session.id) else {
-            return try await renderStepUp(id: id, session: session, user: user, next: next,
-                                          error: "The form expired. Please try again.", status: .forbidden)
-        }
+        let (session, user, form, id, next) = (post.session, post.user, post.fields, post.id, post.next)
         do {
             let completed = try await service.verify(
                 challengeID: id,

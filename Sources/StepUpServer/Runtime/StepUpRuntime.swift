@@ -116,6 +116,8 @@ public struct StepUpRuntime: Sendable {
             logger: logger
         )
         app.addServices(reloader)
+        // Out-of-band messages (e-mail codes) leave through the outbox, sent in the background.
+        app.addServices(try OutboxDispatcher.make(service: service, logger: logger))
         if let gateway { app.addServices(gateway) }
         try await app.runService()
         await store.shutdown()

@@ -75,7 +75,15 @@ enum PageTemplates {
       <p class="muted">{{reason}} (level {{level}}).
         {{#attemptsLeft}}{{attemptsLeft}} attempts left.{{/attemptsLeft}}</p>
       {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+      {{#notice}}<p class="notice" role="status" id="code-sent">{{notice}}</p>{{/notice}}
       {{#canVerify}}
+      {{#emailCode}}
+      <form method="post" action="/step-up/{{id}}/send-code" id="send-code">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="next" value="{{next}}">
+        <button type="submit" class="secondary" id="send-code-button">E-mail me a code</button>
+      </form>
+      {{/emailCode}}
       {{#hasCodes}}
       <form method="post" action="/step-up/{{id}}">
         <input type="hidden" name="csrf" value="{{csrf}}">
