@@ -228,6 +228,7 @@ public enum ConfigFile {
             case "email": try parseEmail(value, reader: reader, into: &config)
             case "outbox": try parseOutbox(value, reader: reader, into: &config)
             case "sms": try parseSMS(value, reader: reader, into: &config)
+            case "push": try parsePush(value, reader: reader, into: &config)
             default:
                 throw reader.unknown(key, value, in: "the configuration")
             }

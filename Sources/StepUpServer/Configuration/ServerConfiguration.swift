@@ -169,6 +169,8 @@ public struct ServerConfiguration: Sendable {
     public var email = Email()
     /// SMS one-time codes and their channel.
     public var sms = SMS()
+    /// Push approval with number matching (see `ServerConfiguration+Push.swift`).
+    public var push = Push()
     /// The durable outbox's sender.
     public var outbox = Outbox()
     /// Seed demo users and serve the Acme Bank demo under `/demo`.

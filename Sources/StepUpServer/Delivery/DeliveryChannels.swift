@@ -36,8 +36,21 @@ extension OutboxDispatcher {
     /// The sender for `service`'s outbox with the configured channels.
     public static func make(service: StepUpService, environment: [String: String] = ProcessInfo.processInfo.environment,
                             logger: Logger) throws -> OutboxDispatcher {
-        OutboxDispatcher(outbox: service.stores.outbox,
-                         channels: try channels(service.configuration, environment: environment),
+        var channels = try channels(service.configuration, environment: environment)
+        let push = service.configuration.push
+        switch push.channel {
+        case .none: break
+        case .webpush:
+            if let vapid = try service.vapid() {
+                channels[StepUpService.pushChannel] = PushChannel(sender: WebPushSender(vapid: vapid, now: service.now),
+                                                                  ttl: push.ttl)
+            }
+        case .webhook:
+            channels[StepUpService.pushChannel] = PushChannel(sender: WebhookPushSender(settings: push.webhook,
+                                                                                        now: service.now),
+                                                              ttl: push.ttl)
+        }
+        return OutboxDispatcher(outbox: service.stores.outbox, channels: channels,
                          settings: service.configuration.outbox, sealing: OutboxSealing(crypto: service.crypto),
                          metrics: service.metrics, logger: logger, now: service.now)
     }

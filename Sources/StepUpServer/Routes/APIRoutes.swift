@@ -28,6 +28,7 @@ struct APIRoutes: Sendable {
         v1.delete("devices/:id", use: revokeDevice)
         registerWebAuthn(on: v1)
         registerOutOfBand(on: v1)
+        registerPush(on: v1)
     }
 
     @Sendable func login(_ request: Request, context: StepUpRequestContext) async throws -> Response {

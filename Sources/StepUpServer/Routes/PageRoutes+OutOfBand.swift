@@ -35,23 +35,29 @@ extension PageRoutes {
         return .form(StepUpForm(session: session, user: user, fields: form, id: id, next: next))
     }
 
-    @Sendable func sendStepUpCode(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        let post: StepUpForm
+    /// Runs `body` with the checked form, or answers with the page ``stepUpForm(_:_:)`` chose.
+    func withStepUpForm(_ request: Request, _ context: StepUpRequestContext,
+                        _ body: (StepUpForm) async throws -> Response) async throws -> Response {
         switch try await stepUpForm(request, context) {
         case .page(let response): return response
-        case .form(let form): post = form
+        case .form(let form): return try await body(form)
         }
-        let (session, user, id, next) = (post.session, post.user, post.id, post.next)
-        do {
-            let sent = try await service.sendChallengeCode(challengeID: id, factor: .emailOTP, session: session,
-                                                           user: user, client: web.client(request, context: context))
-            let minutes = max(1, Int(sent.expiresAt.timeIntervalSince(service.now()) / 60))
-            return try await renderStepUp(id: id, session: session, user: user, next: next, error: nil, status: .ok,
-                                          notice: "We sent a code to \(sent.destination). It works for \(minutes) "
-                                              + "minutes, for this confirmation only.")
-        } catch let error as StepUpError {
-            return try await renderStepUp(id: id, session: session, user: user, next: next, error: error.reason,
-                                          status: Problem(error).status)
+    }
+
+    @Sendable func sendStepUpCode(_ request: Request, context: StepUpRequestContext) async throws -> Response {
+        try await withStepUpForm(request, context) { post in
+            let (session, user, id, next) = (post.session, post.user, post.id, post.next)
+            do {
+                let sent = try await service.sendChallengeCode(challengeID: id, factor: .emailOTP, session: session,
+                                                               user: user, client: web.client(request, context: context))
+                let minutes = max(1, Int(sent.expiresAt.timeIntervalSince(service.now()) / 60))
+                return try await renderStepUp(id: id, session: session, user: user, next: next, error: nil, status: .ok,
+                                              notice: "We sent a code to \(sent.destination). It works for \(minutes) "
+                                                  + "minutes, for this confirmation only.")
+            } catch let error as StepUpError {
+                return try await renderStepUp(id: id, session: session, user: user, next: next, error: error.reason,
+                                              status: Problem(error).status)
+            }
         }
     }
 }

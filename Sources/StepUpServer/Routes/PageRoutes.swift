@@ -31,6 +31,7 @@ struct PageRoutes: Sendable {
         router.post("account/devices/revoke", use: revokeDevice)
         registerWebAuthn(on: router)
         router.post("step-up/:id/send-code", use: sendStepUpCode)
+        registerPush(on: router)
     }
 
     // MARK: sign-in
@@ -132,7 +133,9 @@ struct PageRoutes: Sendable {
         } else if error == nil, challenge.isExpired(at: service.now()) {
             error = "This confirmation expired. Start the action again."
         }
-        let canVerify = canAnswer && (!factors.isEmpty || passkey != nil)
+        let pushOffered = canAnswer && outcome.availableFactors.contains(.push)
+        let pushNumber = pushOffered ? try await service.pushNumber(challengeID: challenge.id, userID: user.id) : nil
+        let canVerify = canAnswer && (!factors.isEmpty || passkey != nil || pushOffered)
         return web.pages.html("stepup", title: "Confirm it's you", [
             "id": challenge.id, "next": next, "message": outcome.message ?? "", "display": display,
             "hasDisplay": !display.isEmpty, "reason": reason, "level": challenge.requirement.level,
@@ -141,31 +144,29 @@ struct PageRoutes: Sendable {
             "hasCodes": !factors.isEmpty, "passkeyOptions": passkey?.publicKey.text ?? "",
             "ceremony": passkey?.ceremony ?? "",
             "emailCode": canAnswer && outcome.availableFactors.contains(.emailOTP), "notice": notice ?? "",
+            "pushAvailable": pushOffered && pushNumber == nil, "pushNumber": pushNumber ?? "",
         ], status: status, user: user.username, csrf: csrf(session))
     }
 
     @Sendable func stepUp(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        let post: StepUpForm
-        switch try await stepUpForm(request, context) {
-        case .page(let response): return response
-        case .form(let form): post = form
-        }
-        let (session, user, form, id, next) = (post.session, post.user, post.fields, post.id, post.next)
-        do {
-            let completed = try await service.verify(
-                challengeID: id,
-                answer: StepUpAnswer(factor: FactorKind(form["factor"] ?? "totp"), code: form["code"] ?? "",
-                                     password: form["password"], webAuthn: try Self.webAuthnAnswer(form)),
-                session: session, user: user, client: web.client(request, context: context))
-            // A new session token after every authentication: no session fixation.
-            var token = completed.token
-            if token == nil { token = try await service.rotateToken(session: session) }
-            let target = SafeRedirect.appendingQuery(next, name: "grant", value: completed.challenge.id)
-            return WebSupport.redirect(target,
-                                       cookies: [web.cookie(WebSupport.sessionCookie, token ?? "", maxAge: nil)])
-        } catch let error as StepUpError {
-            return try await renderStepUp(id: id, session: session, user: user, next: next, error: error.reason,
-                                          status: Problem(error).status)
+        try await withStepUpForm(request, context) { post in
+            let (session, user, form, id, next) = (post.session, post.user, post.fields, post.id, post.next)
+            do {
+                let completed = try await service.verify(
+                    challengeID: id,
+                    answer: StepUpAnswer(factor: FactorKind(form["factor"] ?? "totp"), code: form["code"] ?? "",
+                                         password: form["password"], webAuthn: try Self.webAuthnAnswer(form)),
+                    session: session, user: user, client: web.client(request, context: context))
+                // A new session token after every authentication: no session fixation.
+                var token = completed.token
+                if token == nil { token = try await service.rotateToken(session: session) }
+                let target = SafeRedirect.appendingQuery(next, name: "grant", value: completed.challenge.id)
+                return WebSupport.redirect(target,
+                                           cookies: [web.cookie(WebSupport.sessionCookie, token ?? "", maxAge: nil)])
+            } catch let error as StepUpError {
+                return try await renderStepUp(id: id, session: session, user: user, next: next, error: error.reason,
+                                              status: Problem(error).status)
+            }
         }
     }
 

@@ -52,7 +52,7 @@ extension StepUpService {
             user: user, factorID: factorID, scope: Self.enrollmentScope(factorID), digits: kind.digits,
             lifetime: kind.lifetime, channel: kind.channel, to: destination, at: at
         ) { code in
-            (kind.subject("verification"), "\(code) verifies this \(kind.destinationName) for StepUp. "
+            (kind.subject("verify this \(kind.destinationName)"), "\(code) verifies this \(kind.destinationName) for StepUp. "
                 + "If you did not ask for this, ignore this message.")
         }
         try await auditor.record("factor.enrollment_started", at: at, user: user.id, client: client,
