@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -80,6 +81,22 @@ struct PushApprovalTests {
             try python(["answer", state, try lastPush(), number, decision, base,
                         "--now=\(Int(harness.clock.now.timeIntervalSince1970))"] + extra)
         }
+    }
+
+    /// An approver registration made in Swift (for tests that need no Python device).
+    static func registration(endpoint: String) throws -> ApproverRegistration {
+        let browser = P256.KeyAgreement.PrivateKey()
+        let device = P256.Signing.PrivateKey()
+        func b64(_ bytes: some DataProtocol) -> String {
+            Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+                .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        }
+        let proof = try device.signature(for: Array("stepup-push-enroll-v1\n\(endpoint)".utf8))
+        return ApproverRegistration(
+            name: "Relay device", subscription: PushSubscription(endpoint: endpoint,
+                                                                 p256dh: b64(browser.publicKey.x963Representation),
+                                                                 auth: b64([UInt8](repeating: 7, count: 16))),
+            deviceKey: b64(device.publicKey.x963Representation), proof: b64(proof.rawRepresentation))
     }
 
     static func base(_ client: some TestClientProtocol) throws -> String {
@@ -228,5 +245,58 @@ struct PushApprovalTests {
             #expect(script.headers[.contentType] == "text/javascript; charset=utf-8")
             #expect(script.html.contains("/status?next="))
         }
+    }
+}
+
+@Suite("Push approval through a signed webhook", .serialized, .timeLimit(.minutes(2)))
+struct PushWebhookTests {
+    /// The operator's relay receives the notification with an HMAC signature it can check (here with Python's
+    /// `hmac`, not StepUp's code), and a changed body no longer matches.
+    @Test func theRelayGetsASignedNotification() async throws {
+        guard TestTools.require("python3") else { return }
+        let sink = try await WebhookSink()
+        defer { sink.stop() }
+        let secret = "relay-shared-secret-0123"
+        let harness = try TestHarness { configuration in
+            configuration.push.channel = .webhook
+            configuration.push.webhook.url = "http://127.0.0.1:\(sink.port)/relay"
+            configuration.push.webhook.secret = secret
+            configuration.push.allowAnyEndpoint = true
+        }
+        _ = try await harness.bob()
+        let approver = try await harness.service.enrollApprover(
+            user: try #require(try await harness.store.stores.credentials.user(username: "bob")),
+            try PushApprovalTests.registration(endpoint: "https://relay.example/device-1"), client: ClientInfo(ip: "127.0.0.1"))
+        try await harness.application().test(.router) { client in
+            let token = try await client.login("bob")
+            let decision = try await client.json(.post, "/v1/decisions", token: token,
+                                                 body: EmailCodeTests.transfer(1_500))
+            let id = try #require((decision.json["challenge"] as? [String: Any])?["id"] as? String, "\(decision.text)")
+            #expect(try await client.json(.post, "/v1/challenges/\(id)/push", token: token).status == .accepted)
+        }
+        #expect(try await harness.dispatcher().drainOnce() == 1)
+        let request = try #require(WebhookInbox(directory: sink.folder.directory).requests().last)
+        #expect(request.path == "/relay")
+        let header = try #require(request.headers["stepup-signature"])
+        let parts = Dictionary(uniqueKeysWithValues: header.split(separator: ",").map {
+            let pair = $0.split(separator: "=", maxSplits: 1)
+            return (String(pair[0]), String(pair[1]))
+        })
+        let check = """
+            import hmac, hashlib, sys
+            t, body, secret = sys.argv[1], sys.argv[2], sys.argv[3]
+            print(hmac.new(secret.encode(), (t + "." + body).encode(), hashlib.sha256).hexdigest())
+            """
+        let expected = String(decoding: try TestTools.run("python3", ["-c", check, parts["t"] ?? "", request.body, secret]),
+                              as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(parts["v1"] == expected)
+        let tampered = String(decoding: try TestTools.run("python3", ["-c", check, parts["t"] ?? "",
+                                                                      request.body + " ", secret]), as: UTF8.self)
+        #expect(parts["v1"] != tampered.trimmingCharacters(in: .whitespacesAndNewlines))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(request.body.utf8)) as? [String: Any])
+        let notification = try #require(json["notification"] as? [String: Any])
+        #expect(notification["factor_id"] as? String == approver.id)
+        #expect((notification["choices"] as? [Int])?.count == 3)
+        #expect((json["subscription"] as? [String: Any])?["endpoint"] as? String == "https://relay.example/device-1")
     }
 }
