@@ -18,11 +18,14 @@ enum DemoEnvironment {
         configuration.secrets.cookieKey = secrets.cookieKey
         configuration.metrics.token = secrets.metricsToken
         configuration.demo = true
+        // alice's e-mail codes are written to a folder (the file channel), one .eml file per message.
+        configuration.email.channel = .file
+        configuration.email.directory = directory.appendingPathComponent("mail").path
         return (configuration, directory.path)
     }
 
     static func printWelcome(_ seeded: DemoSeeder.Seeded, directory: String?, publicURL: String,
-                             metricsToken: String?) {
+                             metricsToken: String?, mailDirectory: String? = nil) {
         var lines = ["", "StepUp demo — Acme Bank", ""]
         if let directory { lines.append("  data:        \(directory) (temporary)") }
         lines.append("  open:        \(publicURL)/demo")
@@ -33,6 +36,9 @@ enum DemoEnvironment {
         lines.append("               codes: oathtool --totp -b \(seeded.totpSecret)")
         lines.append("               app:   \(seeded.totpURI)")
         lines.append("  alice recovery codes: \(seeded.recoveryCodes.prefix(3).joined(separator: "  ")) …")
+        if let email = seeded.email, let mail = mailDirectory {
+            lines.append("  alice e-mail codes: \(email), messages written to \(mail)")
+        }
         if let metricsToken {
             lines.append("  metrics:     curl -H 'authorization: Bearer \(metricsToken)' \(publicURL)/metrics")
         }

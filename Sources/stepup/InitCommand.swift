@@ -32,7 +32,8 @@ struct InitCommand: AsyncParsableCommand {
         }
         let secrets = Self.generateSecrets()
         let config = ConfigTemplate.render(sealingKeys: secrets.sealingKeys, cookieKey: secrets.cookieKey,
-                                           metricsToken: secrets.metricsToken)
+                                           metricsToken: secrets.metricsToken,
+                                           vapidKey: try VAPIDKeys.generateSealed(sealingKeys: secrets.sealingKeys))
         guard FileManager.default.createFile(atPath: configPath, contents: Data(config.utf8),
                                              attributes: [.posixPermissions: 0o600])
         else { throw CLIError("cannot write \(configPath)") }

@@ -59,6 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
         let metricsToken = demoDirectory != nil ? configuration.metrics.token : nil
         let welcome = seeded
         let temporary = demoDirectory
+        let mailDirectory = configuration.email.channel == .file ? configuration.email.directory : nil
         try await runtime.serve { address in
             if let seeded = welcome {
                 // The welcome names the address actually bound (`--port 0` or `--port N`), unless the
@@ -66,7 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
                 let open = publicURL == ServerConfiguration.HTTP().publicURL
                     ? address.replacingOccurrences(of: "127.0.0.1", with: "localhost") : publicURL
                 DemoEnvironment.printWelcome(seeded, directory: temporary, publicURL: open,
-                                             metricsToken: metricsToken)
+                                             metricsToken: metricsToken, mailDirectory: mailDirectory)
             }
             ProcessMemory.releaseStartupMemory()
             emit("StepUp listening on \(address) (policy \(runtime.policy.current.version))")

@@ -10,6 +10,7 @@ struct StepUpCommand: AsyncParsableCommand {
             InitCommand.self,
             UserCommand.self,
             DeviceCommand.self,
+            OutboxCommand.self,
             AddressCommand.self,
             AuditCommand.self,
             BackupCommand.self,

@@ -6,20 +6,9 @@ import Testing
 @Suite("Browser", .serialized, .timeLimit(.minutes(5)))
 struct BrowserFlowTests {
     @Test func demoTransferStepsUpInChromium() async throws {
-        guard ExternalTool.require("chromium", package: "chromium") != nil,
-              ExternalTool.require("chromedriver", package: "chromium-driver") != nil,
-              ExternalTool.require("oathtool", package: "oathtool") != nil,
-              let python = ExternalTool.require("python3", package: "python3")
+        guard ExternalTool.require("oathtool", package: "oathtool") != nil,
+              let python = try await Self.seleniumPython()
         else { return }
-        let probe = try await ExternalTool.run(python, ["-c", "import selenium"])
-        guard probe.status == 0 else {
-            if ExternalTool.isCI {
-                Issue.record("python selenium missing under CI (pip install selenium)")
-            } else {
-                print("SKIP: python selenium missing (pip install selenium)")
-            }
-            return
-        }
         let server = try await RunningServer.start(arguments: ["--demo"])
         // A folder of this run's own; kept (and named) only when the flow fails, for its screenshots.
         let shots = FileManager.default.temporaryDirectory.appendingPathComponent("stepup-screens-\(UUID().uuidString)")
@@ -43,6 +32,49 @@ struct BrowserFlowTests {
             _ = await server.stop()
             throw error
         }
+    }
+
+    /// Issue #11: the demo's e-mail codes from the page. alice asks for a code, the file channel writes it to the
+    /// demo's mail folder, and the code completes the sign-in and then a transfer whose message names it.
+    @Test func demoStepsUpWithAnEmailCodeInChromium() async throws {
+        guard let python = try await Self.seleniumPython() else { return }
+        let server = try await RunningServer.start(arguments: ["--demo"])
+        let shots = FileManager.default.temporaryDirectory.appendingPathComponent("stepup-screens-\(UUID().uuidString)")
+        do {
+            let output = server.output
+            let alice = try #require(Self.value(after: "user:        alice / ", in: output)?.split(separator: " ").first)
+            let mail = try #require(Self.value(after: "messages written to ", in: output), "\(output)")
+            try FileManager.default.createDirectory(at: shots, withIntermediateDirectories: true)
+            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .appendingPathComponent("Browser/email_code_flow.py").path
+            let run = try await ExternalTool.run(python, [script, server.baseURL, "alice", String(alice), mail,
+                                                          shots.path], timeout: .seconds(300))
+            let failure = "e-mail flow failed (screenshots in \(shots.path)):\n\(run.stdout)\n\(run.stderr)\n"
+            #expect(run.status == 0, "\(failure)server:\n\(server.output)")
+            if run.status == 0 { try? FileManager.default.removeItem(at: shots) }
+            #expect(await server.stop() == 0)
+        } catch {
+            _ = await server.stop()
+            throw error
+        }
+    }
+
+    /// python3 when Chromium, chromedriver and Selenium are there; otherwise nil (a skip locally, a failure in CI).
+    static func seleniumPython() async throws -> String? {
+        guard ExternalTool.require("chromium", package: "chromium") != nil,
+              ExternalTool.require("chromedriver", package: "chromium-driver") != nil,
+              let python = ExternalTool.require("python3", package: "python3")
+        else { return nil }
+        let probe = try await ExternalTool.run(python, ["-c", "import selenium"])
+        guard probe.status == 0 else {
+            if ExternalTool.isCI {
+                Issue.record("python selenium missing under CI (pip install selenium)")
+            } else {
+                print("SKIP: python selenium missing (pip install selenium)")
+            }
+            return nil
+        }
+        return python
     }
 
     static func value(after marker: String, in text: String) -> String? {

@@ -33,13 +33,16 @@ struct TestHarness: Sendable {
         try policyYAML.write(to: policyFile.url, atomically: true, encoding: .utf8)
         configuration.policyFile = policyFile.url.path
         self.policyFile = policyFile
+        // Before `configure`, so a test can seal a secret for the configuration with the same keyring.
+        let key = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
+        configuration.secrets.sealingKeys = "k1:\(key)"
         configure(&configuration)
         let clock = TestClock(Date(timeIntervalSince1970: 1_800_000_000))
         let store = MemoryStore()
         let stores = store.stores
         let holder = PolicyHolder(try Policy.load(yaml: policyYAML, file: policyFile.url.path))
-        let key = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
-        let crypto = CredentialCrypto(sealer: SecretSealer(keyring: try SecretKeyring(parsing: "k1:\(key)")),
+        let crypto = CredentialCrypto(sealer: SecretSealer(keyring: try SecretKeyring(
+                                          parsing: configuration.secrets.sealingKeys)),
                                       passwords: configuration.passwords, totp: configuration.totp)
         let risk = RiskService(stores: stores, locator: locator, settings: { holder.current.risk })
         self.service = StepUpService(configuration: configuration, stores: stores, policy: holder, crypto: crypto,

@@ -60,6 +60,7 @@ extension PolicyParser {
             case "combinations":
                 if let combinations = parseCombinations(entry.value) {
                     level.combinations = combinations
+                    warnRestricted(level: name, combinations, at: entry.value)
                 } else {
                     valid = false
                 }

@@ -139,6 +139,10 @@ public struct Stores: Sendable {
     public var addressRules: any AddressRuleStore
     /// A request's writes in one transaction (group-committed where the backend can).
     public var units: any UnitOfWorkStore
+    /// Out-of-band one-time codes (e-mail, SMS).
+    public var codes: any OneTimeCodeStore
+    /// Messages accepted for delivery.
+    public var outbox: any OutboxStore
     /// Brings read caches up to date at the start of a request.
     public var coherence: any CacheCoherence
 
@@ -147,7 +151,8 @@ public struct Stores: Sendable {
                 challenges: any ChallengeStore, devices: any DeviceStore,
                 audit: any AuditStore, throttle: any ThrottleStore, budgets: any BudgetStore,
                 riskHistory: any RiskHistoryStore, addressRules: any AddressRuleStore,
-                units: any UnitOfWorkStore, coherence: any CacheCoherence = NoCaches()) {
+                units: any UnitOfWorkStore, codes: any OneTimeCodeStore, outbox: any OutboxStore,
+                coherence: any CacheCoherence = NoCaches()) {
         self.credentials = credentials
         self.factors = factors
         self.recoveryCodes = recoveryCodes
@@ -160,6 +165,8 @@ public struct Stores: Sendable {
         self.riskHistory = riskHistory
         self.addressRules = addressRules
         self.units = units
+        self.codes = codes
+        self.outbox = outbox
         self.coherence = coherence
     }
 }

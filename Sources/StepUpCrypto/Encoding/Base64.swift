@@ -5,6 +5,8 @@
 enum Base64 {
     static let standard = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
     static let adapted = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789./".utf8)
+    /// RFC 4648 §5 (Web Push keys, JWTs).
+    static let url = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     static func encode(_ bytes: [UInt8], alphabet: [UInt8] = standard, padded: Bool = false) -> String {
         var out = [UInt8]()

@@ -36,6 +36,9 @@ public enum ConfigFile {
         config.network.geoipDatabase = config.network.geoipDatabase.map(resolve)
         config.network.geoipRanges = config.network.geoipRanges.map(resolve)
         config.network.reputationLists = config.network.reputationLists.mapValues(resolve)
+        config.email.directory = resolve(config.email.directory)
+        config.email.smtp.caFile = config.email.smtp.caFile.map(resolve)
+        config.sms.directory = resolve(config.sms.directory)
         return config
     }
 
@@ -241,6 +244,10 @@ public enum ConfigFile {
                 }
             case "webauthn":
                 try parseWebAuthn(value, reader: reader, file: file, into: &config, nodes: &webAuthnNodes)
+            case "email": try parseEmail(value, reader: reader, into: &config)
+            case "outbox": try parseOutbox(value, reader: reader, into: &config)
+            case "sms": try parseSMS(value, reader: reader, into: &config)
+            case "push": try parsePush(value, reader: reader, into: &config)
             default:
                 throw reader.unknown(key, value, in: "the configuration")
             }

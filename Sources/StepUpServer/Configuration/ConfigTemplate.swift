@@ -1,6 +1,7 @@
 /// The commented `stepup.yaml` that `stepup init` writes.
 public enum ConfigTemplate {
-    public static func render(sealingKeys: String, cookieKey: String, metricsToken: String) -> String {
+    public static func render(sealingKeys: String, cookieKey: String, metricsToken: String,
+                              vapidKey: String? = nil) -> String {
         """
         # StepUp configuration. Every key is optional; the values shown are the defaults.
         # Relative paths are relative to this file.
@@ -94,6 +95,24 @@ public enum ConfigTemplate {
           # /metrics answers only a scraper that sends 'Authorization: Bearer <token>' (STEPUP_METRICS_TOKEN wins).
           # Remove the token to stop serving /metrics at all.
           token: "\(metricsToken)"
+
+        """ + (vapidKey.map(outOfBandSection) ?? "")
+    }
+
+    /// E-mail, SMS and push approval, off until a channel is named (README "E-mail codes and the outbox", "SMS
+    /// codes", "Push approval").
+    static func outOfBandSection(vapidKey: String) -> String {
+        """
+
+        email:
+          channel: none            # file (messages to a folder) | smtp (see README for email.smtp.*)
+        sms:
+          channel: none            # webhook (an SMS provider's API, templated) | file
+        push:
+          channel: none            # webpush: approvers get notifications with number matching
+          subject: "mailto:admin@localhost"   # the contact push services see in VAPID tokens
+          # The VAPID key (RFC 8292), sealed with secrets.sealing_keys; `stepup init` made it.
+          vapid_key: "\(vapidKey)"
 
         """
     }

@@ -179,6 +179,14 @@ public struct ServerConfiguration: Sendable {
     public var housekeeping = Housekeeping()
     /// WebAuthn: relying party, origins, attestation, user verification (see `ServerConfiguration+WebAuthn.swift`).
     public var webAuthn = WebAuthn()
+    /// E-mail one-time codes and their channel (see `ServerConfiguration+Delivery.swift`).
+    public var email = Email()
+    /// SMS one-time codes and their channel.
+    public var sms = SMS()
+    /// Push approval with number matching (see `ServerConfiguration+Push.swift`).
+    public var push = Push()
+    /// The durable outbox's sender.
+    public var outbox = Outbox()
     /// Seed demo users and serve the Acme Bank demo under `/demo`.
     public var demo = false
 

@@ -15,6 +15,8 @@ public enum DemoSeeder {
         public var totpSecret: String
         public var totpURI: String
         public var recoveryCodes: [String]
+        /// alice's e-mail address for e-mail codes, when an e-mail channel is configured (the demo's file channel).
+        public var email: String?
     }
 
     public static func seed(service: StepUpService) async throws -> Seeded {
@@ -32,7 +34,15 @@ public enum DemoSeeder {
         let enrollment = try await service.startTOTPEnrollment(user: alice, client: client)
         try await service.stores.factors.activateFactor(id: enrollment.factorID)
         let codes = try await service.regenerateRecoveryCodes(user: alice, client: client)
-        return Seeded(accounts: accounts, totpSecret: enrollment.secret, totpURI: enrollment.uri, recoveryCodes: codes)
+        var email: String?
+        if service.emailEnabled {
+            // Seeded as verified (like the TOTP factor); the verification message still lands in the mail folder.
+            let sent = try await service.startEmailEnrollment(user: alice, address: "alice@example.com", client: client)
+            try await service.stores.factors.activateFactor(id: sent.factorID)
+            email = "alice@example.com"
+        }
+        return Seeded(accounts: accounts, totpSecret: enrollment.secret, totpURI: enrollment.uri, recoveryCodes: codes,
+                      email: email)
     }
 
     /// Four random words-ish groups: easy to type, ~60 bits.

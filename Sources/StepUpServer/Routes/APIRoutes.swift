@@ -27,6 +27,8 @@ struct APIRoutes: Sendable {
         v1.post("devices/current/trust", use: trustDevice)
         v1.delete("devices/:id", use: revokeDevice)
         registerWebAuthn(on: v1)
+        registerOutOfBand(on: v1)
+        registerPush(on: v1)
     }
 
     @Sendable func login(_ request: Request, context: StepUpRequestContext) async throws -> Response {

@@ -144,13 +144,16 @@ struct ChallengeView: Encodable {
     var verifyURL: String
     /// Where to get WebAuthn options (`POST`), when a passkey can complete the challenge.
     var webAuthnURL: String?
+    /// Where to ask for a code to be sent (`POST {"factor": "email_otp" | "sms_otp"}`), when an out-of-band code can complete
+    /// the challenge.
+    var codesURL: String?
     var pageURL: String
 
     enum CodingKeys: String, CodingKey {
         case id, status, action, level, acr, maxAge = "max_age", allowedFactors = "allowed_factors",
              availableFactors = "available_factors", message, display, expiresAt = "expires_at",
              attemptsLeft = "attempts_left", passwordRequired = "password_required", verifyURL = "verify_url",
-             webAuthnURL = "webauthn_options_url", pageURL = "page_url"
+             webAuthnURL = "webauthn_options_url", codesURL = "codes_url", pageURL = "page_url"
     }
 
     init(_ outcome: StepUpOutcome, ladder: LevelLadder) {
@@ -170,6 +173,8 @@ struct ChallengeView: Encodable {
         passwordRequired = outcome.needsPassword
         verifyURL = "/v1/challenges/\(challenge.id)/verify"
         webAuthnURL = outcome.availableFactors.contains(.webauthn) ? "/v1/challenges/\(challenge.id)/webauthn" : nil
+        codesURL = outcome.availableFactors.contains(where: { $0 == .emailOTP || $0 == .smsOTP })
+            ? "/v1/challenges/\(challenge.id)/codes" : nil
         pageURL = outcome.pageURL
     }
 }

@@ -19,6 +19,7 @@ struct PageRoutes: Sendable {
                                             .cacheControl: "max-age=3600"],
                      body: .init(byteBuffer: .init(string: WebAuthnScript.javascript)))
         }
+        registerPushAssets(on: router)
         // Every page reads the browser's session cookie, and only that (a bearer token cannot drive a form).
         let router = signedInPages(router)
         router.get("/") { request, context in
@@ -36,6 +37,8 @@ struct PageRoutes: Sendable {
         router.post("account/devices/trust", use: trustDevice)
         router.post("account/devices/revoke", use: revokeDevice)
         registerWebAuthn(on: router)
+        router.post("step-up/:id/send-code", use: sendStepUpCode)
+        registerPush(on: router)
     }
 
     // MARK: sign-in
@@ -108,8 +111,8 @@ struct PageRoutes: Sendable {
                                       next: next, error: nil, status: .ok)
     }
 
-    private func renderStepUp(id: String, session: Session, user: UserRecord, next: String, error: String?,
-                              status: HTTPResponse.Status) async throws -> Response {
+    func renderStepUp(id: String, session: Session, user: UserRecord, next: String, error: String?,
+                      status: HTTPResponse.Status, notice: String? = nil) async throws -> Response {
         guard let challenge = try await service.challenge(id: id, for: session) else {
             return web.pages.html("message", title: "Not found",
                                   ["heading": "This confirmation does not exist",
@@ -118,11 +121,14 @@ struct PageRoutes: Sendable {
                                   status: .notFound, user: user.username, csrf: csrf(session))
         }
         let outcome = try await service.stepUpOutcome(for: challenge, session: session)
-        let labels: [FactorKind: String] = [.totp: "Authenticator app code", .recoveryCode: "Recovery code"]
+        let labels: [FactorKind: String] = [.totp: "Authenticator app code", .recoveryCode: "Recovery code",
+                                            .emailOTP: "E-mail code"]
         let canAnswer = challenge.status == .pending && !challenge.isExpired(at: service.now())
         let passkey = canAnswer && outcome.availableFactors.contains(.webauthn)
             ? try? await service.webAuthnStepUpOptions(challengeID: challenge.id, session: session) : nil
-        let factors = outcome.availableFactors.sorted { $0 == .totp && $1 != .totp }.compactMap { kind in
+        // Just after a code was sent, the e-mail code comes first; otherwise the authenticator app.
+        let first: FactorKind = notice != nil ? .emailOTP : .totp
+        let factors = outcome.availableFactors.sorted { $0 == first && $1 != first }.compactMap { kind in
             labels[kind].map { ["value": kind.rawValue, "label": $0] }
         }
         let display = challenge.display.keys.sorted().map { ["name": $0, "value": challenge.display[$0] ?? ""] }
@@ -136,7 +142,9 @@ struct PageRoutes: Sendable {
         } else if error == nil, challenge.isExpired(at: service.now()) {
             error = "This confirmation expired. Start the action again."
         }
-        let canVerify = canAnswer && (!factors.isEmpty || passkey != nil)
+        let pushOffered = canAnswer && outcome.availableFactors.contains(.push)
+        let pushNumber = pushOffered ? try await service.pushNumber(challengeID: challenge.id, userID: user.id) : nil
+        let canVerify = canAnswer && (!factors.isEmpty || passkey != nil || pushOffered)
         return web.pages.html("stepup", title: "Confirm it's you", [
             "id": challenge.id, "next": next, "message": outcome.message ?? "", "display": display,
             "hasDisplay": !display.isEmpty, "reason": reason, "level": challenge.requirement.level,
@@ -144,35 +152,30 @@ struct PageRoutes: Sendable {
             "error": error ?? "", "canVerify": canVerify, "factors": factors, "needsPassword": outcome.needsPassword,
             "hasCodes": !factors.isEmpty, "passkeyOptions": passkey?.publicKey.text ?? "",
             "ceremony": passkey?.ceremony ?? "",
+            "emailCode": canAnswer && outcome.availableFactors.contains(.emailOTP), "notice": notice ?? "",
+            "pushAvailable": pushOffered && pushNumber == nil, "pushNumber": pushNumber ?? "",
         ], status: status, user: user.username, csrf: csrf(session))
     }
 
     @Sendable func stepUp(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        guard let (session, user) = browserSession(request, context, allowPending: true) else {
-            return toLogin(request, context)
-        }
-        let form = try await request.formFields(context: context)
-        let id = context.parameters.get("id") ?? ""
-        let next = web.returnTarget(form["next"]) ?? "/account"
-        guard web.signer.verifyCSRF(form["csrf"], binding: session.id) else {
-            return try await renderStepUp(id: id, session: session, user: user, next: next,
-                                          error: "The form expired. Please try again.", status: .forbidden)
-        }
-        do {
-            let completed = try await service.verify(
-                challengeID: id,
-                answer: StepUpAnswer(factor: FactorKind(form["factor"] ?? "totp"), code: form["code"] ?? "",
-                                     password: form["password"], webAuthn: try Self.webAuthnAnswer(form)),
-                session: session, user: user, client: web.client(request, context: context))
-            // A new session token after every authentication: no session fixation.
-            var token = completed.token
-            if token == nil { token = try await service.rotateToken(session: session) }
-            let target = SafeRedirect.appendingQuery(next, name: "grant", value: completed.challenge.id)
-            return WebSupport.redirect(target,
-                                       cookies: [web.cookie(WebSupport.sessionCookie, token ?? "", maxAge: nil)])
-        } catch let error as StepUpError {
-            return try await renderStepUp(id: id, session: session, user: user, next: next, error: error.reason,
-                                          status: Problem(error).status)
+        try await withStepUpForm(request, context) { post in
+            let (session, user, form, id, next) = (post.session, post.user, post.fields, post.id, post.next)
+            do {
+                let completed = try await service.verify(
+                    challengeID: id,
+                    answer: StepUpAnswer(factor: FactorKind(form["factor"] ?? "totp"), code: form["code"] ?? "",
+                                         password: form["password"], webAuthn: try Self.webAuthnAnswer(form)),
+                    session: session, user: user, client: web.client(request, context: context))
+                // A new session token after every authentication: no session fixation.
+                var token = completed.token
+                if token == nil { token = try await service.rotateToken(session: session) }
+                let target = SafeRedirect.appendingQuery(next, name: "grant", value: completed.challenge.id)
+                return WebSupport.redirect(target,
+                                           cookies: [web.cookie(WebSupport.sessionCookie, token ?? "", maxAge: nil)])
+            } catch let error as StepUpError {
+                return try await renderStepUp(id: id, session: session, user: user, next: next, error: error.reason,
+                                              status: Problem(error).status)
+            }
         }
     }
 

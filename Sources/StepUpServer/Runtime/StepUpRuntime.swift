@@ -122,6 +122,8 @@ public struct StepUpRuntime: Sendable {
         )
         app.addServices(reloader)
         app.addServices(Housekeeper(maintenance: store, service: service, logger: logger))
+        // Out-of-band messages (e-mail codes) leave through the outbox, sent in the background.
+        app.addServices(try OutboxDispatcher.make(service: service, logger: logger))
         if let gateway { app.addServices(gateway) }
         try await app.runService()
         await store.shutdown()

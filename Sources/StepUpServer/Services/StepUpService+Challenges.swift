@@ -91,7 +91,7 @@ extension StepUpService {
             try Self.requireOpen(latest, at: at)
             throw StepUpError.challengeFailed
         }
-        var accepted = try await verifyCode(answer.factor, answer.code, user: user)
+        var accepted = try await verifyCode(answer.factor, answer.code, user: user, challenge: challenge, at: at)
         if accepted, plan.needsPassword {
             accepted = try await passwordMatches(password ?? "", user: user)
         }
@@ -182,10 +182,14 @@ extension StepUpService {
         }
     }
 
-    private func verifyCode(_ factor: FactorKind, _ code: String, user: UserRecord) async throws -> Bool {
+    private func verifyCode(_ factor: FactorKind, _ code: String, user: UserRecord, challenge: Challenge,
+                            at: Date) async throws -> Bool {
         switch factor {
         case .totp: return try await verifyTOTP(user: user, code: code)
         case .recoveryCode: return try await verifyRecoveryCode(user: user, code: code)
+        // Only a code sent for this very challenge: its scope is the challenge id.
+        case .emailOTP, .smsOTP:
+            return try await consumeCode(code, user: user, scope: Self.challengeScope(challenge.id), at: at)
         default: return false
         }
     }

@@ -171,6 +171,7 @@ extension StepUpService {
     func plan(for challenge: Challenge, session: Session) async throws -> StepUpPlan? {
         let candidates = try await enrolledKinds(userID: challenge.userID)
             .intersection(Self.verifiableFactors)
+            .filter { canOffer($0, for: challenge, session: session) }
         var traits: [FactorKind: FactorTraits] = [:]
         if candidates.contains(.webauthn) {
             let passkeys = try await passkeys(of: challenge.userID)
@@ -181,7 +182,7 @@ extension StepUpService {
     }
 
     /// The factors StepUp can verify in a ceremony today.
-    static let verifiableFactors: Set<FactorKind> = [.totp, .recoveryCode, .webauthn]
+    static let verifiableFactors: Set<FactorKind> = [.totp, .recoveryCode, .webauthn, .emailOTP, .smsOTP, .push]
 
     func stepUpOutcome(for challenge: Challenge, session: Session) async throws -> StepUpOutcome {
         let plan = try await plan(for: challenge, session: session)

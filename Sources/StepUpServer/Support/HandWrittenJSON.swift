@@ -110,6 +110,7 @@ extension ChallengeView {
             ("display", .dictionary(display)), ("expires_at", .date(expiresAt)),
             ("attempts_left", .integer(attemptsLeft)), ("password_required", .bool(passwordRequired)),
             ("verify_url", .string(verifyURL)), ("webauthn_options_url", webAuthnURL.map(HandWrittenJSON.string)),
+            ("codes_url", codesURL.map(HandWrittenJSON.string)),
             ("page_url", .string(pageURL)),
         ])
     }

@@ -59,6 +59,12 @@ public final class StepUpMetrics: Sendable {
                              help: "Decisions counted instead of written to the audit log").increment()
     }
 
+    /// Outbox deliveries: `sent`, `retried` (a failed attempt that will be tried again) or `failed` (given up).
+    func outbox(_ result: String) {
+        registry.makeCounter(name: "stepup_outbox_messages_total", labels: [("result", result)],
+                             help: "Outbox delivery attempts by result").increment()
+    }
+
     /// The Prometheus text exposition.
     public func exposition() -> String { registry.emitToString() }
 }

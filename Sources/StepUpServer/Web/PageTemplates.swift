@@ -75,6 +75,7 @@ enum PageTemplates {
       <p class="muted">{{reason}} (level {{level}}).
         {{#attemptsLeft}}{{attemptsLeft}} attempts left.{{/attemptsLeft}}</p>
       {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+      {{#notice}}<p class="notice" role="status" id="code-sent">{{notice}}</p>{{/notice}}
       {{#canVerify}}
       {{#hasCodes}}
       <form method="post" action="/step-up/{{id}}">
@@ -106,6 +107,27 @@ enum PageTemplates {
         <button type="submit" id="passkey-confirm">Confirm with a passkey or security key</button>
       </form>
       {{/passkeyOptions}}
+      {{#pushNumber}}
+      <div class="push-wait" id="push-wait" data-challenge="{{id}}" data-next="{{next}}">
+        <p>On your approver, pick the number <strong class="push-number" id="push-number">{{pushNumber}}</strong>.</p>
+        <p class="muted state" role="status">Waiting for your approval…</p>
+      </div>
+      <script src="/static/push-status.js" defer></script>
+      {{/pushNumber}}
+      {{#pushAvailable}}
+      <form method="post" action="/step-up/{{id}}/push" id="send-push">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="next" value="{{next}}">
+        <button type="submit" class="secondary" id="send-push-button">Approve on my phone</button>
+      </form>
+      {{/pushAvailable}}
+      {{#emailCode}}
+      <form method="post" action="/step-up/{{id}}/send-code" id="send-code">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="next" value="{{next}}">
+        <button type="submit" class="secondary" id="send-code-button">E-mail me a code</button>
+      </form>
+      {{/emailCode}}
       {{/canVerify}}
       {{^canVerify}}
       <p class="error">You have no factor that can confirm this. Enrol one on your <a href="/account">account page</a>.</p>

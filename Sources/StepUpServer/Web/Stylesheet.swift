@@ -27,6 +27,7 @@ enum Stylesheet {
     .error { color: var(--bad); background: #fff5f5; padding: .5rem .75rem; border-radius: 8px; }
     .notice { color: var(--ok); background: #ebfbee; padding: .5rem .75rem; border-radius: 8px; }
     .approve { font-size: 1.15rem; font-weight: 600; background: #edf2ff; padding: .75rem; border-radius: 8px; }
+    .push-number { font-size: 2.5rem; letter-spacing: .1em; padding: 0 .5rem; }
     .muted { color: var(--muted); }
     .details { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
     .details dt { color: var(--muted); text-transform: capitalize; }

@@ -22,6 +22,8 @@ public final class MemoryStore: Sendable {
         var riskHistory: [String: Data] = [:]
         var addressRules: [String: AddressRule] = [:]
         var tallies: [AuditTally] = []
+        var codes: [String: OneTimeCodeRecord] = [:]
+        var outbox: [String: OutboxMessage] = [:]
 
         func requireUser(_ id: String) throws {
             guard users[id] != nil else { throw StoreError.notFound("user \(id)") }
@@ -47,7 +49,7 @@ public final class MemoryStore: Sendable {
     public var stores: Stores {
         Stores(credentials: self, factors: self, recoveryCodes: self, sessions: self, challenges: self,
                devices: self, audit: self, throttle: self, budgets: self, riskHistory: self, addressRules: self,
-               units: self)
+               units: self, codes: self, outbox: self)
     }
 
     /// Recomputes the audit chain; see ``AuditChain``.

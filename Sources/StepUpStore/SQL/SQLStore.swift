@@ -47,7 +47,7 @@ public final class SQLStore: Sendable {
     public var stores: Stores {
         Stores(credentials: self, factors: self, recoveryCodes: self, sessions: self, challenges: self,
                devices: self, audit: self, throttle: self, budgets: self, riskHistory: self, addressRules: self,
-               units: self)
+               units: self, codes: self, outbox: self)
     }
 
     /// Finishes queued writes, then releases every connection. The store must not be used afterwards.

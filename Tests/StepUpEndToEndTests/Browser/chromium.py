@@ -41,3 +41,13 @@ def checker(driver, shots, label="", seconds=10):
         print(f"ok{suffix}: {what}")
 
     return check
+
+
+def fill_transfer(driver, amount, payee):
+    """Fills the demo bank's transfer form and submits it."""
+    from selenium.webdriver.common.by import By
+    for name, value in (("amount", amount), ("payee", payee)):
+        field = driver.find_element(By.NAME, name)
+        field.clear()
+        field.send_keys(value)
+    driver.find_element(By.CSS_SELECTOR, "form[action='/demo/transfer'] button").click()

@@ -40,13 +40,7 @@ def main():
         check(lambda: cookie is not None and cookie.get("httpOnly") and cookie.get("secure"), "session cookie is HttpOnly and Secure")
         driver.save_screenshot(os.path.join(shots, "bank.png"))
 
-        amount = driver.find_element(By.NAME, "amount")
-        amount.clear()
-        amount.send_keys("1500.00")
-        payee = driver.find_element(By.NAME, "payee")
-        payee.clear()
-        payee.send_keys("ACME Ltd")
-        driver.find_element(By.CSS_SELECTOR, "form[action='/demo/transfer'] button").click()
+        chromium.fill_transfer(driver, "1500.00", "ACME Ltd")
         check(lambda: "/step-up/" in driver.current_url, "a large transfer asks for a step-up")
         approve = driver.find_element(By.ID, "approve").text
         check(lambda: "1500" in approve and "ACME Ltd" in approve and "EUR" in approve, "the prompt shows amount and payee")
