@@ -27,7 +27,7 @@ struct OutboxCrashTests {
             email:
               channel: smtp
               smtp: {host: 127.0.0.1, port: \(LoopbackPort.free()), security: plain, timeout_seconds: 2}
-            outbox: {backoff_seconds: 1, max_backoff_seconds: 1}
+            outbox: {backoff_seconds: 1, max_backoff_seconds: 1, lease_seconds: 10}
 
             """).write(to: config, atomically: true, encoding: .utf8)
         let mail = directory.appendingPathComponent("mail")
@@ -55,12 +55,14 @@ struct OutboxCrashTests {
             try (original + """
 
                 email: {channel: file, directory: mail}
-                outbox: {backoff_seconds: 1, max_backoff_seconds: 1}
+                outbox: {backoff_seconds: 1, max_backoff_seconds: 1, lease_seconds: 10}
 
                 """).write(to: config, atomically: true, encoding: .utf8)
             let second = try await RunningServer.start(arguments: ["--config", config.path])
+            // The first life may have died holding the message's lease (mid-send): it is taken again when the lease
+            // (10 s here) ends.
             var delivered: String?
-            for _ in 0..<100 where delivered == nil {
+            for _ in 0..<300 where delivered == nil {
                 delivered = ((try? FileManager.default.contentsOfDirectory(atPath: mail.path)) ?? [])
                     .first { $0.hasSuffix(".eml") }
                     .flatMap { try? String(contentsOf: mail.appendingPathComponent($0), encoding: .utf8) }
