@@ -95,24 +95,31 @@ public final class StepUpVerifier: Sendable {
     /// Signature, `typ`, `iss`, `aud`, `exp`, `iat`. Throws a ``GuardError`` naming the failed check.
     public func verify(_ token: String) async throws -> VerifiedToken {
         guard token.utf8.count <= 8_192 else { throw GuardError("the token is too long") }
-        let parsed: (header: JWTHeader, payload: VerifiedToken)
-        do {
-            let parts = try DefaultJWTParser().parse(Array(token.utf8), as: VerifiedToken.self)
-            parsed = (parts.header, parts.payload)
-        } catch {
-            throw GuardError("the token is not a JWT")
-        }
-        guard parsed.header.typ?.lowercased() == "at+jwt" || parsed.header.typ?.lowercased() == "application/at+jwt" else {
+        // The header alone first (the payload is decoded once, by the signature check that follows).
+        guard let header = Self.header(of: token) else { throw GuardError("the token is not a JWT") }
+        guard header.typ?.lowercased() == "at+jwt" || header.typ?.lowercased() == "application/at+jwt" else {
             throw GuardError("the token is not an access token (typ must be at+jwt)")
         }
-        guard parsed.header.alg == "ES256" else { throw GuardError("the token must be signed with ES256") }
-        let claims = try await verifySignature(token, kid: parsed.header.kid)
+        guard header.alg == "ES256" else { throw GuardError("the token must be signed with ES256") }
+        let claims = try await verifySignature(token, kid: header.kid)
         let at = now()
         guard claims.iss == issuer else { throw GuardError("the token was issued by another issuer") }
         guard claims.aud.value.contains(audience) else { throw GuardError("the token is for another audience") }
         guard at.timeIntervalSince(claims.exp) < leeway else { throw GuardError("the token has expired") }
         guard claims.iat.timeIntervalSince(at) < leeway else { throw GuardError("the token was issued in the future") }
         return claims
+    }
+
+    /// The JOSE header of a compact JWT (three base64url parts), or `nil`.
+    static func header(of token: String) -> JWTHeader? {
+        let parts = token.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count <= 1_024 else { return nil }
+        var base64 = String(decoding: parts[0], as: UTF8.self)
+            .replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        guard !base64.contains("="), base64.utf8.count % 4 != 1 else { return nil }
+        while base64.utf8.count % 4 != 0 { base64 += "=" }
+        guard let data = Data(base64Encoded: base64) else { return nil }
+        return try? JSONDecoder().decode(JWTHeader.self, from: data)
     }
 
     private func verifySignature(_ token: String, kid: String?) async throws -> VerifiedToken {

@@ -65,6 +65,12 @@ enum OpenAPIDocument {
                 "parameters": {
                   "id": "$response.body#/step_up/id"
                 }
+              },
+              "SendChallengeCode": {
+                "operationId": "sendChallengeCode",
+                "parameters": {
+                  "id": "$response.body#/step_up/id"
+                }
               }
             }
           },
@@ -219,6 +225,18 @@ enum OpenAPIDocument {
                 "parameters": {
                   "id": "$response.body#/challenge/id"
                 }
+              },
+              "SendChallengeCode": {
+                "operationId": "sendChallengeCode",
+                "parameters": {
+                  "id": "$response.body#/challenge/id"
+                }
+              },
+              "StartPushApproval": {
+                "operationId": "startPushApproval",
+                "parameters": {
+                  "id": "$response.body#/challenge/id"
+                }
               }
             }
           },
@@ -330,6 +348,242 @@ enum OpenAPIDocument {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/WebAuthnOptions"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/Problem"
+          }
+        },
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ]
+      }
+    },
+    "/v1/challenges/{id}/codes": {
+      "post": {
+        "operationId": "sendChallengeCode",
+        "summary": "Send a one-time code for a challenge by e-mail or SMS",
+        "description": "Queues a code to the user's active email_otp or sms_otp destination; it completes this challenge only (POST /v1/challenges/{id}/verify with the same factor), once, until it expires (never after the challenge). A challenge offers this when available_factors has email_otp or sms_otp (its codes_url). Works for a pending sign-in's step-up too.",
+        "tags": [
+          "api"
+        ],
+        "responses": {
+          "202": {
+            "description": "Queued in the outbox; the message is sent by the background sender",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CodeSent"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "invalid-body, or factor-not-allowed: this factor cannot complete the challenge, is not configured, or the user has no active destination for it",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "unauthenticated: not signed in",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "challenge-failed: too many wrong codes",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "not-found: no such challenge of this session",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "challenge-not-pending: the challenge is already finished",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "410": {
+            "description": "challenge-expired",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "rate-limited: too many codes sent for this account, destination or number prefix",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "headers": {
+              "Retry-After": {
+                "description": "seconds until the budget allows another request",
+                "schema": {
+                  "type": "integer"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/Problem"
+          }
+        },
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/SendCodeRequest"
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ]
+      }
+    },
+    "/v1/challenges/{id}/push": {
+      "post": {
+        "operationId": "startPushApproval",
+        "summary": "Ask the user's push approvers to approve a challenge (number matching)",
+        "description": "Queues a notification to every active push approver; show the answer's number: the approver must pick it among three. Not for a pending sign-in, nor when the challenge needs the password. At most push.prompts_per_10_minutes prompts per account.",
+        "tags": [
+          "api"
+        ],
+        "responses": {
+          "202": {
+            "description": "Notifications queued",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PushPrompt"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "factor-not-allowed: push cannot complete this challenge",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "unauthenticated: not signed in; or sign-in-incomplete: the session still waits for its sign-in step-up",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "challenge-failed: too many wrong attempts",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "not-found: no such challenge of this session",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "challenge-not-pending: the challenge is already finished",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "410": {
+            "description": "challenge-expired",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "rate-limited: too many approval requests for this account (push fatigue)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "headers": {
+              "Retry-After": {
+                "description": "seconds until the budget allows another request",
+                "schema": {
+                  "type": "integer"
                 }
               }
             }
@@ -551,6 +805,492 @@ enum OpenAPIDocument {
             "application/json": {
               "schema": {
                 "$ref": "#/components/schemas/PasskeyRegistration"
+              }
+            }
+          }
+        }
+      }
+    },
+    "/v1/factors/email": {
+      "post": {
+        "operationId": "startEmail",
+        "summary": "Start adding an e-mail address (or replacing the current one): a code is sent to it",
+        "description": "Creates a pending email_otp factor and queues a code to the e-mail address in the outbox (sent by the background sender, never inside this request). Adding or replacing it is account.factors.manage: once the user has a second factor the policy may answer 403 step-up-required (retry with ?grant=<challenge id>). Confirm with POST /v1/factors/email/{id}/confirm.",
+        "tags": [
+          "api"
+        ],
+        "responses": {
+          "201": {
+            "description": "Pending; the code is queued",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CodeEnrollment"
+                }
+              }
+            },
+            "links": {
+              "Confirm": {
+                "operationId": "confirmEmail",
+                "parameters": {
+                  "id": "$response.body#/factor_id"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "invalid-body: the body is not valid; or invalid-request: the e-mail address is not valid",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "unauthenticated: not signed in; or sign-in-incomplete: the session still waits for its sign-in step-up",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "step-up-required (the policy wants a step-up first; the problem names challenge_id and challenge_url), or forbidden: email_otp codes are not configured on this server",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "rate-limited: too many codes sent for this account or to this destination",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "headers": {
+              "Retry-After": {
+                "description": "seconds until the budget allows another request",
+                "schema": {
+                  "type": "integer"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/Problem"
+          }
+        },
+        "parameters": [
+          {
+            "name": "grant",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "a satisfied step-up challenge's id, when this change needed one"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/EmailRequest"
+              }
+            }
+          }
+        }
+      }
+    },
+    "/v1/factors/email/{id}/confirm": {
+      "post": {
+        "operationId": "confirmEmail",
+        "summary": "Confirm a pending email_otp factor with the code sent to it",
+        "description": "Activates the factor; the user's other factors of this kind are removed (the new destination replaces the old one only now).",
+        "tags": [
+          "api"
+        ],
+        "responses": {
+          "200": {
+            "description": "Active",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Status"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "invalid-body",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "invalid-code: the code does not match or has expired (ask for a new one); or unauthenticated, sign-in-incomplete",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "not-found: no such email_otp factor of this user",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "conflict: this factor is already active",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "rate-limited: too many wrong codes for this account",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "headers": {
+              "Retry-After": {
+                "description": "seconds until the budget allows another request",
+                "schema": {
+                  "type": "integer"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/Problem"
+          }
+        },
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/CodeRequest"
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ]
+      }
+    },
+    "/v1/factors/sms": {
+      "post": {
+        "operationId": "startSMS",
+        "summary": "Start adding a phone number (or replacing the current one): a code is sent to it",
+        "description": "Creates a pending sms_otp factor and queues a code to the phone number in the outbox (sent by the background sender, never inside this request). Adding or replacing it is account.factors.manage: once the user has a second factor the policy may answer 403 step-up-required (retry with ?grant=<challenge id>). Confirm with POST /v1/factors/sms/{id}/confirm.",
+        "tags": [
+          "api"
+        ],
+        "responses": {
+          "201": {
+            "description": "Pending; the code is queued",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CodeEnrollment"
+                }
+              }
+            },
+            "links": {
+              "Confirm": {
+                "operationId": "confirmSMS",
+                "parameters": {
+                  "id": "$response.body#/factor_id"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "invalid-body: the body is not valid; or invalid-request: the phone number is not valid (E.164) or not in sms.allowed_prefixes",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "unauthenticated: not signed in; or sign-in-incomplete: the session still waits for its sign-in step-up",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "step-up-required (the policy wants a step-up first; the problem names challenge_id and challenge_url), or forbidden: sms_otp codes are not configured on this server",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "rate-limited: too many codes sent for this account or to this destination or number prefix",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "headers": {
+              "Retry-After": {
+                "description": "seconds until the budget allows another request",
+                "schema": {
+                  "type": "integer"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/Problem"
+          }
+        },
+        "parameters": [
+          {
+            "name": "grant",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "a satisfied step-up challenge's id, when this change needed one"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PhoneRequest"
+              }
+            }
+          }
+        }
+      }
+    },
+    "/v1/factors/sms/{id}/confirm": {
+      "post": {
+        "operationId": "confirmSMS",
+        "summary": "Confirm a pending sms_otp factor with the code sent to it",
+        "description": "Activates the factor; the user's other factors of this kind are removed (the new destination replaces the old one only now).",
+        "tags": [
+          "api"
+        ],
+        "responses": {
+          "200": {
+            "description": "Active",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Status"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "invalid-body",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "invalid-code: the code does not match or has expired (ask for a new one); or unauthenticated, sign-in-incomplete",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "not-found: no such sms_otp factor of this user",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "conflict: this factor is already active",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "rate-limited: too many wrong codes for this account",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "headers": {
+              "Retry-After": {
+                "description": "seconds until the budget allows another request",
+                "schema": {
+                  "type": "integer"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/Problem"
+          }
+        },
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/CodeRequest"
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ]
+      }
+    },
+    "/v1/factors/push": {
+      "post": {
+        "operationId": "enrollApprover",
+        "summary": "Enroll a push approver: a push subscription and a device key",
+        "description": "The device key (P-256, made on the device) signs 'stepup-push-enroll-v1\\n<endpoint>'; the endpoint must be https:// to a known push service (push.endpoint_hosts). Adding a factor is account.factors.manage: once the user has a second factor the policy may answer 403 step-up-required (retry with ?grant=<challenge id>).",
+        "tags": [
+          "api"
+        ],
+        "responses": {
+          "201": {
+            "description": "The new factor (kind push, active)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Factor"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "invalid-body or invalid-request: an unknown push endpoint, subscription keys that are not a P-256 point and a 16-byte secret, a device_key that is not an uncompressed P-256 key, a proof that is not its signature over the endpoint, or a name that is not 1 to 64 characters",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "unauthenticated: not signed in; or sign-in-incomplete: the session still waits for its sign-in step-up",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "step-up-required, or forbidden: push approval is not configured on this server",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/Problem"
+          }
+        },
+        "parameters": [
+          {
+            "name": "grant",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "a satisfied step-up challenge's id, when this change needed one"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ApproverRegistration"
               }
             }
           }
@@ -787,6 +1527,127 @@ enum OpenAPIDocument {
             "description": "a satisfied step-up challenge's id, when this change needed one"
           }
         ]
+      }
+    },
+    "/v1/push/vapid-key": {
+      "get": {
+        "operationId": "vapidKey",
+        "summary": "The VAPID public key browsers subscribe with (applicationServerKey)",
+        "tags": [
+          "api"
+        ],
+        "responses": {
+          "200": {
+            "description": "The key",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/VAPIDKey"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "not-found: no VAPID key is configured (push.vapid_key)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/Problem"
+          }
+        },
+        "security": []
+      }
+    },
+    "/v1/push/answers": {
+      "post": {
+        "operationId": "answerPush",
+        "summary": "An approver's signed answer to a push prompt",
+        "description": "No bearer token: the approver's device key is the credential. It signs 'stepup-push-v1\\n<challenge id>\\n<number>\\n<binding hash or ->\\n<approve|deny>' (ECDSA P-256 / SHA-256, raw r||s or DER, base64url). approve with the right number satisfies the challenge; deny ('this wasn't me') closes it (status failed). A bad signature spends nothing; a wrong number spends an attempt.",
+        "tags": [
+          "api"
+        ],
+        "responses": {
+          "200": {
+            "description": "The challenge's status after the answer: satisfied (approved) or failed (denied)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PushAnswerResult"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "invalid-body or invalid-request (decision must be approve or deny), or factor-not-allowed: push can no longer complete this challenge",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "invalid-code: not the number on the screen (the problem carries attempts_left)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "forbidden: this approval is not valid (unknown factor or challenge, bad signature); or challenge-failed",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "challenge-not-pending: the challenge is already finished (a replayed approval)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "410": {
+            "description": "challenge-expired",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/Problem"
+          }
+        },
+        "security": [],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PushAnswer"
+              }
+            }
+          }
+        }
       }
     },
     "/healthz": {
@@ -1159,7 +2020,8 @@ enum OpenAPIDocument {
             "type": "array",
             "items": {
               "type": "string"
-            }
+            },
+            "description": "factor kinds that can complete the challenge now: totp, webauthn, recovery_code, email_otp, sms_otp, push, …"
           },
           "message": {
             "anyOf": [
@@ -1191,6 +2053,17 @@ enum OpenAPIDocument {
             "type": "string"
           },
           "webauthn_options_url": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "codes_url": {
+            "description": "where to ask for a code (POST {\"factor\": \"email_otp\" | \"sms_otp\"}), when an out-of-band code can complete the challenge",
             "anyOf": [
               {
                 "type": "string"
@@ -1539,7 +2412,8 @@ enum OpenAPIDocument {
             "type": "string"
           },
           "kind": {
-            "type": "string"
+            "type": "string",
+            "description": "totp, webauthn, recovery_code, email_otp, sms_otp, push, …"
           },
           "label": {
             "type": "string"
@@ -1822,6 +2696,228 @@ enum OpenAPIDocument {
         },
         "required": [
           "name"
+        ]
+      },
+      "EmailRequest": {
+        "type": "object",
+        "properties": {
+          "address": {
+            "type": "string",
+            "examples": [
+              "bob@example.com"
+            ]
+          }
+        },
+        "required": [
+          "address"
+        ]
+      },
+      "PhoneRequest": {
+        "type": "object",
+        "properties": {
+          "phone": {
+            "type": "string",
+            "description": "E.164: '+' and 7 to 15 digits (spaces, dots, dashes and parentheses ignored)",
+            "examples": [
+              "+33 6 12 34 56 78"
+            ]
+          }
+        },
+        "required": [
+          "phone"
+        ]
+      },
+      "CodeEnrollment": {
+        "type": "object",
+        "properties": {
+          "factor_id": {
+            "type": "string"
+          },
+          "destination": {
+            "type": "string",
+            "description": "masked, e.g. b***@example.com"
+          },
+          "expires_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "confirm_url": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "factor_id",
+          "destination",
+          "expires_at",
+          "confirm_url"
+        ]
+      },
+      "SendCodeRequest": {
+        "type": "object",
+        "properties": {
+          "factor": {
+            "type": "string",
+            "enum": [
+              "email_otp",
+              "sms_otp"
+            ]
+          }
+        },
+        "required": [
+          "factor"
+        ]
+      },
+      "CodeSent": {
+        "type": "object",
+        "properties": {
+          "factor_id": {
+            "type": "string"
+          },
+          "destination": {
+            "type": "string",
+            "description": "masked, e.g. b***@example.com"
+          },
+          "expires_at": {
+            "type": "string",
+            "format": "date-time"
+          }
+        },
+        "required": [
+          "factor_id",
+          "destination",
+          "expires_at"
+        ]
+      },
+      "VAPIDKey": {
+        "type": "object",
+        "properties": {
+          "public_key": {
+            "type": "string",
+            "description": "the uncompressed P-256 point, base64url"
+          }
+        },
+        "required": [
+          "public_key"
+        ]
+      },
+      "ApproverRegistration": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "subscription": {
+            "description": "the browser's PushSubscription.toJSON()",
+            "type": "object",
+            "properties": {
+              "endpoint": {
+                "type": "string"
+              },
+              "keys": {
+                "type": "object",
+                "properties": {
+                  "p256dh": {
+                    "type": "string"
+                  },
+                  "auth": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "p256dh",
+                  "auth"
+                ]
+              }
+            },
+            "required": [
+              "endpoint",
+              "keys"
+            ]
+          },
+          "device_key": {
+            "type": "string",
+            "description": "an uncompressed P-256 public key, base64url"
+          },
+          "proof": {
+            "type": "string",
+            "description": "the device key's signature over 'stepup-push-enroll-v1\\n<endpoint>' (raw r||s or DER, base64url)"
+          }
+        },
+        "required": [
+          "name",
+          "subscription",
+          "device_key",
+          "proof"
+        ]
+      },
+      "PushPrompt": {
+        "type": "object",
+        "properties": {
+          "number": {
+            "type": "string",
+            "description": "the two-digit number to show"
+          },
+          "expires_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "approvers": {
+            "type": "integer",
+            "description": "how many approvers were notified"
+          }
+        },
+        "required": [
+          "number",
+          "expires_at",
+          "approvers"
+        ]
+      },
+      "PushAnswer": {
+        "type": "object",
+        "properties": {
+          "factor_id": {
+            "type": "string"
+          },
+          "challenge_id": {
+            "type": "string"
+          },
+          "number": {
+            "type": "string"
+          },
+          "decision": {
+            "type": "string",
+            "enum": [
+              "approve",
+              "deny"
+            ]
+          },
+          "signature": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "factor_id",
+          "challenge_id",
+          "number",
+          "decision",
+          "signature"
+        ]
+      },
+      "PushAnswerResult": {
+        "type": "object",
+        "properties": {
+          "status": {
+            "type": "string",
+            "enum": [
+              "pending",
+              "satisfied",
+              "failed",
+              "consumed"
+            ]
+          }
+        },
+        "required": [
+          "status"
         ]
       }
     },
