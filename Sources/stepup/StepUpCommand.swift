@@ -12,6 +12,7 @@ struct StepUpCommand: AsyncParsableCommand {
             DeviceCommand.self,
             AddressCommand.self,
             AuditCommand.self,
+            StorageCommand.self,
             PolicyCommand.self,
             HashPasswordCommand.self,
             VerifyPasswordCommand.self,
