@@ -83,6 +83,25 @@ struct PostgresInstancesEndToEndTests {
                 #expect(grant != nil && verified.status == 200, "\(verified.body)")
                 #expect(outcomes.filter { $0 == "allow" }.count == 1, "\(outcomes)")
 
+                // A policy edit (the same file on both) is seen by both instances within 3 s.
+                let policy = directory.appendingPathComponent("policy.yaml")
+                let rules = try String(contentsOf: policy, encoding: .utf8)
+                let paused = rules.replacingOccurrences(of: "match: {action: bank.transfer}\n    require: {level: aal2, max_age: 5m}",
+                                                        with: "match: {action: bank.transfer}\n    deny: Transfers are paused.")
+                #expect(paused != rules)
+                try paused.write(to: policy, atomically: true, encoding: .utf8)
+                let edited = ContinuousClock.now
+                for http in servers {
+                    var decision: String?
+                    while ContinuousClock.now - edited < .seconds(3) {
+                        decision = try await http.send(.POST, "/v1/decisions", token: token, json: transfer)
+                            .json?["decision"] as? String
+                        if decision == "deny" { break }
+                        try await Task.sleep(for: .milliseconds(100))
+                    }
+                    #expect(decision == "deny", "\(http.base) still decides \(decision ?? "nothing") 3 s after the edit")
+                }
+
                 // Signing out through one instance ends the session on the other at once (shared cache feed).
                 let out = try await servers[0].send(.DELETE, "/v1/sessions/current", token: token)
                 #expect(out.status < 300, "\(out.body)")

@@ -40,6 +40,15 @@ public final class PostgresServer: Sendable {
         }
     }
 
+    /// A server of its own (for tests that stop and restart it); ``destroy()`` it afterwards. Nil as for
+    /// ``shared()``.
+    public static func dedicated() async throws -> PostgresServer? {
+        guard let binaries = installedBinaries() else {
+            return skip("PostgreSQL 15 (initdb, pg_ctl) not installed (apt-get install postgresql)")
+        }
+        return try await offload { try PostgresServer(binaries: binaries) }
+    }
+
     private static let sharedServer = Mutex<(server: PostgresServer?, missing: String?)>((nil, nil))
 
     private static func stopShared() {

@@ -47,16 +47,8 @@ func withBackend(_ backend: Backend, _ body: (Harness) async throws -> Void) asy
     case .sqlite, .cachedSQLite:
         try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("stepup.sqlite").path
-            let store = try await SQLStore.openSQLite(path: path)
-            do {
-                let stores = backend == .sqlite ? store.stores : try await store.cachedStores()
-                try await body(Harness(stores: stores, maintenance: store,
-                                       verifyChain: { try await store.verifyAuditChain() }, sql: store, path: path))
-            } catch {
-                await store.shutdown()
-                throw error
-            }
-            await store.shutdown()
+            try await withSQLStore(try await SQLStore.openSQLite(path: path), cached: backend == .cachedSQLite,
+                                   path: path, body)
         }
     case .postgres, .cachedPostgres:
         // Skipped with a printed reason when PostgreSQL is not installed (a failure under CI).
@@ -64,16 +56,23 @@ func withBackend(_ backend: Backend, _ body: (Harness) async throws -> Void) asy
         let database = try await server.createDatabase()
         defer { server.dropDatabase(database) }
         let store = try await SQLStore.openPostgres(settings: try PostgresSettings(url: server.url(database: database)))
-        do {
-            let stores = backend == .postgres ? store.stores : try await store.cachedStores()
-            try await body(Harness(stores: stores, maintenance: store,
-                                   verifyChain: { try await store.verifyAuditChain() }, sql: store, path: nil))
-        } catch {
-            await store.shutdown()
-            throw error
-        }
-        await store.shutdown()
+        try await withSQLStore(store, cached: backend == .cachedPostgres, path: nil, body)
     }
+}
+
+/// Runs `body` on `store` (behind the read caches when `cached`), then shuts the store down.
+private func withSQLStore(_ store: SQLStore, cached: Bool, path: String?, _ body: (Harness) async throws -> Void)
+    async throws
+{
+    do {
+        let stores = cached ? try await store.cachedStores() : store.stores
+        try await body(Harness(stores: stores, maintenance: store,
+                               verifyChain: { try await store.verifyAuditChain() }, sql: store, path: path))
+    } catch {
+        await store.shutdown()
+        throw error
+    }
+    await store.shutdown()
 }
 
 /// A fixed instant with whole seconds (every backend stores it exactly).

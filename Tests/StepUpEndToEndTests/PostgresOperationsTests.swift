@@ -1,0 +1,118 @@
+import AsyncHTTPClient
+import Foundation
+import StepUpTestSupport
+import Testing
+
+/// Operating StepUp on PostgreSQL: moving a running SQLite deployment over with `stepup storage copy`, and
+/// `/readyz` following the database through an outage.
+@Suite("PostgreSQL operations", .serialized, .timeLimit(.minutes(5)))
+struct PostgresOperationsTests {
+    /// `stepup init` in a new folder with alice as a user; the folder and the configuration file.
+    func deployment(_ name: String) async throws -> (URL, URL) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stepup-\(name)-\(UUID().uuidString)")
+        let stepup = ExternalTool.stepupBinary
+        #expect(try await ExternalTool.run(stepup, ["init", "--directory", directory.path, "--policy", "demo"])
+            .status == 0)
+        return (directory, directory.appendingPathComponent("stepup.yaml"))
+    }
+
+    /// Points the configuration at `database` (password from the environment).
+    func usePostgres(_ config: URL, _ server: PostgresServer, _ database: String) throws {
+        let text = try String(contentsOf: config, encoding: .utf8).replacingOccurrences(of: "storage:\n", with: """
+            storage:
+              postgres:
+                url: postgres://\(server.user)@127.0.0.1:\(server.port)/\(database)?sslmode=disable
+
+            """)
+        try text.write(to: config, atomically: true, encoding: .utf8)
+    }
+
+    @Test func storageCopyMovesARunningSQLiteDeployment() async throws {
+        guard let server = try await PostgresServer.shared() else { return }
+        let (directory, config) = try await deployment("copy")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let stepup = ExternalTool.stepupBinary
+        #expect(try await ExternalTool.run(stepup, ["user", "add", "alice", "--config", config.path],
+                                           input: "alice's long password\n").status == 0)
+        let sqlite = try await RunningServer.start(arguments: ["--config", config.path])
+        let database = try await server.createDatabase()
+        defer { server.dropDatabase(database) }
+        let url = "postgres://\(server.user)@127.0.0.1:\(server.port)/\(database)?sslmode=disable"
+        let environment = ["STEPUP_POSTGRES_PASSWORD": server.password, "PATH": "/usr/bin:/bin"]
+        let token: String = try await withHTTPClient { client in
+            let http = HTTP(base: sqlite.baseURL, client: client)
+            let login = try await http.send(.POST, "/v1/sessions",
+                                            json: ["username": "alice", "password": "alice's long password"])
+            let token = try #require(login.json?["token"] as? String, "\(login.body)")
+            // Copied while the SQLite server runs.
+            let copy = try await ExternalTool.run(stepup, ["storage", "copy", "--from",
+                                                           directory.appendingPathComponent("stepup.sqlite").path,
+                                                           "--to", url], environment: environment)
+            #expect(copy.status == 0, "\(copy.stdout)\(copy.stderr)")
+            #expect(copy.stdout.contains("users: [####################] 1/1"), "\(copy.stdout)")
+            #expect(copy.stdout.contains("audit chain intact"), "\(copy.stdout)")
+            #expect(!copy.stdout.contains(server.password) && !copy.stderr.contains(server.password))
+            return token
+        }
+        #expect(await sqlite.stop() == 0)
+
+        // A second copy finds the target in use and changes nothing; a bad URL is refused before anything.
+        let again = try await ExternalTool.run(stepup, ["storage", "copy", "--from",
+                                                        directory.appendingPathComponent("stepup.sqlite").path,
+                                                        "--to", url], environment: environment)
+        #expect(again.status != 0 && again.stderr.contains("not empty"), "\(again.stderr)")
+        let bad = try await ExternalTool.run(stepup, ["storage", "copy", "--from",
+                                                      directory.appendingPathComponent("stepup.sqlite").path,
+                                                      "--to", "postgres://db/x?sslmode=sometimes"])
+        #expect(bad.status != 0 && bad.stderr.contains("sslmode"), "\(bad.stderr)")
+
+        // StepUp on PostgreSQL: the copied session still works, alice still signs in, the chain verifies.
+        try usePostgres(config, server, database)
+        let postgres = try await RunningServer.start(arguments: ["--config", config.path], environment: environment)
+        try await withHTTPClient { client in
+            let http = HTTP(base: postgres.baseURL, client: client)
+            let current = try await http.send(.GET, "/v1/sessions/current", token: token)
+            #expect(current.status == 200, "\(current.body)")
+            let login = try await http.send(.POST, "/v1/sessions",
+                                            json: ["username": "alice", "password": "alice's long password"])
+            #expect(login.status == 201, "\(login.body)")
+        }
+        #expect(await postgres.stop() == 0)
+        let verify = try await ExternalTool.run(stepup, ["audit", "verify", "--config", config.path],
+                                                environment: environment)
+        #expect(verify.status == 0 && verify.stdout.contains("audit chain intact"), "\(verify.stdout)\(verify.stderr)")
+    }
+
+    @Test func readyzFollowsTheDatabaseThroughAnOutage() async throws {
+        guard let server = try await PostgresServer.dedicated() else { return }
+        defer { server.destroy() }
+        let database = try await server.createDatabase()
+        let (directory, config) = try await deployment("outage")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try usePostgres(config, server, database)
+        let environment = ["STEPUP_POSTGRES_PASSWORD": server.password, "PATH": "/usr/bin:/bin"]
+        let stepup = try await RunningServer.start(arguments: ["--config", config.path], environment: environment)
+        try await withHTTPClient { client in
+            let http = HTTP(base: stepup.baseURL, client: client)
+            #expect(try await http.send(.GET, "/readyz").status == 200)
+            try await PostgresServer.offload { server.stop() }
+            // Unreachable: 503, answered promptly once the outage is known.
+            var statuses: [Int] = []
+            for _ in 0..<3 { statuses.append(try await http.send(.GET, "/readyz").status) }
+            #expect(statuses == [503, 503, 503], "\(stepup.output)")
+            let probe = ContinuousClock.now
+            #expect(try await http.send(.GET, "/readyz").status == 503)
+            #expect(ContinuousClock.now - probe < .seconds(3), "a probe during an outage answers quickly")
+            try await PostgresServer.offload { try server.start() }
+            let back = ContinuousClock.now
+            var status = 0
+            while ContinuousClock.now - back < .seconds(5) {
+                status = try await http.send(.GET, "/readyz").status
+                if status == 200 { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(status == 200, "ready again within 5 s of the database's return\n\(stepup.output)")
+        }
+        #expect(await stepup.stop() == 0)
+    }
+}
