@@ -3,12 +3,13 @@ import Foundation
 import StepUpTestSupport
 import Testing
 
-/// Two `stepup serve` instances on one real PostgreSQL: a user's requests may land on either, and nothing
-/// depends on which one answers.
+/// Two `stepup serve` instances on one real PostgreSQL, reached directly and behind real nginx round-robin: a
+/// user's requests may land on either, and nothing depends on which one answers.
 @Suite("Two instances, one PostgreSQL", .serialized, .timeLimit(.minutes(5)))
 struct PostgresInstancesEndToEndTests {
     @Test func signInOnOneStepUpOnTheOtherAndTheGrantIsUsedOnce() async throws {
         guard let oathtool = ExternalTool.require("oathtool", package: "oathtool"),
+              let nginx = ExternalTool.require("nginx", package: "nginx"),
               let server = try await PostgresServer.shared()
         else { return }
         let database = try await server.createDatabase()
@@ -39,9 +40,13 @@ struct PostgresInstancesEndToEndTests {
 
         let first = try await RunningServer.start(arguments: ["--config", config.path])
         let second = try await RunningServer.start(arguments: ["--config", config.path])
+        let proxy = try #require(try await RoundRobinProxy.start(nginx, upstreams: [first.baseURL, second.baseURL],
+                                                                 in: directory))
         try await withHTTPClient { client in
             do {
-                let servers = [HTTP(base: first.baseURL, client: client), HTTP(base: second.baseURL, client: client)]
+                // Each instance directly (to choose which one answers), and both behind nginx round-robin.
+                let servers = [HTTP(base: first.baseURL, client: client), HTTP(base: second.baseURL, client: client),
+                               HTTP(base: proxy.baseURL, client: client)]
                 // Signed in through the first instance; the authenticator app is confirmed through the second.
                 let login = try await servers[0].send(.POST, "/v1/sessions",
                                                       json: ["username": "alice", "password": "alice's long password"])
@@ -60,14 +65,15 @@ struct PostgresInstancesEndToEndTests {
                                                "context": ["transaction": ["amount": 5000, "currency": "EUR",
                                                                            "payee": "ACME"]]]
 
-                // 50 wrong codes at once on one challenge, spread over both instances: its budget holds exactly.
+                // 50 wrong codes at once on one challenge, spread over both instances (directly and through
+                // nginx): its budget holds exactly.
                 let decided = try await servers[0].send(.POST, "/v1/decisions", token: token, json: transfer)
                 let challenge = try #require((decided.json?["challenge"] as? [String: Any])?["id"] as? String,
                                              "\(decided.body)")
                 let attempts = try #require((decided.json?["challenge"] as? [String: Any])?["attempts_left"] as? Int,
                                             "\(decided.body)")
                 let answers = try await race(50) { index in
-                    try await servers[index % 2].send(.POST, "/v1/challenges/\(challenge)/verify", token: token,
+                    try await servers[index % 3].send(.POST, "/v1/challenges/\(challenge)/verify", token: token,
                                                       json: ["factor": "totp", "code": String(format: "%06d", index)])
                         .status
                 }
@@ -83,6 +89,9 @@ struct PostgresInstancesEndToEndTests {
                 #expect(grant != nil && verified.status == 200, "\(verified.body)")
                 #expect(outcomes.filter { $0 == "allow" }.count == 1, "\(outcomes)")
 
+                let served = proxy.servedBy()
+                #expect(served.count == 2 && served.values.allSatisfy { $0 >= 10 }, "nginx round-robin: \(served)")
+
                 // A policy edit (the same file on both) is seen by both instances within 3 s.
                 let policy = directory.appendingPathComponent("policy.yaml")
                 let rules = try String(contentsOf: policy, encoding: .utf8)
@@ -91,7 +100,7 @@ struct PostgresInstancesEndToEndTests {
                 #expect(paused != rules)
                 try paused.write(to: policy, atomically: true, encoding: .utf8)
                 let edited = ContinuousClock.now
-                for http in servers {
+                for http in servers.prefix(2) {
                     var decision: String?
                     while ContinuousClock.now - edited < .seconds(3) {
                         decision = try await http.send(.POST, "/v1/decisions", token: token, json: transfer)
@@ -111,6 +120,7 @@ struct PostgresInstancesEndToEndTests {
                 Issue.record("\(error)\nfirst:\n\(first.output)\nsecond:\n\(second.output)")
             }
         }
+        proxy.process.stop()
         #expect(await first.stop() == 0)
         #expect(await second.stop() == 0)
         let verify = try await ExternalTool.run(stepup, ["audit", "verify", "--config", config.path])
