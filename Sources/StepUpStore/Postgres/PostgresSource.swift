@@ -12,14 +12,16 @@ import Synchronization
 ///
 /// **Outages.** While the database is unreachable the pool retries with a growing backoff (up to a minute), and
 /// requests would queue behind it. Instead, waiting for a connection is limited (``leaseTimeout``, one second
-/// once the database is known to be failing), and a wait that fails replaces the pool with a fresh one (at most
-/// once a second), whose first attempt is immediate: so `/readyz` answers 503 promptly during an outage and 200
-/// within about a second of the database's return.
+/// once the database is known to be failing), and a wait that fails replaces an idle pool (none of its
+/// connections in use) with a fresh one (at most once a second), whose first attempt is immediate: so `/readyz`
+/// answers 503 promptly during an outage and 200 within about a second of the database's return.
 final class PostgresSource: SQLConnectionSource {
     private struct Pool {
         var client: PostgresClient
         var runner: Task<Void, Never>
         var started: ContinuousClock.Instant
+        /// Connections borrowed from it and in use: a pool with any is working and is never retired.
+        var inUse = 0
     }
 
     private let configuration: PostgresClient.Configuration
@@ -56,12 +58,13 @@ final class PostgresSource: SQLConnectionSource {
         return Pool(client: client, runner: Task { await client.run() }, started: .now)
     }
 
-    /// A failed wait: from now on waits are short, and the pool is replaced (at most once a second).
-    private func noteFailure() {
+    /// A failed wait on `client`: from now on waits are short, and the pool is replaced (at most once a second;
+    /// never while any of its connections is in use, and failures of an already retired pool retire nothing).
+    private func noteFailure(of client: PostgresClient) {
         let now = ContinuousClock.now
         failingSince.withLock { $0 = $0 ?? now }
         let retired = pool.withLock { pool -> Pool? in
-            guard now - pool.started > .seconds(1) else { return nil }
+            guard pool.client === client, pool.inUse == 0, now - pool.started > .seconds(1) else { return nil }
             let old = pool
             pool = Self.makePool(configuration, background)
             return old
@@ -102,25 +105,31 @@ final class PostgresSource: SQLConnectionSource {
             connection = try await handoff.borrow(timeout: failing ? .seconds(1) : leaseTimeout, lease: lease)
         } catch {
             lease.cancel()
-            noteFailure()
+            noteFailure(of: client)
             throw error
         }
         if failing { failingSince.withLock { $0 = nil } }
-        defer { handoff.giveBack() }
-        do {
-            return try await body(connection.sql(queryLogLevel: .trace))
-        } catch let error as PSQLError where [.serverClosedConnection, .connectionError, .uncleanShutdown]
-            .contains(error.code) {
-            // The database went away under this connection (a restart, a failover): the pool starts afresh.
-            noteFailure()
-            throw error
+        pool.withLock { if $0.client === client { $0.inUse += 1 } }
+        defer {
+            pool.withLock { if $0.client === client { $0.inUse -= 1 } }
+            handoff.giveBack()
         }
+        return try await body(connection.sql(queryLogLevel: .trace))
     }
 
+    /// Closes the pool, waiting at most 5 s for it (a connection stuck on a vanished server must not hold up
+    /// the process's exit).
     func shutdown() async {
         let runner = pool.withLock { $0.runner }
         runner.cancel()
-        await runner.value
+        let resumed = Mutex(false)
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let once: @Sendable () -> Void = {
+                if resumed.withLock({ flag in defer { flag = true }; return !flag }) { done.resume() }
+            }
+            Task { await runner.value; once() }
+            Task { try? await Task.sleep(for: .seconds(5)); once() }
+        }
     }
 }
 

@@ -14,32 +14,20 @@ struct RoundRobinProxy {
         let root = directory.path
         let servers = upstreams.map { "server \($0.replacingOccurrences(of: "http://", with: ""));" }
             .joined(separator: " ")
-        let config = """
-            pid \(root)/nginx.pid;
-            error_log stderr warn;
-            daemon off;
-            worker_processes 1;
-            events { worker_connections 512; }
-            http {
-                log_format upstream '$upstream_addr $status';
-                access_log \(root)/access.log upstream;
-                client_body_temp_path \(root)/body;
-                proxy_temp_path \(root)/proxy;
-                fastcgi_temp_path \(root)/fastcgi;
-                uwsgi_temp_path \(root)/uwsgi;
-                scgi_temp_path \(root)/scgi;
-                upstream stepup { \(servers) keepalive 16; }
-                server {
-                    listen 127.0.0.1:\(port);
-                    location / {
-                        proxy_pass http://stepup;
-                        proxy_http_version 1.1;
-                        proxy_set_header Connection "";
-                        proxy_next_upstream off;
-                    }
+        let config = nginxConfig(root: root, http: """
+            log_format upstream '$upstream_addr $status';
+            access_log \(root)/access.log upstream;
+            upstream stepup { \(servers) keepalive 16; }
+            server {
+                listen 127.0.0.1:\(port);
+                location / {
+                    proxy_pass http://stepup;
+                    proxy_http_version 1.1;
+                    proxy_set_header Connection "";
+                    proxy_next_upstream off;
                 }
             }
-            """
+            """)
         let file = directory.appendingPathComponent("nginx.conf")
         try config.write(to: file, atomically: true, encoding: .utf8)
         let process = try BackgroundProcess(nginx, ["-p", root, "-c", file.path])
@@ -60,4 +48,24 @@ struct RoundRobinProxy {
         }
         return counts
     }
+}
+
+/// A whole nginx configuration for a test: in the foreground, one worker, every file under `root`, `http` as the
+/// body of the `http` block.
+func nginxConfig(root: String, http: String) -> String {
+    """
+    pid \(root)/nginx.pid;
+    error_log stderr warn;
+    daemon off;
+    worker_processes 1;
+    events { worker_connections 512; }
+    http {
+        client_body_temp_path \(root)/body;
+        proxy_temp_path \(root)/proxy;
+        fastcgi_temp_path \(root)/fastcgi;
+        uwsgi_temp_path \(root)/uwsgi;
+        scgi_temp_path \(root)/scgi;
+    \(http.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n"))
+    }
+    """
 }
