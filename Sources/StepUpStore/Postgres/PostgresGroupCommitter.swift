@@ -68,15 +68,41 @@ final class PostgresGroupCommitter: UnitCommitter {
                 return batch
             }
             if batch.isEmpty { return }
-            var results = await run(batch.map(\.unit))
+            var results = await watched(batch.map(\.unit))
             if results.isEmpty {
                 results = []
                 for pending in batch {
-                    let alone = await run([pending.unit])
+                    let alone = await watched([pending.unit])
                     results.append(alone.first ?? .failure(StoreError.backend("the write failed")))
                 }
             }
             for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
+        }
+    }
+
+    /// How long a batch may take before its requests are told it failed (see ``watched(_:)``).
+    static let batchTimeout: Duration = .seconds(15)
+
+    /// ``run(_:)`` with a time limit: a batch whose connection hangs (a database that vanished mid-transaction)
+    /// fails its requests instead of holding up every later one; if it commits after all, the writes stay and
+    /// the audit head, read under its row lock, keeps the chain one line.
+    private func watched(_ units: [PreparedUnit]) async -> [Result<[AuditEvent], any Error>] {
+        let answered = Mutex(false)
+        return await withCheckedContinuation { continuation in
+            let answer: @Sendable ([Result<[AuditEvent], any Error>]) -> Void = { results in
+                if answered.withLock({ done in defer { done = true }; return !done }) {
+                    continuation.resume(returning: results)
+                }
+            }
+            let timer = Task {
+                try await Task.sleep(for: Self.batchTimeout)
+                let failure = StoreError.backend("the database did not answer within \(Self.batchTimeout)")
+                answer(units.map { _ in .failure(failure) })
+            }
+            Task {
+                answer(await self.run(units))
+                timer.cancel()
+            }
         }
     }
 
