@@ -30,7 +30,7 @@ final class PostgresSource: SQLConnectionSource {
     /// Since when borrowing has failed (nil while the database answers).
     private let failingSince = Mutex<ContinuousClock.Instant?>(nil)
     /// How long an operation waits for a connection while the database answers.
-    let leaseTimeout: Duration = .seconds(10)
+    let leaseTimeout: Duration = .seconds(20)
 
     init(settings: PostgresSettings, logger: Logger) throws {
         var configuration: PostgresClient.Configuration
