@@ -3,8 +3,8 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// `stepup bench decisions`: a real `stepup serve` (its own process, a fresh `stepup init`, SQLite) and the bare
-/// Hummingbird handler, driven by the same load generator on loopback.
+/// `stepup bench decisions`: a real `stepup serve` (its own process, a fresh `stepup init`, SQLite or an empty
+/// PostgreSQL database) and the bare Hummingbird handler, driven by the same load generator on loopback.
 ///
 /// For `allow` and `step_up` decisions at 1 and 32 connections (closed loop) it prints requests per second, p50 and
 /// p99, the ratio to the bare handler, store round trips, write units of work, commits and `fsync`s per decision;
@@ -20,11 +20,15 @@ public struct DecisionBenchmark: Sendable {
     public var seconds: Double
     /// Seconds of the soak at 70 % of the peak; 0 skips it.
     public var soakSeconds: Double
+    /// An empty PostgreSQL database to run the server on instead of SQLite (`postgres://…`; a password may also
+    /// come from `STEPUP_POSTGRES_PASSWORD`).
+    public var postgresURL: String?
 
-    public init(binary: String, seconds: Double, soakSeconds: Double = 0) {
+    public init(binary: String, seconds: Double, soakSeconds: Double = 0, postgresURL: String? = nil) {
         self.binary = binary
         self.seconds = seconds
         self.soakSeconds = soakSeconds
+        self.postgresURL = postgresURL
     }
 
     public func run(emit: @escaping @Sendable (String) -> Void) async throws {
@@ -32,6 +36,12 @@ public struct DecisionBenchmark: Sendable {
         defer { try? FileManager.default.removeItem(at: directory) }
         try Self.check(try Self.exec(binary, ["init", "--directory", directory.path]), "stepup init")
         let config = directory.appendingPathComponent("stepup.yaml").path
+        if let postgresURL {
+            let text = try String(contentsOfFile: config, encoding: .utf8)
+            try text.replacingOccurrences(of: "storage:\n", with: "storage:\n  postgres:\n    url: \"\(postgresURL)\"\n")
+                .write(toFile: config, atomically: true, encoding: .utf8)
+        }
+        emit("storage=\(postgresURL == nil ? "sqlite" : "postgres")")
         try Self.check(try Self.exec(binary, ["user", "add", "bench", "--config", config],
                                      input: "bench password 0001\n"), "stepup user add")
         let token = try Self.metricsToken(config)

@@ -14,7 +14,13 @@ struct BenchDecisionsCommand: AsyncParsableCommand {
     @Option(help: "Seconds of allow decisions at 70 % of the peak rate, with the server's RSS sampled (0 skips).")
     var soakSeconds: Double = 0
 
+    @Option(help: "Run the server on this empty PostgreSQL database (postgres://…) instead of SQLite.")
+    var postgres: String?
+
     func validate() throws {
+        if let postgres, !(postgres.hasPrefix("postgres://") || postgres.hasPrefix("postgresql://")) {
+            throw ValidationError("--postgres must be a postgres:// URL")
+        }
         guard seconds > 0, seconds <= 600 else { throw ValidationError("--seconds must be between 0 and 600") }
         guard soakSeconds >= 0, soakSeconds <= 86_400 else {
             throw ValidationError("--soak-seconds must be between 0 and 86400 (600 is the 10-minute check)")
@@ -23,6 +29,7 @@ struct BenchDecisionsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
-        try await DecisionBenchmark(binary: binary, seconds: seconds, soakSeconds: soakSeconds).run { emit($0) }
+        try await DecisionBenchmark(binary: binary, seconds: seconds, soakSeconds: soakSeconds,
+                                    postgresURL: postgres).run { emit($0) }
     }
 }

@@ -14,6 +14,7 @@ struct StepUpCommand: AsyncParsableCommand {
             AddressCommand.self,
             AuditCommand.self,
             BackupCommand.self,
+            StorageCommand.self,
             PolicyCommand.self,
             HashPasswordCommand.self,
             VerifyPasswordCommand.self,

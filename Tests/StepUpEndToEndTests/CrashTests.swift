@@ -8,11 +8,6 @@ import Testing
 /// chain verifies (`stepup audit verify`).
 @Suite("Crash safety", .serialized, .timeLimit(.minutes(5)))
 struct CrashTests {
-    final class Acknowledged: Sendable {
-        let ids = Mutex(Set<String>())
-        let failures = Mutex(0)
-    }
-
     @Test func killNineUnderLoadLosesNoAcknowledgedDecision() async throws {
         guard let sqlite = ExternalTool.require("sqlite3", package: "sqlite3") else { return }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stepup-crash-\(UUID().uuidString)")
@@ -22,7 +17,7 @@ struct CrashTests {
         let config = directory.appendingPathComponent("stepup.yaml").path
         #expect(try await ExternalTool.run(stepup, ["user", "add", "alice", "--config", config],
                                            input: "alice's long password\n").status == 0)
-        let acknowledged = Acknowledged()
+        let acknowledged = DecisionLoad()
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
             for round in 1...3 {
@@ -31,26 +26,7 @@ struct CrashTests {
                 let login = try await http.send(.POST, "/v1/sessions",
                                                 json: ["username": "alice", "password": "alice's long password"])
                 let token = try #require(login.json?["token"] as? String, "\(login.body)")
-                let load = Task {
-                    try await withThrowingTaskGroup(of: Void.self) { group in
-                        for _ in 0..<16 {
-                            group.addTask {
-                                while !Task.isCancelled {
-                                    guard let reply = try? await http.send(.POST, "/v1/decisions", token: token,
-                                                                           json: ["action": "reports.view"])
-                                    else {
-                                        acknowledged.failures.withLock { $0 += 1 }
-                                        return
-                                    }
-                                    if reply.status == 200, let id = reply.json?["decision_id"] as? String {
-                                        _ = acknowledged.ids.withLock { $0.insert(id) }
-                                    }
-                                }
-                            }
-                        }
-                        try await group.waitForAll()
-                    }
-                }
+                let load = acknowledged.start(http, token: token, clients: 16)
                 // Let the load run, then kill the server mid-flight.
                 try await Task.sleep(for: .milliseconds(400 + 200 * round))
                 let before = acknowledged.ids.withLock { $0.count }

@@ -121,22 +121,7 @@ struct ForwardAuthProxyTests {
                                          ("server_name app.example.com;", "server_name app.stepup.test;")])
                 .write(to: siteFile, atomically: true, encoding: .utf8)
             let root = directory.path
-            let main = """
-                pid \(root)/nginx.pid;
-                error_log stderr warn;
-                daemon off;
-                worker_processes 1;
-                events { worker_connections 256; }
-                http {
-                    access_log off;
-                    client_body_temp_path \(root)/body;
-                    proxy_temp_path \(root)/proxy;
-                    fastcgi_temp_path \(root)/fastcgi;
-                    uwsgi_temp_path \(root)/uwsgi;
-                    scgi_temp_path \(root)/scgi;
-                    include \(siteFile.path);
-                }
-                """
+            let main = nginxConfig(root: root, http: "access_log off;\ninclude \(siteFile.path);")
             let mainFile = directory.appendingPathComponent("nginx.conf")
             try main.write(to: mainFile, atomically: true, encoding: .utf8)
             return try BackgroundProcess(binary, ["-p", root, "-c", mainFile.path])

@@ -69,18 +69,9 @@ struct MultiProcessRaceTests {
                 #expect(closed.json?["status"] as? String == "failed", "\(closed.body)")
 
                 // One grant, 50 uses at once across both processes: exactly one allow.
-                let again = try await a.send(.POST, "/v1/decisions", token: token, json: transfer)
-                let grant = try #require((again.json?["challenge"] as? [String: Any])?["id"] as? String)
-                let verified = try await servers[1].send(.POST, "/v1/challenges/\(grant)/verify", token: token,
-                                                         json: ["factor": "totp", "code": try await code(30)])
+                let (verified, _, outcomes) = try await stepUpAndRaceTheGrant(servers, token: token, request: transfer,
+                                                                              code: try await code(30))
                 #expect(verified.status == 200, "\(verified.body)")
-                var withGrant = transfer
-                withGrant["grant"] = grant
-                nonisolated(unsafe) let body = withGrant
-                let outcomes = try await race(50) { index in
-                    try await servers40[index % 2].send(.POST, "/v1/decisions", token: token, json: body)
-                        .json?["decision"] as? String
-                }
                 #expect(outcomes.filter { $0 == "allow" }.count == 1, "\(outcomes)")
 
                 // 30 wrong passwords at once from one address (limit 6), across both processes: exactly 6 evaluated.

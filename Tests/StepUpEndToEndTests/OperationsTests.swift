@@ -17,20 +17,20 @@ struct OperationsTests {
         try await withHTTPClient { client in
             let http = HTTP(base: server.baseURL, client: client)
             let token = try await deployment.signIn(http)
-            let running = Task { await load.run(http, token: token, workers: 8) }
+            let running = load.start(http, token: token, clients: 8)
             try await Task.sleep(for: .milliseconds(500))
             for round in 1...3 {
                 let path = deployment.directory.appendingPathComponent("backup-\(round).sqlite").path
-                let before = load.acknowledged.withLock { $0 }
+                let before = load.acknowledged
                 let backup = try await ExternalTool.run(stepup, ["backup", path, "--config", deployment.config])
                 #expect(backup.status == 0, "\(backup.stdout)\(backup.stderr)")
                 backups.append((path, before))
                 try await Task.sleep(for: .milliseconds(300))
             }
-            load.stop()
-            await running.value
+            running.cancel()
+            _ = await running.result
         }
-        #expect(load.acknowledged.withLock { $0 } > 0, "the load wrote nothing: \(load.statuses.withLock { $0 })")
+        #expect(load.acknowledged > 0, "the load wrote nothing (\(load.failures.withLock { $0 }) transport failures)")
         // An existing file is never overwritten.
         let again = try await ExternalTool.run(stepup, ["backup", backups[0].path, "--config", deployment.config])
         #expect(again.status != 0)

@@ -2,10 +2,11 @@ import Foundation
 import SQLKit
 import StepUpCore
 import StepUpStore
+import StepUpTestSupport
 import Testing
 
 /// The read caches serve from memory, and every change — by this process, another store on the file, or raw
-/// SQL — reaches them at the next `synchronize()`.
+/// SQL — reaches them at the next `synchronize()`; on SQLite and on PostgreSQL (two instances on one database).
 @Suite("Read caches and the change feed", .timeLimit(.minutes(3)))
 struct CachedStoresTests {
     struct Bed {
@@ -14,25 +15,33 @@ struct CachedStoresTests {
         let own: SQLStore
     }
 
-    func withBed(_ body: (Bed) async throws -> Void) async throws {
+    /// Two stores on one database: an SQLite file, or a PostgreSQL database (two instances).
+    func withBed(_ backend: Backend, _ body: (Bed) async throws -> Void) async throws {
+        if backend == .postgres {
+            guard let server = try await PostgresServer.shared() else { return }
+            let database = try await server.createDatabase()
+            defer { server.dropDatabase(database) }
+            let settings = try PostgresSettings(url: server.url(database: database))
+            try await withStores(try await SQLStore.openPostgres(settings: settings),
+                                 try await SQLStore.openPostgres(settings: settings), body)
+            return
+        }
         try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("cache.sqlite").path
-            let own = try await SQLStore.openSQLite(path: path)
-            let other = try await SQLStore.openSQLite(path: path)
-            do {
-                try await body(Bed(cached: try await own.cachedStores(), other: other, own: own))
-            } catch {
-                await own.shutdown()
-                await other.shutdown()
-                throw error
-            }
-            await own.shutdown()
-            await other.shutdown()
+            try await withStores(try await SQLStore.openSQLite(path: path), try await SQLStore.openSQLite(path: path),
+                                 body)
         }
     }
 
-    @Test func hitsCostNoDatabaseReadsAndOtherStoresChangesArriveAtTheNextSynchronize() async throws {
-        try await withBed { bed in
+    private func withStores(_ own: SQLStore, _ other: SQLStore, _ body: (Bed) async throws -> Void) async throws {
+        try await withTwoStores(own, other) { own, other in
+            try await body(Bed(cached: try await own.cachedStores(), other: other, own: own))
+        }
+    }
+
+    @Test(arguments: [Backend.sqlite, .postgres])
+    func hitsCostNoDatabaseReadsAndOtherStoresChangesArriveAtTheNextSynchronize(_ backend: Backend) async throws {
+        try await withBed(backend) { bed in
             let user = try await makeUser(bed.cached)
             let session = Session(id: "s1", userID: user.id, createdAt: t0, expiresAt: at(3_600), events: [])
             try await bed.cached.sessions.createSession(session, tokenHash: "hash-1")
@@ -70,8 +79,9 @@ struct CachedStoresTests {
         }
     }
 
-    @Test func rawSQLChangesReachTheCachesToo() async throws {
-        try await withBed { bed in
+    @Test(arguments: [Backend.sqlite, .postgres])
+    func rawSQLChangesReachTheCachesToo(_ backend: Backend) async throws {
+        try await withBed(backend) { bed in
             let user = try await makeUser(bed.cached)
             #expect(try await bed.cached.credentials.user(id: user.id)?.disabled == false)
             try await bed.other.withRawDatabase { database in
@@ -82,8 +92,9 @@ struct CachedStoresTests {
         }
     }
 
-    @Test func aReaderThatMissedPrunedChangesDropsEverything() async throws {
-        try await withBed { bed in
+    @Test(arguments: [Backend.sqlite, .postgres])
+    func aReaderThatMissedPrunedChangesDropsEverything(_ backend: Backend) async throws {
+        try await withBed(backend) { bed in
             let user = try await makeUser(bed.cached)
             #expect(try await bed.cached.credentials.user(id: user.id)?.roles == [])
             // The change is made, and its log entry is gone before this process reads it (as after pruning).

@@ -27,7 +27,7 @@ struct GroupCommitTests {
     @Test func concurrentUnitsShareATransactionAndAreAllAcknowledged() async throws {
         try await withSQLite { store in
             let gate = Gate()
-            store.committer.hooks.withLock { $0.beforeCommit = { gate.beforeCommit($0) } }
+            store.committer!.hooks.withLock { $0.beforeCommit = { gate.beforeCommit($0) } }
             // The first unit holds the writer; the next 40 gather behind it.
             let first = Task { try await store.append(event("first")) }
             while gate.batches.isEmpty { try await Task.sleep(for: .milliseconds(1)) }
@@ -47,7 +47,7 @@ struct GroupCommitTests {
         try await withSQLite { store in
             let gate = Gate()
             let failNext = Mutex(false)
-            store.committer.hooks.withLock { hooks in
+            store.committer!.hooks.withLock { hooks in
                 hooks.beforeCommit = { units in
                     // The disk fails at the commit of the batch after the first.
                     let fail = failNext.withLock { $0 }
@@ -90,7 +90,7 @@ struct GroupCommitTests {
         try await withSQLite { store in
             try await store.createChallenge(challenge("chl_taken"))
             let gate = Gate()
-            store.committer.hooks.withLock { $0.beforeCommit = { gate.beforeCommit($0) } }
+            store.committer!.hooks.withLock { $0.beforeCommit = { gate.beforeCommit($0) } }
             let first = Task { try await store.append(event("first")) }
             while gate.batches.isEmpty { try await Task.sleep(for: .milliseconds(1)) }
             // Same batch: a unit whose challenge id is taken (with an audit event), and a good unit.
@@ -113,7 +113,7 @@ struct GroupCommitTests {
     /// order and the chain verifies.
     @Test func aSlowSyncDelaysButNeverReordersTheChain() async throws {
         try await withSQLite { store in
-            store.committer.hooks.withLock { $0.beforeCommit = { _ in usleep(30_000) } }
+            store.committer!.hooks.withLock { $0.beforeCommit = { _ in usleep(30_000) } }
             let writers = 12
             let perWriter = 8
             let acknowledged = try await withThrowingTaskGroup(of: [AuditEvent].self) { group in
@@ -147,9 +147,9 @@ struct GroupCommitTests {
     @Test func statementsArePreparedOnce() async throws {
         try await withSQLite { store in
             for index in 0..<50 { _ = try await store.append(event("e\(index)")) }
-            let before = store.committer.preparedStatements
+            let before = store.committer!.preparedStatements
             for index in 0..<50 { _ = try await store.append(event("f\(index)")) }
-            #expect(store.committer.preparedStatements == before, "the writer prepared statements again")
+            #expect(store.committer!.preparedStatements == before, "the writer prepared statements again")
             #expect(before > 0)
         }
     }
@@ -174,11 +174,11 @@ struct GroupCommitTests {
                 try await group.waitForAll()
             }
             var waited = 0
-            while store.committer.checkpointer.checkpoints == 0 || fileSize() < initial + 4_000_000, waited < 200 {
+            while store.committer!.checkpointer.checkpoints == 0 || fileSize() < initial + 4_000_000, waited < 200 {
                 try await Task.sleep(for: .milliseconds(50))
                 waited += 1
             }
-            #expect(store.committer.checkpointer.checkpoints > 0, "no checkpoint ran")
+            #expect(store.committer!.checkpointer.checkpoints > 0, "no checkpoint ran")
             #expect(fileSize() >= initial + 4_000_000, "the events never reached the database file: \(fileSize())")
             #expect(try await store.verifyAuditChain() == AuditChainReport(checkedEvents: 1_600))
         }

@@ -11,25 +11,9 @@ struct SQLiteSharedFileTests {
     @Test func replayGuardAndAuditChainHoldAcrossStores() async throws {
         try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("shared.sqlite").path
-            let first = try await SQLStore.openSQLite(path: path)
-            let second = try await SQLStore.openSQLite(path: path)
-            let stores = [first, second]
-            try await makeUser(first.stores)
-            try await first.addFactor(FactorRecord(id: "f1", userID: "u1", kind: .totp, label: "phone", createdAt: t0))
-
-            let wins = try await race(20) { index in
-                try await stores[index % 2].recordAcceptedStep(factorID: "f1", step: 7, at: t0)
+            try await withTwoStores(try await SQLStore.openSQLite(path: path), try await SQLStore.openSQLite(path: path)) {
+                try await expectReplayGuardAndOneChain([$0, $1], appends: 30)
             }
-            #expect(wins.filter { $0 }.count == 1)
-
-            let events = try await race(30) { index in
-                try await stores[index % 2].append(AuditEventDraft(type: "race", at: at(Double(index))))
-            }
-            #expect(Set(events.map(\.sequence)) == Set(1...30))
-            #expect(try await first.verifyAuditChain() == AuditChainReport(checkedEvents: 30))
-            #expect(try await second.verifyAuditChain() == AuditChainReport(checkedEvents: 30))
-            await first.shutdown()
-            await second.shutdown()
         }
     }
 

@@ -32,6 +32,11 @@ public enum ConfigFile {
             value.hasPrefix("/") ? value : directory.appendingPathComponent(value).standardized.path
         }
         config.storage.sqlitePath = resolve(config.storage.sqlitePath)
+        if var postgres = config.storage.postgres {
+            postgres.passwordFile = postgres.passwordFile.map(resolve)
+            postgres.settings.caFile = postgres.settings.caFile.map(resolve)
+            config.storage.postgres = postgres
+        }
         config.policyFile = resolve(config.policyFile)
         config.network.geoipDatabase = config.network.geoipDatabase.map(resolve)
         config.network.geoipRanges = config.network.geoipRanges.map(resolve)
@@ -85,6 +90,7 @@ public enum ConfigFile {
                             throw reader.error(value, "storage.synchronous must be normal or full, not \(text)")
                         }
                         config.storage.synchronous = mode
+                    case "postgres": config.storage.postgres = try PostgresConfig.parse(value, reader: reader)
                     default: throw reader.unknown(key, value, in: "storage")
                     }
                 }

@@ -18,6 +18,9 @@ public enum ConfigTemplate {
         storage:
           sqlite: stepup.sqlite    # one file, WAL mode; migrations run at start
           synchronous: normal      # normal: a commit survives a crash of StepUp; full: also power loss (README Storage)
+          # postgres:              # PostgreSQL instead of SQLite, for several instances (README "PostgreSQL")
+          #   url: postgres://stepup@db.internal:5432/stepup?sslmode=require
+          #   password_file: db-password   # or the environment variable STEPUP_POSTGRES_PASSWORD
 
         policy:
           file: policy.yaml        # levels, rules, risk settings; reloaded on change and on SIGHUP

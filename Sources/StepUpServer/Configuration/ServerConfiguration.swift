@@ -28,6 +28,8 @@ public struct ServerConfiguration: Sendable {
         public var sqlitePath = "stepup.sqlite"
         /// SQLite's `synchronous` in WAL mode: `normal` survives a process crash, `full` also power loss.
         public var synchronous = SQLiteSynchronous.normal
+        /// PostgreSQL instead of SQLite (`storage.postgres`); several instances may share it.
+        public var postgres: PostgresConfig?
         public init() {}
     }
 

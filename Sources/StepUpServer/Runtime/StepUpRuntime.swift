@@ -32,20 +32,14 @@ public struct StepUpRuntime: Sendable {
         let policyStamp = PolicyReloader.stamp(configuration.policyFile)
         let policy = try PolicyLoader.load(path: configuration.policyFile,
                                            reputationLists: Set(configuration.network.reputationLists.keys))
-        let store: SQLStore
-        do {
-            store = try await SQLStore.openSQLite(path: configuration.storage.sqlitePath, logger: logger,
-                                                  synchronous: configuration.storage.synchronous)
-        } catch let error as StoreError {
-            throw StartupError("cannot use database \(configuration.storage.sqlitePath): \(error.reason)")
-        }
+        let store = try await Self.openStore(configuration, logger: logger, environment: environment)
         let holder = PolicyHolder(policy, reputationLists: Set(configuration.network.reputationLists.keys))
         let stores: Stores
         do {
             stores = try await store.cachedStores()
         } catch let error as StoreError {
             await store.shutdown()
-            throw StartupError("cannot use database \(configuration.storage.sqlitePath): \(error.reason)")
+            throw StartupError("cannot use database \(configuration.storage.databaseDescription): \(error.reason)")
         }
         let risk = RiskService(stores: stores, locator: try Self.locator(configuration), lists: lists,
                                settings: { holder.current.risk })
@@ -56,6 +50,23 @@ public struct StepUpRuntime: Sendable {
         return StepUpRuntime(configuration: configuration, store: store, service: service, policy: holder,
                              lists: lists, cookieKey: secrets.cookieKey, metricsToken: secrets.metricsToken,
                              policyStamp: policyStamp, logger: logger)
+    }
+
+    /// PostgreSQL when `storage.postgres` is set, else the SQLite file.
+    public static func openStore(_ configuration: ServerConfiguration, logger: Logger,
+                                 environment: [String: String] = ProcessInfo.processInfo.environment) async throws
+        -> SQLStore
+    {
+        do {
+            if let postgres = configuration.storage.postgres {
+                return try await SQLStore.openPostgres(settings: try postgres.resolved(environment: environment),
+                                                       logger: logger)
+            }
+            return try await SQLStore.openSQLite(path: configuration.storage.sqlitePath, logger: logger,
+                                                 synchronous: configuration.storage.synchronous)
+        } catch let error as StoreError {
+            throw StartupError("cannot use database \(configuration.storage.databaseDescription): \(error.reason)")
+        }
     }
 
     /// The `.mmdb` reader, then the range files, chained: the first that knows the address answers.

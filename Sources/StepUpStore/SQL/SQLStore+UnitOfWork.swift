@@ -3,11 +3,11 @@ import SQLKit
 import StepUpCore
 
 extension SQLStore: UnitOfWorkStore {
-    /// Group-committed with the units of concurrent requests (see ``SQLiteGroupCommitter``).
+    /// Group-committed with the units of concurrent requests (see ``SQLiteGroupCommitter``, ``PostgresGroupCommitter``).
     @discardableResult
     public func commit(_ unit: UnitOfWork) async throws -> [AuditEvent] {
         guard !unit.isEmpty else { return [] }
-        return try await committer.commit(unit)
+        return try await writer.commit(unit)
     }
 
     public func auditTallies(since: Date) async throws -> [AuditTally] {
@@ -28,12 +28,12 @@ extension SQLStore: UnitOfWorkStore {
 
 extension SQLStore: ChangeFeed {
     public func latestChangeVersion() async throws -> Int64 {
-        try feed.latestVersion()
+        try await feed.latestVersion()
     }
 
     public func changes(after version: Int64) async throws -> CacheChanges {
         roundTrips.count(.read)
-        return try feed.changes(after: version)
+        return try await feed.changes(after: version)
     }
 }
 

@@ -25,19 +25,19 @@ public final class SQLStore: Sendable {
     /// report them.
     public let roundTrips: RoundTrips
     /// Writes units of work (audit appends, new challenges, session touches) with group commit.
-    let committer: SQLiteGroupCommitter
+    let writer: any UnitCommitter
     /// Tells caches what changed (see ``CachedStores``).
-    let feed: SQLiteChangeFeed
+    let feed: any ChangeFeedReader
     /// The `synchronous` setting the database runs with.
     public let synchronous: SQLiteSynchronous
 
     init(source: any SQLConnectionSource, logger: Logger, throttleRetention: TimeInterval,
-         committer: SQLiteGroupCommitter, feed: SQLiteChangeFeed, synchronous: SQLiteSynchronous,
+         committer: any UnitCommitter, feed: any ChangeFeedReader, synchronous: SQLiteSynchronous,
          roundTrips: RoundTrips) {
         self.source = source
         self.logger = logger
         self.throttleRetention = throttleRetention
-        self.committer = committer
+        self.writer = committer
         self.feed = feed
         self.synchronous = synchronous
         self.roundTrips = roundTrips
@@ -52,13 +52,16 @@ public final class SQLStore: Sendable {
 
     /// Finishes queued writes, then releases every connection. The store must not be used afterwards.
     public func shutdown() async {
-        await committer.close()
+        await writer.close()
         feed.close()
         await source.shutdown()
     }
 
     /// Transactions the group committer has committed, and the units of work in them, since the store opened.
-    public var commits: (transactions: Int, units: Int) { committer.committed.withLock { $0 } }
+    public var commits: (transactions: Int, units: Int) { writer.committed.withLock { $0 } }
+
+    /// SQLite's group committer (nil on PostgreSQL), for its test seams.
+    var committer: SQLiteGroupCommitter? { writer as? SQLiteGroupCommitter }
 
     /// Runs `body` on one connection; database errors become ``StoreError/backend(_:)``.
     /// Pass `.write` whenever `body` may change anything.
@@ -120,7 +123,7 @@ enum SQLAccess: Sendable {
     case write
 }
 
-/// Where an ``SQLStore`` gets a connection: SQLite's pool today, PostgreSQL's next.
+/// Where an ``SQLStore`` gets a connection: SQLite's pool or PostgreSQL's.
 protocol SQLConnectionSource: Sendable {
     /// Runs `body` with a connection (an `SQLDatabase`) that no other task uses meanwhile.
     /// SQLite gives every `.write` the one writer connection; PostgreSQL may ignore `access`.
@@ -136,4 +139,19 @@ extension SQLStore {
     public func withRawDatabase<R>(_ body: (any SQLDatabase) async throws -> R) async throws -> R {
         try await withDatabase(.write, body)
     }
+}
+
+/// Commits units of work together with those of concurrent requests (one per backend).
+protocol UnitCommitter: Sendable {
+    func commit(_ unit: UnitOfWork) async throws -> [AuditEvent]
+    func close() async
+    /// Transactions committed, and units in them, since the store opened.
+    var committed: Mutex<(transactions: Int, units: Int)> { get }
+}
+
+/// Reads the change feed (`cache_changes`, migration 3) for the read caches (one per backend).
+protocol ChangeFeedReader: Sendable {
+    func changes(after version: Int64) async throws -> CacheChanges
+    func latestVersion() async throws -> Int64
+    func close()
 }

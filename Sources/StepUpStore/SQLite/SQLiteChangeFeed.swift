@@ -4,7 +4,7 @@ import Synchronization
 
 /// Reads the change feed (`cache_changes`, see migration 3) on a connection of its own, synchronously: one
 /// indexed range read, no thread hop, so every request can afford to ask before it trusts its caches.
-final class SQLiteChangeFeed: Sendable {
+final class SQLiteChangeFeed: ChangeFeedReader {
     private struct Reader {
         var connection: RawSQLiteConnection
         /// The latest read: its number, the version it read after, and what it found.
@@ -49,14 +49,7 @@ final class SQLiteChangeFeed: Sendable {
             }
             changes.append(CacheChange(version: row.int64(0), entity: entity, key: row.text(2) ?? ""))
         }
-        // Versions are dense: anything missing between `version` and the epoch was pruned (or deleted) before
-        // this reader saw it, and the caller must drop everything.
-        var expected = version
-        let dense = changes.allSatisfy { change in
-            expected += 1
-            return change.version == expected
-        }
-        return CacheChanges(changes: changes, complete: dense && expected == latest)
+        return CacheChanges(after: version, changes: changes, latest: latest)
     }
 
     func latestVersion() throws -> Int64 {
@@ -84,6 +77,23 @@ public struct CacheChange: Sendable, Hashable {
 public struct CacheChanges: Sendable {
     public var changes: [CacheChange]
     public var complete: Bool
+
+    public init(changes: [CacheChange], complete: Bool) {
+        self.changes = changes
+        self.complete = complete
+    }
+
+    /// What a reader found after `version`, the epoch being at `latest`.
+    init(after version: Int64, changes: [CacheChange], latest: Int64) {
+        // Versions are dense: anything missing between `version` and the epoch was pruned (or deleted) before
+        // this reader saw it, and the caller must drop everything.
+        var expected = version
+        let dense = changes.allSatisfy { change in
+            expected += 1
+            return change.version == expected
+        }
+        self.init(changes: changes, complete: dense && expected == latest)
+    }
 }
 
 /// Where a cache learns what changed in the database, whoever changed it.

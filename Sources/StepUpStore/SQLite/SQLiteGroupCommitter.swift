@@ -14,7 +14,7 @@ import Synchronization
 /// a transaction that fails (the disk, the commit) fails every unit in it and acknowledges none. Audit events are
 /// chained in queue order from the head read inside the transaction, so the chain stays one line however the
 /// batches fall, and across processes (`BEGIN IMMEDIATE` takes SQLite's write lock first).
-final class SQLiteGroupCommitter: Sendable {
+final class SQLiteGroupCommitter: UnitCommitter {
     /// Test seams: what happens just before a batch commits (slow down a commit like a slow `fsync`, or fail it).
     struct Hooks: Sendable {
         var beforeCommit: (@Sendable (_ units: Int) throws -> Void)?

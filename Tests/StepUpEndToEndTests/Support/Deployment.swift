@@ -64,27 +64,3 @@ struct Deployment {
 
     struct ToolMissing: Error { var name: String }
 }
-
-/// Decisions sent in a loop by `workers` concurrent clients until stopped; counts what was acknowledged.
-final class DecisionLoad: Sendable {
-    let acknowledged = Mutex(0)
-    let statuses = Mutex([Int: Int]())
-    private let stopped = Mutex(false)
-
-    func run(_ http: HTTP, token: String, workers: Int) async {
-        await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<workers {
-                group.addTask {
-                    while !self.stopped.withLock({ $0 }) {
-                        guard let reply = try? await http.send(.POST, "/v1/decisions", token: token,
-                                                               json: ["action": "reports.view"]) else { continue }
-                        self.statuses.withLock { $0[reply.status, default: 0] += 1 }
-                        if reply.status == 200 { self.acknowledged.withLock { $0 += 1 } }
-                    }
-                }
-            }
-        }
-    }
-
-    func stop() { stopped.withLock { $0 = true } }
-}

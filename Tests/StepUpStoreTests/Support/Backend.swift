@@ -1,6 +1,7 @@
 import Foundation
 import StepUpCore
 import StepUpStore
+import StepUpTestSupport
 import Testing
 
 /// The backends every conformance test runs against.
@@ -9,6 +10,10 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqlite
     /// SQLite behind the read caches, as every server runs it.
     case cachedSQLite
+    /// A real PostgreSQL (``PostgresServer``), a fresh database per test.
+    case postgres
+    /// PostgreSQL behind the read caches.
+    case cachedPostgres
 
     var testDescription: String { rawValue }
 }
@@ -18,7 +23,7 @@ struct Harness: Sendable {
     let stores: Stores
     let maintenance: any StoreMaintenance
     let verifyChain: @Sendable () async throws -> AuditChainReport
-    /// Set for SQLite: the store itself and its file.
+    /// Set for SQLite and PostgreSQL: the store itself; for SQLite its file.
     let sql: SQLStore?
     let path: String?
 }
@@ -42,18 +47,32 @@ func withBackend(_ backend: Backend, _ body: (Harness) async throws -> Void) asy
     case .sqlite, .cachedSQLite:
         try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("stepup.sqlite").path
-            let store = try await SQLStore.openSQLite(path: path)
-            do {
-                let stores = backend == .sqlite ? store.stores : try await store.cachedStores()
-                try await body(Harness(stores: stores, maintenance: store,
-                                       verifyChain: { try await store.verifyAuditChain() }, sql: store, path: path))
-            } catch {
-                await store.shutdown()
-                throw error
-            }
-            await store.shutdown()
+            try await withSQLStore(try await SQLStore.openSQLite(path: path), cached: backend == .cachedSQLite,
+                                   path: path, body)
         }
+    case .postgres, .cachedPostgres:
+        // Skipped with a printed reason when PostgreSQL is not installed (a failure under CI).
+        guard let server = try await PostgresServer.shared() else { return }
+        let database = try await server.createDatabase()
+        defer { server.dropDatabase(database) }
+        let store = try await SQLStore.openPostgres(settings: try PostgresSettings(url: server.url(database: database)))
+        try await withSQLStore(store, cached: backend == .cachedPostgres, path: nil, body)
     }
+}
+
+/// Runs `body` on `store` (behind the read caches when `cached`), then shuts the store down.
+private func withSQLStore(_ store: SQLStore, cached: Bool, path: String?, _ body: (Harness) async throws -> Void)
+    async throws
+{
+    do {
+        let stores = cached ? try await store.cachedStores() : store.stores
+        try await body(Harness(stores: stores, maintenance: store,
+                               verifyChain: { try await store.verifyAuditChain() }, sql: store, path: path))
+    } catch {
+        await store.shutdown()
+        throw error
+    }
+    await store.shutdown()
 }
 
 /// A fixed instant with whole seconds (every backend stores it exactly).

@@ -49,10 +49,27 @@ extension Migration {
             ("recovery_codes", "DELETE", "factors", "OLD.user_id"),
         ]
         for feed in feeds {
+            let name = "\(feed.table)_\(feed.event.lowercased())_feed"
+            let body = CacheFeedSQL.record(entity: "'\(feed.entity)'", key: feed.key)
+            if dialect.name == "postgresql" {
+                // PostgreSQL runs a trigger's statements in a function.
+                statements.append(SQLQueryString("""
+                    CREATE FUNCTION \(unsafeRaw: name)() RETURNS trigger LANGUAGE plpgsql AS $feed$
+                    BEGIN
+                    \(unsafeRaw: body)
+                    RETURN NULL;
+                    END $feed$
+                    """))
+                statements.append(SQLQueryString("""
+                    CREATE TRIGGER \(unsafeRaw: name) AFTER \(unsafeRaw: feed.event) ON \(unsafeRaw: feed.table)
+                    FOR EACH ROW EXECUTE FUNCTION \(unsafeRaw: name)()
+                    """))
+                continue
+            }
             statements.append(SQLQueryString("""
-                CREATE TRIGGER \(unsafeRaw: feed.table)_\(unsafeRaw: feed.event.lowercased())_feed
+                CREATE TRIGGER \(unsafeRaw: name)
                 AFTER \(unsafeRaw: feed.event) ON \(unsafeRaw: feed.table) FOR EACH ROW BEGIN
-                \(unsafeRaw: CacheFeedSQL.record(entity: "'\(feed.entity)'", key: feed.key))
+                \(unsafeRaw: body)
                 END
                 """))
         }
