@@ -19,6 +19,11 @@ public enum Subprocess {
     @_silgen_name("pipe2")
     private static func systemPipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
 
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), also hidden behind `_GNU_SOURCE`.
+    @_silgen_name("posix_spawn_file_actions_addclosefrom_np")
+    private static func addCloseFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ from: Int32)
+        -> Int32
+
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
     }
@@ -162,6 +167,9 @@ public enum Subprocess {
         posix_spawn_file_actions_adddup2(&actions, stdin, 0)
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        // And every other descriptor closed in the child, close-on-exec or not: a library that opened one without
+        // the flag would otherwise hand it on (PostgreSQL refuses to start with ~1,000 inherited descriptors).
+        _ = addCloseFrom(&actions, 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

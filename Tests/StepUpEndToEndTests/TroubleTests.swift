@@ -89,7 +89,8 @@ struct TroubleTests {
 
     /// Writes `path` until the file system is full.
     static func fill(_ path: String) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        // Close-on-exec: a child another test starts meanwhile must not keep the space after the unlink.
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         defer { close(descriptor) }
         let block = [UInt8](repeating: 0x5A, count: 4_096)
         while block.withUnsafeBytes({ write(descriptor, $0.baseAddress, $0.count) }) > 0 {}
