@@ -107,6 +107,9 @@ struct PushApprovalTests {
         guard Self.available else { return }
         let bed = try await Bed()
         try await bed.harness.application().test(.live) { client in
+            // Browsers subscribe with the VAPID public key (Web Push is the channel here).
+            let vapid = try await client.json(.get, "/v1/push/vapid-key")
+            #expect(vapid.status == .ok && (vapid.json["public_key"] as? String)?.isEmpty == false, "\(vapid.text)")
             let token = try await bed.enroll(client)
             let (id, number) = try await bed.prompt(client, token: token)
             #expect(number.count == 2)
@@ -268,6 +271,8 @@ struct PushWebhookTests {
             user: try #require(try await harness.store.stores.credentials.user(username: "bob")),
             try PushApprovalTests.registration(endpoint: "https://relay.example/device-1"), client: ClientInfo(ip: "127.0.0.1"))
         try await harness.application().test(.router) { client in
+            // A relay, not Web Push: no browser subscribes, so there is no VAPID key to hand out.
+            #expect(try await client.json(.get, "/v1/push/vapid-key").status == .notFound)
             let token = try await client.login("bob")
             let decision = try await client.json(.post, "/v1/decisions", token: token,
                                                  body: EmailCodeTests.transfer(1_500))

@@ -79,6 +79,9 @@ struct SMSCodeTests {
             #expect(enrollment.headers["idempotency-key"] == json["ref"] as? String)
             let code = try #require(Self.code(in: json["text"] as? String ?? ""))
             let confirmURL = try #require(started.json["confirm_url"] as? String)
+            // An SMS factor is confirmed at its own URL only: the e-mail one does not know it.
+            let wrongKind = confirmURL.replacingOccurrences(of: "/factors/sms/", with: "/factors/email/")
+            #expect(try await client.json(.post, wrongKind, token: token, body: ["code": code]).status == .notFound)
             #expect(try await client.json(.post, confirmURL, token: token, body: ["code": code]).status == .ok)
 
             let decision = try await client.json(.post, "/v1/decisions", token: token,

@@ -8,9 +8,13 @@ import StepUpCore
 extension APIRoutes {
     func registerOutOfBand(on v1: RouterGroup<StepUpRequestContext>) {
         v1.post("factors/email", use: startEmail)
-        v1.post("factors/email/:id/confirm", use: confirmCodeFactor)
+        v1.post("factors/email/:id/confirm") { request, context in
+            try await confirmCodeFactor(request, context, kind: .emailOTP)
+        }
         v1.post("factors/sms", use: startSMS)
-        v1.post("factors/sms/:id/confirm", use: confirmCodeFactor)
+        v1.post("factors/sms/:id/confirm") { request, context in
+            try await confirmCodeFactor(request, context, kind: .smsOTP)
+        }
         v1.post("challenges/:id/codes", use: sendCode)
     }
 
@@ -66,11 +70,15 @@ extension APIRoutes {
         }, request, context)
     }
 
-    @Sendable func confirmCodeFactor(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        let (_, user) = try await bearer(request, context)
+    /// Confirms an e-mail factor under `/factors/email/…` and an SMS factor under `/factors/sms/…` (each only there).
+    func confirmCodeFactor(_ request: Request, _ context: StepUpRequestContext, kind: FactorKind) async throws
+        -> Response
+    {
+        let (_, user) = try bearer(request, context)
         let body = try await request.decodeJSON(CodeBody.self, context: context)
         try await service.confirmCodeEnrollment(user: user, factorID: context.parameters.get("id") ?? "",
-                                                code: body.code, client: web.client(request, context: context))
+                                                kind: kind, code: body.code,
+                                                client: web.client(request, context: context))
         return try .json(["status": "active"])
     }
 

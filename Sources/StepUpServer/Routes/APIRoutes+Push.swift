@@ -42,7 +42,9 @@ extension APIRoutes {
 
     /// The `applicationServerKey` browsers subscribe with; 404 when Web Push is off.
     @Sendable func vapidKey(_ request: Request, context: StepUpRequestContext) async throws -> Response {
-        guard let key = service.vapidPublicKey else { throw Problem.notFound("the VAPID key") }
+        guard service.configuration.push.channel == .webpush, let key = service.vapidPublicKey else {
+            throw Problem.notFound("the VAPID key (Web Push is off: push.channel is not webpush)")
+        }
         return try .json(["public_key": key])
     }
 

@@ -62,12 +62,15 @@ extension StepUpService {
 
     /// Activates a pending code factor with the code sent to it; the user's other factors of that kind are removed
     /// (the new destination replaces the old one).
-    public func confirmCodeEnrollment(user: UserRecord, factorID: String, code: String, client: ClientInfo)
-        async throws
+    public func confirmCodeEnrollment(user: UserRecord, factorID: String, kind: FactorKind? = nil, code: String,
+                                      client: ClientInfo) async throws
     {
         let at = now()
         let record = try await ownFactor(factorID, of: user)
-        guard outOfBand(record.kind) != nil else { throw StepUpError.notFound("factor '\(factorID.prefix(64))'") }
+        // An e-mail factor is confirmed at its own URL only, and an SMS factor at its own.
+        guard outOfBand(record.kind) != nil, kind.map({ $0 == record.kind }) ?? true else {
+            throw StepUpError.notFound("factor '\(factorID.prefix(64))'")
+        }
         guard record.status == .pending else { throw StepUpError.conflict("this factor is already active") }
         let receipt = try await spendCodeGuess(user: user, client: client, at: at)
         guard try await consumeCode(code, user: user, scope: Self.enrollmentScope(record.id), at: at) else {
