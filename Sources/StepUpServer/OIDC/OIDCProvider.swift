@@ -19,6 +19,10 @@ public final class OIDCProvider: Sendable {
     /// Signing keys, re-read from the store at most every few seconds (a rotation by another process shows up
     /// within that time; verification falls back to a fresh read for an unknown `kid`).
     let keyCache = Mutex<(keys: SigningKeySet, readAt: Date)?>(nil)
+    /// The signer of the active key and the verifying collection of the published keys, made once per key set
+    /// (parsing PEM keys per token would cost more than the signature on the edge's hot path).
+    let signerCache = Mutex<(keyID: String, signer: TokenSigner)?>(nil)
+    let verifierCache = Mutex<(keys: [String], collection: JWTKeyCollection)?>(nil)
 
     public init(service: StepUpService, store: any OIDCRecordStore) {
         self.service = service
@@ -78,17 +82,27 @@ public final class OIDCProvider: Sendable {
 
     func signer() async throws -> TokenSigner {
         guard let key = try await signingKeys().active else { throw OIDCError.serverError("no signing key") }
-        return try await TokenSigner(key: key)
+        if let cached = signerCache.withLock({ $0 }), cached.keyID == key.id { return cached.signer }
+        let signer = try await TokenSigner(key: key)
+        signerCache.withLock { $0 = (key.id, signer) }
+        return signer
     }
 
     /// Verifies one of our own access tokens: signature by a published key, `typ`, `iss`, expiry, not revoked.
     func verifyAccessToken(_ token: String) async throws -> AccessTokenClaims? {
         guard token.utf8.count <= 8_192 else { return nil }
         for refresh in [false, true] {
-            let keys = try await signingKeys(refresh: refresh)
-            let collection = JWTKeyCollection()
-            for key in keys.published(at: now) {
-                await collection.add(ecdsa: try key.privateKey().publicKey, kid: JWKIdentifier(string: key.id))
+            let published = try await signingKeys(refresh: refresh).published(at: now)
+            let ids = published.map(\.id)
+            let collection: JWTKeyCollection
+            if let cached = verifierCache.withLock({ $0 }), cached.keys == ids {
+                collection = cached.collection
+            } else {
+                collection = JWTKeyCollection()
+                for key in published {
+                    await collection.add(ecdsa: try key.privateKey().publicKey, kid: JWKIdentifier(string: key.id))
+                }
+                verifierCache.withLock { $0 = (ids, collection) }
             }
             do {
                 let header = try DefaultJWTParser().parse(Array(token.utf8), as: AccessTokenClaims.self).header
