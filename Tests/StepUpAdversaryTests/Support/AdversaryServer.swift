@@ -74,8 +74,13 @@ struct AdversaryServer: Sendable {
         do {
             let result = try await app.test(.live) { client in
                 // Our own client: it never follows redirects, so tests see every Location header.
-                let http = HTTPClient(eventLoopGroupProvider: .singleton,
-                                      configuration: .init(redirectConfiguration: .disallow))
+                // Racing tests send dozens of requests at once; a loaded CI machine answers them slowly. Enough
+                // connections for every racer, and waits long enough not to mistake load for a failure.
+                var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+                configuration.connectionPool = .init(idleTimeout: .seconds(60),
+                                                     concurrentHTTP1ConnectionsPerHostSoftLimit: 128)
+                configuration.timeout = .init(connect: .seconds(60), read: .seconds(120))
+                let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
                 do {
                     let result = try await body(server, Wire(base: "http://127.0.0.1:\(client.port ?? 0)", http: http))
                     try await http.shutdown()
@@ -156,7 +161,7 @@ struct Wire: Sendable {
                 "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
             }.sorted().joined(separator: "&")))
         }
-        let response = try await http.execute(request, timeout: .seconds(30))
+        let response = try await http.execute(request, timeout: .seconds(120))
         let body = try await response.body.collect(upTo: 1 << 22)
         var headers = HTTPFields()
         for header in response.headers {

@@ -94,14 +94,15 @@ final class RunningServer: Sendable {
         if exit.status == nil { kill(pid, number) }
     }
 
-    /// SIGTERM, then the exit status (SIGKILL after 30 s: a server that does not stop fails the test).
+    /// SIGTERM, then the exit status (SIGKILL after 90 s: a server that does not stop fails the test). The margin is
+    /// for a loaded CI machine finishing in-flight requests, not for a server that hangs.
     func stop() async -> Int32 {
         if let status = exit.status { return status }
         let pid = self.pid, exit = self.exit
         return await withCheckedContinuation { continuation in
             Thread {
                 kill(pid, SIGTERM)
-                let deadline = Date().addingTimeInterval(30)
+                let deadline = Date().addingTimeInterval(90)
                 var status = Subprocess.reap(pid)
                 while status == nil, Date() < deadline {
                     usleep(10_000)
@@ -109,7 +110,7 @@ final class RunningServer: Sendable {
                 }
                 if status == nil {
                     kill(pid, SIGKILL)
-                    Issue.record("stepup serve ignored SIGTERM for 30 s")
+                    Issue.record("stepup serve ignored SIGTERM for 90 s")
                     status = Subprocess.wait(for: pid)
                 }
                 exit.record(status ?? -1)
