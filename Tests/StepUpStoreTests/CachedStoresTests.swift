@@ -21,7 +21,8 @@ struct CachedStoresTests {
             guard let server = try await PostgresServer.shared() else { return }
             let database = try await server.createDatabase()
             defer { server.dropDatabase(database) }
-            let settings = try PostgresSettings(url: server.url(database: database))
+            var settings = try PostgresSettings(url: server.url(database: database))
+            settings.batchTimeout = .seconds(120)  // load on a shared test machine, not a hung connection
             try await withStores(try await SQLStore.openPostgres(settings: settings),
                                  try await SQLStore.openPostgres(settings: settings), body)
             return

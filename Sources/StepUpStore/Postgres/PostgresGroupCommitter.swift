@@ -30,9 +30,13 @@ final class PostgresGroupCommitter: UnitCommitter {
     private let roundTrips: RoundTrips
     let committed = Mutex((transactions: 0, units: 0))
 
-    init(source: any SQLConnectionSource, roundTrips: RoundTrips) {
+    /// How long a batch may take before its requests are told it failed (see ``watched(_:)``).
+    private let batchTimeout: Duration
+
+    init(source: any SQLConnectionSource, roundTrips: RoundTrips, batchTimeout: Duration = .seconds(15)) {
         self.source = source
         self.roundTrips = roundTrips
+        self.batchTimeout = batchTimeout
     }
 
     func commit(_ unit: UnitOfWork) async throws -> [AuditEvent] {
@@ -80,9 +84,6 @@ final class PostgresGroupCommitter: UnitCommitter {
         }
     }
 
-    /// How long a batch may take before its requests are told it failed (see ``watched(_:)``).
-    static let batchTimeout: Duration = .seconds(15)
-
     /// ``run(_:)`` with a time limit: a batch whose connection hangs (a database that vanished mid-transaction)
     /// fails its requests instead of holding up every later one; if it commits after all, the writes stay and
     /// the audit head, read under its row lock, keeps the chain one line.
@@ -95,8 +96,8 @@ final class PostgresGroupCommitter: UnitCommitter {
                 }
             }
             let timer = Task {
-                try await Task.sleep(for: Self.batchTimeout)
-                let failure = StoreError.backend("the database did not answer within \(Self.batchTimeout)")
+                try await Task.sleep(for: self.batchTimeout)
+                let failure = StoreError.backend("the database did not answer within \(self.batchTimeout)")
                 answer(units.map { _ in .failure(failure) })
             }
             Task {

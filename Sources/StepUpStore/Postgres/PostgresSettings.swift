@@ -26,6 +26,10 @@ public struct PostgresSettings: Sendable, Equatable {
     public var caFile: String?
     /// Connections this instance opens at most (each instance has its own pool; mind `max_connections`).
     public var poolSize = 16
+    /// How long one group-commit transaction may take before its requests are told it failed (a connection that
+    /// died mid-transaction must not hold up every later write). Not configurable in `stepup.yaml`; tests that
+    /// load a small machine heavily raise it.
+    public var batchTimeout: Duration = .seconds(15)
 
     public init() {}
 

@@ -21,7 +21,8 @@ extension SQLStore {
         let source = try PostgresSource(settings: settings, logger: logger)
         let roundTrips = RoundTrips()
         let store = SQLStore(source: source, logger: logger, throttleRetention: throttleRetention,
-                             committer: PostgresGroupCommitter(source: source, roundTrips: roundTrips),
+                             committer: PostgresGroupCommitter(source: source, roundTrips: roundTrips,
+                                                                batchTimeout: settings.batchTimeout),
                              feed: PostgresChangeFeed(source: source), synchronous: .full, roundTrips: roundTrips)
         do {
             try await store.migrate(at: Date())
