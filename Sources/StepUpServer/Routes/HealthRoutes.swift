@@ -25,8 +25,8 @@ struct HealthRoutes: Sendable {
                 throw Problem(.notFound, type: "metrics-disabled", title: "Metrics are not served",
                               detail: "set metrics.token in stepup.yaml (or STEPUP_METRICS_TOKEN) to serve /metrics")
             }
-            guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
-                  Self.equal(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces), expected)
+            guard let token = request.headers[.authorization].flatMap(Authenticator.bearerToken),
+                  Self.equal(token, expected)
             else {
                 throw Problem(.unauthorized, type: "unauthenticated", title: "Metrics need a token",
                               detail: "send the metrics token as 'Authorization: Bearer <token>'",
