@@ -52,16 +52,20 @@ struct HousekeepingTests {
               header_timeout_seconds: 5
               idle_timeout_seconds: 120
               request_timeout_seconds: 45
+              shutdown_timeout_seconds: 7
             housekeeping:
               interval_seconds: 60
               retention_seconds: 7200
             """, file: "stepup.yaml")
         #expect(config.http.headerTimeout == 5 && config.http.idleTimeout == 120 && config.http.requestTimeout == 45)
+        #expect(config.http.shutdownTimeout == 7)
         #expect(config.housekeeping.interval == 60 && config.housekeeping.retention == 7_200)
         let defaults = ServerConfiguration()
         #expect(defaults.http.headerTimeout == 10 && defaults.http.idleTimeout == 60 && defaults.http.requestTimeout == 30)
+        #expect(defaults.http.shutdownTimeout == 20)
 
         for (text, line) in [("server:\n  header_timeout_seconds: 0\n", 2), ("housekeeping:\n  interval_seconds: 0\n", 2),
+                             ("server:\n  shutdown_timeout_seconds: 0\n", 2),
                              ("housekeeping:\n  every: 5\n", 2)] {
             do {
                 _ = try ConfigFile.parse(text, file: "stepup.yaml")

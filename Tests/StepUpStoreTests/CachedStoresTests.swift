@@ -22,7 +22,7 @@ struct CachedStoresTests {
             let database = try await server.createDatabase()
             defer { server.dropDatabase(database) }
             var settings = try PostgresSettings(url: server.url(database: database))
-            settings.batchTimeout = .seconds(120)  // load on a shared test machine, not a hung connection
+            settings.operationTimeout = .seconds(120)  // load on a shared test machine, not a hung connection
             try await withStores(try await SQLStore.openPostgres(settings: settings),
                                  try await SQLStore.openPostgres(settings: settings), body)
             return

@@ -16,7 +16,7 @@ struct PostgresInstancesTests {
         let database = try await server.createDatabase()
         defer { server.dropDatabase(database) }
         var settings = try PostgresSettings(url: server.url(database: database))
-        settings.batchTimeout = .seconds(120)  // load on a shared test machine, not a hung connection
+        settings.operationTimeout = .seconds(120)  // load on a shared test machine, not a hung connection
         // Both at once: the migration lock makes the second wait for the first.
         async let opening = SQLStore.openPostgres(settings: settings)
         let second = try await SQLStore.openPostgres(settings: settings)

@@ -123,6 +123,23 @@ public final class PostgresServer: Sendable {
         try? runTool("pg_ctl", ["-D", "\(directory)/data", "-m", "fast", "-w", "stop"])
     }
 
+    /// Sends `signal` to the server and every process it started (its backends): `SIGSTOP` freezes it with its
+    /// connections open, as a hung or partitioned database looks to a client; `SIGCONT` thaws it.
+    public func signalAll(_ signal: Int32) {
+        guard let text = try? String(contentsOfFile: "\(directory)/data/postmaster.pid", encoding: .utf8),
+              let first = text.split(separator: "\n").first, let postmaster = pid_t(first) else { return }
+        var pids = [postmaster]
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = pid_t(entry),
+                  let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            // Fields after the command's closing parenthesis: state, then the parent's pid.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, pid_t(fields[1]) == postmaster { pids.append(pid) }
+        }
+        for pid in pids { kill(pid, signal) }
+    }
+
     /// Stops the server and removes its folder.
     public func destroy() {
         stop()

@@ -77,6 +77,8 @@ public enum ConfigFile {
                         config.http.idleTimeout = Double(try reader.int(value, key, in: 1...3_600))
                     case "request_timeout_seconds":
                         config.http.requestTimeout = Double(try reader.int(value, key, in: 1...3_600))
+                    case "shutdown_timeout_seconds":
+                        config.http.shutdownTimeout = Double(try reader.int(value, key, in: 1...3_600))
                     default: throw reader.unknown(key, value, in: "server")
                     }
                 }

@@ -14,6 +14,7 @@ public enum ConfigTemplate {
           header_timeout_seconds: 10   # a new connection's request head must arrive within this (slow-loris)
           idle_timeout_seconds: 60     # a kept-alive connection with no request for this long is closed
           request_timeout_seconds: 30  # a request body must arrive within this after its head
+          shutdown_timeout_seconds: 20 # on SIGTERM, requests in flight get this long to finish; then they are cancelled
 
         storage:
           sqlite: stepup.sqlite    # one file, WAL mode; migrations run at start

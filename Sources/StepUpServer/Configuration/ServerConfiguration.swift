@@ -20,6 +20,9 @@ public struct ServerConfiguration: Sendable {
         public var idleTimeout: TimeInterval = 60
         /// A request's body must arrive complete within this many seconds of its head.
         public var requestTimeout: TimeInterval = 30
+        /// On SIGTERM or SIGINT, requests in flight get this long to finish before they are cancelled; the process
+        /// ends at most a few seconds later in any case.
+        public var shutdownTimeout: TimeInterval = 20
         public init() {}
     }
 

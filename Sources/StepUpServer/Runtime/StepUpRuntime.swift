@@ -136,8 +136,9 @@ public struct StepUpRuntime: Sendable {
         // Out-of-band messages (e-mail codes) leave through the outbox, sent in the background.
         app.addServices(try OutboxDispatcher.make(service: service, logger: logger))
         if let gateway { app.addServices(gateway) }
-        try await app.runService()
+        try await BoundedShutdown.run(app, timeout: .seconds(configuration.http.shutdownTimeout), logger: logger)
         await store.shutdown()
+        logger.info("stopped")
     }
 }
 

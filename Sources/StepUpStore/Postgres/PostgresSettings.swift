@@ -26,10 +26,11 @@ public struct PostgresSettings: Sendable, Equatable {
     public var caFile: String?
     /// Connections this instance opens at most (each instance has its own pool; mind `max_connections`).
     public var poolSize = 16
-    /// How long one group-commit transaction may take before its requests are told it failed (a connection that
-    /// died mid-transaction must not hold up every later write). Not configurable in `stepup.yaml`; tests that
-    /// load a small machine heavily raise it.
-    public var batchTimeout: Duration = .seconds(15)
+    /// How long one database operation (a request's reads on a connection, or a group-commit transaction) may
+    /// take before it fails and its connection is closed: a connection that died without the driver noticing
+    /// (a database restarted mid-query) must not hold up a request, or the server's exit, forever. Not
+    /// configurable in `stepup.yaml`; tests that load a small machine heavily raise it.
+    public var operationTimeout: Duration = .seconds(15)
 
     public init() {}
 

@@ -31,6 +31,8 @@ final class PostgresSource: SQLConnectionSource {
     private let failingSince = Mutex<ContinuousClock.Instant?>(nil)
     /// How long an operation waits for a connection while the database answers.
     let leaseTimeout: Duration = .seconds(20)
+    /// How long an operation may use its connection (``PostgresSettings/operationTimeout``).
+    let operationTimeout: Duration
 
     init(settings: PostgresSettings, logger: Logger) throws {
         var configuration: PostgresClient.Configuration
@@ -46,6 +48,7 @@ final class PostgresSource: SQLConnectionSource {
         configuration.options.minimumConnections = 0
         configuration.options.connectTimeout = .seconds(5)
         self.configuration = configuration
+        operationTimeout = settings.operationTimeout
         // The pool logs every failed connection attempt; at warning and above only.
         var background = logger
         background.logLevel = max(logger.logLevel, .warning)
@@ -110,11 +113,26 @@ final class PostgresSource: SQLConnectionSource {
         }
         if failing { failingSince.withLock { $0 = nil } }
         pool.withLock { if $0.client === client { $0.inUse += 1 } }
+        // A query on a connection that died under it (the database restarted mid-query) may never be answered:
+        // past the time limit the connection is closed, which fails whatever waits on it.
+        let expired = Mutex(false)
+        let watchdog = Task { [operationTimeout] in
+            try await Task.sleep(for: operationTimeout)
+            expired.withLock { $0 = true }
+            try? await connection.close()
+        }
         defer {
+            watchdog.cancel()
             pool.withLock { if $0.client === client { $0.inUse -= 1 } }
             handoff.giveBack()
         }
-        return try await body(connection.sql(queryLogLevel: .trace))
+        do {
+            return try await body(connection.sql(queryLogLevel: .trace))
+        } catch where expired.withLock({ $0 }) {
+            // Until a connection works again, later operations wait for one only briefly.
+            failingSince.withLock { $0 = $0 ?? .now }
+            throw StoreError.backend("the database did not answer within \(operationTimeout)")
+        }
     }
 
     /// Closes the pool, waiting at most 5 s for it (a connection stuck on a vanished server must not hold up

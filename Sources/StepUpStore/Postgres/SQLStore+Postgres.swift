@@ -22,7 +22,7 @@ extension SQLStore {
         let roundTrips = RoundTrips()
         let store = SQLStore(source: source, logger: logger, throttleRetention: throttleRetention,
                              committer: PostgresGroupCommitter(source: source, roundTrips: roundTrips,
-                                                                batchTimeout: settings.batchTimeout),
+                                                                batchTimeout: settings.operationTimeout),
                              feed: PostgresChangeFeed(source: source), synchronous: .full, roundTrips: roundTrips)
         do {
             try await store.migrate(at: Date())
