@@ -17,9 +17,16 @@ struct PostgresOutageTests {
         }
         let database = try await server.createDatabase()
         var settings = try PostgresSettings(url: server.url(database: database))
-        settings.operationTimeout = .seconds(2)
-        let store = try await SQLStore.openPostgres(settings: settings)
-        try await makeUser(store.stores)
+        // Migrated and filled with time to spare (the test machine is loaded); then opened again, with nothing
+        // left to migrate, under a short limit.
+        settings.operationTimeout = .seconds(120)
+        let setup = try await SQLStore.openPostgres(settings: settings)
+        try await makeUser(setup.stores)
+        await setup.shutdown()
+        settings.operationTimeout = .seconds(3)
+        var opened: SQLStore?
+        for _ in 0..<5 where opened == nil { opened = try? await SQLStore.openPostgres(settings: settings) }
+        let store = try #require(opened)
         #expect(try await store.stores.credentials.user(id: "u1") != nil)
 
         server.signalAll(SIGSTOP)
@@ -50,5 +57,21 @@ struct PostgresOutageTests {
         started = ContinuousClock.now
         await store.shutdown()
         #expect(ContinuousClock.now - started < .seconds(10))
+    }
+
+    /// A transaction cut off by the time limit: its connection is closed under it, so the rollback (and any
+    /// other query) goes to a closed connection, which the driver never answers. Such queries fail at once:
+    /// here every opening (a migration in one transaction) fails cleanly, none hangs.
+    @Test func aTransactionCutOffByTheLimitFailsInsteadOfHanging() async throws {
+        guard let server = try await PostgresServer.shared() else { return }
+        let database = try await server.createDatabase()
+        defer { server.dropDatabase(database) }
+        var settings = try PostgresSettings(url: server.url(database: database))
+        settings.operationTimeout = .milliseconds(15)
+        let started = ContinuousClock.now
+        for _ in 0..<5 {
+            await #expect(throws: StoreError.self) { _ = try await SQLStore.openPostgres(settings: settings) }
+        }
+        #expect(ContinuousClock.now - started < .seconds(60))
     }
 }

@@ -114,11 +114,13 @@ final class PostgresSource: SQLConnectionSource {
         if failing { failingSince.withLock { $0 = nil } }
         pool.withLock { if $0.client === client { $0.inUse += 1 } }
         // A query on a connection that died under it (the database restarted mid-query) may never be answered:
-        // past the time limit the connection is closed, which fails whatever waits on it.
+        // past the time limit the connection is closed, and whatever still waits on it fails.
+        let database = GuardedConnection(connection)
         let expired = Mutex(false)
         let watchdog = Task { [operationTimeout] in
             try await Task.sleep(for: operationTimeout)
             expired.withLock { $0 = true }
+            database.fail(StoreError.backend("the database did not answer within \(operationTimeout)"))
             try? await connection.close()
         }
         defer {
@@ -127,7 +129,7 @@ final class PostgresSource: SQLConnectionSource {
             handoff.giveBack()
         }
         do {
-            return try await body(connection.sql(queryLogLevel: .trace))
+            return try await body(database)
         } catch where expired.withLock({ $0 }) {
             // Until a connection works again, later operations wait for one only briefly.
             failingSince.withLock { $0 = $0 ?? .now }
