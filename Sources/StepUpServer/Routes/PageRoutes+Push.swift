@@ -41,6 +41,7 @@ extension PageRoutes {
         let next = web.returnTarget(request.uri.queryParameters.get("next")) ?? "/account"
         var body = ["status": challenge.status.rawValue, "message": ""]
         switch challenge.status {
+        // The page then posts its `push-done` form: a new session token, then the grant (`next`).
         case .satisfied: body["next"] = SafeRedirect.appendingQuery(next, name: "grant", value: challenge.id)
         case .failed: body["message"] = "Refused on your approver. Start the action again."
         case .consumed: body["message"] = "This confirmation is already complete."

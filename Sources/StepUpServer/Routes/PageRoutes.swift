@@ -8,6 +8,8 @@ import StepUpQR
 struct PageRoutes: Sendable {
     let service: StepUpService
     let web: WebSupport
+    /// The approver pages' open event streams, counted against the configured limits.
+    let approverStreams = ApproverStreams()
 
     func register(on router: Router<StepUpRequestContext>) {
         router.get("assets/stepup.css") { _, _ in
@@ -20,6 +22,7 @@ struct PageRoutes: Sendable {
                      body: .init(byteBuffer: .init(string: WebAuthnScript.javascript)))
         }
         registerPushAssets(on: router)
+        registerApproverAssets(on: router)
         // Every page reads the browser's session cookie, and only that (a bearer token cannot drive a form).
         let router = signedInPages(router)
         router.get("/") { request, context in
@@ -39,6 +42,7 @@ struct PageRoutes: Sendable {
         registerWebAuthn(on: router)
         router.post("step-up/:id/send-code", use: sendStepUpCode)
         registerPush(on: router)
+        registerApprover(on: router)
     }
 
     // MARK: sign-in
@@ -212,12 +216,15 @@ struct PageRoutes: Sendable {
             "trusted": "This device is trusted for 30 days.",
             "removed": "Device removed.", "passkey": "Passkey added.", "passkey-renamed": "Passkey renamed.",
             "passkey-removed": "Passkey removed.",
+            "approver": "This device now approves your step-ups. Keep its approver page open to get requests here.",
         ]
         let passkeys: [[String: Any]] = records.compactMap(Passkey.init).map(Self.passkeyEntry)
         return web.pages.html("account", title: "Account", [
             "displayName": user.displayName, "username": user.username, "roles": user.roles.joined(separator: ", "),
             "level": level?.name ?? "none", "factors": factors, "codesLeft": codesLeft, "devices": devices,
             "passkeys": passkeys, "notice": notice.flatMap { notices[$0] } ?? "", "error": error ?? "",
+            "pushEnabled": service.configuration.push.channel != .none,
+            "vapidKey": service.configuration.push.channel == .webpush ? service.vapidPublicKey ?? "" : "",
         ], status: status, user: user.username, csrf: csrf(session))
     }
 

@@ -80,6 +80,12 @@ extension StepUpService {
                                           idempotencyKey: "\(record.id).\(approver.id)")
             _ = try await stores.outbox.enqueue(try sealing.seal(message, channel: Self.pushChannel, at: at))
         }
+        try await listApproval(PendingApproval(challengeID: challenge.id, choices: choices,
+                                               message: Self.codePurpose(challenge),
+                                               context: context.joined(separator: ", "),
+                                               bindingHash: challenge.bindingHash ?? "",
+                                               expiresAt: Int(expires.timeIntervalSince1970)),
+                               userID: user.id, at: at, expires: expires)
         try await auditor.record("push.prompted", at: at, user: user.id, session: session.id, client: client,
                                  details: ["challenge": challenge.id, "approvers": String(approvers.count)])
         return PushPrompt(number: String(number), expiresAt: expires, approvers: approvers.count)

@@ -1,0 +1,302 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import StepUpCore
+import StepUpCrypto
+import StepUpStore
+import StepUpTestSupport
+import Testing
+@testable import StepUpServer
+
+/// Issue #11, the browser as an approver: enrolment from the account page, the approver page's server-sent events
+/// (a stream per signed-in user, only that user's approvals, ended by sign-out), the answer budget of
+/// `POST /v1/push/answers`, and the new session token after a push-approved step-up.
+@Suite("Approver page and its event stream", .serialized, .timeLimit(.minutes(3)))
+struct ApproverPageTests {
+    static func harness(_ configure: @escaping (inout ServerConfiguration) -> Void = { _ in }) throws -> TestHarness {
+        try TestHarness { configuration in
+            configuration.push.channel = .webpush
+            configuration.push.vapidKey = try? VAPIDKeys.generateSealed(sealingKeys: configuration.secrets.sealingKeys)
+            configure(&configuration)
+        }
+    }
+
+    static func b64(_ bytes: some DataProtocol) -> String {
+        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    /// An approver without a push subscription (what a browser with no push service enrols): reached only by its
+    /// open approver page.
+    static func enroll(_ harness: TestHarness, _ user: UserRecord, key: P256.Signing.PrivateKey) async throws
+        -> FactorRecord
+    {
+        let proof = try key.signature(for: Array("stepup-push-enroll-v1\n".utf8))
+        return try await harness.service.enrollApprover(
+            user: user, ApproverRegistration(name: "This browser", subscription: nil,
+                                             deviceKey: b64(key.publicKey.x963Representation),
+                                             proof: b64(proof.rawRepresentation)),
+            client: ClientInfo(ip: "127.0.0.1"))
+    }
+
+    /// bob, on the known test device, with an approver whose device key is returned.
+    static func bobWithApprover(_ harness: TestHarness) async throws -> (P256.Signing.PrivateKey, FactorRecord) {
+        let key = P256.Signing.PrivateKey()
+        return (key, try await enroll(harness, try await harness.bob(), key: key))
+    }
+
+    /// The body a device signs and posts to `/v1/push/answers`.
+    static func answer(_ key: P256.Signing.PrivateKey, factor: String, challenge: Challenge, number: String,
+                       decision: PushDecision = .approve) throws -> String {
+        let message = StepUpService.pushApprovalMessage(challengeID: challenge.id, number: number,
+                                                        bindingHash: challenge.bindingHash, decision: decision)
+        let signature = try key.signature(for: Array(message.utf8))
+        return try WebAuthnPageTests.json(["factor_id": factor, "challenge_id": challenge.id, "number": number,
+                                           "decision": decision.rawValue,
+                                           "signature": b64(signature.rawRepresentation)])
+    }
+
+    /// Signs `browser` in as `username` and starts a push step-up from the page ("add an authenticator app" is a
+    /// factor change, stepped up once the user has an approver); returns the challenge id and the page's number.
+    static func pushStepUp(_ browser: inout Browser, _ client: some TestClientProtocol, _ username: String,
+                           signingIn: Bool = false) async throws -> (id: String, number: String)
+    {
+        if signingIn { _ = try await browser.signIn(client, username) }
+        let account = try await browser.get(client, "/account")
+        let csrf = try #require(Browser.csrf(in: account.html), "\(account.status) \(account.html)")
+        let redirect = try await browser.post(client, "/account/totp", ["csrf": csrf])
+        let location = try #require(redirect.headers[.location], "\(redirect.status) \(redirect.html)")
+        let id = String(try #require(location.split(separator: "?").first).dropFirst("/step-up/".count))
+        let prompted = try await browser.post(client, "/step-up/\(id)/push", ["csrf": csrf, "next": "/account"])
+        #expect(prompted.status == .ok, "\(prompted.html)")
+        #expect(prompted.html.contains("action=\"/step-up/\(id)/push/done\""), "the hand-over form is on the page")
+        let number = try #require(prompted.html.firstMatch(of: /id="push-number">([0-9]{2})</)?.output.1)
+        return (id, String(number))
+    }
+
+    static func signOut(_ browser: inout Browser, _ client: some TestClientProtocol) async throws {
+        let csrf = try #require(Browser.csrf(in: try await browser.get(client, "/account").html))
+        _ = try await browser.post(client, "/logout", ["csrf": csrf])
+    }
+
+    static func events(_ client: some TestClientProtocol, _ browser: Browser) async throws
+        -> (status: HTTPResponse.Status, headers: HTTPFields, text: String)
+    {
+        let reply = try await client.execute(uri: "/approve/events", method: .get,
+                                             headers: [.cookie: browser.cookieHeader,
+                                                       .accept: "text/event-stream"]) { $0 }
+        return (reply.status, reply.headers, String(buffer: reply.body))
+    }
+
+    @Test func theStreamAndThePageNeedASignedInBrowser() async throws {
+        let harness = try Self.harness()
+        try await harness.application().test(.router) { client in
+            let anonymous = try await Self.events(client, Browser())
+            #expect(anonymous.status == .unauthorized)
+            #expect(!anonymous.text.contains("event:"))
+            var stranger = Browser()
+            stranger.cookies[WebSupport.sessionCookie] = "not-a-session-token"
+            #expect(try await Self.events(client, stranger).status == .unauthorized)
+            let page = try await stranger.get(client, "/approve")
+            #expect(page.headers[.location]?.hasPrefix("/login") == true, "\(page.status)")
+        }
+    }
+
+    /// bob's stream carries bob's prompt (what, three numbers, the right one among them); dave's, open at the same
+    /// time, never does; both streams end with `event: end` when their browser signs out, and the old cookie
+    /// opens no new stream.
+    @Test func eachStreamCarriesOnlyItsUsersApprovalsAndEndsAtSignOut() async throws {
+        let harness = try Self.harness()
+        let bob = try await harness.bob()
+        let dave = try await harness.service.createUser(username: "dave", password: "correct horse battery",
+                                                        roles: ["customer"])
+        try await harness.knowDevice(of: dave)
+        let bobKey = P256.Signing.PrivateKey()
+        let bobFactor = try await Self.enroll(harness, bob, key: bobKey)
+        _ = try await Self.enroll(harness, dave, key: P256.Signing.PrivateKey())
+        try await harness.application().test(.router) { client in
+            var bobBrowser = harness.knownBrowser()
+            var daveBrowser = harness.knownBrowser()
+            #expect(try await bobBrowser.signIn(client, "bob").headers[.location] == "/account")
+            #expect(try await daveBrowser.signIn(client, "dave").headers[.location] == "/account")
+            let page = try await bobBrowser.get(client, "/approve")
+            #expect(page.status == .ok && page.html.contains("<script src=\"/static/approver.js\" defer></script>"))
+            #expect(page.html.contains("data-user=\"bob\""))
+            let (bobCookies, daveCookies) = (bobBrowser, daveBrowser)
+            async let bobStream = Self.events(client, bobCookies)
+            async let daveStream = Self.events(client, daveCookies)
+            try await Task.sleep(for: .milliseconds(1_500))
+            let (id, number) = try await Self.pushStepUp(&bobBrowser, client, "bob")
+            try await Task.sleep(for: .milliseconds(2_500))
+            try await Self.signOut(&bobBrowser, client)
+            try await Self.signOut(&daveBrowser, client)
+            let (bobEvents, daveEvents) = try await (bobStream, daveStream)
+
+            #expect(bobEvents.status == .ok)
+            #expect(bobEvents.headers[.contentType] == "text/event-stream; charset=utf-8")
+            #expect(bobEvents.headers[.cacheControl] == "no-store")
+            let updates = bobEvents.text.components(separatedBy: "\n\n").filter { $0.hasPrefix("event: approvals\n") }
+            #expect(updates.count >= 2, "one on connect, one when the prompt arrived: \(bobEvents.text)")
+            #expect(!(updates.first ?? "").contains(id), "nothing was pending when the page connected")
+            let prompt = try #require(updates.last(where: { $0.contains(id) }), "\(bobEvents.text)")
+            let data = try #require(try JSONSerialization.jsonObject(with: Data(prompt.dropFirst(
+                "event: approvals\ndata: ".count).utf8)) as? [String: Any])
+            let approvals = try #require(data["approvals"] as? [[String: Any]])
+            #expect(approvals.count == 1)
+            let choices = try #require(approvals.first?["choices"] as? [Int])
+            #expect(choices.count == 3 && Set(choices).count == 3 && choices.contains(Int(number) ?? -1))
+            #expect((approvals.first?["message"] as? String)?.contains("account.factors.manage") == true,
+                    "\(approvals)")
+            let approvers = try #require(data["approvers"] as? [String: String])
+            #expect(approvers[Self.b64(bobKey.publicKey.x963Representation)] == bobFactor.id)
+            #expect(bobEvents.text.hasSuffix("event: end\ndata: {\"reason\":\"signed-out\"}\n\n"))
+
+            #expect(daveEvents.status == .ok)
+            #expect(daveEvents.text.contains("event: approvals\n"))
+            #expect(!daveEvents.text.contains(id), "dave never sees bob's approval: \(daveEvents.text)")
+            #expect(!daveEvents.text.contains(bobFactor.id))
+            #expect(daveEvents.text.contains("event: end\n"))
+
+            #expect(try await Self.events(client, bobCookies).status == .unauthorized, "signed out: no new stream")
+        }
+    }
+
+    @Test func streamsPerUserAreLimited() async throws {
+        let harness = try Self.harness { $0.push.eventStreamsPerUser = 1 }
+        _ = try await harness.bob()
+        try await harness.application().test(.router) { client in
+            var browser = harness.knownBrowser()
+            _ = try await browser.signIn(client, "bob")
+            let cookies = browser
+            async let first = Self.events(client, cookies)
+            try await Task.sleep(for: .milliseconds(700))
+            let second = try await Self.events(client, cookies)
+            #expect(second.status == .tooManyRequests, "\(second.text)")
+            #expect(second.headers[.retryAfter] != nil)
+            try await Self.signOut(&browser, client)
+            #expect(try await first.status == .ok)
+        }
+    }
+
+    /// The account page's form (what approver.js posts): the device key, its proof, no subscription when there is
+    /// no push service; a forged proof is refused and enrols nothing.
+    @Test func theAccountPageEnrolsAnApproverWithoutAPushService() async throws {
+        let harness = try Self.harness()
+        let bob = try await harness.bob()
+        try await harness.application().test(.router) { client in
+            var browser = harness.knownBrowser()
+            _ = try await browser.signIn(client, "bob")
+            let account = try await browser.get(client, "/account")
+            #expect(account.html.contains("id=\"enroll-approver\""))
+            #expect(account.html.contains("data-vapid=\"\(try #require(harness.service.vapidPublicKey))\""))
+            let csrf = try #require(Browser.csrf(in: account.html))
+            let key = P256.Signing.PrivateKey()
+            let forged = try P256.Signing.PrivateKey().signature(for: Array("stepup-push-enroll-v1\n".utf8))
+            let refused = try await browser.post(client, "/account/approvers", [
+                "csrf": csrf, "name": "Laptop", "device_key": Self.b64(key.publicKey.x963Representation),
+                "proof": Self.b64(forged.rawRepresentation), "subscription": ""])
+            #expect(refused.status == .badRequest && refused.html.contains("proof"), "\(refused.status)")
+            #expect(try await browser.post(client, "/account/approvers", ["csrf": "", "name": "Laptop"]).status
+                    == .forbidden)
+            let proof = try key.signature(for: Array("stepup-push-enroll-v1\n".utf8))
+            let enrolled = try await browser.post(client, "/account/approvers", [
+                "csrf": csrf, "name": "Laptop", "device_key": Self.b64(key.publicKey.x963Representation),
+                "proof": Self.b64(proof.rawRepresentation), "subscription": ""])
+            #expect(enrolled.headers[.location] == "/account?notice=approver", "\(enrolled.status) \(enrolled.html)")
+            let factors = try await harness.store.stores.factors.factors(userID: bob.id).filter { $0.kind == .push }
+            #expect(factors.count == 1 && factors.first?.label == "Laptop")
+            #expect(factors.first?.parameters["device_key"] == Self.b64(key.publicKey.x963Representation))
+            let script = try await browser.get(client, "/static/approver.js")
+            #expect(script.headers[.contentType] == "text/javascript; charset=utf-8")
+            let worker = try await browser.get(client, "/static/approver-sw.js")
+            #expect(worker.headers[HTTPField.Name("Service-Worker-Allowed")!] == "/approve")
+            #expect(worker.html.contains("showNotification") && worker.html.contains("openWindow(\"/approve\")"))
+        }
+    }
+
+    /// Attacks on `POST /v1/push/answers`: forged answers for one challenge run out its budget (the right answer
+    /// then waits too), and forged answers from one address run out the address's budget; both are 429
+    /// problem+json with `Retry-After`.
+    @Test func answersAreRateLimitedPerChallengeAndPerAddress() async throws {
+        let harness = try Self.harness {
+            $0.push.answersPerChallenge = 3
+            $0.push.answersPerAddress = 6
+        }
+        let (key, factor) = try await Self.bobWithApprover(harness)
+        try await harness.application().test(.router) { client in
+            var browser = harness.knownBrowser()
+            let (id, number) = try await Self.pushStepUp(&browser, client, "bob", signingIn: true)
+            let challenge = try #require(try await harness.store.stores.challenges.challenge(id: id))
+            let forger = P256.Signing.PrivateKey()
+            for _ in 0..<3 {
+                let forged = try await client.json(.post, "/v1/push/answers",
+                                                   raw: try Self.answer(forger, factor: factor.id, challenge: challenge,
+                                                                        number: number))
+                #expect(forged.status == .forbidden, "\(forged.text)")
+            }
+            let right = try Self.answer(key, factor: factor.id, challenge: challenge, number: number)
+            let limited = try await client.json(.post, "/v1/push/answers", raw: right)
+            #expect(limited.status == .tooManyRequests, "\(limited.text)")
+            #expect(limited.headers[.contentType] == "application/problem+json")
+            #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 > 0)
+            #expect((limited.json["detail"] as? String)?.contains("too many answers") == true, "\(limited.text)")
+            #expect(try await harness.store.stores.challenges.challenge(id: id)?.status == .pending)
+            // Other challenges (unknown ids here) each have their own budget, until the address's runs out:
+            // 3 of its 6 went to the forgeries above (the 429 spent nothing), so 3 more.
+            for index in 0..<2 {
+                let other = try await client.json(.post, "/v1/push/answers",
+                                                  raw: right.replacingOccurrences(of: id, with: "chl_other\(index)"))
+                #expect(other.status == .forbidden, "\(other.text)")
+            }
+            let third = try await client.json(.post, "/v1/push/answers",
+                                              raw: right.replacingOccurrences(of: id, with: "chl_other9"))
+            #expect(third.status == .forbidden, "\(third.text)")
+            let blocked = try await client.json(.post, "/v1/push/answers",
+                                                raw: right.replacingOccurrences(of: id, with: "chl_other10"))
+            #expect(blocked.status == .tooManyRequests, "\(blocked.text)")
+            #expect(blocked.headers[.retryAfter] != nil)
+            // The budgets are sliding 10-minute windows: still spent after 200 s, back after 601 s (by then the
+            // challenge itself has expired, which is the answer the right signature gets).
+            harness.clock.advance(200)
+            #expect(try await client.json(.post, "/v1/push/answers", raw: right).status == .tooManyRequests)
+            harness.clock.advance(401)
+            let later = try await client.json(.post, "/v1/push/answers", raw: right)
+            #expect(later.status == .gone, "\(later.text)")
+        }
+    }
+
+    /// After the approver said yes, the step-up page's hand-over gives the browser a new session token (the old
+    /// one stops working) and the grant; once only, and not before the approval.
+    @Test func aPushApprovedStepUpRotatesTheSessionToken() async throws {
+        let harness = try Self.harness()
+        let (key, factor) = try await Self.bobWithApprover(harness)
+        try await harness.application().test(.router) { client in
+            var browser = harness.knownBrowser()
+            let (id, number) = try await Self.pushStepUp(&browser, client, "bob", signingIn: true)
+            let csrf = try #require(Browser.csrf(in: try await browser.get(client, "/step-up/\(id)").html))
+            let early = try await browser.post(client, "/step-up/\(id)/push/done", ["csrf": csrf, "next": "/account"])
+            #expect(early.status == .conflict, "not approved yet")
+            let challenge = try #require(try await harness.store.stores.challenges.challenge(id: id))
+            let approved = try await client.json(.post, "/v1/push/answers",
+                                                 raw: try Self.answer(key, factor: factor.id, challenge: challenge,
+                                                                      number: number))
+            #expect(approved.status == .ok && approved.json["status"] as? String == "satisfied", "\(approved.text)")
+            let status = try await browser.get(client, "/step-up/\(id)/status?next=%2Faccount")
+            #expect(status.html.contains("\"status\":\"satisfied\""))
+            let old = try #require(browser.cookies[WebSupport.sessionCookie])
+            var stale = browser
+            let done = try await browser.post(client, "/step-up/\(id)/push/done", ["csrf": csrf, "next": "/account"])
+            #expect(done.headers[.location] == "/account?grant=\(id)", "\(done.status) \(done.html)")
+            let new = try #require(Browser.setCookie(WebSupport.sessionCookie, in: done.headers))
+            #expect(new != old && !new.isEmpty)
+            #expect(try await browser.get(client, "/account").status == .ok, "the new token works")
+            let replayed = try await stale.get(client, "/account")
+            #expect(replayed.headers[.location]?.hasPrefix("/login") == true, "the old token is worth nothing")
+            let again = try await browser.post(client, "/step-up/\(id)/push/done", ["csrf": csrf, "next": "/account"])
+            #expect(again.status == .conflict, "the hand-over works once")
+            #expect(Browser.setCookie(WebSupport.sessionCookie, in: again.headers) == nil)
+        }
+    }
+}
