@@ -267,6 +267,65 @@ struct ApproverPageTests {
         }
     }
 
+    /// A racing forger: 20 concurrent forged answers for one challenge whose budget is 10 — exactly 10 are
+    /// looked at (403), the other 10 are turned away (429); the budget holds under concurrency.
+    @Test func twentyConcurrentForgeriesSpendExactlyTheBudget() async throws {
+        let harness = try Self.harness { $0.push.answersPerChallenge = 10 }
+        let (_, factor) = try await Self.bobWithApprover(harness)
+        try await harness.application().test(.router) { client in
+            var browser = harness.knownBrowser()
+            let (id, number) = try await Self.pushStepUp(&browser, client, "bob", signingIn: true)
+            let challenge = try #require(try await harness.store.stores.challenges.challenge(id: id))
+            let forged = try Self.answer(P256.Signing.PrivateKey(), factor: factor.id, challenge: challenge,
+                                         number: number)
+            let statuses = try await race(20) { _ in
+                try await client.json(.post, "/v1/push/answers", raw: forged).status
+            }
+            #expect(statuses.filter { $0 == .forbidden }.count == 10, "\(statuses)")
+            #expect(statuses.filter { $0 == .tooManyRequests }.count == 10, "\(statuses)")
+            #expect(try await harness.store.stores.challenges.challenge(id: id)?.attemptsLeft == 5,
+                    "forgeries spend no attempt of the challenge")
+        }
+    }
+
+    /// With a push service, the form carries the subscription (endpoint, p256dh, auth): it is stored sealed (the
+    /// factor row holds ciphertext, not the endpoint), and a prompt goes to the outbox for it. A subscription that is
+    /// not JSON, or whose keys are not a P-256 point and a 16-byte secret, enrols nothing.
+    @Test func theAccountFormStoresAPushSubscriptionSealed() async throws {
+        let harness = try Self.harness()
+        let bob = try await harness.bob()
+        try await harness.application().test(.router) { client in
+            var browser = harness.knownBrowser()
+            _ = try await browser.signIn(client, "bob")
+            let csrf = try #require(Browser.csrf(in: try await browser.get(client, "/account").html))
+            let endpoint = "https://fcm.googleapis.com/fcm/send/device-token-1"
+            let key = P256.Signing.PrivateKey()
+            let proof = try key.signature(for: Array("stepup-push-enroll-v1\n\(endpoint)".utf8))
+            var form = ["csrf": csrf, "name": "Phone", "device_key": Self.b64(key.publicKey.x963Representation),
+                        "proof": Self.b64(proof.rawRepresentation)]
+            let browserKey = P256.KeyAgreement.PrivateKey().publicKey.x963Representation
+            let subscription = try WebAuthnPageTests.json(["endpoint": endpoint, "keys": [
+                "p256dh": Self.b64(browserKey), "auth": Self.b64([UInt8](repeating: 9, count: 16))]])
+            for bad in ["{not json", try WebAuthnPageTests.json(["endpoint": endpoint, "keys": [
+                "p256dh": Self.b64([UInt8](repeating: 4, count: 65)), "auth": Self.b64([UInt8](repeating: 9, count: 8))]])] {
+                form["subscription"] = bad
+                let refused = try await browser.post(client, "/account/approvers", form)
+                #expect(refused.status == .badRequest, "\(refused.status)")
+            }
+            #expect(try await harness.store.stores.factors.factors(userID: bob.id).filter { $0.kind == .push }.isEmpty)
+            form["subscription"] = subscription
+            let enrolled = try await browser.post(client, "/account/approvers", form)
+            #expect(enrolled.headers[.location] == "/account?notice=approver", "\(enrolled.status) \(enrolled.html)")
+            let factor = try #require(try await harness.store.stores.factors.factors(userID: bob.id)
+                .first { $0.kind == .push })
+            let sealed = try #require(try await harness.store.stores.factors.factor(id: factor.id)?.sealedSecret)
+            #expect(!String(decoding: sealed, as: UTF8.self).contains("fcm.googleapis.com"), "sealed at rest")
+            _ = try await Self.pushStepUp(&browser, client, "bob")
+            let queued = try await harness.store.stores.outbox.outboxMessages(status: .pending, limit: 10)
+            #expect(queued.filter { $0.channel == "push" }.count == 1, "the prompt is queued for the push service")
+        }
+    }
+
     /// After the approver said yes, the step-up page's hand-over gives the browser a new session token (the old
     /// one stops working) and the grant; once only, and not before the approval.
     @Test func aPushApprovedStepUpRotatesTheSessionToken() async throws {
