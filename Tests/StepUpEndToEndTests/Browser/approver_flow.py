@@ -2,7 +2,8 @@
 """Issue #11 in headless Chromium: the demo's alice enrols this browser as an approver on /account, opens the
 approver page in a second window (server-sent events, no push service needed), starts a transfer with
 "Approve on my phone" in the first window, refuses a wrong number and approves with the right one in the second,
-and the first window goes on without a reload, with a new session token. Then "this wasn't me" closes another.
+and the first window goes on without a reload, with a new session token. Then "this wasn't me" closes another. The service worker's notification is checked with a push message delivered by
+Chromium's DevTools protocol (there is no push service offline).
 
 Usage: approver_flow.py BASE_URL USERNAME PASSWORD TOTP_SECRET SCREENSHOT_DIR
 """
@@ -12,6 +13,31 @@ import sys
 from selenium.webdriver.common.by import By
 
 import chromium
+
+
+def deliver_push(driver, base, payload):
+    """Delivers `payload` as a push message to this origin's service worker registration (a fresh profile numbers
+    registrations from 0) and returns the notifications it shows as [title, body, data.url]."""
+    import json
+    import time
+    for registration in range(10):
+        try:
+            driver.execute_cdp_cmd("ServiceWorker.deliverPushMessage", {
+                "origin": base + "/", "registrationId": str(registration), "data": json.dumps(payload)})
+        except Exception:
+            continue
+        for _ in range(50):
+            shown = driver.execute_async_script("""
+                const done = arguments[arguments.length - 1];
+                navigator.serviceWorker.getRegistration("/approve")
+                  .then((r) => r ? r.getNotifications() : [])
+                  .then((list) => done(list.map((n) => [n.title, n.body, n.data && n.data.url])))
+                  .catch(() => done([]));
+            """)
+            if shown:
+                return shown
+            time.sleep(0.1)
+    return []
 
 
 def main():
@@ -50,6 +76,16 @@ def main():
             navigator.serviceWorker.getRegistration("/approve").then((r) => done(r ? r.scope : null));
         """)
         check(lambda: worker is not None and worker.endswith("/approve"), f"the service worker controls /approve ({worker})")
+
+        # The service worker's push handler: Chromium's DevTools deliver a push message (what a push service would,
+        # decrypted) to the registration; the worker must show a notification that leads to /approve.
+        driver.execute_cdp_cmd("Browser.grantPermissions", {"origin": base, "permissions": ["notifications"]})
+        driver.execute_cdp_cmd("ServiceWorker.enable", {})
+        shown = deliver_push(driver, base, {"type": "stepup.approval", "challenge_id": "chl_test",
+                                            "message": "approves transfer of 1500 EUR to ACME Ltd",
+                                            "context": "Chrome, FR", "choices": [12, 34, 56]})
+        check(lambda: shown == [["Approve this request?", "Approve transfer of 1500 EUR to ACME Ltd? — Chrome, FR",
+                                 "/approve"]], f"a push shows a notification that opens /approve ({shown})")
 
         first = driver.current_window_handle
         driver.switch_to.new_window("window")
