@@ -163,6 +163,23 @@ struct ApproverPageTests {
         }
     }
 
+    /// A challenge prompted twice is listed once, with the newest prompt's numbers (the one the page shows).
+    @Test func aChallengePromptedTwiceIsListedOnceWithTheNewestNumbers() async throws {
+        let harness = try Self.harness()
+        let (_, _) = try await Self.bobWithApprover(harness)
+        try await harness.application().test(.router) { client in
+            var browser = harness.knownBrowser()
+            let (id, _) = try await Self.pushStepUp(&browser, client, "bob", signingIn: true)
+            let csrf = try #require(Browser.csrf(in: try await browser.get(client, "/step-up/\(id)").html))
+            let again = try await browser.post(client, "/step-up/\(id)/push", ["csrf": csrf, "next": "/account"])
+            let shown = try #require(again.html.firstMatch(of: /id="push-number">([0-9]{2})</)?.output.1)
+            let bob = try #require(try await harness.store.stores.credentials.user(username: "bob"))
+            let approvals = try await harness.service.pendingApprovals(userID: bob.id)
+            #expect(approvals.count == 1 && approvals.first?.challengeID == id)
+            #expect(approvals.first?.choices.contains(Int(shown) ?? -1) == true, "\(approvals) \(shown)")
+        }
+    }
+
     @Test func streamsPerUserAreLimited() async throws {
         let harness = try Self.harness { $0.push.eventStreamsPerUser = 1 }
         _ = try await harness.bob()

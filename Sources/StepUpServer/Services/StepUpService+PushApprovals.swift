@@ -32,21 +32,23 @@ extension StepUpService {
     }
 
     /// The prompts an approver page of `userID` should show now: listed, unexpired, their challenge still pending
-    /// and their number not yet used. Oldest first.
+    /// and their number not yet used; for a challenge prompted twice, the newest prompt (whose number the step-up
+    /// page shows). Oldest first.
     public func pendingApprovals(userID: String) async throws -> [PendingApproval] {
         let at = now()
         let scope = Self.approvalListScope(userID)
         var approvals: [PendingApproval] = []
-        for record in try await stores.codes.openCodes(scope: scope, at: at).reversed() where record.userID == userID {
+        for record in try await stores.codes.openCodes(scope: scope, at: at) where record.userID == userID {
             guard let bytes = try? crypto.open(record.sealedCode, owner: userID, factor: scope),
                   let approval = try? JSONDecoder().decode(PendingApproval.self, from: Data(bytes)),
+                  !approvals.contains(where: { $0.challengeID == approval.challengeID }),
                   let challenge = try await stores.challenges.challenge(id: approval.challengeID),
                   challenge.userID == userID, challenge.status == .pending, !challenge.isExpired(at: at),
                   try await pushNumber(challengeID: challenge.id, userID: userID) != nil
             else { continue }
             approvals.append(approval)
         }
-        return approvals
+        return approvals.reversed()
     }
 
     /// The user's active approvers as `device key → factor id`: an approver page finds its own factor by the
