@@ -32,8 +32,8 @@ extension StepUpService {
     }
 
     /// The prompts an approver page of `userID` should show now: listed, unexpired, their challenge still pending
-    /// and their number not yet used; for a challenge prompted twice, the newest prompt (whose number the step-up
-    /// page shows). Oldest first.
+    /// and their number not yet used; for a challenge prompted twice, the prompt whose number the step-up page
+    /// shows. Oldest first.
     public func pendingApprovals(userID: String) async throws -> [PendingApproval] {
         let at = now()
         let scope = Self.approvalListScope(userID)
@@ -44,7 +44,8 @@ extension StepUpService {
                   !approvals.contains(where: { $0.challengeID == approval.challengeID }),
                   let challenge = try await stores.challenges.challenge(id: approval.challengeID),
                   challenge.userID == userID, challenge.status == .pending, !challenge.isExpired(at: at),
-                  try await pushNumber(challengeID: challenge.id, userID: userID) != nil
+                  let number = try await pushNumber(challengeID: challenge.id, userID: userID),
+                  approval.choices.contains(Int(number) ?? -1)
             else { continue }
             approvals.append(approval)
         }
