@@ -351,6 +351,7 @@ struct ApproverPageTests {
         try await harness.application().test(.router) { client in
             var browser = harness.knownBrowser()
             let (id, number) = try await Self.pushStepUp(&browser, client, "bob", signingIn: true)
+            #expect(browser.cookies[StepUpService.handoffCookie(id)] != nil, "the page's browser holds the hand-over")
             let csrf = try #require(Browser.csrf(in: try await browser.get(client, "/step-up/\(id)").html))
             let early = try await browser.post(client, "/step-up/\(id)/push/done", ["csrf": csrf, "next": "/account"])
             #expect(early.status == .conflict, "not approved yet")
@@ -367,12 +368,47 @@ struct ApproverPageTests {
             #expect(done.headers[.location] == "/account?grant=\(id)", "\(done.status) \(done.html)")
             let new = try #require(Browser.setCookie(WebSupport.sessionCookie, in: done.headers))
             #expect(new != old && !new.isEmpty)
+            #expect(browser.cookies[StepUpService.handoffCookie(id)] == nil, "the hand-over cookie is cleared")
             #expect(try await browser.get(client, "/account").status == .ok, "the new token works")
             let replayed = try await stale.get(client, "/account")
             #expect(replayed.headers[.location]?.hasPrefix("/login") == true, "the old token is worth nothing")
             let again = try await browser.post(client, "/step-up/\(id)/push/done", ["csrf": csrf, "next": "/account"])
             #expect(again.status == .conflict, "the hand-over works once")
             #expect(Browser.setCookie(WebSupport.sessionCookie, in: again.headers) == nil)
+        }
+    }
+
+    /// A thief holding the same session token (a copied cookie) races for the new token: without the page's
+    /// hand-over secret, and with a prompt of their own that the approver did not approve, they get nothing; the
+    /// browser whose number was approved gets the token, and the thief's copy stops working.
+    @Test func aCopiedSessionCookieCannotTakeTheHandOver() async throws {
+        let harness = try Self.harness()
+        let (key, factor) = try await Self.bobWithApprover(harness)
+        try await harness.application().test(.router) { client in
+            var browser = harness.knownBrowser()
+            let (id, number) = try await Self.pushStepUp(&browser, client, "bob", signingIn: true)
+            var thief = Browser()
+            thief.cookies[WebSupport.sessionCookie] = browser.cookies[WebSupport.sessionCookie]
+            let csrf = try #require(Browser.csrf(in: try await thief.get(client, "/step-up/\(id)").html))
+            let own = try await thief.post(client, "/step-up/\(id)/push", ["csrf": csrf, "next": "/account"])
+            #expect(own.status == .ok && thief.cookies[StepUpService.handoffCookie(id)] != nil)
+            let thiefNumber = own.html.firstMatch(of: /id="push-number">([0-9]{2})</)?.output.1
+            #expect(thiefNumber != nil && String(thiefNumber ?? "") != number, "open prompts never share a number")
+            let challenge = try #require(try await harness.store.stores.challenges.challenge(id: id))
+            let approved = try await client.json(.post, "/v1/push/answers",
+                                                 raw: try Self.answer(key, factor: factor.id, challenge: challenge,
+                                                                      number: number))
+            #expect(approved.json["status"] as? String == "satisfied", "\(approved.text)")
+            var bare = thief
+            bare.cookies[StepUpService.handoffCookie(id)] = nil
+            for var attempt in [thief, bare] {
+                let taken = try await attempt.post(client, "/step-up/\(id)/push/done", ["csrf": csrf, "next": "/account"])
+                #expect(taken.status == .conflict, "\(taken.status)")
+                #expect(Browser.setCookie(WebSupport.sessionCookie, in: taken.headers) == nil)
+            }
+            let done = try await browser.post(client, "/step-up/\(id)/push/done", ["csrf": csrf, "next": "/account"])
+            #expect(done.headers[.location] == "/account?grant=\(id)", "\(done.status) \(done.html)")
+            #expect(try await thief.get(client, "/account").headers[.location]?.hasPrefix("/login") == true)
         }
     }
 }

@@ -124,14 +124,14 @@ extension PageRoutes {
     }
 
     /// The step-up page's script posts this once the status says `satisfied`: the session gets a new token (the
-    /// old one stops working) and the browser follows the grant. Once per challenge.
+    /// old one stops working) and the browser follows the grant. Only the browser whose prompt was approved (its
+    /// hand-over cookie), once (``StepUpService/finishPushHandoff(_:secret:)``).
     @Sendable func pushDone(_ request: Request, context: StepUpRequestContext) async throws -> Response {
         try await withStepUpForm(request, context) { post in
             let (session, user, id, next) = (post.session, post.user, post.id, post.next)
-            guard let challenge = try await service.challenge(id: id, for: session), challenge.status == .satisfied,
-                  challenge.proof?.factors.contains(.push) == true,
-                  try await service.stores.budgets.useOnce("push-done:" + challenge.id, lifetime: 86_400,
-                                                           at: service.now())
+            let cookie = StepUpService.handoffCookie(id)
+            guard let challenge = try await service.challenge(id: id, for: session),
+                  try await service.finishPushHandoff(challenge, secret: request.cookies[cookie]?.value ?? "")
             else {
                 return try await renderStepUp(id: id, session: session, user: user, next: next,
                                               error: "This approval is not complete, or it was already used.",
@@ -139,7 +139,8 @@ extension PageRoutes {
             }
             let token = try await service.rotateToken(session: session)
             return WebSupport.redirect(SafeRedirect.appendingQuery(next, name: "grant", value: challenge.id),
-                                       cookies: [web.cookie(WebSupport.sessionCookie, token, maxAge: nil)])
+                                       cookies: [web.cookie(WebSupport.sessionCookie, token, maxAge: nil),
+                                                 web.expiredCookie(cookie)])
         }
     }
 }
