@@ -180,6 +180,23 @@ struct ApproverPageTests {
         }
     }
 
+    /// A session that expires while its approver page listens ends the stream like a sign-out.
+    @Test func theStreamEndsWhenTheSessionExpires() async throws {
+        let harness = try Self.harness()
+        _ = try await harness.bob()
+        try await harness.application().test(.router) { client in
+            var browser = harness.knownBrowser()
+            _ = try await browser.signIn(client, "bob")
+            let cookies = browser
+            async let stream = Self.events(client, cookies)
+            try await Task.sleep(for: .milliseconds(1_200))
+            harness.clock.advance(400 * 86_400)
+            let events = try await stream
+            #expect(events.text.contains("event: approvals\n"))
+            #expect(events.text.hasSuffix("event: end\ndata: {\"reason\":\"signed-out\"}\n\n"), "\(events.text)")
+        }
+    }
+
     @Test func streamsPerUserAreLimited() async throws {
         let harness = try Self.harness { $0.push.eventStreamsPerUser = 1 }
         _ = try await harness.bob()
