@@ -16,7 +16,7 @@ extension PageRoutes {
         }
         // Served under /static but controls /approve: the header widens the worker's allowed scope.
         router.get("static/approver-sw.js") { _, _ in
-            var response = Self.script(ApproverScript.serviceWorker, cache: "no-cache")
+            var response = Self.script(ApproverServiceWorker.javascript, cache: "no-cache")
             response.headers[HTTPField.Name("Service-Worker-Allowed")!] = "/approve"
             return response
         }

@@ -28,7 +28,7 @@ extension PageRoutes {
                 // This browser's claim to the new session token once its prompt is approved (see pushDone).
                 let secret = try await service.startPushHandoff(challengeID: id, userID: user.id, prompt: prompt)
                 var response = try await renderStepUp(id: id, session: session, user: user, next: next, error: nil,
-                                                      status: .ok)
+                                                      status: .ok, prompted: prompt.number)
                 response.setCookie(web.cookie(StepUpService.handoffCookie(id), secret,
                                               maxAge: max(60, Int(prompt.expiresAt.timeIntervalSince(service.now())))))
                 return response

@@ -116,7 +116,9 @@ struct PageRoutes: Sendable {
     }
 
     func renderStepUp(id: String, session: Session, user: UserRecord, next: String, error: String?,
-                      status: HTTPResponse.Status, notice: String? = nil) async throws -> Response {
+                      status: HTTPResponse.Status, notice: String? = nil, prompted: String? = nil)
+        async throws -> Response
+    {
         guard let challenge = try await service.challenge(id: id, for: session) else {
             return web.pages.html("message", title: "Not found",
                                   ["heading": "This confirmation does not exist",
@@ -147,7 +149,11 @@ struct PageRoutes: Sendable {
             error = "This confirmation expired. Start the action again."
         }
         let pushOffered = canAnswer && outcome.availableFactors.contains(.push)
-        let pushNumber = pushOffered ? try await service.pushNumber(challengeID: challenge.id, userID: user.id) : nil
+        // The number of the prompt this browser just started, else the newest open one.
+        var pushNumber = pushOffered ? prompted : nil
+        if pushOffered, pushNumber == nil {
+            pushNumber = try await service.pushNumber(challengeID: challenge.id, userID: user.id)
+        }
         let canVerify = canAnswer && (!factors.isEmpty || passkey != nil || pushOffered)
         return web.pages.html("stepup", title: "Confirm it's you", [
             "id": challenge.id, "next": next, "message": outcome.message ?? "", "display": display,

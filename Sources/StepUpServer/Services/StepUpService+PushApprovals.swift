@@ -32,8 +32,7 @@ extension StepUpService {
     }
 
     /// The prompts an approver page of `userID` should show now: listed, unexpired, their challenge still pending
-    /// and their number not yet used; for a challenge prompted twice, the prompt whose number the step-up page
-    /// shows. Oldest first.
+    /// and their number not yet used; for a challenge prompted twice, the newest prompt. Oldest first.
     public func pendingApprovals(userID: String) async throws -> [PendingApproval] {
         let at = now()
         let scope = Self.approvalListScope(userID)
