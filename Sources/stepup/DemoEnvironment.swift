@@ -21,6 +21,10 @@ enum DemoEnvironment {
         // alice's e-mail codes are written to a folder (the file channel), one .eml file per message.
         configuration.email.channel = .file
         configuration.email.directory = directory.appendingPathComponent("mail").path
+        // Push approval: browsers enrol from the account page; without a push service an open approver page
+        // (/approve, server-sent events) still gets the requests, so number matching works offline.
+        configuration.push.channel = .webpush
+        configuration.push.vapidKey = try VAPIDKeys.generateSealed(sealingKeys: secrets.sealingKeys)
         return (configuration, directory.path)
     }
 
@@ -39,6 +43,8 @@ enum DemoEnvironment {
         if let email = seeded.email, let mail = mailDirectory {
             lines.append("  alice e-mail codes: \(email), messages written to \(mail)")
         }
+        lines.append("  approvals:   enrol a browser on /account (Approve step-ups on this device), keep \(publicURL)/approve")
+        lines.append("               open in a second tab, then step up with Approve on my phone")
         if let metricsToken {
             lines.append("  metrics:     curl -H 'authorization: Bearer \(metricsToken)' \(publicURL)/metrics")
         }

@@ -38,18 +38,42 @@ struct BrowserFlowTests {
     /// demo's mail folder, and the code completes the sign-in and then a transfer whose message names it.
     @Test func demoStepsUpWithAnEmailCodeInChromium() async throws {
         guard let python = try await Self.seleniumPython() else { return }
+        try await Self.runDemoFlow("email_code_flow.py", python: python) { output, alice in
+            [alice, try #require(Self.value(after: "messages written to ", in: output), "\(output)")]
+        }
+    }
+
+    /// Issue #11: the demo's push approval with no push service. alice enrols Chromium as an approver on /account,
+    /// keeps /approve open in a second window (server-sent events), steps a transfer up with "Approve on my phone",
+    /// refuses a wrong number, approves with the right one, and the first window goes on by itself with a new
+    /// session token; "this wasn't me" then closes another transfer's step-up.
+    @Test func demoApprovesAPushStepUpFromASecondWindowInChromium() async throws {
+        guard ExternalTool.require("oathtool", package: "oathtool") != nil,
+              let python = try await Self.seleniumPython()
+        else { return }
+        try await Self.runDemoFlow("approver_flow.py", python: python) { output, alice in
+            #expect(output.contains("/approve"), "the welcome text tells how to try push approval")
+            return [alice, try #require(Self.value(after: "alice TOTP:  ", in: output))]
+        }
+    }
+
+    /// Starts `stepup serve --demo`, runs `Browser/<script> BASE_URL alice <arguments…> SCREENSHOT_DIR` (the
+    /// arguments from the demo's welcome text and alice's password) and expects it to pass; screenshots are kept
+    /// only when it fails.
+    static func runDemoFlow(_ script: String, python: String,
+                            arguments: (_ output: String, _ alicePassword: String) throws -> [String]) async throws {
         let server = try await RunningServer.start(arguments: ["--demo"])
         let shots = FileManager.default.temporaryDirectory.appendingPathComponent("stepup-screens-\(UUID().uuidString)")
         do {
             let output = server.output
             let alice = try #require(Self.value(after: "user:        alice / ", in: output)?.split(separator: " ").first)
-            let mail = try #require(Self.value(after: "messages written to ", in: output), "\(output)")
+            let extra = try arguments(output, String(alice))
             try FileManager.default.createDirectory(at: shots, withIntermediateDirectories: true)
-            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-                .appendingPathComponent("Browser/email_code_flow.py").path
-            let run = try await ExternalTool.run(python, [script, server.baseURL, "alice", String(alice), mail,
-                                                          shots.path], timeout: .seconds(300))
-            let failure = "e-mail flow failed (screenshots in \(shots.path)):\n\(run.stdout)\n\(run.stderr)\n"
+            let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .appendingPathComponent("Browser/\(script)").path
+            let run = try await ExternalTool.run(python, [path, server.baseURL, "alice"] + extra + [shots.path],
+                                                 timeout: .seconds(300))
+            let failure = "\(script) failed (screenshots in \(shots.path)):\n\(run.stdout)\n\(run.stderr)\n"
             #expect(run.status == 0, "\(failure)server:\n\(server.output)")
             if run.status == 0 { try? FileManager.default.removeItem(at: shots) }
             #expect(await server.stop() == 0)

@@ -24,6 +24,11 @@ extension ConfigFile {
             case "allow_any_endpoint": push.allowAnyEndpoint = try reader.bool(value, key)
             case "prompts_per_10_minutes": push.promptsPerTenMinutes = try reader.int(value, key, in: 1...100)
             case "ttl_seconds": push.ttl = try reader.int(value, key, in: 30...86_400)
+            case "answers_per_address_per_10_minutes": push.answersPerAddress = try reader.int(value, key, in: 1...10_000)
+            case "answers_per_challenge_per_10_minutes":
+                push.answersPerChallenge = try reader.int(value, key, in: 1...1_000)
+            case "event_streams_per_user": push.eventStreamsPerUser = try reader.int(value, key, in: 1...100)
+            case "event_streams": push.eventStreams = try reader.int(value, key, in: 1...100_000)
             case "webhook":
                 try reader.mapping(value, "push.webhook") { key, value in
                     switch key {

@@ -27,6 +27,13 @@ extension ServerConfiguration {
         public var promptsPerTenMinutes = 3
         /// How long a push service keeps an undelivered notification.
         public var ttl = 300
+        /// Answers (`POST /v1/push/answers`) per client address per 10 minutes, paid before the signature is checked.
+        public var answersPerAddress = 30
+        /// Answers per challenge per 10 minutes, from any address.
+        public var answersPerChallenge = 10
+        /// Open approver pages (server-sent event streams) per signed-in user, and in this process.
+        public var eventStreamsPerUser = 3
+        public var eventStreams = 200
         public var webhook = PushWebhook()
 
         public init() {}

@@ -1633,6 +1633,24 @@ enum OpenAPIDocument {
               }
             }
           },
+          "429": {
+            "description": "rate-limited: too many answers from this address or for this challenge in 10 minutes (push.answers_per_address_per_10_minutes, push.answers_per_challenge_per_10_minutes); answers that succeed are not counted",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "headers": {
+              "Retry-After": {
+                "description": "seconds until the budget allows another answer",
+                "schema": {
+                  "type": "integer"
+                }
+              }
+            }
+          },
           "default": {
             "$ref": "#/components/responses/Problem"
           }

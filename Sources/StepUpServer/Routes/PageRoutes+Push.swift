@@ -23,9 +23,15 @@ extension PageRoutes {
         try await withStepUpForm(request, context) { post in
             let (session, user, id, next) = (post.session, post.user, post.id, post.next)
             do {
-                _ = try await service.startPushApproval(challengeID: id, session: session, user: user,
-                                                        client: web.client(request, context: context))
-                return try await renderStepUp(id: id, session: session, user: user, next: next, error: nil, status: .ok)
+                let prompt = try await service.startPushApproval(challengeID: id, session: session, user: user,
+                                                                 client: web.client(request, context: context))
+                // This browser's claim to the new session token once its prompt is approved (see pushDone).
+                let secret = try await service.startPushHandoff(challengeID: id, userID: user.id, prompt: prompt)
+                var response = try await renderStepUp(id: id, session: session, user: user, next: next, error: nil,
+                                                      status: .ok, prompted: prompt.number)
+                response.setCookie(web.cookie(StepUpService.handoffCookie(id), secret,
+                                              maxAge: max(60, Int(prompt.expiresAt.timeIntervalSince(service.now())))))
+                return response
             } catch let error as StepUpError {
                 return try await renderStepUp(id: id, session: session, user: user, next: next, error: error.reason,
                                               status: Problem(error).status)
@@ -41,6 +47,7 @@ extension PageRoutes {
         let next = web.returnTarget(request.uri.queryParameters.get("next")) ?? "/account"
         var body = ["status": challenge.status.rawValue, "message": ""]
         switch challenge.status {
+        // The page then posts its `push-done` form: a new session token, then the grant (`next`).
         case .satisfied: body["next"] = SafeRedirect.appendingQuery(next, name: "grant", value: challenge.id)
         case .failed: body["message"] = "Refused on your approver. Start the action again."
         case .consumed: body["message"] = "This confirmation is already complete."

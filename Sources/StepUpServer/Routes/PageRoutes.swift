@@ -8,6 +8,8 @@ import StepUpQR
 struct PageRoutes: Sendable {
     let service: StepUpService
     let web: WebSupport
+    /// The approver pages' open event streams, counted against the configured limits.
+    let approverStreams = ApproverStreams()
 
     func register(on router: Router<StepUpRequestContext>) {
         router.get("assets/stepup.css") { _, _ in
@@ -20,6 +22,7 @@ struct PageRoutes: Sendable {
                      body: .init(byteBuffer: .init(string: WebAuthnScript.javascript)))
         }
         registerPushAssets(on: router)
+        registerApproverAssets(on: router)
         // Every page reads the browser's session cookie, and only that (a bearer token cannot drive a form).
         let router = signedInPages(router)
         router.get("/") { request, context in
@@ -39,6 +42,7 @@ struct PageRoutes: Sendable {
         registerWebAuthn(on: router)
         router.post("step-up/:id/send-code", use: sendStepUpCode)
         registerPush(on: router)
+        registerApprover(on: router)
     }
 
     // MARK: sign-in
@@ -112,7 +116,9 @@ struct PageRoutes: Sendable {
     }
 
     func renderStepUp(id: String, session: Session, user: UserRecord, next: String, error: String?,
-                      status: HTTPResponse.Status, notice: String? = nil) async throws -> Response {
+                      status: HTTPResponse.Status, notice: String? = nil, prompted: String? = nil)
+        async throws -> Response
+    {
         guard let challenge = try await service.challenge(id: id, for: session) else {
             return web.pages.html("message", title: "Not found",
                                   ["heading": "This confirmation does not exist",
@@ -143,7 +149,11 @@ struct PageRoutes: Sendable {
             error = "This confirmation expired. Start the action again."
         }
         let pushOffered = canAnswer && outcome.availableFactors.contains(.push)
-        let pushNumber = pushOffered ? try await service.pushNumber(challengeID: challenge.id, userID: user.id) : nil
+        // The number of the prompt this browser just started, else the newest open one.
+        var pushNumber = pushOffered ? prompted : nil
+        if pushOffered, pushNumber == nil {
+            pushNumber = try await service.pushNumber(challengeID: challenge.id, userID: user.id)
+        }
         let canVerify = canAnswer && (!factors.isEmpty || passkey != nil || pushOffered)
         return web.pages.html("stepup", title: "Confirm it's you", [
             "id": challenge.id, "next": next, "message": outcome.message ?? "", "display": display,
@@ -212,12 +222,15 @@ struct PageRoutes: Sendable {
             "trusted": "This device is trusted for 30 days.",
             "removed": "Device removed.", "passkey": "Passkey added.", "passkey-renamed": "Passkey renamed.",
             "passkey-removed": "Passkey removed.",
+            "approver": "This device now approves your step-ups. Keep its approver page open to get requests here.",
         ]
         let passkeys: [[String: Any]] = records.compactMap(Passkey.init).map(Self.passkeyEntry)
         return web.pages.html("account", title: "Account", [
             "displayName": user.displayName, "username": user.username, "roles": user.roles.joined(separator: ", "),
             "level": level?.name ?? "none", "factors": factors, "codesLeft": codesLeft, "devices": devices,
             "passkeys": passkeys, "notice": notice.flatMap { notices[$0] } ?? "", "error": error ?? "",
+            "pushEnabled": service.configuration.push.channel != .none,
+            "vapidKey": service.configuration.push.channel == .webpush ? service.vapidPublicKey ?? "" : "",
         ], status: status, user: user.username, csrf: csrf(session))
     }
 

@@ -30,6 +30,16 @@ extension StepUpService {
     public func answerPush(_ answer: PushAnswer, client: ClientInfo) async throws -> Challenge {
         let at = now()
         let refused = StepUpError.forbidden("this approval is not valid")
+        let receipts = try await spendAnswerBudget(challengeID: answer.challengeID, client: client, at: at)
+        let completed = try await verifyAnswer(answer, refused: refused, client: client, at: at)
+        // Only failures stay counted: an approver answering normally never runs into the limit.
+        for receipt in receipts { try await stores.budgets.refund(receipt) }
+        return completed
+    }
+
+    private func verifyAnswer(_ answer: PushAnswer, refused: StepUpError, client: ClientInfo, at: Date) async throws
+        -> Challenge
+    {
         guard answer.factorID.count <= 128, answer.challengeID.count <= 128, answer.number.count <= 4,
               let factor = try await stores.factors.factor(id: answer.factorID), factor.kind == .push,
               factor.status == .active, let encoded = factor.parameters["device_key"],

@@ -46,14 +46,20 @@ extension StepUpService {
             throw StepUpError.rateLimited("too many approval requests for this account", retryAfter: retryAfter)
         }
         var generator = SystemRandomNumberGenerator()
-        let number = Int.random(in: 10...99, using: &generator)
+        // Two open prompts of one challenge never share a number, so an approval names exactly one prompt (and the
+        // browser that asked for it gets the hand-over).
+        let scope = Self.pushScope(challenge.id)
+        let taken = Set(try await stores.codes.openCodes(scope: scope, at: at).compactMap {
+            (try? crypto.open($0.sealedCode, owner: user.id, factor: scope)).map { String(decoding: $0, as: UTF8.self) }
+        })
+        var number = Int.random(in: 10...99, using: &generator)
+        while taken.contains(String(number)), taken.count < 90 { number = Int.random(in: 10...99, using: &generator) }
         var choices = [number]
         while choices.count < 3 {
             let decoy = Int.random(in: 10...99, using: &generator)
             if !choices.contains(decoy) { choices.append(decoy) }
         }
         choices.shuffle(using: &generator)
-        let scope = Self.pushScope(challenge.id)
         let expires = min(challenge.expiresAt, at.addingTimeInterval(Double(configuration.push.ttl)))
         let record = OneTimeCodeRecord(id: Tokens.id(prefix: "psh"), userID: user.id, factorID: "", scope: scope,
                                        sealedCode: try crypto.seal(Array(String(number).utf8), owner: user.id,
@@ -80,6 +86,12 @@ extension StepUpService {
                                           idempotencyKey: "\(record.id).\(approver.id)")
             _ = try await stores.outbox.enqueue(try sealing.seal(message, channel: Self.pushChannel, at: at))
         }
+        try await listApproval(PendingApproval(challengeID: challenge.id, choices: choices,
+                                               message: Self.codePurpose(challenge),
+                                               context: context.joined(separator: ", "),
+                                               bindingHash: challenge.bindingHash ?? "",
+                                               expiresAt: Int(expires.timeIntervalSince1970)),
+                               userID: user.id, at: at, expires: expires)
         try await auditor.record("push.prompted", at: at, user: user.id, session: session.id, client: client,
                                  details: ["challenge": challenge.id, "approvers": String(approvers.count)])
         return PushPrompt(number: String(number), expiresAt: expires, approvers: approvers.count)

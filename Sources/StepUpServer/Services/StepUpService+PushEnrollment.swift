@@ -5,15 +5,17 @@ import StepUpCrypto
 
 /// What a browser registers to approve step-ups: its push subscription and a P-256 key it created (kept
 /// non-extractable in WebCrypto); the key's signature over the endpoint proves it holds the private half.
+/// Without a subscription (no push service reachable) the approver is reached only by its open approver page
+/// (server-sent events), and the proof covers an empty endpoint.
 public struct ApproverRegistration: Sendable {
     public var name: String
-    public var subscription: PushSubscription
+    public var subscription: PushSubscription?
     /// The device key: an uncompressed P-256 point, base64url.
     public var deviceKey: String
     /// ECDSA P-256 / SHA-256 over `stepup-push-enroll-v1\n<endpoint>`, raw `r‖s` or DER, base64url.
     public var proof: String
 
-    public init(name: String, subscription: PushSubscription, deviceKey: String, proof: String) {
+    public init(name: String, subscription: PushSubscription?, deviceKey: String, proof: String) {
         self.name = name
         self.subscription = subscription
         self.deviceKey = deviceKey
@@ -54,18 +56,21 @@ extension StepUpService {
         -> FactorRecord
     {
         guard pushEnabled else { throw StepUpError.forbidden("push approval is not configured on this server") }
-        let subscription = registration.subscription
-        guard allowedPushEndpoint(subscription.endpoint) else {
-            throw StepUpError.invalidRequest("this push endpoint is not a known push service")
+        if let subscription = registration.subscription {
+            guard allowedPushEndpoint(subscription.endpoint) else {
+                throw StepUpError.invalidRequest("this push endpoint is not a known push service")
+            }
+            guard let p256dh = VAPID.decodeBase64URL(subscription.p256dh),
+                  (try? P256.KeyAgreement.PublicKey(x963Representation: p256dh)) != nil,
+                  VAPID.decodeBase64URL(subscription.auth)?.count == 16
+            else {
+                throw StepUpError.invalidRequest("the subscription's keys are not a P-256 point and a 16-byte secret")
+            }
         }
-        guard let p256dh = VAPID.decodeBase64URL(subscription.p256dh),
-              (try? P256.KeyAgreement.PublicKey(x963Representation: p256dh)) != nil,
-              VAPID.decodeBase64URL(subscription.auth)?.count == 16
-        else { throw StepUpError.invalidRequest("the subscription's keys are not a P-256 point and a 16-byte secret") }
         guard let keyBytes = VAPID.decodeBase64URL(registration.deviceKey),
               let deviceKey = try? P256.Signing.PublicKey(x963Representation: keyBytes)
         else { throw StepUpError.invalidRequest("device_key must be an uncompressed P-256 public key (base64url)") }
-        guard Self.verifyDeviceSignature(registration.proof, message: "stepup-push-enroll-v1\n" + subscription.endpoint,
+        guard Self.verifyDeviceSignature(registration.proof, message: "stepup-push-enroll-v1\n" + (registration.subscription?.endpoint ?? ""),
                                          key: deviceKey)
         else { throw StepUpError.invalidRequest("the proof is not the device key's signature over the endpoint") }
         let name = registration.name.trimmingCharacters(in: .whitespaces)
@@ -74,7 +79,9 @@ extension StepUpService {
         }
         let at = now()
         let factorID = Tokens.id(prefix: "fac")
-        let sealed = try crypto.seal(Array(try JSONEncoder().encode(subscription)), owner: user.id, factor: factorID)
+        let sealed = try registration.subscription.map {
+            try crypto.seal(Array(try JSONEncoder().encode($0)), owner: user.id, factor: factorID)
+        }
         let record = FactorRecord(id: factorID, userID: user.id, kind: .push, label: name, status: .active,
                                   createdAt: at, parameters: ["device_key": registration.deviceKey],
                                   sealedSecret: sealed)

@@ -3,6 +3,7 @@ enum PageTemplates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "stepup": stepUp, "account": account, "message": message,
         "totp": totp, "codes": codes, "bank": bank, "transfer": transfer, "export": export, "passkey": passkey,
+        "approve": approve,
     ]
 
     static let layout = """
@@ -112,6 +113,10 @@ enum PageTemplates {
         <p>On your approver, pick the number <strong class="push-number" id="push-number">{{pushNumber}}</strong>.</p>
         <p class="muted state" role="status">Waiting for your approval…</p>
       </div>
+      <form method="post" action="/step-up/{{id}}/push/done" id="push-done" hidden>
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="next" value="{{next}}">
+      </form>
       <script src="/static/push-status.js" defer></script>
       {{/pushNumber}}
       {{#pushAvailable}}
@@ -192,7 +197,34 @@ enum PageTemplates {
         <input type="hidden" name="csrf" value="{{csrf}}">
         <button type="submit" class="secondary" id="trust">This was me: trust this device for 30 days</button>
       </form>
+      {{#pushEnabled}}
+      <h2>Approvals on this device</h2>
+      <p>Approve your step-ups here by picking the number the other screen shows. Open the
+         <a href="/approve" id="approver-link">approver page</a> to receive requests.</p>
+      <form method="post" action="/account/approvers" id="approver-enroll" data-user="{{username}}"
+            data-vapid="{{vapidKey}}" hidden>
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="device_key" value="">
+        <input type="hidden" name="proof" value="">
+        <input type="hidden" name="subscription" value="">
+        <label>Name <input name="name" maxlength="64" value="This browser" required></label>
+        <button type="submit" class="secondary" id="enroll-approver">Approve step-ups on this device</button>
+        <p class="muted" id="approver-status" role="status"></p>
+      </form>
+      <script src="/static/approver.js" defer></script>
+      {{/pushEnabled}}
     </section>
+    """
+
+    static let approve = """
+    <section class="card narrow" id="approver" data-user="{{username}}">
+      <h1>Approve</h1>
+      <p>Requests to confirm your actions appear here while this page is open. Approve only what you are doing
+         yourself, by picking the number the other screen shows.</p>
+      <p class="muted state" role="status">Connecting…</p>
+      <ul class="approvals" id="approvals"></ul>
+    </section>
+    <script src="/static/approver.js" defer></script>
     """
 
     static let totp = """

@@ -15,7 +15,12 @@ enum PushStatusScript {
           const response = await fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } });
           if (response.ok) {
             const status = await response.json();
-            if (status.status === 'satisfied' && status.next) { window.location.assign(status.next); return; }
+            if (status.status === 'satisfied') {
+              // A new session token comes with the hand-over form (CSRF-protected), then the grant.
+              const done = document.getElementById('push-done');
+              if (done) { state.textContent = 'Approved.'; done.submit(); return; }
+              if (status.next) { window.location.assign(status.next); return; }
+            }
             if (status.status !== 'pending') { state.textContent = status.message; return; }
           }
         } catch (error) {

@@ -41,5 +41,10 @@ enum Stylesheet {
     .qr svg { display: block; width: 12rem; height: 12rem; }
     .passkey { margin-top: 1.25rem; padding-top: 1rem; border-top: 1px solid #e4e7ec; }
     .passkeys form.inline input { display: inline; width: 12rem; margin: 0 .5rem; padding: .2rem .4rem; }
+    .approvals { list-style: none; padding: 0; }
+    .approval { border-top: 1px solid #e4e7ec; padding-top: 1rem; }
+    .approval .what { font-weight: 600; font-size: 1.1rem; }
+    .choices { display: flex; gap: .75rem; margin: .75rem 0; }
+    .choices .choice { font-size: 1.5rem; min-width: 4.5rem; }
     """
 }

@@ -51,3 +51,21 @@ def fill_transfer(driver, amount, payee):
         field.clear()
         field.send_keys(value)
     driver.find_element(By.CSS_SELECTOR, "form[action='/demo/transfer'] button").click()
+
+
+def totp(secret, offset=0):
+    """The TOTP code for `secret` now (or `offset` seconds from now), from oathtool."""
+    import subprocess
+    args = ["oathtool", "--totp", "-b", secret]
+    if offset:
+        args[2:2] = ["-N", f"now + {offset} seconds"]
+    return subprocess.check_output(args, text=True).strip()
+
+
+def sign_in(driver, base, username, password, path="/login"):
+    """Opens `path` (which sends a signed-out browser to the sign-in form) and signs in with the password."""
+    from selenium.webdriver.common.by import By
+    driver.get(base + path)
+    driver.find_element(By.NAME, "username").send_keys(username)
+    driver.find_element(By.NAME, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
