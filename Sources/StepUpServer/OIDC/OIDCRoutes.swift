@@ -13,7 +13,7 @@ struct OIDCRoutes: Sendable {
 
     func register(on router: Router<StepUpRequestContext>) {
         typealias Path = ProviderMetadata.Path
-        router.get(RouterPath(Path.discovery)) { _, _ in try Response.json(provider.metadata) }
+        router.get(RouterPath(Path.discovery)) { _, _ in try Response.json(try await provider.discovery()) }
         router.get(RouterPath(Path.jwks)) { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "max-age=60"],
                      body: .init(byteBuffer: ByteBuffer(string: try await provider.jwks())))
