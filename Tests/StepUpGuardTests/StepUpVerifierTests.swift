@@ -125,6 +125,38 @@ struct StepUpVerifierTests {
         #expect(refusal(await verifier.check(token: forged, requirement: GuardRequirement()))?.kind == .invalidToken)
     }
 
+    /// The direct ES256 path refuses what a JWS library would: padding or foreign characters in any part, a
+    /// signature of the wrong length or in DER, extra dots, critical header parameters, another key's kid.
+    @Test func malformedCompactTokensAreRefused() async throws {
+        let verifier = provider.verifier()
+        let token = try await provider.token()
+        #expect(refusal(await verifier.check(token: token, requirement: GuardRequirement())) == nil)
+        let parts = token.split(separator: ".").map(String.init)
+        let kid = provider.keys.withLock { $0.active!.id }
+        let signature = try #require(Base64URL.decode(parts[2]))
+        let crit = Base64URL.encode(Array(#"{"alg":"ES256","typ":"at+jwt","kid":"\#(kid)","crit":["exp"]}"#.utf8))
+        for forged in [parts[0] + "=." + parts[1] + "." + parts[2], parts[0] + "." + parts[1] + "=." + parts[2],
+                       parts[0] + "." + parts[1] + "." + parts[2] + "=", parts[0] + "." + parts[1] + ".+" + parts[2].dropFirst(),
+                       parts[0] + "." + parts[1] + "." + Base64URL.encode(signature + [0]),
+                       parts[0] + "." + parts[1] + "." + Base64URL.encode(Array(signature.prefix(32))),
+                       token + ".", "." + token, crit + "." + parts[1] + "." + parts[2],
+                       parts[0] + "." + parts[1] + "." + Base64URL.encode(Self.der(signature))] {
+            #expect(refusal(await verifier.check(token: forged, requirement: GuardRequirement()))?.kind == .invalidToken,
+                    "\(forged)")
+        }
+    }
+
+    /// An ES256 signature (raw r‖s) in ASN.1 DER, as a confused signer might send it.
+    static func der(_ raw: [UInt8]) -> [UInt8] {
+        func integer(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+            var value = Array(bytes.drop { $0 == 0 })
+            if value.first.map({ $0 >= 0x80 }) ?? true { value.insert(0, at: 0) }
+            return [0x02, UInt8(value.count)] + value
+        }
+        let body = integer(raw.prefix(32)) + integer(raw.suffix(32))
+        return [0x30, UInt8(body.count)] + body
+    }
+
     /// Rotation: a new key is fetched when its kid first appears; the old key verifies until it is unpublished.
     @Test func rotationIsPickedUpAndRemovedKeysFail() async throws {
         let verifier = provider.verifier()
