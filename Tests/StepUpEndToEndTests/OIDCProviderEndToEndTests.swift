@@ -87,6 +87,10 @@ struct OIDCProviderEndToEndTests {
         let shopShown = try await ExternalTool.run(stepup, ["client", "show", "shop", "--config", config])
         #expect(shopShown.stdout.contains("authorization_details_types=payment_initiation\n")
             && shopShown.stdout.contains("single_use_authorization_details=true\n"), "\(shopShown.stdout)")
+        let nativePay = try await ExternalTool.run(stepup, ["client", "add", "native-pay", "--auth", "none", "--first-party",
+                                                            "--redirect-uri", Self.redirect, "--authorization-details-type",
+                                                            "payment_initiation", "--config", config])
+        #expect(nativePay.status == 0, "\(nativePay.stderr)")
         let lonelyFlag = try await ExternalTool.run(stepup, ["client", "add", "y", "--redirect-uri", Self.redirect,
                                                              "--single-use-authorization-details", "--config", config])
         #expect(lonelyFlag.status != 0 && lonelyFlag.stderr.contains("--authorization-details-type"))
@@ -146,7 +150,8 @@ struct OIDCProviderEndToEndTests {
             for milestone in ["details: shown escaped, never as HTML",
                               "details: a grant for one payment never issues a code for another",
                               "details: tampered token request refused", "details: the JWT access token carries them at aal2",
-                              "details: of 20 racing introspections exactly one is active"] {
+                              "details: of 20 racing introspections exactly one is active",
+                              "first-party details: the tokens carry the payment"] {
                 #expect(third.stdout.contains("OK \(milestone)\n"), "missing: \(milestone)")
             }
             try await Self.chromiumWalk(server: server, exampleURL: exampleURL, callbackPort: callbackPort)

@@ -59,8 +59,10 @@ extension OIDCProvider {
     /// `--single-use-authorization-details`: of racing introspections exactly one wins (one conditional write in
     /// the store's budget table, for every backend).
     private func detailsStillUsable(_ claims: AccessTokenClaims) async throws -> Bool {
-        guard claims.authorizationDetails != nil, let client = try await records.client(id: claims.clientID),
-              client.detailsAreSingleUse else { return true }
+        guard claims.authorizationDetails != nil else { return true }
+        // A removed client's transaction tokens are not honoured (its single-use setting is gone with it).
+        guard let client = try await records.client(id: claims.clientID) else { return false }
+        guard client.detailsAreSingleUse else { return true }
         return try await service.stores.budgets.useOnce("oidc-details:\(claims.jti)",
                                                         lifetime: max(1, claims.exp.timeIntervalSince(now)), at: now)
     }

@@ -579,6 +579,45 @@ def phase3():
           "details: of 20 racing introspections exactly one is active", answers)
     check(answers.count({"active": False}) == 19, "details: the other 19 are inactive")
     check(introspect(0) == {"active": False}, "details: and so is every later one")
+    first_party_details()
+
+
+def first_party_details():
+    """The first-party challenge endpoint takes authorization_details too: the same bound challenge, whose API view
+    lists the payment, then a code whose tokens carry it."""
+    endpoint = discovery["authorization_challenge_endpoint"]
+    api = requests.post(BASE + "/v1/sessions", json={"username": USER, "password": PASSWORD}).json()["token"]
+    bearer = {"authorization": "Bearer " + api}
+    verifier = generate_token(64)
+    pkce = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    request = {"client_id": "native-pay", "scope": "openid", "redirect_uri": REDIRECT, "code_challenge": pkce,
+               "code_challenge_method": "S256", "authorization_details": json.dumps(PAYMENT)}
+    bad = requests.post(endpoint, data=dict(request, authorization_details='[{"type":"wire_transfer"}]'), headers=bearer)
+    check(bad.status_code == 400 and bad.json()["error"] == "invalid_authorization_details",
+          "first-party details: an unknown type is invalid_authorization_details", bad.text)
+    first = requests.post(endpoint, data=request, headers=bearer).json()
+    check(first.get("error") == "insufficient_authorization" and first.get("challenge_id"),
+          "first-party details: insufficient_authorization with a bound challenge", first)
+    shown = requests.get(BASE + f"/v1/challenges/{first['challenge_id']}", headers=bearer).json()
+    check(shown.get("display", {}).get("instructedAmount") == "123.50 EUR", "first-party details: the challenge lists the payment",
+          shown)
+    step = browser.last_step + 1
+    while int(time.time()) // 30 < step - 1:
+        time.sleep(1)
+    browser.last_step = step
+    verified = requests.post(BASE + f"/v1/challenges/{first['challenge_id']}/verify", headers=bearer,
+                             json={"factor": "totp", "code": browser.totp.at(step * 30)})
+    check(verified.status_code == 200, "first-party details: the challenge API verifies the factor", verified.text)
+    done = requests.post(endpoint, data={"auth_session": first["auth_session"]}, headers=bearer)
+    check(done.status_code == 200 and "authorization_code" in done.json(), "first-party details: a code", done.text)
+    again = requests.post(endpoint, data={"auth_session": first["auth_session"]}, headers=bearer)
+    check(again.status_code == 400, "first-party details: the confirmation yields one code", again.text)
+    token = requests.post(discovery["token_endpoint"], data={
+        "grant_type": "authorization_code", "code": done.json()["authorization_code"], "client_id": "native-pay",
+        "redirect_uri": REDIRECT, "code_verifier": verifier}).json()
+    check(token.get("authorization_details") == PAYMENT
+          and verify(token["access_token"], ISSUER, typ="at+jwt")["authorization_details"] == PAYMENT,
+          "first-party details: the tokens carry the payment", token)
 
 
 def keygen():
