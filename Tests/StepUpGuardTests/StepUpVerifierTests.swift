@@ -31,8 +31,8 @@ final class Provider: Sendable {
     }
 
     func token(level: String = "aal2", authAge: TimeInterval = 60, audience: String = "https://api.example",
-               issuer: String = "https://op.example", lifetime: TimeInterval = 600, key: SigningKey? = nil) async throws
-        -> String {
+               issuer: String = "https://op.example", lifetime: TimeInterval = 600, key: SigningKey? = nil,
+               details: AuthorizationDetails? = nil) async throws -> String {
         let session = Session(id: "s1", userID: "u1", createdAt: now - 3_600, lastSeenAt: now, expiresAt: now + 3_600,
                               events: [AuthenticationEvent(id: "e1", factor: .password, at: now - authAge),
                                        AuthenticationEvent(id: "e2", factor: .totp, at: now - authAge)])
@@ -40,7 +40,7 @@ final class Provider: Sendable {
         let signingKey = key ?? keys.withLock { $0.active! }
         return try await TokenSigner(key: signingKey).sign(AccessTokenClaims(
             issuer: issuer, audience: audience, clientID: "web", scopes: ["openid", "payments"], authentication: issued,
-            id: "jti-\(UUID().uuidString)", issuedAt: now, lifetime: lifetime))
+            id: "jti-\(UUID().uuidString)", issuedAt: now, lifetime: lifetime, authorizationDetails: details))
     }
 }
 
@@ -62,6 +62,22 @@ struct StepUpVerifierTests {
         // Cached: a second check fetches nothing.
         _ = await verifier.check(authorization: "Bearer " + (try await provider.token()), requirement: aal2Fresh)
         #expect(provider.fetches.withLock { $0 } == 1)
+    }
+
+    /// RFC 9396: the approved transaction reaches the resource server exactly (a decimal amount, nested members).
+    @Test func authorizationDetailsAreExposed() async throws {
+        let details = try AuthorizationDetails.parse(
+            #"[{"type":"payment_initiation","instructedAmount":{"currency":"EUR","amount":123.10},"creditorName":"A"}]"#,
+            allowedTypes: ["payment_initiation"])
+        let outcome = await provider.verifier().check(token: try await provider.token(details: details),
+                                                      requirement: aal2Fresh)
+        guard case .allowed(let token) = outcome else { Issue.record("refused: \(outcome)"); return }
+        let detail = try #require(token.authorizationDetails?.first)
+        #expect(detail["type"] == .string("payment_initiation") && detail["creditorName"]?.string == "A")
+        #expect(detail["instructedAmount"]?["amount"] == .number(Decimal(string: "123.10")!))
+        guard case .allowed(let plain) = await provider.verifier().check(token: try await provider.token(),
+                                                                         requirement: aal2Fresh) else { return }
+        #expect(plain.authorizationDetails == nil)
     }
 
     @Test func aWeakTokenGetsTheRFC9470Challenge() async throws {

@@ -100,13 +100,16 @@ class Browser:
 
     def step_up(self, page):
         check("/step-up/" in page.url, "only the step-up page is shown (no new sign-in)", page.url)
-        # A TOTP step is accepted once: use the next unused step within the ±1 window.
+        return self.post(page.url.split("?")[0], {"csrf": self.field(page, "csrf"), "next": self.field(page, "next"),
+                                                  "factor": "totp", "code": self.next_code()})
+
+    def next_code(self):
+        """A TOTP step is accepted once: the code of the next unused step within the ±1 window (waits for it)."""
         step = self.last_step + 1
         while int(time.time()) // 30 < step - 1:
             time.sleep(1)
         self.last_step = step
-        return self.post(page.url.split("?")[0], {"csrf": self.field(page, "csrf"), "next": self.field(page, "next"),
-                                                  "factor": "totp", "code": self.totp.at(step * 30)})
+        return self.totp.at(step * 30)
 
 
 browser = Browser()
@@ -309,12 +312,8 @@ def first_party_challenge():
     check(foreign["error"] == "invalid_grant", "challenge endpoint: an unknown auth_session is refused")
     early = requests.post(endpoint, data={"auth_session": body["auth_session"]}, headers=bearer).json()
     check(early["error"] == "insufficient_authorization", "challenge endpoint: nothing before the challenge is met")
-    step = browser.last_step + 1
-    while int(time.time()) // 30 < step - 1:
-        time.sleep(1)
-    browser.last_step = step
     verified = requests.post(BASE + f"/v1/challenges/{body['challenge_id']}/verify", headers=bearer,
-                             json={"factor": "totp", "code": browser.totp.at(step * 30)})
+                             json={"factor": "totp", "code": browser.next_code()})
     check(verified.status_code == 200, "challenge endpoint: the challenge API verifies the factor", verified.text)
     done = requests.post(endpoint, data={"auth_session": body["auth_session"]}, headers=bearer)
     check(done.status_code == 200 and "authorization_code" in done.json(), "challenge endpoint: a code", done.text)
@@ -601,12 +600,8 @@ def first_party_details():
     shown = requests.get(BASE + f"/v1/challenges/{first['challenge_id']}", headers=bearer).json()
     check(shown.get("display", {}).get("instructedAmount") == "123.50 EUR", "first-party details: the challenge lists the payment",
           shown)
-    step = browser.last_step + 1
-    while int(time.time()) // 30 < step - 1:
-        time.sleep(1)
-    browser.last_step = step
     verified = requests.post(BASE + f"/v1/challenges/{first['challenge_id']}/verify", headers=bearer,
-                             json={"factor": "totp", "code": browser.totp.at(step * 30)})
+                             json={"factor": "totp", "code": browser.next_code()})
     check(verified.status_code == 200, "first-party details: the challenge API verifies the factor", verified.text)
     done = requests.post(endpoint, data={"auth_session": first["auth_session"]}, headers=bearer)
     check(done.status_code == 200 and "authorization_code" in done.json(), "first-party details: a code", done.text)
