@@ -151,7 +151,8 @@ struct OIDCProviderEndToEndTests {
                               "details: a grant for one payment never issues a code for another",
                               "details: tampered token request refused", "details: the JWT access token carries them at aal2",
                               "details: of 20 racing introspections exactly one is active",
-                              "first-party details: the tokens carry the payment"] {
+                              "first-party details: the tokens carry the payment",
+                              "details: a single-use client's refresh mints no transaction again"] {
                 #expect(third.stdout.contains("OK \(milestone)\n"), "missing: \(milestone)")
             }
             try await Self.chromiumWalk(server: server, exampleURL: exampleURL, callbackPort: callbackPort)

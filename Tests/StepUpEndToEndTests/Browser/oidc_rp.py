@@ -566,6 +566,18 @@ def phase3():
     check(access["authorization_details"] == PAYMENT and access["acr"] == "urn:stepup:acr:aal2"
           and "otp" in access["amr"], "details: the JWT access token carries them at aal2", access)
 
+    # A single-use client's refresh tokens carry no details: a refresh cannot mint the transaction again.
+    refreshed = requests.post(discovery["token_endpoint"], data={
+        "grant_type": "refresh_token", "refresh_token": token["refresh_token"], "client_id": "shop"})
+    check(refreshed.status_code == 200 and "authorization_details" not in refreshed.json()
+          and "authorization_details" not in verify(refreshed.json()["access_token"], ISSUER),
+          "details: a single-use client's refresh mints no transaction again", refreshed.text)
+    widened = requests.post(discovery["token_endpoint"], data={
+        "grant_type": "refresh_token", "refresh_token": refreshed.json()["refresh_token"], "client_id": "shop",
+        "authorization_details": json.dumps(PAYMENT)})
+    check(widened.status_code == 400 and widened.json()["error"] == "invalid_authorization_details",
+          "details: a refresh cannot ask for details", widened.text)
+
     # Single use at introspection: 20 racing introspections, exactly one active with the details.
     import concurrent.futures
     def introspect(_):
