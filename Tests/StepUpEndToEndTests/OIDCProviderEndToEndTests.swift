@@ -40,6 +40,9 @@ struct OIDCProviderEndToEndTests {
               - id: web-client-needs-aal2
                 match: {action: oidc.authorize, resource: {client_id: web}}
                 require: aal2
+              - id: shop-reads-no-accounts
+                match: {action: oidc.authorize, resource: {client_id: shop, authorization_details_types: account_information}}
+                deny: The shop may not read accounts.
 
             """)
         try policy.write(toFile: policyFile, atomically: true, encoding: .utf8)
@@ -82,10 +85,11 @@ struct OIDCProviderEndToEndTests {
         // RFC 9396: a client that may ask for payments, with single-use details at introspection.
         let shop = try await ExternalTool.run(stepup, ["client", "add", "shop", "--auth", "none", "--redirect-uri",
                                                        Self.redirect, "--authorization-details-type", "payment_initiation",
+                                                       "--authorization-details-type", "account_information",
                                                        "--single-use-authorization-details", "--config", config])
         #expect(shop.status == 0, "\(shop.stderr)")
         let shopShown = try await ExternalTool.run(stepup, ["client", "show", "shop", "--config", config])
-        #expect(shopShown.stdout.contains("authorization_details_types=payment_initiation\n")
+        #expect(shopShown.stdout.contains("authorization_details_types=payment_initiation account_information\n")
             && shopShown.stdout.contains("single_use_authorization_details=true\n"), "\(shopShown.stdout)")
         let nativePay = try await ExternalTool.run(stepup, ["client", "add", "native-pay", "--auth", "none", "--first-party",
                                                             "--redirect-uri", Self.redirect, "--authorization-details-type",
@@ -152,7 +156,8 @@ struct OIDCProviderEndToEndTests {
                               "details: tampered token request refused", "details: the JWT access token carries them at aal2",
                               "details: of 20 racing introspections exactly one is active",
                               "first-party details: the tokens carry the payment",
-                              "details: a single-use client's refresh mints no transaction again"] {
+                              "details: a single-use client's refresh mints no transaction again",
+                              "details: the policy sees the types: access_denied: error=access_denied"] {
                 #expect(third.stdout.contains("OK \(milestone)\n"), "missing: \(milestone)")
             }
             try await Self.chromiumWalk(server: server, exampleURL: exampleURL, callbackPort: callbackPort)

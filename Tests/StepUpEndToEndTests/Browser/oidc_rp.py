@@ -534,6 +534,9 @@ def phase3():
     check("payment initiation" in page_a.text, "details: the prompt names the transaction type")
     error_flow("details: prompt=none cannot confirm a transaction", "interaction_required", client_id="shop",
                prompt="none", authorization_details=json.dumps(PAYMENT))
+    # The policy decides oidc.authorize with the types as the resource attribute authorization_details_types.
+    error_flow("details: the policy sees the types: access_denied", "access_denied", client_id="shop",
+               authorization_details=json.dumps([{"type": "account_information", "actions": ["read"]}]))
     # A second, larger payment waits for its own confirmation.
     other = [dict(PAYMENT[0], instructedAmount={"currency": "EUR", "amount": "9999.00"}, creditorName="Mallory")]
     verifier_b = generate_token(64)
