@@ -7,13 +7,22 @@ extension AuthorizationDetails {
     /// object of exactly `amount` and `currency` reads as one value (`instructedAmount` → `123.50 EUR`). With
     /// several details, names start with the detail's number (`2. type`).
     ///
-    /// Nothing is left out or shortened: the user sees everything the binding hash covers.
+    /// Nothing is left out or shortened: the user sees everything the binding hash covers. Two members that
+    /// would show under one name (`{"a.b": 1, "a": {"b": 2}}`) both show, the second as `a.b (2)`.
     public var display: [String: String] {
         var entries: [String: String] = [:]
         for (index, item) in items.enumerated() {
             let prefix = items.count > 1 ? "\(index + 1). " : ""
             for (name, value) in item {
-                Self.flatten(value, path: name) { entries[prefix + $0] = $1 }
+                Self.flatten(value, path: name) { path, text in
+                    var key = prefix + path
+                    var copy = 2
+                    while entries[key] != nil {
+                        key = prefix + path + " (\(copy))"
+                        copy += 1
+                    }
+                    entries[key] = text
+                }
             }
         }
         return entries

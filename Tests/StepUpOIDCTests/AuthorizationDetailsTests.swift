@@ -44,6 +44,13 @@ struct AuthorizationDetailsTests {
                                     "2. type": "account_information"])
     }
 
+    /// Names that flatten alike must not hide a value from the user.
+    @Test func collidingNamesAreAllShown() throws {
+        let details = try parse(#"[{"type":"payment_initiation","a.b":"X","a":{"b":"Y"}}]"#)
+        let shown = details.display
+        #expect(shown.count == 3 && Set([shown["a.b"], shown["a.b (2)"]]) == ["X", "Y"], "\(shown)")
+    }
+
     /// Everything wrong is `invalid_authorization_details` (RFC 9396 §5), with a reason that says what.
     @Test(arguments: [
         ("not json", "JSON array"),
