@@ -67,6 +67,10 @@ public struct AuthorizationDetails: Sendable, Hashable, Codable {
                 throw .invalidAuthorizationDetails("the authorization details type \(type) is not allowed for this client")
             }
             try validateCommonFields(members, index: index)
+            guard element.isDisplaySafe else {
+                throw .invalidAuthorizationDetails(
+                    "authorization_details[\(index)] contains control or invisible formatting characters")
+            }
             items.append(members)
         }
         return AuthorizationDetails(items: items)

@@ -69,6 +69,22 @@ public indirect enum DetailValue: Sendable, Hashable, Codable {
         }
     }
 
+    /// No control characters and no invisible formatting (bidirectional overrides, zero-width characters) in any
+    /// string or member name: what the step-up page shows must read as what the binding covers.
+    var isDisplaySafe: Bool {
+        func safe(_ text: String) -> Bool {
+            text.unicodeScalars.allSatisfy {
+                $0.properties.generalCategory != .control && $0.properties.generalCategory != .format
+            }
+        }
+        switch self {
+        case .scalar(.string(let text)): return safe(text)
+        case .scalar: return true
+        case .array(let items): return items.allSatisfy(\.isDisplaySafe)
+        case .object(let members): return members.allSatisfy { safe($0.key) && $0.value.isDisplaySafe }
+        }
+    }
+
     /// Display text of a scalar; nil for arrays and objects.
     var text: String? {
         if case .scalar(let value) = self { return value.description }

@@ -66,6 +66,10 @@ struct AuthorizationDetailsTests {
         (#"[{"type":"payment_initiation","identifier":["x"]}]"#, "identifier must be a string"),
         (#"[{"type":"payment_initiation","amount":1.00000000000000000000000000000000000001}]"#, "37 digits"),
         (#"[{"type":"payment_initiation","a":{"b":{"c":{"d":{"e":{"f":{"g":1}}}}}}}]"#, "nested"),
+        (#"[{"type":"payment_initiation","creditorName":"ACME\u202Eetlam"}]"#, "invisible formatting"),
+        (#"[{"type":"payment_initiation","creditorName":"AC\u200BME"}]"#, "invisible formatting"),
+        (#"[{"type":"payment_initiation","remittance":"line\nbreak"}]"#, "control"),
+        (#"[{"type":"payment_initiation","x\u0000":"1"}]"#, "control"),
     ])
     func badDetailsAreRefused(text: String, reason: String) throws {
         let error = try #require(refusal(text))
