@@ -154,6 +154,7 @@ if !coreOnly {
             name: "StepUpGuard",
             dependencies: [
                 .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Crypto
 import Foundation
 import JWTKit
 import NIOCore
@@ -34,7 +35,15 @@ public final class StepUpVerifier: Sendable {
     let refetchInterval: TimeInterval
     let now: @Sendable () -> Date
     let fetch: @Sendable (String) async throws -> String
-    let cache = Mutex<(keys: JWTKeyCollection, fetchedAt: Date)?>(nil)
+    let cache = Mutex<(keys: GuardKeySet, fetchedAt: Date)?>(nil)
+    /// Parsed JOSE headers by their base64url text: a provider signs every token of a key with the same header, so
+    /// each is decoded once (bounded: forged headers cannot grow it).
+    let headers = Mutex<[[UInt8]: TokenHeader]>([:])
+    let claimsDecoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return decoder
+    }()
 
     /// - Parameters:
     ///   - jwksURL: default `<issuer>/oauth2/jwks`.
@@ -56,10 +65,12 @@ public final class StepUpVerifier: Sendable {
 
     /// Checks an `Authorization` header value against a route's requirement.
     public func check(authorization: String?, requirement: GuardRequirement) async -> Outcome {
-        guard let authorization, authorization.count > 7, authorization.prefix(7).lowercased() == "bearer " else {
+        guard let authorization, authorization.utf8.count > 7,
+              String(decoding: authorization.utf8.prefix(7), as: UTF8.self).lowercased() == "bearer " else {
             return .refused(BearerChallenge(kind: .missing, description: "a bearer token is required"))
         }
-        return await check(token: String(authorization.dropFirst(7)), requirement: requirement)
+        return await check(token: String(decoding: authorization.utf8.dropFirst(7), as: UTF8.self),
+                           requirement: requirement)
     }
 
     public func check(token: String, requirement: GuardRequirement) async -> Outcome {
@@ -95,13 +106,17 @@ public final class StepUpVerifier: Sendable {
     /// Signature, `typ`, `iss`, `aud`, `exp`, `iat`. Throws a ``GuardError`` naming the failed check.
     public func verify(_ token: String) async throws -> VerifiedToken {
         guard token.utf8.count <= 8_192 else { throw GuardError("the token is too long") }
-        // The header alone first (the payload is decoded once, by the signature check that follows).
-        guard let header = Self.header(of: token) else { throw GuardError("the token is not a JWT") }
-        guard header.typ?.lowercased() == "at+jwt" || header.typ?.lowercased() == "application/at+jwt" else {
+        guard let jws = CompactJWS(token), let header = header(of: jws) else { throw GuardError("the token is not a JWT") }
+        guard header.isAccessToken else {
             throw GuardError("the token is not an access token (typ must be at+jwt)")
         }
         guard header.alg == "ES256" else { throw GuardError("the token must be signed with ES256") }
-        let claims = try await verifySignature(token, kid: header.kid)
+        guard !header.critical else { throw GuardError("the token names critical header parameters") }
+        try await verifySignature(jws, kid: header.kid)
+        // Only a verified payload is decoded.
+        guard let payload = Base64URLTable.decode(jws.payloadSegment),
+              let claims = try? claimsDecoder.decode(VerifiedToken.self, from: Data(payload))
+        else { throw GuardError("the token's claims are malformed") }
         let at = now()
         guard claims.iss == issuer else { throw GuardError("the token was issued by another issuer") }
         guard claims.aud.value.contains(audience) else { throw GuardError("the token is for another audience") }
@@ -110,63 +125,54 @@ public final class StepUpVerifier: Sendable {
         return claims
     }
 
-    /// The JOSE header of a compact JWT (three base64url parts), or `nil`.
-    static func header(of token: String) -> JWTHeader? {
-        let parts = token.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count <= 1_024 else { return nil }
-        var base64 = String(decoding: parts[0], as: UTF8.self)
-            .replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        guard !base64.contains("="), base64.utf8.count % 4 != 1 else { return nil }
-        while base64.utf8.count % 4 != 0 { base64 += "=" }
-        guard let data = Data(base64Encoded: base64) else { return nil }
-        return try? JSONDecoder().decode(JWTHeader.self, from: data)
+    /// The JOSE header of a compact JWT, or `nil`.
+    func header(of jws: CompactJWS) -> TokenHeader? {
+        let text = Array(jws.headerSegment)
+        if let known = headers.withLock({ $0[text] }) { return known }
+        guard text.count <= 1_024, let json = Base64URLTable.decode(text),
+              let header = try? JSONDecoder().decode(TokenHeader.self, from: Data(json))
+        else { return nil }
+        headers.withLock { cache in
+            if cache.count >= 16 { cache.removeAll() }
+            cache[text] = header
+        }
+        return header
     }
 
-    private func verifySignature(_ token: String, kid: String?) async throws -> VerifiedToken {
+    private func verifySignature(_ jws: CompactJWS, kid: String?) async throws {
         let at = now()
-        var keys: JWTKeyCollection
+        var keys: GuardKeySet
         if let cached = cache.withLock({ $0 }), at.timeIntervalSince(cached.fetchedAt) < cacheLifetime {
             keys = cached.keys
         } else {
             keys = try await refresh(at: at)
         }
-        do {
-            return try await keys.verify(token, as: VerifiedToken.self)
-        } catch {
-            // A key id not in the cached JWKS may be a key rotated in since the last fetch: fetch again, but at
-            // most every `refetchInterval` (a stream of forged kids must not turn into a stream of fetches).
-            let fetchedAt = cache.withLock { $0?.fetchedAt } ?? .distantPast
-            let unknown = kid.map { id in !kids.withLock { $0.contains(id) } } ?? false
-            guard unknown, at.timeIntervalSince(fetchedAt) >= refetchInterval else {
-                throw GuardError("the token's signature does not verify")
-            }
-            keys = try await refresh(at: at)
-            do {
-                return try await keys.verify(token, as: VerifiedToken.self)
-            } catch {
-                throw GuardError("the token's signature does not verify")
-            }
+        if jws.isSigned(byOneOf: keys.candidates(kid: kid)) { return }
+        // A key id not in the cached JWKS may be a key rotated in since the last fetch: fetch again, but at most
+        // every `refetchInterval` (a stream of forged kids must not turn into a stream of fetches).
+        let fetchedAt = cache.withLock { $0?.fetchedAt } ?? .distantPast
+        guard let kid, !keys.knows(kid: kid), at.timeIntervalSince(fetchedAt) >= refetchInterval else {
+            throw GuardError("the token's signature does not verify")
+        }
+        keys = try await refresh(at: at)
+        guard jws.isSigned(byOneOf: keys.candidates(kid: kid)) else {
+            throw GuardError("the token's signature does not verify")
         }
     }
 
-    /// Key ids in the cached JWKS.
-    let kids = Mutex<Set<String>>([])
-
-    private func refresh(at: Date) async throws -> JWTKeyCollection {
+    private func refresh(at: Date) async throws -> GuardKeySet {
         let text: String
         do {
             text = try await fetch(jwksURL)
         } catch {
             throw GuardError("the provider's keys could not be fetched: \(error)")
         }
-        let keys = JWTKeyCollection()
+        let keys: GuardKeySet
         do {
-            _ = try await keys.add(jwksJSON: text)
+            keys = try GuardKeySet(jwksJSON: text)
         } catch {
             throw GuardError("the provider's JWKS is malformed")
         }
-        let ids = (try? JSONDecoder().decode(JWKS.self, from: Data(text.utf8)))?.keys.compactMap(\.keyIdentifier?.string) ?? []
-        kids.withLock { $0 = Set(ids) }
         cache.withLock { $0 = (keys, at) }
         return keys
     }

@@ -14,6 +14,8 @@ public struct AuthorizationCode: Sendable, Hashable, Codable {
     public var nonce: String?
     public var scopes: [String]
     public var authentication: IssuedAuthentication
+    /// RFC 9396: the details the user approved in a ceremony bound to them.
+    public var authorizationDetails: AuthorizationDetails?
     public var issuedAt: Date
     public var expiresAt: Date
 
@@ -28,6 +30,7 @@ public struct AuthorizationCode: Sendable, Hashable, Codable {
         nonce = request.nonce
         scopes = request.scopes
         self.authentication = authentication
+        authorizationDetails = request.authorizationDetails
         issuedAt = now
         expiresAt = now + Self.lifetime
     }

@@ -53,8 +53,11 @@ extension AuthorizationRequest {
             AuthorizationRejection(error, redirectURI: redirectURI, state: state)
         }
         if let repeated { throw reject(.invalidRequest("\(repeated) appears more than once")) }
-        if let long = values.first(where: { $0.value.utf8.count > maximumParameterLength }) {
-            throw reject(.invalidRequest("\(long.key) is longer than \(maximumParameterLength) bytes"))
+        if let long = values.first(where: {
+            $0.value.utf8.count > ($0.key == "authorization_details" ? AuthorizationDetails.maximumLength
+                                                                      : maximumParameterLength)
+        }) {
+            throw reject(.invalidRequest("\(long.key) is too long"))
         }
         if values["request"] != nil { throw reject(.requestNotSupported) }
         if values["request_uri"] != nil { throw reject(.requestURINotSupported) }
@@ -82,6 +85,9 @@ extension AuthorizationRequest {
             request.maxAge = try values["max_age"].map(parseMaxAge)
             request.acrValues = (values["acr_values"] ?? "").split(separator: " ").map(String.init)
             request.acrClaim = try values["claims"].flatMap(parseAcrClaim)
+            request.authorizationDetails = try values["authorization_details"].map { text throws(OIDCError) in
+                try AuthorizationDetails.parse(text, allowedTypes: client.authorizationDetailsTypes ?? [])
+            }
         } catch {
             throw reject(error)
         }

@@ -33,6 +33,8 @@ public struct AuthorizationRequest: Sendable, Hashable, Codable {
     public var acrClaim: ClaimRequest?
     public var loginHint: String?
     public var idTokenHint: String?
+    /// RFC 9396 `authorization_details`, validated against the client's types.
+    public var authorizationDetails: AuthorizationDetails?
 
     public init(
         clientID: String, redirectURI: String, scopes: [String], state: String? = nil, nonce: String? = nil,

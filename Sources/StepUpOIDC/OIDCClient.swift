@@ -39,6 +39,11 @@ public struct OIDCClient: Sendable, Hashable, Codable {
     public var firstParty: Bool
     /// The access token's `aud` (the resource server's identifier); the issuer when nil.
     public var audience: String?
+    /// RFC 9396 `authorization_details` types this client may request (none when nil or empty).
+    public var authorizationDetailsTypes: [String]?
+    /// Tokens carrying `authorization_details` are single-use at introspection: the first introspection answers
+    /// active, every later one `{"active": false}`. Refreshed tokens of such a client carry no details.
+    public var singleUseAuthorizationDetails: Bool?
 
     public init(
         id: String,
@@ -54,7 +59,9 @@ public struct OIDCClient: Sendable, Hashable, Codable {
         refreshTokenLifetime: TimeInterval = 30 * 86_400,
         refreshPolicy: RefreshPolicy = .downgrade,
         firstParty: Bool = false,
-        audience: String? = nil
+        audience: String? = nil,
+        authorizationDetailsTypes: [String] = [],
+        singleUseAuthorizationDetails: Bool = false
     ) {
         self.id = id
         self.name = name ?? id
@@ -70,9 +77,14 @@ public struct OIDCClient: Sendable, Hashable, Codable {
         self.refreshPolicy = refreshPolicy
         self.firstParty = firstParty
         self.audience = audience
+        self.authorizationDetailsTypes = authorizationDetailsTypes
+        self.singleUseAuthorizationDetails = singleUseAuthorizationDetails
     }
 
     public var isPublic: Bool { authentication == .none }
+
+    /// Whether this client's tokens with `authorization_details` answer active at one introspection only.
+    public var detailsAreSingleUse: Bool { singleUseAuthorizationDetails ?? false }
 
     /// Exact string match (RFC 9700 §4.1.3): no prefix, wildcard or case folding.
     public func isRegistered(redirectURI: String) -> Bool { redirectURIs.contains(redirectURI) }

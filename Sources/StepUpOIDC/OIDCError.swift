@@ -23,6 +23,7 @@ public struct OIDCError: Error, Sendable, Hashable, CustomStringConvertible {
         case unsupportedTokenType = "unsupported_token_type"
         case invalidToken = "invalid_token"
         case insufficientAuthorization = "insufficient_authorization"
+        case invalidAuthorizationDetails = "invalid_authorization_details"
     }
 
     private let code: Code
@@ -60,6 +61,10 @@ public struct OIDCError: Error, Sendable, Hashable, CustomStringConvertible {
     public static func invalidToken(_ reason: String) -> Self { .init(.invalidToken, reason) }
     /// The authorization challenge endpoint (OAuth first-party apps draft): the user must do more first.
     public static func insufficientAuthorization(_ reason: String) -> Self { .init(.insufficientAuthorization, reason) }
+
+    /// RFC 9396 §5: `authorization_details` is malformed, or names a type the client may not use, or (at the token
+    /// endpoint) asks for details that were not approved.
+    public static func invalidAuthorizationDetails(_ reason: String) -> Self { .init(.invalidAuthorizationDetails, reason) }
 
     /// An authorization request whose client or redirect URI cannot be trusted: shown, never redirected.
     public static func untrustedRedirect(_ reason: String) -> Self { .init(.invalidRequest, reason, mayRedirect: false) }

@@ -28,6 +28,8 @@ public struct ProviderMetadata: Sendable, Hashable, Codable {
     public var authorizationResponseIssParameterSupported: Bool
     public var promptValuesSupported: [String]
     public var authorizationChallengeEndpoint: String
+    /// RFC 9396 §10: the `authorization_details` types registered clients may use.
+    public var authorizationDetailsTypesSupported: [String]
 
     enum CodingKeys: String, CodingKey {
         case issuer
@@ -55,6 +57,7 @@ public struct ProviderMetadata: Sendable, Hashable, Codable {
         case authorizationResponseIssParameterSupported = "authorization_response_iss_parameter_supported"
         case promptValuesSupported = "prompt_values_supported"
         case authorizationChallengeEndpoint = "authorization_challenge_endpoint"
+        case authorizationDetailsTypesSupported = "authorization_details_types_supported"
     }
 
     /// The endpoint paths StepUp serves under the issuer.
@@ -71,7 +74,7 @@ public struct ProviderMetadata: Sendable, Hashable, Codable {
     }
 
     /// - Parameter issuer: `server.public_url` without a trailing slash.
-    public init(issuer: String, ladder: LevelLadder) {
+    public init(issuer: String, ladder: LevelLadder, authorizationDetailsTypes: [String] = []) {
         let base = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
         self.issuer = base
         authorizationEndpoint = base + Path.authorize
@@ -99,5 +102,6 @@ public struct ProviderMetadata: Sendable, Hashable, Codable {
         authorizationResponseIssParameterSupported = true
         promptValuesSupported = ["none", "login", "consent", "select_account"]
         authorizationChallengeEndpoint = base + Path.authorizationChallenge
+        authorizationDetailsTypesSupported = Array(Set(authorizationDetailsTypes)).sorted()
     }
 }

@@ -15,6 +15,8 @@ public struct RefreshFamily: Sendable, Hashable, Codable {
     public var scopes: [String]
     /// Frozen at the code exchange: a refresh never raises it.
     public var authentication: IssuedAuthentication
+    /// RFC 9396: the approved details refreshed access tokens carry (narrowed per request, never widened).
+    public var authorizationDetails: AuthorizationDetails?
     public var generation: Int
     /// Hex SHA-256 of the current token's secret.
     public var currentSecretHash: String
@@ -23,8 +25,10 @@ public struct RefreshFamily: Sendable, Hashable, Codable {
     public var revokedAt: Date?
 
     public init(id: String, clientID: String, scopes: [String], authentication: IssuedAuthentication,
-                secretHash: String, createdAt: Date, expiresAt: Date) {
+                secretHash: String, createdAt: Date, expiresAt: Date,
+                authorizationDetails: AuthorizationDetails? = nil) {
         self.id = id
+        self.authorizationDetails = authorizationDetails
         self.clientID = clientID
         self.scopes = scopes
         self.authentication = authentication

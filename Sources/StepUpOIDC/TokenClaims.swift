@@ -64,21 +64,26 @@ public struct AccessTokenClaims: JWTPayload, Hashable {
     public var amr: [String]
     public var authTime: Date
     public var sid: String?
+    /// RFC 9396 §9.1: the approved authorization details.
+    public var authorizationDetails: AuthorizationDetails?
 
     enum CodingKeys: String, CodingKey {
         case iss, sub, aud, exp, iat, jti, scope, acr, amr, sid
         case clientID = "client_id"
         case authTime = "auth_time"
+        case authorizationDetails = "authorization_details"
     }
 
     /// The JOSE `typ` of RFC 9068 access tokens.
     public static let type = "at+jwt"
 
     public init(issuer: String, audience: String, clientID: String, scopes: [String],
-                authentication: IssuedAuthentication, id: String, issuedAt: Date, lifetime: TimeInterval) {
+                authentication: IssuedAuthentication, id: String, issuedAt: Date, lifetime: TimeInterval,
+                authorizationDetails: AuthorizationDetails? = nil) {
         iss = issuer
         sub = authentication.subject
         aud = audience
+        self.authorizationDetails = authorizationDetails
         iat = issuedAt.wholeSeconds
         exp = (issuedAt + lifetime).wholeSeconds
         jti = id

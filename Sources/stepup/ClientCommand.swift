@@ -34,6 +34,12 @@ struct ClientCommand: AsyncParsableCommand {
                 help: "When the level's max_age has passed: downgrade (tokens at the level still valid) or reauthenticate.")
         var refreshPolicy = "downgrade"
         @Flag(name: .customLong("first-party"), help: "May use the browserless challenge endpoint.") var firstParty = false
+        @Option(name: .customLong("authorization-details-type"),
+                help: "An RFC 9396 authorization_details type the client may request, e.g. payment_initiation (repeatable).")
+        var authorizationDetailsTypes: [String] = []
+        @Flag(name: .customLong("single-use-authorization-details"),
+              help: "Access tokens with authorization_details are active at one introspection only.")
+        var singleUseAuthorizationDetails = false
 
         func validate() throws {
             guard OIDCClient.Authentication(rawValue: auth) != nil else {
@@ -50,6 +56,13 @@ struct ClientCommand: AsyncParsableCommand {
             if auth == "private_key_jwt" && jwksFile == nil { throw ValidationError("private_key_jwt needs --jwks-file") }
             guard (1...128).contains(id.utf8.count), id.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 }) else {
                 throw ValidationError("the client id must be 1…128 printable ASCII characters")
+            }
+            for type in authorizationDetailsTypes where !(1...128).contains(type.utf8.count)
+                || !type.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7F }) {
+                throw ValidationError("--authorization-details-type must be 1…128 printable ASCII characters without spaces")
+            }
+            if singleUseAuthorizationDetails && authorizationDetailsTypes.isEmpty {
+                throw ValidationError("--single-use-authorization-details needs at least one --authorization-details-type")
             }
         }
 
@@ -69,7 +82,8 @@ struct ClientCommand: AsyncParsableCommand {
                 accessTokenLifetime: TimeInterval(accessTokenLifetime), idTokenLifetime: TimeInterval(accessTokenLifetime),
                 refreshTokenLifetime: TimeInterval(refreshTokenLifetime),
                 refreshPolicy: OIDCClient.RefreshPolicy(rawValue: refreshPolicy)!, firstParty: firstParty,
-                audience: audience)
+                audience: audience, authorizationDetailsTypes: authorizationDetailsTypes,
+                singleUseAuthorizationDetails: singleUseAuthorizationDetails)
             try await UserCommand.withRuntime(options) { runtime in
                 let secret: String?
                 do {
@@ -119,6 +133,8 @@ struct ClientCommand: AsyncParsableCommand {
                 print("refresh_token_lifetime=\(Int(client.refreshTokenLifetime))")
                 print("refresh_policy=\(client.refreshPolicy.rawValue)")
                 print("first_party=\(client.firstParty)")
+                print("authorization_details_types=\((client.authorizationDetailsTypes ?? []).joined(separator: " "))")
+                print("single_use_authorization_details=\(client.detailsAreSingleUse)")
             }
         }
     }

@@ -4,8 +4,9 @@ import Testing
 
 /// StepUp as an OpenID Provider against an independent relying party: Authlib's OAuth 2.0 client runs code + PKCE
 /// through the real `stepup serve` (sign-in and step-up pages filled like a person would), and PyJWT checks every
-/// token against the published JWKS. Then `stepup keys rotate` and the same client checks the rotation.
-@Suite("OpenID Provider", .serialized, .timeLimit(.minutes(6)))
+/// token against the published JWKS. Then `stepup keys rotate` and the same client checks the rotation; then RFC 9396
+/// `authorization_details` (phase 3), and the browser step-up in headless Chromium.
+@Suite("OpenID Provider", .serialized, .timeLimit(.minutes(10)))
 struct OIDCProviderEndToEndTests {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Browser/oidc_rp.py").path
@@ -39,6 +40,9 @@ struct OIDCProviderEndToEndTests {
               - id: web-client-needs-aal2
                 match: {action: oidc.authorize, resource: {client_id: web}}
                 require: aal2
+              - id: shop-reads-no-accounts
+                match: {action: oidc.authorize, resource: {client_id: shop, authorization_details_types: account_information}}
+                deny: The shop may not read accounts.
 
             """)
         try policy.write(toFile: policyFile, atomically: true, encoding: .utf8)
@@ -78,6 +82,31 @@ struct OIDCProviderEndToEndTests {
         let app = try await ExternalTool.run(stepup, ["client", "add", "app", "--auth", "none", "--redirect-uri",
                                                       Self.redirect, "--audience", "https://api.example", "--config", config])
         #expect(app.status == 0, "\(app.stderr)")
+        // RFC 9396: a client that may ask for payments, with single-use details at introspection.
+        let shop = try await ExternalTool.run(stepup, ["client", "add", "shop", "--auth", "none", "--redirect-uri",
+                                                       Self.redirect, "--authorization-details-type", "payment_initiation",
+                                                       "--authorization-details-type", "account_information",
+                                                       "--single-use-authorization-details", "--config", config])
+        #expect(shop.status == 0, "\(shop.stderr)")
+        let shopShown = try await ExternalTool.run(stepup, ["client", "show", "shop", "--config", config])
+        #expect(shopShown.stdout.contains("authorization_details_types=payment_initiation account_information\n")
+            && shopShown.stdout.contains("single_use_authorization_details=true\n"), "\(shopShown.stdout)")
+        let nativePay = try await ExternalTool.run(stepup, ["client", "add", "native-pay", "--auth", "none", "--first-party",
+                                                            "--redirect-uri", Self.redirect, "--authorization-details-type",
+                                                            "payment_initiation", "--config", config])
+        #expect(nativePay.status == 0, "\(nativePay.stderr)")
+        let lonelyFlag = try await ExternalTool.run(stepup, ["client", "add", "y", "--redirect-uri", Self.redirect,
+                                                             "--single-use-authorization-details", "--config", config])
+        #expect(lonelyFlag.status != 0 && lonelyFlag.stderr.contains("--authorization-details-type"))
+        // The Chromium walk's relying party: its own callback server on a free loopback port.
+        let callbackPort = LoopbackPort.free()
+        let browserRP = try await ExternalTool.run(stepup, [
+            "client", "add", "browser-rp", "--auth", "none", "--redirect-uri", "http://127.0.0.1:\(callbackPort)/callback",
+            "--audience", "https://api.example", "--authorization-details-type", "payment_initiation", "--config", config])
+        #expect(browserRP.status == 0, "\(browserRP.stderr)")
+        let carol = try await ExternalTool.run(stepup, ["user", "add", "carol", "--config", config],
+                                               input: "carol's long browser passphrase\n")
+        #expect(carol.status == 0, "\(carol.stderr)")
         let duplicate = try await ExternalTool.run(stepup, ["client", "add", "web", "--redirect-uri", Self.redirect,
                                                             "--config", config])
         #expect(duplicate.status != 0)
@@ -119,9 +148,46 @@ struct OIDCProviderEndToEndTests {
             let second = try await ExternalTool.run(python, [Self.script, server.baseURL, "2", state, exampleURL],
                                                     input: secret + "\n" + postSecret + "\n")
             #expect(second.status == 0 && second.stdout.contains("DONE"), "\(second.stdout)\n\(second.stderr)")
+            let third = try await ExternalTool.run(python, [Self.script, server.baseURL, "3", state, exampleURL],
+                                                   input: secret + "\n" + postSecret + "\n", timeout: .seconds(180))
+            #expect(third.status == 0 && third.stdout.contains("DONE"), "\(third.stdout)\n\(third.stderr)")
+            for milestone in ["details: shown escaped, never as HTML",
+                              "details: a grant for one payment never issues a code for another",
+                              "details: tampered token request refused", "details: the JWT access token carries them at aal2",
+                              "details: of 20 racing introspections exactly one is active",
+                              "first-party details: the tokens carry the payment",
+                              "details: a single-use client's refresh mints no transaction again",
+                              "details: the policy sees the types: access_denied: error=access_denied"] {
+                #expect(third.stdout.contains("OK \(milestone)\n"), "missing: \(milestone)")
+            }
+            try await Self.chromiumWalk(server: server, exampleURL: exampleURL, callbackPort: callbackPort)
         } catch {
             Issue.record("\(error)\nserver:\n\(server.output)")
         }
         #expect(await server.stop() == 0)
+    }
+
+    /// Issue #12's browser path: headless Chromium signs in at aal1 for a relying party, StepUpGuard refuses that
+    /// token with an RFC 9470 challenge, and Chromium does only the second factor (a code from `oathtool`) on a
+    /// step-up page that shows the payment in `authorization_details`; the new token passes.
+    static func chromiumWalk(server: RunningServer, exampleURL: String, callbackPort: Int) async throws {
+        guard ExternalTool.require("oathtool", package: "oathtool") != nil,
+              let python = try await BrowserFlowTests.seleniumPython()
+        else { return }
+        let shots = FileManager.default.temporaryDirectory.appendingPathComponent("stepup-oidc-screens-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: shots, withIntermediateDirectories: true)
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Browser/oidc_browser.py").path
+        let run = try await ExternalTool.run(python, [script, server.baseURL, exampleURL, "\(callbackPort)", "carol",
+                                                      "carol's long browser passphrase", shots.path],
+                                             timeout: .seconds(180))
+        #expect(run.status == 0 && run.stdout.contains("oidc browser flow passed"),
+                "Chromium walk failed (screenshots in \(shots.path)):\n\(run.stdout)\n\(run.stderr)")
+        for step in ["signed in at aal1: only the step-up page, no new sign-in",
+                     "the step-up page shows the payment (amount, creditor, account) as text",
+                     "StepUpGuard accepts the stepped-up token"] {
+            #expect(run.stdout.contains("ok (oidc): \(step)\n"), "missing: \(step)")
+        }
+        if run.status == 0 { try? FileManager.default.removeItem(at: shots) }
     }
 }

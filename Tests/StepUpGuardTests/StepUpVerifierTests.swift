@@ -31,8 +31,8 @@ final class Provider: Sendable {
     }
 
     func token(level: String = "aal2", authAge: TimeInterval = 60, audience: String = "https://api.example",
-               issuer: String = "https://op.example", lifetime: TimeInterval = 600, key: SigningKey? = nil) async throws
-        -> String {
+               issuer: String = "https://op.example", lifetime: TimeInterval = 600, key: SigningKey? = nil,
+               details: AuthorizationDetails? = nil) async throws -> String {
         let session = Session(id: "s1", userID: "u1", createdAt: now - 3_600, lastSeenAt: now, expiresAt: now + 3_600,
                               events: [AuthenticationEvent(id: "e1", factor: .password, at: now - authAge),
                                        AuthenticationEvent(id: "e2", factor: .totp, at: now - authAge)])
@@ -40,7 +40,7 @@ final class Provider: Sendable {
         let signingKey = key ?? keys.withLock { $0.active! }
         return try await TokenSigner(key: signingKey).sign(AccessTokenClaims(
             issuer: issuer, audience: audience, clientID: "web", scopes: ["openid", "payments"], authentication: issued,
-            id: "jti-\(UUID().uuidString)", issuedAt: now, lifetime: lifetime))
+            id: "jti-\(UUID().uuidString)", issuedAt: now, lifetime: lifetime, authorizationDetails: details))
     }
 }
 
@@ -62,6 +62,22 @@ struct StepUpVerifierTests {
         // Cached: a second check fetches nothing.
         _ = await verifier.check(authorization: "Bearer " + (try await provider.token()), requirement: aal2Fresh)
         #expect(provider.fetches.withLock { $0 } == 1)
+    }
+
+    /// RFC 9396: the approved transaction reaches the resource server exactly (a decimal amount, nested members).
+    @Test func authorizationDetailsAreExposed() async throws {
+        let details = try AuthorizationDetails.parse(
+            #"[{"type":"payment_initiation","instructedAmount":{"currency":"EUR","amount":123.10},"creditorName":"A"}]"#,
+            allowedTypes: ["payment_initiation"])
+        let outcome = await provider.verifier().check(token: try await provider.token(details: details),
+                                                      requirement: aal2Fresh)
+        guard case .allowed(let token) = outcome else { Issue.record("refused: \(outcome)"); return }
+        let detail = try #require(token.authorizationDetails?.first)
+        #expect(detail["type"] == .string("payment_initiation") && detail["creditorName"]?.string == "A")
+        #expect(detail["instructedAmount"]?["amount"] == .number(Decimal(string: "123.10")!))
+        guard case .allowed(let plain) = await provider.verifier().check(token: try await provider.token(),
+                                                                         requirement: aal2Fresh) else { return }
+        #expect(plain.authorizationDetails == nil)
     }
 
     @Test func aWeakTokenGetsTheRFC9470Challenge() async throws {
@@ -123,6 +139,38 @@ struct StepUpVerifierTests {
         impostor.id = provider.keys.withLock { $0.active!.id }
         let forged = try await provider.token(key: impostor)
         #expect(refusal(await verifier.check(token: forged, requirement: GuardRequirement()))?.kind == .invalidToken)
+    }
+
+    /// The direct ES256 path refuses what a JWS library would: padding or foreign characters in any part, a
+    /// signature of the wrong length or in DER, extra dots, critical header parameters, another key's kid.
+    @Test func malformedCompactTokensAreRefused() async throws {
+        let verifier = provider.verifier()
+        let token = try await provider.token()
+        #expect(refusal(await verifier.check(token: token, requirement: GuardRequirement())) == nil)
+        let parts = token.split(separator: ".").map(String.init)
+        let kid = provider.keys.withLock { $0.active!.id }
+        let signature = try #require(Base64URL.decode(parts[2]))
+        let crit = Base64URL.encode(Array(#"{"alg":"ES256","typ":"at+jwt","kid":"\#(kid)","crit":["exp"]}"#.utf8))
+        for forged in [parts[0] + "=." + parts[1] + "." + parts[2], parts[0] + "." + parts[1] + "=." + parts[2],
+                       parts[0] + "." + parts[1] + "." + parts[2] + "=", parts[0] + "." + parts[1] + ".+" + parts[2].dropFirst(),
+                       parts[0] + "." + parts[1] + "." + Base64URL.encode(signature + [0]),
+                       parts[0] + "." + parts[1] + "." + Base64URL.encode(Array(signature.prefix(32))),
+                       token + ".", "." + token, crit + "." + parts[1] + "." + parts[2],
+                       parts[0] + "." + parts[1] + "." + Base64URL.encode(Self.der(signature))] {
+            #expect(refusal(await verifier.check(token: forged, requirement: GuardRequirement()))?.kind == .invalidToken,
+                    "\(forged)")
+        }
+    }
+
+    /// An ES256 signature (raw r‖s) in ASN.1 DER, as a confused signer might send it.
+    static func der(_ raw: [UInt8]) -> [UInt8] {
+        func integer(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+            var value = Array(bytes.drop { $0 == 0 })
+            if value.first.map({ $0 >= 0x80 }) ?? true { value.insert(0, at: 0) }
+            return [0x02, UInt8(value.count)] + value
+        }
+        let body = integer(raw.prefix(32)) + integer(raw.suffix(32))
+        return [0x30, UInt8(body.count)] + body
     }
 
     /// Rotation: a new key is fetched when its kid first appears; the old key verifies until it is unpublished.

@@ -16,8 +16,13 @@ enum Fixtures {
         secretHash: "$argon2id$unused"
     )
 
+    static let detailsClient = OIDCClient(
+        id: "shop", redirectURIs: ["https://shop.example/cb"], authentication: .none,
+        authorizationDetailsTypes: ["payment_initiation"], singleUseAuthorizationDetails: true
+    )
+
     static func lookup(_ id: String) -> OIDCClient? {
-        [publicClient, confidentialClient].first { $0.id == id }
+        [publicClient, confidentialClient, detailsClient].first { $0.id == id }
     }
 
     static func query(_ overrides: [String: String?] = [:], client: String = "spa",

@@ -37,9 +37,16 @@ public struct TransactionBinding: Sendable, Hashable {
     /// binding.canonical(action: "bank.transfer") // {"action":"bank.transfer","fields":{"amount":1500},"v":2}
     /// ```
     public func canonical(action: String) -> String {
+        Self.canonical(action: action, fields: typedValues.mapValues { .attribute($0) })
+    }
+
+    /// The same canonical form for structured fields (objects and arrays of them), so a binding made from other
+    /// transaction data than attributes — RFC 9396 `authorization_details` at the OpenID Provider — hashes the
+    /// same way a policy `bind` does.
+    public static func canonical(action: String, fields: [String: CanonicalJSONText.Value]) -> String {
         CanonicalJSONText.text(.object([
             "action": .attribute(.string(action)),
-            "fields": .object(typedValues.mapValues { .attribute($0) }),
+            "fields": .object(fields),
             "v": .attribute(.number(ExactNumber(2))),
         ]))
     }

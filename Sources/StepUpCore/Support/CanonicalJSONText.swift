@@ -11,6 +11,9 @@ public enum CanonicalJSONText {
     public indirect enum Value: Sendable {
         case attribute(AttributeValue)
         case object([String: Value])
+        /// An array whose members may be objects (structured transaction data such as RFC 9396
+        /// `authorization_details`); an array of attribute values writes the same text as `.attribute(.list(…))`.
+        case array([Value])
     }
 
     public static func text(_ value: Value) -> String {
@@ -32,6 +35,13 @@ public enum CanonicalJSONText {
                 if let member = members[key] { write(member, into: &out) }
             }
             out += "}"
+        case .array(let items):
+            out += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { out += "," }
+                write(item, into: &out)
+            }
+            out += "]"
         }
     }
 

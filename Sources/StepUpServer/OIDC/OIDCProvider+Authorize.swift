@@ -26,6 +26,7 @@ extension OIDCProvider {
         var parameters = query
         var startedAt = at
         var pendingID: String?
+        var boundChallengeID: String?
         // Back from the sign-in or step-up page (which appends its `grant`): the stored request, not the URL.
         if let resume = query.first(where: { $0.0 == "resume" })?.1,
            query.allSatisfy({ $0.0 == "resume" || $0.0 == "grant" }) {
@@ -35,6 +36,7 @@ extension OIDCProvider {
             parameters = pending.parameters.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil }
             startedAt = pending.startedAt
             pendingID = resume
+            boundChallengeID = pending.challengeID
         }
         let clientID = parameters.last { $0.0 == "client_id" }?.1
         var registered: OIDCClient?
@@ -65,10 +67,14 @@ extension OIDCProvider {
         }
         if let (session, user) = usable {
             // The policy's word on this client and these scopes: operators can demand more for some of them.
-            let action = ActionRequest(action: "oidc.authorize", resource: [
+            var resource: [String: AttributeValue] = [
                 "client_id": .string(relyingParty.id),
                 "scopes": .list(request.scopes.map { .string($0) }),
-            ])
+            ]
+            if let details = request.authorizationDetails {
+                resource["authorization_details_types"] = .list(details.types.map { .string($0) })
+            }
+            let action = ActionRequest(action: AuthorizationDetails.bindingAction, resource: resource)
             let outcome = try await service.decide(session: session, user: user, request: action, grantID: nil,
                                                    client: client)
             switch outcome.decision.outcome {
@@ -91,6 +97,11 @@ extension OIDCProvider {
                                                 now: at)
         } catch {
             return fail(error)
+        }
+        if let details = request.authorizationDetails, step != .login {
+            return try await authorizeDetails(details, request: request, step: step, requirement: requirement,
+                                              session: usable, client: relyingParty, pending: (pendingID, startedAt),
+                                              boundChallengeID: boundChallengeID, parameters: parameters, info: client)
         }
         switch step {
         case .issue(let authentication):
@@ -122,20 +133,26 @@ extension OIDCProvider {
         AuthorizationResponse.failure(rejection, issuer: issuer).map(AuthorizeOutcome.redirect) ?? .errorPage(rejection.error)
     }
 
-    private func savePending(_ parameters: [(String, String)], startedAt: Date) async throws -> String {
-        let id = Tokens.random(bytes: 18)
-        try await records.savePending(id: id, parameters: parameters, startedAt: startedAt, lifetime: pendingLifetime)
+    func savePending(_ parameters: [(String, String)], startedAt: Date, id: String? = nil,
+                     challengeID: String? = nil) async throws -> String {
+        let id = id ?? Tokens.random(bytes: 18)
+        try await records.savePending(id: id, parameters: parameters, startedAt: startedAt, lifetime: pendingLifetime,
+                                      challengeID: challengeID)
         return id
     }
 
-    private func issueCode(request: AuthorizationRequest, authentication: IssuedAuthentication, pendingID: String?,
-                           client: ClientInfo) async throws -> AuthorizeOutcome {
+    func issueCode(request: AuthorizationRequest, authentication: IssuedAuthentication, pendingID: String?,
+                   client: ClientInfo) async throws -> AuthorizeOutcome {
         let code = Tokens.random(bytes: 32)
         try await records.save(AuthorizationCode(code: code, request: request, authentication: authentication, now: now))
         if let pendingID { try await records.removePending(id: pendingID) }
+        var audit = ["client_id": request.clientID, "acr": authentication.acr]
+        if let details = request.authorizationDetails {
+            audit["authorization_details_types"] = details.types.joined(separator: ",")
+            audit["binding_hash"] = StepUpService.sha256Hex(details.canonicalText)
+        }
         try await service.auditor.record("oidc.code.issued", at: now, user: authentication.subject,
-                                         session: authentication.sessionID, client: client,
-                                         details: ["client_id": request.clientID, "acr": authentication.acr])
+                                         session: authentication.sessionID, client: client, details: audit)
         return .redirect(AuthorizationResponse.success(redirectURI: request.redirectURI, code: code,
                                                        state: request.state, issuer: issuer))
     }

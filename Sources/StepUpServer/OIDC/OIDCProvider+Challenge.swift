@@ -68,6 +68,7 @@ extension OIDCProvider {
         case "unsupported_response_type": return .unsupportedResponseType(reason)
         case "login_required": return .loginRequired(reason)
         case "interaction_required": return .interactionRequired(reason)
+        case "invalid_authorization_details": return .invalidAuthorizationDetails(reason)
         default: return .invalidRequest(reason)
         }
     }

@@ -22,14 +22,17 @@ extension OIDCProvider {
             _ = try await authenticateClient(authorization: authorization, form: form)
             guard let token = form["token"], !token.isEmpty else { throw OIDCError.invalidRequest("token is missing") }
             if let claims = try await verifyAccessToken(token),
-               let session = try await service.stores.sessions.session(id: claims.sid ?? ""), session.isActive(at: now) {
-                return [
+               let session = try await service.stores.sessions.session(id: claims.sid ?? ""), session.isActive(at: now),
+               try await detailsStillUsable(claims) {
+                var answer: [String: JSONValue] = [
                     "active": .bool(true), "token_type": .string("Bearer"), "scope": .string(claims.scope),
                     "client_id": .string(claims.clientID), "sub": .string(claims.sub), "iss": .string(claims.iss),
                     "aud": .string(claims.aud), "jti": .string(claims.jti), "acr": .string(claims.acr),
                     "amr": .strings(claims.amr), "auth_time": .int(Int(claims.authTime.timeIntervalSince1970)),
                     "exp": .int(Int(claims.exp.timeIntervalSince1970)), "iat": .int(Int(claims.iat.timeIntervalSince1970)),
                 ]
+                if let details = claims.authorizationDetails { answer["authorization_details"] = .details(details) }
+                return answer
             }
             if let presented = RefreshToken(parsing: token), let family = try await records.family(id: presented.familyID),
                family.revokedAt == nil, now < family.expiresAt, family.isCurrent(presented),
@@ -42,7 +45,7 @@ extension OIDCProvider {
                     "acr": .string(family.authentication.acr), "amr": .strings(family.authentication.amr),
                     "auth_time": .int(Int(family.authentication.authTime.timeIntervalSince1970)),
                     "exp": .int(Int(family.expiresAt.timeIntervalSince1970)),
-                ]
+                ].merging(family.authorizationDetails.map { ["authorization_details": .details($0)] } ?? [:]) { $1 }
             }
             return ["active": .bool(false)]
         } catch let error as OIDCError {
@@ -50,6 +53,18 @@ extension OIDCProvider {
         } catch {
             throw .serverError("introspection failed; try again")
         }
+    }
+
+    /// False for the second and every later introspection of an access token whose client registered
+    /// `--single-use-authorization-details`: of racing introspections exactly one wins (one conditional write in
+    /// the store's budget table, for every backend).
+    private func detailsStillUsable(_ claims: AccessTokenClaims) async throws -> Bool {
+        guard claims.authorizationDetails != nil else { return true }
+        // A removed client's transaction tokens are not honoured (its single-use setting is gone with it).
+        guard let client = try await records.client(id: claims.clientID) else { return false }
+        guard client.detailsAreSingleUse else { return true }
+        return try await service.stores.budgets.useOnce("oidc-details:\(claims.jti)",
+                                                        lifetime: max(1, claims.exp.timeIntervalSince(now)), at: now)
     }
 
     /// `POST /oauth2/revoke` (RFC 7009): a refresh token revokes its whole family, an access token its `jti`
@@ -125,6 +140,7 @@ enum JSONValue: Encodable, Sendable, Equatable {
     case int(Int)
     case bool(Bool)
     case strings([String])
+    case details(AuthorizationDetails)
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
@@ -133,6 +149,7 @@ enum JSONValue: Encodable, Sendable, Equatable {
         case .int(let value): try container.encode(value)
         case .bool(let value): try container.encode(value)
         case .strings(let value): try container.encode(value)
+        case .details(let value): try container.encode(value)
         }
     }
 }

@@ -11,6 +11,8 @@ struct TokenResponse: Encodable, Sendable {
     var idToken: String?
     var refreshToken: String?
     var scope: String
+    /// RFC 9396 §7: the approved authorization details.
+    var authorizationDetails: AuthorizationDetails?
 
     enum CodingKeys: String, CodingKey {
         case accessToken = "access_token"
@@ -19,6 +21,7 @@ struct TokenResponse: Encodable, Sendable {
         case idToken = "id_token"
         case refreshToken = "refresh_token"
         case scope
+        case authorizationDetails = "authorization_details"
     }
 }
 
@@ -30,12 +33,14 @@ extension OIDCProvider {
         do {
             let form = try FormParameters(pairs)
             let relyingParty = try await authenticateClient(authorization: authorization, form: form)
+            let details = form["authorization_details"]
             switch try TokenRequest.parse(pairs) {
             case let .authorizationCode(code, redirectURI, verifier):
-                return try await redeem(code: code, redirectURI: redirectURI, verifier: verifier, client: relyingParty,
-                                        info: client)
+                return try await redeem(code: code, redirectURI: redirectURI, verifier: verifier, details: details,
+                                        client: relyingParty, info: client)
             case let .refreshToken(token, scopes):
-                return try await refresh(token: token, scopes: scopes, client: relyingParty, info: client)
+                return try await refresh(token: token, scopes: scopes, details: details, client: relyingParty,
+                                         info: client)
             }
         } catch let error as OIDCError {
             throw error
@@ -81,21 +86,25 @@ extension OIDCProvider {
         return relyingParty
     }
 
-    private func redeem(code: String, redirectURI: String?, verifier: String?, client: OIDCClient, info: ClientInfo)
-        async throws -> TokenResponse
+    private func redeem(code: String, redirectURI: String?, verifier: String?, details requested: String?,
+                        client: OIDCClient, info: ClientInfo) async throws -> TokenResponse
     {
         guard code.utf8.count <= 256, let stored = try await records.takeCode(code, at: now) else {
             throw OIDCError.invalidGrant("the authorization code is invalid, expired or already used")
         }
         try stored.validateRedemption(clientID: client.id, redirectURI: redirectURI, codeVerifier: verifier, now: now)
         try await requireLiveSession(stored.authentication.sessionID)
+        let details = try AuthorizationDetails.forToken(approved: stored.authorizationDetails, requested: requested,
+                                                        allowedTypes: client.authorizationDetailsTypes ?? [])
         var refresh: RefreshToken?
         if stored.scopes.contains("offline_access") {
             var rng = SystemRandomNumberGenerator()
             let token = RefreshToken.generate(familyID: OIDCRandom.identifier(using: &rng), using: &rng)
             try await records.create(RefreshFamily(
                 id: token.familyID, clientID: client.id, scopes: stored.scopes, authentication: stored.authentication,
-                secretHash: token.secretHash, createdAt: now, expiresAt: now + client.refreshTokenLifetime))
+                secretHash: token.secretHash, createdAt: now, expiresAt: now + client.refreshTokenLifetime,
+                // Single-use details are worth one introspection: a refresh must not mint them again.
+                authorizationDetails: client.detailsAreSingleUse ? nil : details))
             refresh = token
         }
         try await service.auditor.record("oidc.token.issued", at: now, user: stored.authentication.subject,
@@ -103,11 +112,11 @@ extension OIDCProvider {
                                          details: ["client_id": client.id, "grant": "authorization_code",
                                                    "acr": stored.authentication.acr])
         return try await tokens(client: client, scopes: stored.scopes, authentication: stored.authentication,
-                                nonce: stored.nonce, refresh: refresh)
+                                nonce: stored.nonce, refresh: refresh, details: details)
     }
 
-    private func refresh(token text: String, scopes: [String]?, client: OIDCClient, info: ClientInfo) async throws
-        -> TokenResponse
+    private func refresh(token text: String, scopes: [String]?, details requested: String?, client: OIDCClient,
+                         info: ClientInfo) async throws -> TokenResponse
     {
         let invalid = OIDCError.invalidGrant("the refresh token is invalid, expired or revoked")
         guard let presented = RefreshToken(parsing: text), var family = try await records.family(id: presented.familyID),
@@ -122,6 +131,8 @@ extension OIDCProvider {
             throw OIDCError.invalidScope("scope \(extra) was not granted to this refresh token")
         }
         try await requireLiveSession(family.authentication.sessionID)
+        let details = try AuthorizationDetails.forToken(approved: family.authorizationDetails, requested: requested,
+                                                        allowedTypes: client.authorizationDetailsTypes ?? [])
         let authentication = try family.authenticationForRefresh(ladder: ladder, policy: client.refreshPolicy, now: now)
         var rng = SystemRandomNumberGenerator()
         let next = RefreshToken.generate(familyID: family.id, using: &rng)
@@ -138,7 +149,7 @@ extension OIDCProvider {
                                          details: ["client_id": client.id, "family": family.id,
                                                    "generation": String(family.generation), "acr": authentication.acr])
         return try await tokens(client: client, scopes: scopes ?? family.scopes, authentication: authentication,
-                                nonce: nil, refresh: next)
+                                nonce: nil, refresh: next, details: details)
     }
 
     private func reuseDetected(_ family: RefreshFamily, client: OIDCClient, info: ClientInfo) async throws {
@@ -156,13 +167,14 @@ extension OIDCProvider {
     }
 
     func tokens(client: OIDCClient, scopes: [String], authentication: IssuedAuthentication, nonce: String?,
-                refresh: RefreshToken?) async throws -> TokenResponse {
+                refresh: RefreshToken?, details: AuthorizationDetails? = nil) async throws -> TokenResponse {
         let signer = try await signer()
         var rng = SystemRandomNumberGenerator()
         let lifetime = min(client.accessTokenLifetime, longestTokenLifetime)
         let access = try await signer.sign(AccessTokenClaims(
             issuer: issuer, audience: client.audience ?? issuer, clientID: client.id, scopes: scopes,
-            authentication: authentication, id: OIDCRandom.identifier(using: &rng), issuedAt: now, lifetime: lifetime))
+            authentication: authentication, id: OIDCRandom.identifier(using: &rng), issuedAt: now, lifetime: lifetime,
+            authorizationDetails: details))
         var idToken: String?
         if scopes.contains("openid") {
             idToken = try await signer.sign(IDTokenClaims(
@@ -170,6 +182,6 @@ extension OIDCProvider {
                 issuedAt: now, lifetime: min(client.idTokenLifetime, longestTokenLifetime)))
         }
         return TokenResponse(accessToken: access, expiresIn: Int(lifetime), idToken: idToken, refreshToken: refresh?.text,
-                             scope: scopes.joined(separator: " "))
+                             scope: scopes.joined(separator: " "), authorizationDetails: details)
     }
 }

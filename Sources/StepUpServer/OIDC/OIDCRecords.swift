@@ -106,10 +106,14 @@ struct OIDCRecords: Sendable {
     struct Pending: Codable, Sendable {
         var parameters: [[String]]
         var startedAt: Date
+        /// The step-up bound to the request's `authorization_details`: only its grant may issue the code.
+        var challengeID: String?
     }
 
-    func savePending(id: String, parameters: [(String, String)], startedAt: Date, lifetime: TimeInterval) async throws {
-        let pending = Pending(parameters: parameters.map { [$0.0, $0.1] }, startedAt: startedAt)
+    func savePending(id: String, parameters: [(String, String)], startedAt: Date, lifetime: TimeInterval,
+                     challengeID: String? = nil) async throws {
+        let pending = Pending(parameters: parameters.map { [$0.0, $0.1] }, startedAt: startedAt,
+                              challengeID: challengeID)
         try await store.putOIDCRecord(OIDCRecord(kind: Kind.pending, id: id, body: try Self.encode(pending),
                                                  expiresAt: startedAt + lifetime))
     }

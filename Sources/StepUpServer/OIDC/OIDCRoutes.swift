@@ -13,7 +13,7 @@ struct OIDCRoutes: Sendable {
 
     func register(on router: Router<StepUpRequestContext>) {
         typealias Path = ProviderMetadata.Path
-        router.get(RouterPath(Path.discovery)) { _, _ in try Response.json(provider.metadata) }
+        router.get(RouterPath(Path.discovery)) { _, _ in try Response.json(try await provider.discovery()) }
         router.get(RouterPath(Path.jwks)) { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "max-age=60"],
                      body: .init(byteBuffer: ByteBuffer(string: try await provider.jwks())))
@@ -107,6 +107,10 @@ struct OIDCRoutes: Sendable {
                                                    client: web.client(request, context: context))
         switch outcome {
         case .redirect(let location):
+            // Back from the sign-in or step-up form: a redirect chain that a form started may only lead where the
+            // form page's CSP `form-action` allows (StepUp itself), so the way back to the client's own origin is a
+            // new navigation from a page of ours. A request that comes straight from the client redirects.
+            if query.contains(where: { $0.0 == "resume" }) { return Self.continuePage(location) }
             return WebSupport.redirect(location)
         case .errorPage(let error):
             return errorPage(error)
@@ -119,6 +123,29 @@ struct OIDCRoutes: Sendable {
         case .stepUp(let challengeID, let next):
             return WebSupport.redirect(SafeRedirect.appendingQuery("/step-up/\(challengeID)", name: "next", value: next))
         }
+    }
+
+    /// A page that sends the browser on to `location` (a meta refresh, no script) with a link as a fallback.
+    static func continuePage(_ location: String) -> Response {
+        let target = location.unicodeScalars.map { scalar -> String in
+            switch scalar {
+            case "&": "&amp;"
+            case "<": "&lt;"
+            case ">": "&gt;"
+            case "\"": "&quot;"
+            case "'": "&#39;"
+            default: String(scalar)
+            }
+        }.joined()
+        let page = """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=\(target)">
+        <title>Returning to the application · StepUp</title><link rel="stylesheet" href="/assets/stepup.css"></head>
+        <body><main><section class="card narrow"><h1>Returning to the application</h1>
+        <p><a id="continue" href="\(target)">Continue</a></p></section></main></body></html>
+        """
+        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                         body: .init(byteBuffer: ByteBuffer(string: page)))
     }
 
     private func userinfo(_ request: Request) async throws -> Response {

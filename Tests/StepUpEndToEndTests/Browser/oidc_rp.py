@@ -3,10 +3,13 @@
 Usage: oidc_rp.py BASE_URL PHASE STATE_FILE EXAMPLE_URL  (the StepUpGuard example resource server)
   phase 1: enrolls TOTP for alice, then runs every flow below and writes tokens to STATE_FILE;
   phase 2 (after `stepup keys rotate`): old tokens still verify against the JWKS, new ones use the new key.
+  phase 3: RFC 9396 authorization_details (client "shop"): shown on the step-up page, bound to the ceremony,
+           returned in the tokens and at introspection, single use at introspection under a race.
 Prints "OK <check>" per passed check; any failed check exits non-zero with the reason.
 """
 import hashlib
 import base64
+import html
 import json
 import re
 import sys
@@ -62,11 +65,14 @@ class Browser:
         self.last_step = None
 
     def go(self, url):
-        """Follows redirects until the client's redirect URI (returned) or a StepUp page (returned as response)."""
+        """Follows redirects until the client's redirect URI (returned) or a StepUp page (returned as response).
+        Back from a sign-in or step-up form StepUp answers a page whose meta refresh leads to the client."""
         while True:
             response = self.http.get(url, allow_redirects=False)
-            if response.status_code in (302, 303):
-                url = urllib.parse.urljoin(url, response.headers["location"])
+            refresh = re.search(r'<meta http-equiv="refresh" content="0;url=([^"]*)">', response.text)
+            if response.status_code in (302, 303) or (response.status_code == 200 and refresh):
+                target = response.headers["location"] if response.status_code != 200 else html.unescape(refresh.group(1))
+                url = urllib.parse.urljoin(url, target)
                 if url.startswith(REDIRECT):
                     return url
                 continue
@@ -76,6 +82,7 @@ class Browser:
         response = self.http.post(url, data=form, allow_redirects=False)
         check(response.status_code in (302, 303), "form accepted", f"{url} {response.status_code} {response.text[:400]}")
         location = urllib.parse.urljoin(url, response.headers["location"])
+        self.grant_url = location
         return location if location.startswith(REDIRECT) else self.go(location)
 
     @staticmethod
@@ -93,13 +100,16 @@ class Browser:
 
     def step_up(self, page):
         check("/step-up/" in page.url, "only the step-up page is shown (no new sign-in)", page.url)
-        # A TOTP step is accepted once: use the next unused step within the ±1 window.
+        return self.post(page.url.split("?")[0], {"csrf": self.field(page, "csrf"), "next": self.field(page, "next"),
+                                                  "factor": "totp", "code": self.next_code()})
+
+    def next_code(self):
+        """A TOTP step is accepted once: the code of the next unused step within the ±1 window (waits for it)."""
         step = self.last_step + 1
         while int(time.time()) // 30 < step - 1:
             time.sleep(1)
         self.last_step = step
-        return self.post(page.url.split("?")[0], {"csrf": self.field(page, "csrf"), "next": self.field(page, "next"),
-                                                  "factor": "totp", "code": self.totp.at(step * 30)})
+        return self.totp.at(step * 30)
 
 
 browser = Browser()
@@ -302,12 +312,8 @@ def first_party_challenge():
     check(foreign["error"] == "invalid_grant", "challenge endpoint: an unknown auth_session is refused")
     early = requests.post(endpoint, data={"auth_session": body["auth_session"]}, headers=bearer).json()
     check(early["error"] == "insufficient_authorization", "challenge endpoint: nothing before the challenge is met")
-    step = browser.last_step + 1
-    while int(time.time()) // 30 < step - 1:
-        time.sleep(1)
-    browser.last_step = step
     verified = requests.post(BASE + f"/v1/challenges/{body['challenge_id']}/verify", headers=bearer,
-                             json={"factor": "totp", "code": browser.totp.at(step * 30)})
+                             json={"factor": "totp", "code": browser.next_code()})
     check(verified.status_code == 200, "challenge endpoint: the challenge API verifies the factor", verified.text)
     done = requests.post(endpoint, data={"auth_session": body["auth_session"]}, headers=bearer)
     check(done.status_code == 200 and "authorization_code" in done.json(), "challenge endpoint: a code", done.text)
@@ -439,9 +445,11 @@ def phase1():
     check(newest.status_code == 400 and newest.json()["error"] == "invalid_grant", "reuse revoked the family")
 
     state_out["id_token"] = spare["id_token"]
+    state_out["totp"] = browser.totp.secret
     state_out["cookies"] = browser.http.cookies.get_dict()
     client_authentication_methods()
     first_party_challenge()
+    state_out["last_step"] = browser.last_step
     with open(STATE_FILE, "w") as handle:
         json.dump(state_out, handle)
 
@@ -477,6 +485,151 @@ def phase2():
     check(not isinstance(page, str) and "/login" in page.url, "signed out: /authorize asks for a sign-in again")
 
 
+PAYMENT = [{"type": "payment_initiation", "actions": ["initiate"],
+            "instructedAmount": {"currency": "EUR", "amount": "123.50"}, "creditorName": "Merchant <b>A</b>",
+            "creditorAccount": {"iban": "DE02100100109307118603"}, "remittanceInformationUnstructured": "Order 4711"}]
+
+
+def details_page(client, verifier, details, expect_login=False):
+    """/authorize with authorization_details: returns (page, state) at the step-up page that shows them."""
+    uri, state, _ = authorize(client, verifier, authorization_details=json.dumps(details))
+    page = browser.go(uri)
+    if expect_login:
+        page = browser.sign_in(page)
+    check(not isinstance(page, str) and "/step-up/" in page.url, "details: a step-up page for the transaction",
+          describe(page))
+    return page, state
+
+
+def token_request(code, verifier, **extra):
+    return requests.post(discovery["token_endpoint"], data=dict({
+        "grant_type": "authorization_code", "code": code, "client_id": "shop", "redirect_uri": REDIRECT,
+        "code_verifier": verifier}, **extra))
+
+
+def phase3():
+    """RFC 9396 transaction authorization: the payment is shown (escaped), confirmed in a step-up bound to it, and
+    only that payment can come out of the ceremony; single use at introspection under a race."""
+    with open(STATE_FILE) as handle:
+        saved = json.load(handle)
+    browser.totp = pyotp.TOTP(saved["totp"])
+    browser.last_step = saved["last_step"]
+    check("payment_initiation" in discovery.get("authorization_details_types_supported", []),
+          "discovery: authorization_details_types_supported", discovery)
+    error_flow("details: a type the client may not use", "invalid_authorization_details", client_id="shop",
+               authorization_details=json.dumps([{"type": "wire_transfer"}]))
+    error_flow("details: not an array of objects", "invalid_authorization_details", client_id="shop",
+               authorization_details='{"type": "payment_initiation"}')
+    error_flow("details: a client without types", "invalid_authorization_details", client_id="spa",
+               authorization_details=json.dumps(PAYMENT))
+
+    shop = public_client("shop")
+    # Signed out (phase 2 logged out): sign in first, then the payment's own confirmation.
+    verifier_a = generate_token(64)
+    page_a, state_a = details_page(shop, verifier_a, PAYMENT, expect_login=True)
+    check("123.50 EUR" in page_a.text and "DE02100100109307118603" in page_a.text and "Order 4711" in page_a.text,
+          "details: the step-up page shows amount, account and reference")
+    check("Merchant &lt;b&gt;A&lt;/b&gt;" in page_a.text and "<b>A</b>" not in page_a.text,
+          "details: shown escaped, never as HTML")
+    check("payment initiation" in page_a.text, "details: the prompt names the transaction type")
+    error_flow("details: prompt=none cannot confirm a transaction", "interaction_required", client_id="shop",
+               prompt="none", authorization_details=json.dumps(PAYMENT))
+    # The policy decides oidc.authorize with the types as the resource attribute authorization_details_types.
+    error_flow("details: the policy sees the types: access_denied", "access_denied", client_id="shop",
+               authorization_details=json.dumps([{"type": "account_information", "actions": ["read"]}]))
+    # A second, larger payment waits for its own confirmation.
+    other = [dict(PAYMENT[0], instructedAmount={"currency": "EUR", "amount": "9999.00"}, creditorName="Mallory")]
+    verifier_b = generate_token(64)
+    page_b, state_b = details_page(shop, verifier_b, other)
+    check("9999.00 EUR" in page_b.text and "Mallory" in page_b.text, "details: the other payment's page")
+    resume_b = Browser.field(page_b, "next")
+    result_a = browser.step_up(page_a)
+    check(isinstance(result_a, str) and "code=" in result_a, "details: the confirmed payment gets a code", describe(result_a))
+    grant_a = urllib.parse.parse_qs(urllib.parse.urlsplit(browser.grant_url).query)["grant"][0]
+    # Binding: payment A's grant, presented for payment B's pending request, yields no code (a new step-up instead).
+    replay = browser.go(urllib.parse.urljoin(BASE, resume_b) + "&grant=" + grant_a)
+    check(not isinstance(replay, str) and "/step-up/" in replay.url and "9999.00 EUR" in replay.text,
+          "details: a grant for one payment never issues a code for another", describe(replay))
+    # Tampering at the token endpoint: other details than the approved ones are refused (and the code is spent).
+    code_a = callback_params(result_a)["code"]
+    tampered = token_request(code_a, verifier_a, authorization_details=json.dumps(other))
+    check(tampered.status_code == 400 and tampered.json()["error"] == "invalid_authorization_details"
+          and set(tampered.json()) <= {"error", "error_description"}, "details: tampered token request refused",
+          tampered.text)
+    check(token_request(code_a, verifier_a).json()["error"] == "invalid_grant", "details: the code was spent")
+
+    verifier_c = generate_token(64)
+    page_c, state_c = details_page(shop, verifier_c, PAYMENT)
+    result_c = browser.step_up(page_c)
+    check(isinstance(result_c, str), "details: second confirmation back at the client", describe(result_c))
+    token = shop.fetch_token(discovery["token_endpoint"], authorization_response=result_c, code_verifier=verifier_c,
+                             state=state_c)
+    check(token.get("authorization_details") == PAYMENT, "details: the token response returns them exactly", token)
+    access = verify(token["access_token"], ISSUER, typ="at+jwt")
+    check(access["authorization_details"] == PAYMENT and access["acr"] == "urn:stepup:acr:aal2"
+          and "otp" in access["amr"], "details: the JWT access token carries them at aal2", access)
+
+    # A single-use client's refresh tokens carry no details: a refresh cannot mint the transaction again.
+    refreshed = requests.post(discovery["token_endpoint"], data={
+        "grant_type": "refresh_token", "refresh_token": token["refresh_token"], "client_id": "shop"})
+    check(refreshed.status_code == 200 and "authorization_details" not in refreshed.json()
+          and "authorization_details" not in verify(refreshed.json()["access_token"], ISSUER),
+          "details: a single-use client's refresh mints no transaction again", refreshed.text)
+    widened = requests.post(discovery["token_endpoint"], data={
+        "grant_type": "refresh_token", "refresh_token": refreshed.json()["refresh_token"], "client_id": "shop",
+        "authorization_details": json.dumps(PAYMENT)})
+    check(widened.status_code == 400 and widened.json()["error"] == "invalid_authorization_details",
+          "details: a refresh cannot ask for details", widened.text)
+
+    # Single use at introspection: 20 racing introspections, exactly one active with the details.
+    import concurrent.futures
+    def introspect(_):
+        return requests.post(discovery["introspection_endpoint"], auth=("web", CONFIDENTIAL_SECRET),
+                             data={"token": token["access_token"]}).json()
+    with concurrent.futures.ThreadPoolExecutor(20) as pool:
+        answers = list(pool.map(introspect, range(20)))
+    active = [answer for answer in answers if answer.get("active")]
+    check(len(active) == 1 and active[0]["authorization_details"] == PAYMENT,
+          "details: of 20 racing introspections exactly one is active", answers)
+    check(answers.count({"active": False}) == 19, "details: the other 19 are inactive")
+    check(introspect(0) == {"active": False}, "details: and so is every later one")
+    first_party_details()
+
+
+def first_party_details():
+    """The first-party challenge endpoint takes authorization_details too: the same bound challenge, whose API view
+    lists the payment, then a code whose tokens carry it."""
+    endpoint = discovery["authorization_challenge_endpoint"]
+    api = requests.post(BASE + "/v1/sessions", json={"username": USER, "password": PASSWORD}).json()["token"]
+    bearer = {"authorization": "Bearer " + api}
+    verifier = generate_token(64)
+    pkce = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    request = {"client_id": "native-pay", "scope": "openid", "redirect_uri": REDIRECT, "code_challenge": pkce,
+               "code_challenge_method": "S256", "authorization_details": json.dumps(PAYMENT)}
+    bad = requests.post(endpoint, data=dict(request, authorization_details='[{"type":"wire_transfer"}]'), headers=bearer)
+    check(bad.status_code == 400 and bad.json()["error"] == "invalid_authorization_details",
+          "first-party details: an unknown type is invalid_authorization_details", bad.text)
+    first = requests.post(endpoint, data=request, headers=bearer).json()
+    check(first.get("error") == "insufficient_authorization" and first.get("challenge_id"),
+          "first-party details: insufficient_authorization with a bound challenge", first)
+    shown = requests.get(BASE + f"/v1/challenges/{first['challenge_id']}", headers=bearer).json()
+    check(shown.get("display", {}).get("instructedAmount") == "123.50 EUR", "first-party details: the challenge lists the payment",
+          shown)
+    verified = requests.post(BASE + f"/v1/challenges/{first['challenge_id']}/verify", headers=bearer,
+                             json={"factor": "totp", "code": browser.next_code()})
+    check(verified.status_code == 200, "first-party details: the challenge API verifies the factor", verified.text)
+    done = requests.post(endpoint, data={"auth_session": first["auth_session"]}, headers=bearer)
+    check(done.status_code == 200 and "authorization_code" in done.json(), "first-party details: a code", done.text)
+    again = requests.post(endpoint, data={"auth_session": first["auth_session"]}, headers=bearer)
+    check(again.status_code == 400, "first-party details: the confirmation yields one code", again.text)
+    token = requests.post(discovery["token_endpoint"], data={
+        "grant_type": "authorization_code", "code": done.json()["authorization_code"], "client_id": "native-pay",
+        "redirect_uri": REDIRECT, "code_verifier": verifier}).json()
+    check(token.get("authorization_details") == PAYMENT
+          and verify(token["access_token"], ISSUER, typ="at+jwt")["authorization_details"] == PAYMENT,
+          "first-party details: the tokens carry the payment", token)
+
+
 def keygen():
     """The private_key_jwt client's key pair: the private key stays here, the JWKS is registered with StepUp."""
     from cryptography.hazmat.primitives import serialization
@@ -496,5 +649,5 @@ if PHASE == "keygen":
     sys.exit(0)
 CONFIDENTIAL_SECRET = sys.stdin.readline().strip()
 POST_SECRET = sys.stdin.readline().strip()
-phase1() if PHASE == "1" else phase2()
+{"1": phase1, "2": phase2, "3": phase3}[PHASE]()
 print("DONE", flush=True)
