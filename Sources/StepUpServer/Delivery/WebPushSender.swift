@@ -40,14 +40,7 @@ public struct WebPushSender: PushSender {
         // RFC 8030 §5.4: a notification with the same topic replaces an undelivered one (one prompt per challenge).
         request.headers.add(name: "Topic", value: String(idempotencyKey.filter { $0.isLetter || $0.isNumber }.prefix(32)))
         request.body = .bytes(ByteBuffer(bytes: body))
-        let response: HTTPClientResponse
-        do {
-            response = try await client.execute(request, timeout: .seconds(15))
-        } catch {
-            throw DeliveryError("push service: \(error)")
-        }
-        let code = Int(response.status.code)
-        _ = try? await response.body.collect(upTo: 4_096)
+        let (code, _) = try await client.deliver(request, timeout: .seconds(15), label: "push service")
         guard (200..<300).contains(code) else {
             // 404/410: the subscription is gone; 400/403/413: the request is wrong. Retrying cannot help.
             throw DeliveryError("push service answered \(code)", permanent: [400, 403, 404, 410, 413].contains(code))

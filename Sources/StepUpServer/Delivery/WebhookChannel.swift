@@ -38,14 +38,8 @@ public struct WebhookChannel: MessageChannel {
             ? Self.render(settings.body, values, escape: { Self.jsonString($0) })
             : Self.render(settings.body, values, escape: { Self.percentEncoded($0) })
         request.body = .bytes(ByteBuffer(string: rendered))
-        let response: HTTPClientResponse
-        do {
-            response = try await client.execute(request, timeout: .milliseconds(Int64(settings.timeout * 1_000)))
-        } catch {
-            throw DeliveryError("webhook \(request.url.prefix(80)): \(error)")
-        }
-        let text = String(buffer: (try? await response.body.collect(upTo: 4_096)) ?? ByteBuffer())
-        let code = Int(response.status.code)
+        let (code, text) = try await client.deliver(request, timeout: .milliseconds(Int64(settings.timeout * 1_000)),
+                                                    label: "webhook \(request.url.prefix(80))")
         guard (200..<300).contains(code) else {
             throw DeliveryError("webhook answered \(code): \(text.prefix(200))",
                                 permanent: (400..<500).contains(code) && code != 408 && code != 429)

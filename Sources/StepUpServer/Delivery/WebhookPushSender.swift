@@ -36,14 +36,8 @@ public struct WebhookPushSender: PushSender {
         request.headers.add(name: "StepUp-Signature",
                             value: "t=\(timestamp),v1=\(Self.signature(body: Array(body), timestamp: timestamp, secret: settings.secret))")
         request.body = .bytes(ByteBuffer(bytes: body))
-        let response: HTTPClientResponse
-        do {
-            response = try await client.execute(request, timeout: .milliseconds(Int64(settings.timeout * 1_000)))
-        } catch {
-            throw DeliveryError("push webhook: \(error)")
-        }
-        let code = Int(response.status.code)
-        _ = try? await response.body.collect(upTo: 4_096)
+        let (code, _) = try await client.deliver(request, timeout: .milliseconds(Int64(settings.timeout * 1_000)),
+                                                 label: "push webhook")
         guard (200..<300).contains(code) else {
             throw DeliveryError("push webhook answered \(code)",
                                 permanent: (400..<500).contains(code) && code != 408 && code != 429)

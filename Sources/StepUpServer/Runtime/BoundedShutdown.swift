@@ -53,10 +53,14 @@ struct BoundedShutdown<App: Service>: Service {
 
         /// Exits the process with status 1 after `limit`, unless ``disarm()`` is called first.
         func arm() {
-            guard state.withLock({ state in defer { state.armed = true }; return !state.armed }) else { return }
-            let seconds = Double(limit.components.seconds) + Double(limit.components.attoseconds) / 1e18
+            let first = state.withLock { state in
+                let first = !state.armed
+                state.armed = true
+                return first
+            }
+            guard first else { return }
             let thread = Thread { [self] in
-                Thread.sleep(forTimeInterval: seconds)
+                Thread.sleep(forTimeInterval: limit.seconds)
                 guard !state.withLock({ $0.disarmed }) else { return }
                 logger.critical("stopping: still not stopped \(limit) after the signal; exiting with status 1")
                 exit(1)

@@ -11,7 +11,7 @@ struct PostgresChangeFeed: ChangeFeedReader {
     let source: any SQLConnectionSource
 
     func changes(after version: Int64) async throws -> CacheChanges {
-        try await Self.storageErrors { try await source.withDatabase(.read) { database in
+        try await SQLStore.storageErrors { try await source.withDatabase(.read) { database in
             // One statement, one snapshot: the changes, then the epoch row (entity NULL).
             let rows = try await database.raw("""
                 SELECT version, entity, entity_key FROM (SELECT version, entity, entity_key FROM cache_changes
@@ -34,21 +34,9 @@ struct PostgresChangeFeed: ChangeFeedReader {
     }
 
     func latestVersion() async throws -> Int64 {
-        try await Self.storageErrors { try await source.withDatabase(.read) { database in
+        try await SQLStore.storageErrors { try await source.withDatabase(.read) { database in
             try await database.raw("SELECT version FROM cache_epoch WHERE id = 1").first()?.int64("version") ?? 0
         } }
-    }
-
-    /// The driver's errors as ``StoreError/backend(_:)`` (answered 503 `storage-unavailable`, like every other
-    /// storage failure), not as unexpected errors.
-    private static func storageErrors<R>(_ body: () async throws -> R) async throws -> R {
-        do {
-            return try await body()
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError.backend("database error: \(SQLStore.reason(error))")
-        }
     }
 
     func close() {}

@@ -67,8 +67,14 @@ public final class SQLStore: Sendable {
     /// Pass `.write` whenever `body` may change anything.
     func withDatabase<R>(_ access: SQLAccess = .read, _ body: (any SQLDatabase) async throws -> R) async throws -> R {
         roundTrips.count(access)
+        return try await Self.storageErrors { try await source.withDatabase(access, body) }
+    }
+
+    /// Runs `body`, turning the driver's errors into ``StoreError/backend(_:)`` (answered 503
+    /// `storage-unavailable`, like every storage failure) rather than unexpected errors.
+    static func storageErrors<R>(_ body: () async throws -> R) async throws -> R {
         do {
-            return try await source.withDatabase(access, body)
+            return try await body()
         } catch let error as StoreError {
             throw error
         } catch {
