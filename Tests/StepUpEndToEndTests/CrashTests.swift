@@ -26,9 +26,14 @@ struct CrashTests {
                 let login = try await http.send(.POST, "/v1/sessions",
                                                 json: ["username": "alice", "password": "alice's long password"])
                 let token = try #require(login.json?["token"] as? String, "\(login.body)")
+                let atStart = acknowledged.ids.withLock { $0.count }
                 let load = acknowledged.start(http, token: token, clients: 16)
-                // Let the load run, then kill the server mid-flight.
-                try await Task.sleep(for: .milliseconds(400 + 200 * round))
+                // Let the load get going (a loaded test machine may take a while), then kill the server mid-flight.
+                let deadline = ContinuousClock.now + .seconds(60)
+                while acknowledged.ids.withLock({ $0.count }) < atStart + 20, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                try await Task.sleep(for: .milliseconds(200 * round))
                 let before = acknowledged.ids.withLock { $0.count }
                 server.signal(SIGKILL)
                 _ = await server.stop()

@@ -95,6 +95,45 @@ final class PostgresSource: SQLConnectionSource {
 
     /// Runs `body` on a pooled connection (see "Outages" above for how long it waits for one).
     func withDatabase<R>(_ access: SQLAccess, _ body: (any SQLDatabase) async throws -> R) async throws -> R {
+        var leased = try await lease()
+        // A connection that closed while it sat in the pool (the database went away) would fail this operation at
+        // its first query: take another.
+        for _ in 0..<3 where leased.connection.isClosed {
+            leased.handoff.giveBack()
+            leased = try await lease()
+        }
+        let (connection, handoff, client) = leased
+        pool.withLock { if $0.client === client { $0.inUse += 1 } }
+        // A query on a connection that died under it (the database restarted mid-query) may never be answered:
+        // past the time limit the connection is closed, and whatever still waits on it fails.
+        let database = GuardedConnection(connection)
+        let expired = Mutex(false)
+        let watchdog = Task { [operationTimeout] in
+            try await Task.sleep(for: operationTimeout)
+            expired.withLock { $0 = true }
+            // Closed first: the failure below ends the operation, which hands the connection back to the pool.
+            try? await connection.close()
+            database.fail(StoreError.backend("the database did not answer within \(operationTimeout)"))
+        }
+        defer {
+            watchdog.cancel()
+            pool.withLock { if $0.client === client { $0.inUse -= 1 } }
+            handoff.giveBack()
+        }
+        do {
+            return try await body(database)
+        } catch where expired.withLock({ $0 }) {
+            // Until a connection works again, later operations wait for one only briefly.
+            failingSince.withLock { $0 = $0 ?? .now }
+            throw StoreError.backend("the database did not answer within \(operationTimeout)")
+        }
+    }
+
+    /// A connection from the pool, lent by a task of its own until `handoff.giveBack()` (see "Outages" above for
+    /// how long it waits for one).
+    private func lease() async throws
+        -> (connection: PostgresConnection, handoff: ConnectionHandoff, client: PostgresClient)
+    {
         let handoff = ConnectionHandoff()
         let client = pool.withLock { $0.client }
         let lease = Task {
@@ -112,29 +151,7 @@ final class PostgresSource: SQLConnectionSource {
             throw error
         }
         if failing { failingSince.withLock { $0 = nil } }
-        pool.withLock { if $0.client === client { $0.inUse += 1 } }
-        // A query on a connection that died under it (the database restarted mid-query) may never be answered:
-        // past the time limit the connection is closed, and whatever still waits on it fails.
-        let database = GuardedConnection(connection)
-        let expired = Mutex(false)
-        let watchdog = Task { [operationTimeout] in
-            try await Task.sleep(for: operationTimeout)
-            expired.withLock { $0 = true }
-            database.fail(StoreError.backend("the database did not answer within \(operationTimeout)"))
-            try? await connection.close()
-        }
-        defer {
-            watchdog.cancel()
-            pool.withLock { if $0.client === client { $0.inUse -= 1 } }
-            handoff.giveBack()
-        }
-        do {
-            return try await body(database)
-        } catch where expired.withLock({ $0 }) {
-            // Until a connection works again, later operations wait for one only briefly.
-            failingSince.withLock { $0 = $0 ?? .now }
-            throw StoreError.backend("the database did not answer within \(operationTimeout)")
-        }
+        return (connection, handoff, client)
     }
 
     /// Closes the pool, waiting at most 5 s for it (a connection stuck on a vanished server must not hold up
