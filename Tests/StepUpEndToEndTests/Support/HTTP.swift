@@ -31,7 +31,8 @@ struct HTTP: Sendable {
             request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(string: rawBody))
         }
-        let response = try await client.execute(request, timeout: .seconds(30))
+        // Generous: at the start of a full run every suite starts servers and hashes passwords at once.
+        let response = try await client.execute(request, timeout: .seconds(120))
         let body = try await response.body.collect(upTo: 1 << 20)
         return Reply(status: Int(response.status.code), headers: response.headers, body: String(buffer: body))
     }
