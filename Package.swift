@@ -235,10 +235,11 @@ if !coreOnly {
         .executableTarget(
             name: "stepup",
             dependencies: [
-                "StepUpServer", "StepUpCore", "StepUpCrypto", "StepUpStore", "StepUpGeo", "StepUpBench",
+                "StepUpServer", "StepUpCore", "StepUpCrypto", "StepUpStore", "StepUpGeo", "StepUpBench", "StepUpBareHandler",
                 "StepUpWebAuthn", "StepUpProcess", "StepUpOIDC", "StepUpGuard",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

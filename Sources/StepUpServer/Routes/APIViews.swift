@@ -1,5 +1,6 @@
 import Foundation
 import StepUpCore
+import NIOCore
 
 // The JSON shapes of the API. Explicit coding keys keep the wire format stable and snake_case.
 
@@ -64,6 +65,28 @@ struct DecisionBody: Decodable {
         /// Accepted for compatibility and ignored: a decision never names its device.
         var deviceID: String?
         enum CodingKeys: String, CodingKey { case transaction, attributes, deviceID = "device_id" }
+    }
+}
+
+extension DecisionBody: FlatJSONDecodable {
+    /// The common flat body (`action`, and perhaps `grant` and `explain`) read without `JSONDecoder`
+    /// (``FlatJSONObject``); nil for anything else, which the decoder then reads.
+    static func flat(_ bytes: ByteBufferView) -> DecisionBody? {
+        guard let members = FlatJSONObject.parse(bytes, allowed: ["action", "grant", "explain"]),
+              case .string(let action)? = members["action"]
+        else { return nil }
+        var body = DecisionBody(action: action)
+        switch members["grant"] {
+        case nil: break
+        case .string(let grant)?: body.grant = grant
+        default: return nil
+        }
+        switch members["explain"] {
+        case nil: break
+        case .bool(let explain)?: body.explain = explain
+        default: return nil
+        }
+        return body
     }
 }
 

@@ -46,7 +46,8 @@ indirect enum HandWrittenJSON {
         case .object(let members):
             out += "{"
             var first = true
-            for (key, value) in members.sorted(by: { $0.0 < $1.0 }) {
+            // Byte order: the same as `String`'s for the ASCII keys written here, at a fraction of the cost.
+            for (key, value) in members.sorted(by: { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }) {
                 guard let value else { continue }
                 if !first { out += "," }
                 first = false

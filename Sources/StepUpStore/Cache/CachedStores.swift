@@ -8,7 +8,7 @@ import Synchronization
 /// **Coherence.** Every change to a cached table is logged in the database by trigger, in the changing
 /// transaction, with a version that orders the changes (``ChangeFeed``). A request calls ``synchronize()``
 /// once at its start: it reads the changes after the last version this process saw (one indexed read) and
-/// drops what they name. So a change acknowledged by any process — this one, the CLI, another instance on the
+/// drops what they name; on PostgreSQL concurrent requests share such reads (``SharedFeedReads``). So a change acknowledged by any process — this one, the CLI, another instance on the
 /// same database — is seen by every request that starts after the acknowledgement. Writes made through this
 /// value also drop their entries at once, after they commit.
 ///
@@ -74,11 +74,14 @@ public final class CachedStores: Sendable {
     let backend: Stores
     let feed: any ChangeFeed
     let state: Mutex<State>
+    /// Shares feed reads among concurrent requests when the feed asks for it.
+    let sharedReads: SharedFeedReads?
 
     /// Caches in front of `backend`, coherent through `feed` (both usually the same ``SQLStore``).
     public init(backend: Stores, feed: any ChangeFeed) async throws {
         self.backend = backend
         self.feed = feed
+        self.sharedReads = feed.sharesReads ? SharedFeedReads() : nil
         self.state = Mutex(State(seenVersion: try await feed.latestChangeVersion()))
     }
 
@@ -125,6 +128,15 @@ public final class CachedStores: Sendable {
 
 extension CachedStores: CacheCoherence {
     public func synchronize() async throws {
+        if let sharedReads {
+            try await sharedReads.run { try await readFeed() }
+        } else {
+            try await readFeed()
+        }
+    }
+
+    /// Reads the changes after the version last seen and drops what they name.
+    private func readFeed() async throws {
         let seen = state.withLock { $0.seenVersion }
         let batch = try await feed.changes(after: seen)
         guard !batch.changes.isEmpty || !batch.complete else { return }

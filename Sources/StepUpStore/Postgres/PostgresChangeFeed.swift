@@ -9,6 +9,8 @@ import StepUpCore
 /// shows version N shows every change up to N, as on SQLite.
 struct PostgresChangeFeed: ChangeFeedReader {
     let source: any SQLConnectionSource
+    /// Each read is a round trip: concurrent requests share them.
+    var sharesReads: Bool { true }
 
     func changes(after version: Int64) async throws -> CacheChanges {
         try await SQLStore.storageErrors { try await source.withDatabase(.read) { database in

@@ -29,6 +29,10 @@ final class PostgresGroupCommitter: UnitCommitter {
     private let state = Mutex(State())
     private let roundTrips: RoundTrips
     let committed = Mutex((transactions: 0, units: 0))
+    /// The audit head as this committer last committed it (nil before its first commit).
+    private let knownHead = Mutex<AuditHead?>(nil)
+    /// Batches committed by ``oneStatement(_:on:)``, and by ``transaction(_:on:)``.
+    let paths = Mutex((oneStatement: 0, transaction: 0))
 
     /// How long a batch may take before its requests are told it failed (see ``watched(_:)``).
     private let batchTimeout: Duration
@@ -116,7 +120,8 @@ final class PostgresGroupCommitter: UnitCommitter {
             roundTrips.count(.write)
             do {
                 let events = try await source.withDatabase(.write) { database in
-                    try await self.transaction(units, on: database)
+                    if let events = try await self.oneStatement(units, on: database) { return events }
+                    return try await self.transaction(units, on: database)
                 }
                 committed.withLock { $0.transactions += 1; $0.units += units.count }
                 return events.map { .success($0) }
@@ -138,6 +143,8 @@ final class PostgresGroupCommitter: UnitCommitter {
         return code == "40P01" || code == "40001"
     }
 
+    /// A batch costs the same few round trips whatever its size: `BEGIN`, the head under its lock, one insert
+    /// for all its challenges, one statement that appends all its audit events and moves the head, `COMMIT`.
     private func transaction(_ units: [PreparedUnit], on database: any SQLDatabase) async throws -> [[AuditEvent]] {
         try await database.raw("BEGIN").run()
         do {
@@ -145,8 +152,16 @@ final class PostgresGroupCommitter: UnitCommitter {
                 .first() else { throw StoreError.backend("audit_head row is missing") }
             var head = (sequence: try row.int64("sequence"), hash: try row.string("hash"))
             let start = head.sequence
-            var results: [[AuditEvent]] = []
-            for unit in units { results.append(try await Self.apply(unit, head: &head, on: database)) }
+            try await Self.insertChallenges(units, on: database)
+            for touch in units.flatMap(\.unit.sessionTouches) {
+                try await database.raw("""
+                    UPDATE sessions SET last_seen_at = \(bind: touch.at.sqlSeconds)
+                    WHERE id = \(bind: touch.sessionID) AND last_seen_at < \(bind: touch.at.sqlSeconds)
+                    """).run()
+            }
+            let (rows, results, end) = Self.chain(units, after: head)
+            head = end
+            try await Self.appendAudit(rows, head: head, moved: head.sequence != start, on: database)
             for tally in AuditTally.merged(units.flatMap(\.unit.auditTallies)) {
                 try await database.raw("""
                     INSERT INTO audit_tallies (minute, event_type, rule, count)
@@ -154,12 +169,9 @@ final class PostgresGroupCommitter: UnitCommitter {
                     ON CONFLICT (minute, event_type, rule) DO UPDATE SET count = audit_tallies.count + excluded.count
                     """).run()
             }
-            if head.sequence != start {
-                try await database.raw("""
-                    UPDATE audit_head SET sequence = \(bind: head.sequence), hash = \(bind: head.hash) WHERE id = 1
-                    """).run()
-            }
             try await database.raw("COMMIT").run()
+            knownHead.withLock { $0 = head }
+            paths.withLock { $0.transaction += 1 }
             return results
         } catch {
             // Detached: a cancelled task must still roll back before the connection returns to the pool.
@@ -168,44 +180,156 @@ final class PostgresGroupCommitter: UnitCommitter {
         }
     }
 
-    private static func apply(_ prepared: PreparedUnit, head: inout (sequence: Int64, hash: String),
-                              on database: any SQLDatabase) async throws -> [AuditEvent] {
-        for (challenge, texts) in zip(prepared.unit.challenges, prepared.challengeTexts) {
+    /// The batch in one statement — so one round trip, committed by itself — when this committer knows the audit
+    /// head: the statement moves the head only from the one it expects (compare and swap under the head's row
+    /// lock), and fails as a whole (a division by zero) when another process moved it first. Nil when it could
+    /// not be used; the caller then runs the batch as a transaction, which reads the head afresh. A batch that
+    /// PostgreSQL refused (a taken challenge id, a moved head) changed nothing and goes the same way; one whose
+    /// answer was lost (the connection broke) is not run again.
+    private func oneStatement(_ units: [PreparedUnit], on database: any SQLDatabase) async throws -> [[AuditEvent]]? {
+        guard let head = knownHead.withLock({ $0 }) else { return nil }
+        let challenges = units.flatMap { zip($0.unit.challenges, $0.challengeTexts) }
+        let touches = units.flatMap(\.unit.sessionTouches)
+        let tallies = AuditTally.merged(units.flatMap(\.unit.auditTallies))
+        let (rows, results, end) = Self.chain(units, after: head)
+        let binds = 4 + rows.count * 10 + challenges.count * 13 + touches.count * 3 + tallies.count * 4
+        guard binds <= 60_000 else { return nil }
+        var parts: [SQLQueryString] = ["""
+            head AS (UPDATE audit_head SET sequence = \(bind: end.sequence), hash = \(bind: end.hash)
+                WHERE id = 1 AND sequence = \(bind: head.sequence) AND hash = \(bind: head.hash) RETURNING 1)
+            """]
+        if !challenges.isEmpty {
+            parts.append("""
+                challenges AS (INSERT INTO challenges (id, user_id, session_id, action, requirement, binding_hash,
+                    display, created_at, expires_at, attempts_left, status, satisfied_at, policy_version)
+                VALUES \(challenges.map { Self.challengeRow($0.0, $0.1) }.joined(separator: ", ")))
+                """)
+        }
+        for (index, touch) in touches.enumerated() {
+            parts.append("""
+                touch\(unsafeRaw: String(index)) AS (UPDATE sessions SET last_seen_at = \(bind: touch.at.sqlSeconds)
+                    WHERE id = \(bind: touch.sessionID) AND last_seen_at < \(bind: touch.at.sqlSeconds))
+                """)
+        }
+        if !rows.isEmpty {
+            parts.append("""
+                events AS (INSERT INTO audit_events (sequence, type, occurred_at, user_id, session_id, ip,
+                    policy_version, details, previous_hash, hash) VALUES \(rows.joined(separator: ", ")))
+                """)
+        }
+        if !tallies.isEmpty {
+            let values: [SQLQueryString] = tallies.map {
+                "(\(bind: $0.minute), \(bind: $0.type), \(bind: $0.rule), \(bind: $0.count))"
+            }
+            parts.append("""
+                tallies AS (INSERT INTO audit_tallies (minute, event_type, rule, count)
+                    VALUES \(values.joined(separator: ", "))
+                    ON CONFLICT (minute, event_type, rule) DO UPDATE SET count = audit_tallies.count + excluded.count)
+                """)
+        }
+        do {
+            // The head's CTE runs first (the main query reads it); the others run after the main query.
+            try await database.raw("""
+                WITH \(parts.joined(separator: ", ")) SELECT 1 / (SELECT count(*)::integer FROM head) AS applied
+                """).run()
+        } catch let error as PSQLError where error.serverInfo != nil {
+            return nil  // refused by PostgreSQL, so nothing of it was written
+        }
+        knownHead.withLock { $0 = end }
+        paths.withLock { $0.oneStatement += 1 }
+        return results
+    }
+
+    /// The audit rows of `units`' events chained after `head`, each unit's events, and the new head.
+    private static func chain(_ units: [PreparedUnit], after head: AuditHead)
+        -> (rows: [SQLQueryString], results: [[AuditEvent]], head: AuditHead)
+    {
+        var head = head
+        var rows: [SQLQueryString] = []
+        var results: [[AuditEvent]] = []
+        for unit in units {
+            var events: [AuditEvent] = []
+            for (draft, details) in zip(unit.unit.auditEvents, unit.detailTexts) {
+                let event = AuditChain.next(after: head, draft, detailsText: details)
+                let stored = event.event
+                rows.append("""
+                    (\(bind: event.sequence), \(bind: stored.type), \(bind: stored.at.sqlSeconds), \(bind: stored.userID),
+                    \(bind: stored.sessionID), \(bind: stored.ip), \(bind: stored.policyVersion), \(bind: details),
+                    \(bind: event.previousHash), \(bind: event.hash))
+                    """)
+                head = (event.sequence, event.hash)
+                events.append(event)
+            }
+            results.append(events)
+        }
+        return (rows, results, head)
+    }
+
+    private static func challengeRow(_ challenge: Challenge, _ texts: (requirement: String, display: String))
+        -> SQLQueryString
+    {
+        """
+        (\(bind: challenge.id), \(bind: challenge.userID), \(bind: challenge.sessionID),
+        \(bind: challenge.action), \(bind: texts.requirement), \(bind: challenge.bindingHash),
+        \(bind: texts.display), \(bind: challenge.createdAt.sqlSeconds),
+        \(bind: challenge.expiresAt.sqlSeconds), \(bind: Int64(challenge.attemptsLeft)),
+        \(bind: challenge.status.rawValue), \(bind: challenge.satisfiedAt?.sqlSeconds),
+        \(bind: challenge.policyVersion))
+        """
+    }
+
+    /// Rows per statement, well under PostgreSQL's 65,535 bind parameters.
+    static let rowsPerStatement = 500
+
+    /// Inserts every unit's challenges; a taken id inserts nothing and fails its unit (``UnitFailure``).
+    private static func insertChallenges(_ units: [PreparedUnit], on database: any SQLDatabase) async throws {
+        var rows: [(id: String, values: SQLQueryString)] = []
+        for unit in units {
+            for (challenge, texts) in zip(unit.unit.challenges, unit.challengeTexts) {
+                rows.append((challenge.id, challengeRow(challenge, texts)))
+            }
+        }
+        for chunk in rows.chunks(of: rowsPerStatement) {
             let inserted = try await database.raw("""
                 INSERT INTO challenges (id, user_id, session_id, action, requirement, binding_hash, display,
                     created_at, expires_at, attempts_left, status, satisfied_at, policy_version)
-                VALUES (\(bind: challenge.id), \(bind: challenge.userID), \(bind: challenge.sessionID),
-                    \(bind: challenge.action), \(bind: texts.requirement), \(bind: challenge.bindingHash),
-                    \(bind: texts.display), \(bind: challenge.createdAt.sqlSeconds),
-                    \(bind: challenge.expiresAt.sqlSeconds), \(bind: Int64(challenge.attemptsLeft)),
-                    \(bind: challenge.status.rawValue), \(bind: challenge.satisfiedAt?.sqlSeconds),
-                    \(bind: challenge.policyVersion))
+                VALUES \(chunk.map(\.values).joined(separator: ", "))
                 ON CONFLICT (id) DO NOTHING
                 RETURNING id
                 """).all()
-            if inserted.isEmpty { throw UnitFailure(StoreError.conflict("challenge \(challenge.id)")) }
+            if inserted.count != chunk.count {
+                let taken = Set(chunk.map(\.id)).subtracting(try inserted.map { try $0.string("id") })
+                throw UnitFailure(StoreError.conflict("challenge \(taken.sorted().first ?? "?")"))
+            }
         }
-        for touch in prepared.unit.sessionTouches {
-            try await database.raw("""
-                UPDATE sessions SET last_seen_at = \(bind: touch.at.sqlSeconds)
-                WHERE id = \(bind: touch.sessionID) AND last_seen_at < \(bind: touch.at.sqlSeconds)
-                """).run()
-        }
-        var events: [AuditEvent] = []
-        for (draft, details) in zip(prepared.unit.auditEvents, prepared.detailTexts) {
-            let event = AuditChain.next(after: head, draft, detailsText: details)
-            let stored = event.event
-            try await database.raw("""
+    }
+
+    /// Appends the audit rows and, in the last statement, moves the head to `head`.
+    private static func appendAudit(_ rows: [SQLQueryString], head: (sequence: Int64, hash: String), moved: Bool,
+                                    on database: any SQLDatabase) async throws {
+        let chunks = rows.chunks(of: rowsPerStatement)
+        for (index, chunk) in chunks.enumerated() {
+            let insert: SQLQueryString = """
                 INSERT INTO audit_events (sequence, type, occurred_at, user_id, session_id, ip, policy_version,
                     details, previous_hash, hash)
-                VALUES (\(bind: event.sequence), \(bind: stored.type), \(bind: stored.at.sqlSeconds),
-                    \(bind: stored.userID), \(bind: stored.sessionID), \(bind: stored.ip),
-                    \(bind: stored.policyVersion), \(bind: details), \(bind: event.previousHash), \(bind: event.hash))
-                """).run()
-            head = (event.sequence, event.hash)
-            events.append(event)
+                VALUES \(chunk.joined(separator: ", "))
+                """
+            if index == chunks.count - 1, moved {
+                try await database.raw("""
+                    WITH appended AS (\(insert))
+                    UPDATE audit_head SET sequence = \(bind: head.sequence), hash = \(bind: head.hash) WHERE id = 1
+                    """).run()
+            } else {
+                try await database.raw(insert).run()
+            }
         }
-        return events
+    }
+}
+
+extension Array {
+    /// Consecutive slices of at most `size` elements.
+    func chunks(of size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }
 
@@ -214,3 +338,6 @@ struct UnitFailure: Error {
     let error: any Error
     init(_ error: any Error) { self.error = error }
 }
+
+/// The audit chain's head: the last event's sequence number and hash.
+typealias AuditHead = (sequence: Int64, hash: String)

@@ -35,6 +35,8 @@ extension SQLStore: ChangeFeed {
         roundTrips.count(.read)
         return try await feed.changes(after: version)
     }
+
+    public var sharesReads: Bool { feed.sharesReads }
 }
 
 extension SQLStore {

@@ -63,6 +63,9 @@ public final class SQLStore: Sendable {
     /// SQLite's group committer (nil on PostgreSQL), for its test seams.
     var committer: SQLiteGroupCommitter? { writer as? SQLiteGroupCommitter }
 
+    /// PostgreSQL's group committer (nil on SQLite), for its test seams.
+    var postgresCommitter: PostgresGroupCommitter? { writer as? PostgresGroupCommitter }
+
     /// Runs `body` on one connection; database errors become ``StoreError/backend(_:)``.
     /// Pass `.write` whenever `body` may change anything.
     func withDatabase<R>(_ access: SQLAccess = .read, _ body: (any SQLDatabase) async throws -> R) async throws -> R {
@@ -159,5 +162,6 @@ protocol UnitCommitter: Sendable {
 protocol ChangeFeedReader: Sendable {
     func changes(after version: Int64) async throws -> CacheChanges
     func latestVersion() async throws -> Int64
+    var sharesReads: Bool { get }
     func close()
 }

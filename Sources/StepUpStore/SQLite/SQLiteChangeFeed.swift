@@ -5,6 +5,9 @@ import Synchronization
 /// Reads the change feed (`cache_changes`, see migration 3) on a connection of its own, synchronously: one
 /// indexed range read, no thread hop, so every request can afford to ask before it trusts its caches.
 final class SQLiteChangeFeed: ChangeFeedReader {
+    /// Reads are local and already shared here (see `changes(after:)`).
+    var sharesReads: Bool { false }
+
     private struct Reader {
         var connection: RawSQLiteConnection
         /// The latest read: its number, the version it read after, and what it found.
@@ -100,4 +103,11 @@ public struct CacheChanges: Sendable {
 public protocol ChangeFeed: Sendable {
     func latestChangeVersion() async throws -> Int64
     func changes(after version: Int64) async throws -> CacheChanges
+    /// Whether a read is costly enough (a network round trip) that concurrent requests should share reads
+    /// (``SharedFeedReads``).
+    var sharesReads: Bool { get }
+}
+
+extension ChangeFeed {
+    public var sharesReads: Bool { false }
 }

@@ -1,0 +1,84 @@
+import Foundation
+import StepUpCore
+@testable import StepUpStore
+import StepUpTestSupport
+import Synchronization
+import Testing
+
+/// PostgreSQL's group committer writes a batch in one statement while it knows the audit head, and as a
+/// transaction that reads the head afresh when another instance moved it or a unit of the batch fails.
+@Suite("PostgreSQL group commit", .timeLimit(.minutes(3)))
+struct PostgresGroupCommitTests {
+    private func withStores(_ count: Int, _ body: ([SQLStore]) async throws -> Void) async throws {
+        guard let server = try await PostgresServer.shared() else { return }
+        let database = try await server.createDatabase()
+        defer { server.dropDatabase(database) }
+        var settings = try PostgresSettings(url: server.url(database: database))
+        settings.operationTimeout = .seconds(120)
+        var stores: [SQLStore] = []
+        for _ in 0..<count { stores.append(try await SQLStore.openPostgres(settings: settings)) }
+        do {
+            try await body(stores)
+        } catch {
+            for store in stores { await store.shutdown() }
+            throw error
+        }
+        for store in stores { await store.shutdown() }
+    }
+
+    private func event(_ label: String) -> AuditEventDraft {
+        AuditEventDraft(type: "test", at: t0, details: ["label": label])
+    }
+
+    @Test func aKnownHeadCommitsInOneStatementAndAMovedHeadFallsBackWithoutForking() async throws {
+        try await withStores(2) { stores in
+            let (first, second) = (stores[0], stores[1])
+            _ = try await first.append(event("a1"))  // learns the head through a transaction
+            _ = try await first.append(event("a2"))
+            _ = try await first.append(event("a3"))
+            let afterOwn = first.postgresCommitter!.paths.withLock { $0 }
+            #expect(afterOwn.transaction == 1 && afterOwn.oneStatement == 2, "\(afterOwn)")
+            // Another instance moves the head: the first one's next statement is refused and it falls back.
+            _ = try await second.append(event("b1"))
+            let moved = try await first.append(event("a4"))
+            #expect(moved.sequence == 5)
+            let afterMove = first.postgresCommitter!.paths.withLock { $0 }
+            #expect(afterMove.transaction == 2 && afterMove.oneStatement == 2, "\(afterMove)")
+            // Both instances appending at once: one unbroken chain, every sequence number once.
+            let events = try await race(200) { index in
+                try await stores[index % 2].append(self.event("race \(index)"))
+            }
+            #expect(Set(events.map(\.sequence)) == Set(6...205))
+            for store in stores {
+                #expect(try await store.verifyAuditChain() == AuditChainReport(checkedEvents: 205))
+            }
+        }
+    }
+
+    @Test func aUnitWithATakenChallengeFailsAloneInsideABatch() async throws {
+        try await withStores(1) { stores in
+            let store = stores[0]
+            try await makeUser(store.stores)
+            try await store.createChallenge(challenge("chl_taken"))
+            _ = try await store.append(event("warm"))  // the committer knows the head from here on
+            let results = try await race(40) { index -> Result<Int64, StoreError> in
+                let unit = index == 17
+                    ? UnitOfWork(challenges: [challenge("chl_taken")], auditEvents: [self.event("bad")])
+                    : UnitOfWork(challenges: [challenge("chl_ok_\(index)")], auditEvents: [self.event("good \(index)")])
+                do {
+                    return .success(try await store.commit(unit).first!.sequence)
+                } catch let error as StoreError {
+                    return .failure(error)
+                }
+            }
+            let failures = results.compactMap { if case .failure(let error) = $0 { error } else { nil } }
+            #expect(failures == [StoreError.conflict("challenge chl_taken")])
+            let labels = try await store.auditEvents(after: 0, limit: 100).compactMap { $0.event.details["label"] }
+            #expect(labels.count == 40 && !labels.contains("bad"))
+            for index in 0..<40 where index != 17 {
+                #expect(try await store.challenge(id: "chl_ok_\(index)") != nil)
+            }
+            #expect(try await store.verifyAuditChain() == AuditChainReport(checkedEvents: 40))
+        }
+    }
+}
