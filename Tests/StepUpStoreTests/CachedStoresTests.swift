@@ -23,6 +23,7 @@ struct CachedStoresTests {
             defer { server.dropDatabase(database) }
             var settings = try PostgresSettings(url: server.url(database: database))
             settings.operationTimeout = .seconds(120)  // load on a shared test machine, not a hung connection
+            settings.connectionWaitTimeout = .seconds(120)
             try await withStores(try await SQLStore.openPostgres(settings: settings),
                                  try await SQLStore.openPostgres(settings: settings), body)
             return

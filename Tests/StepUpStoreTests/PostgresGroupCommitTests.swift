@@ -15,6 +15,7 @@ struct PostgresGroupCommitTests {
         defer { server.dropDatabase(database) }
         var settings = try PostgresSettings(url: server.url(database: database))
         settings.operationTimeout = .seconds(120)
+        settings.connectionWaitTimeout = .seconds(120)
         var stores: [SQLStore] = []
         for _ in 0..<count { stores.append(try await SQLStore.openPostgres(settings: settings)) }
         do {
@@ -36,21 +37,33 @@ struct PostgresGroupCommitTests {
             _ = try await first.append(event("a1"))  // learns the head through a transaction
             _ = try await first.append(event("a2"))
             _ = try await first.append(event("a3"))
-            let afterOwn = first.postgresCommitter!.paths.withLock { $0 }
-            #expect(afterOwn.transaction == 1 && afterOwn.oneStatement == 2, "\(afterOwn)")
+            let committer = try #require(first.postgresCommitter)
+            committer.refusalPause.withLock { $0 = .milliseconds(300) }
+            let afterOwn = committer.paths.withLock { $0 }
+            #expect(afterOwn == (oneStatement: 2, transaction: 1, refused: 0), "\(afterOwn)")
             // Another instance moves the head: the first one's next statement is refused and it falls back.
             _ = try await second.append(event("b1"))
             let moved = try await first.append(event("a4"))
             #expect(moved.sequence == 5)
-            let afterMove = first.postgresCommitter!.paths.withLock { $0 }
-            #expect(afterMove.transaction == 2 && afterMove.oneStatement == 2, "\(afterMove)")
+            let afterMove = committer.paths.withLock { $0 }
+            #expect(afterMove == (oneStatement: 2, transaction: 2, refused: 1), "\(afterMove)")
+            // For a while after a refusal, batches go straight to a transaction (no statement bound to fail)...
+            _ = try await second.append(event("b2"))
+            _ = try await first.append(event("a5"))
+            let paused = committer.paths.withLock { $0 }
+            #expect(paused == (oneStatement: 2, transaction: 3, refused: 1), "\(paused)")
+            // ...then try one statement again.
+            try await Task.sleep(for: .milliseconds(400))
+            _ = try await first.append(event("a6"))
+            let resumed = committer.paths.withLock { $0 }
+            #expect(resumed == (oneStatement: 3, transaction: 3, refused: 1), "\(resumed)")
             // Both instances appending at once: one unbroken chain, every sequence number once.
             let events = try await race(200) { index in
                 try await stores[index % 2].append(self.event("race \(index)"))
             }
-            #expect(Set(events.map(\.sequence)) == Set(6...205))
+            #expect(Set(events.map(\.sequence)) == Set(9...208))
             for store in stores {
-                #expect(try await store.verifyAuditChain() == AuditChainReport(checkedEvents: 205))
+                #expect(try await store.verifyAuditChain() == AuditChainReport(checkedEvents: 208))
             }
         }
     }

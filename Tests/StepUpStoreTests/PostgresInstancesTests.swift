@@ -17,6 +17,7 @@ struct PostgresInstancesTests {
         defer { server.dropDatabase(database) }
         var settings = try PostgresSettings(url: server.url(database: database))
         settings.operationTimeout = .seconds(120)  // load on a shared test machine, not a hung connection
+        settings.connectionWaitTimeout = .seconds(120)
         // Both at once: the migration lock makes the second wait for the first.
         async let opening = SQLStore.openPostgres(settings: settings)
         let second = try await SQLStore.openPostgres(settings: settings)

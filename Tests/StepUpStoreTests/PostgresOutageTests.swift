@@ -20,10 +20,12 @@ struct PostgresOutageTests {
         // Migrated and filled with time to spare (the test machine is loaded); then opened again, with nothing
         // left to migrate, under a short limit.
         settings.operationTimeout = .seconds(120)
+        settings.connectionWaitTimeout = .seconds(120)
         let setup = try await SQLStore.openPostgres(settings: settings)
         try await makeUser(setup.stores)
         await setup.shutdown()
         settings.operationTimeout = .seconds(3)
+        settings.connectionWaitTimeout = PostgresSettings().connectionWaitTimeout
         var opened: SQLStore?
         for _ in 0..<5 where opened == nil { opened = try? await SQLStore.openPostgres(settings: settings) }
         let store = try #require(opened)

@@ -31,8 +31,13 @@ final class PostgresGroupCommitter: UnitCommitter {
     let committed = Mutex((transactions: 0, units: 0))
     /// The audit head as this committer last committed it (nil before its first commit).
     private let knownHead = Mutex<AuditHead?>(nil)
-    /// Batches committed by ``oneStatement(_:on:)``, and by ``transaction(_:on:)``.
-    let paths = Mutex((oneStatement: 0, transaction: 0))
+    /// Batches committed by ``oneStatement(_:on:)`` and by ``transaction(_:on:)``, and statements PostgreSQL
+    /// refused (the head had moved).
+    let paths = Mutex((oneStatement: 0, transaction: 0, refused: 0))
+    /// After a refused statement, batches go straight to ``transaction(_:on:)`` for this long: where several
+    /// instances write at once the head has mostly moved, and a statement bound to fail would only add a round trip.
+    let refusalPause = Mutex(Duration.seconds(1))
+    private let pausedUntil = Mutex<ContinuousClock.Instant?>(nil)
 
     /// How long a batch may take before its requests are told it failed (see ``watched(_:)``).
     private let batchTimeout: Duration
@@ -185,9 +190,11 @@ final class PostgresGroupCommitter: UnitCommitter {
     /// lock), and fails as a whole (a division by zero) when another process moved it first. Nil when it could
     /// not be used; the caller then runs the batch as a transaction, which reads the head afresh. A batch that
     /// PostgreSQL refused (a taken challenge id, a moved head) changed nothing and goes the same way; one whose
-    /// answer was lost (the connection broke) is not run again.
+    /// answer was lost (the connection broke) is not run again. After a refusal, batches skip this for a
+    /// while (``refusalPause``).
     private func oneStatement(_ units: [PreparedUnit], on database: any SQLDatabase) async throws -> [[AuditEvent]]? {
         guard let head = knownHead.withLock({ $0 }) else { return nil }
+        if let until = pausedUntil.withLock({ $0 }), ContinuousClock.now < until { return nil }
         let challenges = units.flatMap { zip($0.unit.challenges, $0.challengeTexts) }
         let touches = units.flatMap(\.unit.sessionTouches)
         let tallies = AuditTally.merged(units.flatMap(\.unit.auditTallies))
@@ -233,7 +240,11 @@ final class PostgresGroupCommitter: UnitCommitter {
                 WITH \(parts.joined(separator: ", ")) SELECT 1 / (SELECT count(*)::integer FROM head) AS applied
                 """).run()
         } catch let error as PSQLError where error.serverInfo != nil {
-            return nil  // refused by PostgreSQL, so nothing of it was written
+            // Refused by PostgreSQL, so nothing of it was written.
+            let until = ContinuousClock.now + refusalPause.withLock { $0 }
+            pausedUntil.withLock { $0 = until }
+            paths.withLock { $0.refused += 1 }
+            return nil
         }
         knownHead.withLock { $0 = end }
         paths.withLock { $0.oneStatement += 1 }

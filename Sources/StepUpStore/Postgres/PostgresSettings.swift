@@ -31,6 +31,9 @@ public struct PostgresSettings: Sendable, Equatable {
     /// (a database restarted mid-query) must not hold up a request, or the server's exit, forever. Not
     /// configurable in `stepup.yaml`; tests that load a small machine heavily raise it.
     public var operationTimeout: Duration = .seconds(15)
+    /// How long an operation waits for a connection from the pool while the database answers (one second once it
+    /// is known to be failing). Not configurable in `stepup.yaml`; tests that load a small machine heavily raise it.
+    public var connectionWaitTimeout: Duration = .seconds(20)
 
     public init() {}
 

@@ -29,8 +29,9 @@ final class PostgresSource: SQLConnectionSource {
     private let pool: Mutex<Pool>
     /// Since when borrowing has failed (nil while the database answers).
     private let failingSince = Mutex<ContinuousClock.Instant?>(nil)
-    /// How long an operation waits for a connection while the database answers.
-    let leaseTimeout: Duration = .seconds(20)
+    /// How long an operation waits for a connection while the database answers
+    /// (``PostgresSettings/connectionWaitTimeout``).
+    let leaseTimeout: Duration
     /// How long an operation may use its connection (``PostgresSettings/operationTimeout``).
     let operationTimeout: Duration
 
@@ -49,6 +50,7 @@ final class PostgresSource: SQLConnectionSource {
         configuration.options.connectTimeout = .seconds(5)
         self.configuration = configuration
         operationTimeout = settings.operationTimeout
+        leaseTimeout = settings.connectionWaitTimeout
         // The pool logs every failed connection attempt; at warning and above only.
         var background = logger
         background.logLevel = max(logger.logLevel, .warning)

@@ -59,6 +59,7 @@ func withBackend(_ backend: Backend, _ body: (Harness) async throws -> Void) asy
         // The conformance suites race many writers on a machine the whole test run shares: a slow batch is load,
         // not the hung connection the watchdog is for.
         settings.operationTimeout = .seconds(120)
+        settings.connectionWaitTimeout = .seconds(120)
         let store = try await SQLStore.openPostgres(settings: settings)
         try await withSQLStore(store, cached: backend == .cachedPostgres, path: nil, body)
     }
