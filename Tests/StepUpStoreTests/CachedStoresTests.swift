@@ -18,14 +18,10 @@ struct CachedStoresTests {
     /// Two stores on one database: an SQLite file, or a PostgreSQL database (two instances).
     func withBed(_ backend: Backend, _ body: (Bed) async throws -> Void) async throws {
         if backend == .postgres {
-            guard let server = try await PostgresServer.shared() else { return }
-            let database = try await server.createDatabase()
-            defer { server.dropDatabase(database) }
-            var settings = try PostgresSettings(url: server.url(database: database))
-            settings.operationTimeout = .seconds(120)  // load on a shared test machine, not a hung connection
-            settings.connectionWaitTimeout = .seconds(120)
-            try await withStores(try await SQLStore.openPostgres(settings: settings),
-                                 try await SQLStore.openPostgres(settings: settings), body)
+            try await withPostgresDatabase { settings, _ in
+                try await withStores(try await SQLStore.openPostgres(settings: settings),
+                                     try await SQLStore.openPostgres(settings: settings), body)
+            }
             return
         }
         try await withTemporaryDirectory { directory in

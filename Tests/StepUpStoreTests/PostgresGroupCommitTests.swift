@@ -10,21 +10,17 @@ import Testing
 @Suite("PostgreSQL group commit", .timeLimit(.minutes(3)))
 struct PostgresGroupCommitTests {
     private func withStores(_ count: Int, _ body: ([SQLStore]) async throws -> Void) async throws {
-        guard let server = try await PostgresServer.shared() else { return }
-        let database = try await server.createDatabase()
-        defer { server.dropDatabase(database) }
-        var settings = try PostgresSettings(url: server.url(database: database))
-        settings.operationTimeout = .seconds(120)
-        settings.connectionWaitTimeout = .seconds(120)
-        var stores: [SQLStore] = []
-        for _ in 0..<count { stores.append(try await SQLStore.openPostgres(settings: settings)) }
-        do {
-            try await body(stores)
-        } catch {
+        try await withPostgresDatabase { settings, _ in
+            var stores: [SQLStore] = []
+            for _ in 0..<count { stores.append(try await SQLStore.openPostgres(settings: settings)) }
+            do {
+                try await body(stores)
+            } catch {
+                for store in stores { await store.shutdown() }
+                throw error
+            }
             for store in stores { await store.shutdown() }
-            throw error
         }
-        for store in stores { await store.shutdown() }
     }
 
     private func event(_ label: String) -> AuditEventDraft {
@@ -38,7 +34,7 @@ struct PostgresGroupCommitTests {
             _ = try await first.append(event("a2"))
             _ = try await first.append(event("a3"))
             let committer = try #require(first.postgresCommitter)
-            committer.refusalPause.withLock { $0 = .milliseconds(300) }
+            committer.refusalPause.withLock { $0 = .seconds(600) }  // no clock in this test: the pause ends below
             let afterOwn = committer.paths.withLock { $0 }
             #expect(afterOwn == (oneStatement: 2, transaction: 1, refused: 0), "\(afterOwn)")
             // Another instance moves the head: the first one's next statement is refused and it falls back.
@@ -52,8 +48,8 @@ struct PostgresGroupCommitTests {
             _ = try await first.append(event("a5"))
             let paused = committer.paths.withLock { $0 }
             #expect(paused == (oneStatement: 2, transaction: 3, refused: 1), "\(paused)")
-            // ...then try one statement again.
-            try await Task.sleep(for: .milliseconds(400))
+            // ...and once it has ended, one statement is tried again.
+            committer.pausedUntil.withLock { $0 = .now }
             _ = try await first.append(event("a6"))
             let resumed = committer.paths.withLock { $0 }
             #expect(resumed == (oneStatement: 3, transaction: 3, refused: 1), "\(resumed)")

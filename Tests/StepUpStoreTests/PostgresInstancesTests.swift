@@ -12,16 +12,12 @@ import Testing
 struct PostgresInstancesTests {
     /// Opens two stores on a fresh database; nil (skipped, or failed under CI) without PostgreSQL.
     func withTwoInstances(_ body: (SQLStore, SQLStore, PostgresServer, String) async throws -> Void) async throws {
-        guard let server = try await PostgresServer.shared() else { return }
-        let database = try await server.createDatabase()
-        defer { server.dropDatabase(database) }
-        var settings = try PostgresSettings(url: server.url(database: database))
-        settings.operationTimeout = .seconds(120)  // load on a shared test machine, not a hung connection
-        settings.connectionWaitTimeout = .seconds(120)
-        // Both at once: the migration lock makes the second wait for the first.
-        async let opening = SQLStore.openPostgres(settings: settings)
-        let second = try await SQLStore.openPostgres(settings: settings)
-        try await withTwoStores(try await opening, second) { try await body($0, $1, server, database) }
+        try await withPostgresDatabase { settings, server in
+            // Both at once: the migration lock makes the second wait for the first.
+            async let opening = SQLStore.openPostgres(settings: settings)
+            let second = try await SQLStore.openPostgres(settings: settings)
+            try await withTwoStores(try await opening, second) { try await body($0, $1, server, settings.database) }
+        }
     }
 
     @Test func replayGuardBudgetsAndAuditChainHoldAcrossInstances() async throws {

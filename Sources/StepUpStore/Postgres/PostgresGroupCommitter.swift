@@ -37,7 +37,8 @@ final class PostgresGroupCommitter: UnitCommitter {
     /// After a refused statement, batches go straight to ``transaction(_:on:)`` for this long: where several
     /// instances write at once the head has mostly moved, and a statement bound to fail would only add a round trip.
     let refusalPause = Mutex(Duration.seconds(1))
-    private let pausedUntil = Mutex<ContinuousClock.Instant?>(nil)
+    /// Until when batches skip ``oneStatement(_:on:)`` (tests end the pause early).
+    let pausedUntil = Mutex<ContinuousClock.Instant?>(nil)
 
     /// How long a batch may take before its requests are told it failed (see ``watched(_:)``).
     private let batchTimeout: Duration

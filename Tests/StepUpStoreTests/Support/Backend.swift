@@ -51,17 +51,10 @@ func withBackend(_ backend: Backend, _ body: (Harness) async throws -> Void) asy
                                    path: path, body)
         }
     case .postgres, .cachedPostgres:
-        // Skipped with a printed reason when PostgreSQL is not installed (a failure under CI).
-        guard let server = try await PostgresServer.shared() else { return }
-        let database = try await server.createDatabase()
-        defer { server.dropDatabase(database) }
-        var settings = try PostgresSettings(url: server.url(database: database))
-        // The conformance suites race many writers on a machine the whole test run shares: a slow batch is load,
-        // not the hung connection the watchdog is for.
-        settings.operationTimeout = .seconds(120)
-        settings.connectionWaitTimeout = .seconds(120)
-        let store = try await SQLStore.openPostgres(settings: settings)
-        try await withSQLStore(store, cached: backend == .cachedPostgres, path: nil, body)
+        try await withPostgresDatabase { settings, _ in
+            let store = try await SQLStore.openPostgres(settings: settings)
+            try await withSQLStore(store, cached: backend == .cachedPostgres, path: nil, body)
+        }
     }
 }
 
@@ -94,3 +87,16 @@ func makeUser(_ stores: Stores, id: String = "u1", username: String = "Alice", r
     return user
 }
 
+
+/// Runs `body` with settings for a fresh database on the shared test PostgreSQL, dropped afterwards; skipped
+/// (nothing runs) without PostgreSQL, which fails the run under CI. The time limits are raised: the whole test
+/// run loads a small machine, and a slow answer there is load, not the hung connection the limits are for.
+func withPostgresDatabase(_ body: (PostgresSettings, PostgresServer) async throws -> Void) async throws {
+    guard let server = try await PostgresServer.shared() else { return }
+    let database = try await server.createDatabase()
+    defer { server.dropDatabase(database) }
+    var settings = try PostgresSettings(url: server.url(database: database))
+    settings.operationTimeout = .seconds(120)
+    settings.connectionWaitTimeout = .seconds(120)
+    try await body(settings, server)
+}
