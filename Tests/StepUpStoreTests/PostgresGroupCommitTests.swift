@@ -90,4 +90,34 @@ struct PostgresGroupCommitTests {
             #expect(try await store.verifyAuditChain() == AuditChainReport(checkedEvents: 40))
         }
     }
+
+    /// A batch that fails without PostgreSQL's answer (the connection broke: it may have committed) is never run
+    /// again unit by unit, which could write its units twice; every unit in it fails and none is written here.
+    @Test func aBatchWhoseOutcomeIsUnknownIsNotRunAgain() async throws {
+        struct ConnectionLost: Error {}
+        try await withStores(1) { stores in
+            let store = stores[0]
+            _ = try await store.append(event("warm"))
+            let batches = Mutex<[Int]>([])
+            store.postgresCommitter!.hooks.withLock {
+                $0.beforeBatch = { units in
+                    let call = batches.withLock { $0.append(units); return $0.count }
+                    if call == 1 { usleep(200_000) }  // the others queue up behind the first batch...
+                    if call == 2 { throw ConnectionLost() }  // ...and their batch is lost
+                }
+            }
+            let first = Task { try await store.append(self.event("first")) }
+            while batches.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(1)) }
+            let results = try await race(20) { index -> Bool in
+                (try? await store.append(self.event("race \(index)"))) != nil
+            }
+            _ = try await first.value
+            let sizes = batches.withLock { $0 }
+            try #require(sizes.count >= 2 && sizes[1] > 1, "\(sizes)")
+            #expect(results.filter { !$0 }.count == sizes[1], "every unit of the lost batch fails, and only those")
+            let written = try await store.auditEvents(after: 0, limit: 100).count
+            #expect(written == 2 + results.filter { $0 }.count)
+            #expect(try await store.verifyAuditChain() == AuditChainReport(checkedEvents: written))
+        }
+    }
 }

@@ -37,6 +37,13 @@ final class PostgresGroupCommitter: UnitCommitter {
     /// After a refused statement, batches go straight to ``transaction(_:on:)`` for this long: where several
     /// instances write at once the head has mostly moved, and a statement bound to fail would only add a round trip.
     let refusalPause = Mutex(Duration.seconds(1))
+    /// Test seams.
+    struct Hooks: Sendable {
+        /// Runs before a batch writes anything: a throw stands in for a connection lost at an unknown point.
+        var beforeBatch: (@Sendable (_ units: Int) throws -> Void)?
+    }
+
+    let hooks = Mutex(Hooks())
     /// Until when batches skip ``oneStatement(_:on:)`` (tests end the pause early).
     let pausedUntil = Mutex<ContinuousClock.Instant?>(nil)
 
@@ -117,8 +124,12 @@ final class PostgresGroupCommitter: UnitCommitter {
         }
     }
 
-    /// One transaction for `units`: their results, or for several units that failed together, none (the caller
-    /// runs them one by one).
+    /// One batch for `units`: their results, or — for several units that PostgreSQL refused together — none (the
+    /// caller runs them one by one, so a unit that caused the refusal fails alone).
+    ///
+    /// Only a refusal is run again: PostgreSQL undid the batch. When the batch failed any other way (the
+    /// connection broke, the time limit passed), whether it committed is unknown, and running its units again could
+    /// write them twice; every unit fails instead (storage unavailable, nothing acknowledged).
     private func run(_ units: [PreparedUnit]) async -> [Result<[AuditEvent], any Error>] {
         var attempt = 0
         while true {
@@ -126,6 +137,7 @@ final class PostgresGroupCommitter: UnitCommitter {
             roundTrips.count(.write)
             do {
                 let events = try await source.withDatabase(.write) { database in
+                    try hooks.withLock { $0 }.beforeBatch?(units.count)
                     if let events = try await self.oneStatement(units, on: database) { return events }
                     return try await self.transaction(units, on: database)
                 }
@@ -135,11 +147,17 @@ final class PostgresGroupCommitter: UnitCommitter {
                 return units.count > 1 ? [] : [.failure(failure.error)]
             } catch {
                 if Self.isRetryable(error), attempt < 5 { continue }
-                if units.count > 1 { return [] }
+                if units.count > 1, Self.wasRefused(error) { return [] }
                 let failure = StoreError.backend("the transaction holding this write failed: \(String(reflecting: error))")
-                return [.failure(failure)]
+                return units.map { _ in .failure(failure) }
             }
         }
+    }
+
+    /// Whether PostgreSQL answered with an error (so it undid the statement or transaction), rather than the
+    /// answer being lost.
+    static func wasRefused(_ error: any Error) -> Bool {
+        (error as? PSQLError)?.serverInfo != nil
     }
 
     /// Deadlock (40P01) and serialization failure (40001): PostgreSQL undid the transaction; running it again
