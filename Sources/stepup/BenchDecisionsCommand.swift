@@ -28,6 +28,7 @@ struct BenchDecisionsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        ignoreBrokenPipes()
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
         try await DecisionBenchmark(binary: binary, seconds: seconds, soakSeconds: soakSeconds,
                                     postgresURL: postgres).run { emit($0) }

@@ -15,6 +15,7 @@ struct BenchEdgeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        ignoreBrokenPipes()
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
         try await EdgeBenchmark(binary: binary, seconds: seconds).run { emit($0) }
     }

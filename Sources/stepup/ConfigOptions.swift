@@ -53,7 +53,14 @@ func readSecretFromStandardInput(what: String) throws -> String {
     return text
 }
 
-/// Writes a line to standard output at once (unbuffered), so a supervisor or test sees it immediately.
+/// Writes a line to standard output at once (unbuffered), so a supervisor or test sees it immediately. A reader
+/// that went away (`| head`) is not an error here.
 func emit(_ text: String) {
-    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    try? FileHandle.standardOutput.write(contentsOf: Data((text + "\n").utf8))
+}
+
+/// For commands that start processes of their own (the benchmarks' servers, nginx): a reader of their output that
+/// goes away (`stepup bench edge | head -3`) must not kill them before they stop what they started.
+func ignoreBrokenPipes() {
+    signal(SIGPIPE, SIG_IGN)
 }
