@@ -65,7 +65,7 @@ var targets: [Target] = [
                 swiftSettings: swiftSettings),
     .testTarget(
         name: "StepUpCryptoTests",
-        dependencies: ["StepUpCrypto", "StepUpTestSupport"],
+        dependencies: ["StepUpCrypto", "StepUpArgon2", "StepUpTestSupport"],
         swiftSettings: swiftSettings
     ),
     // WebAuthn ceremonies (issue #10): CBOR, COSE keys, authenticator data, attestation. Parses untrusted bytes,
@@ -270,7 +270,7 @@ if !coreOnly {
         .testTarget(
             name: "StepUpEndToEndTests",
             dependencies: [
-                "StepUpCrypto", "StepUpCore", "StepUpTestSupport", "StepUpWebAuthn",
+                "StepUpCrypto", "StepUpCore", "StepUpTestSupport", "StepUpWebAuthn", "StepUpBench",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             exclude: ["Browser"]

@@ -70,8 +70,10 @@ public struct DecisionBenchmark: Sendable {
             try await harness.soak(rate: peak * 0.7, seconds: soakSeconds)
         }
         try await harness.loginStorm(rate: peak / 2, seconds: seconds)
-        // Sign-ins the storm left queued still hash; RSS "after" is the server's once it is idle again.
+        // Sign-ins the storm left queued still hash; RSS "after" is the server's once it is idle again, and once it
+        // has given back the Argon2 matrices it keeps for a few seconds after the last sign-in (Argon2Memory).
         await server.waitUntilIdle()
+        try? await Task.sleep(for: .seconds(5))
         emit("server_rss_after_mib=\(Self.format(server.rssMiB()))")
     }
 

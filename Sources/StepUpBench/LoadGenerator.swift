@@ -1,9 +1,9 @@
-import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
-/// An HTTP load generator with two models.
+/// An HTTP/1.1 load generator with two models, light enough not to be what it measures.
 ///
 /// Closed loop (``run(connections:duration:)``): `connections` workers, each sending its next request when the
 /// previous answer arrived — it finds the peak rate, but a slow answer also delays the requests behind it, so its
@@ -12,7 +12,11 @@ import NIOHTTP1
 /// Open loop (``run(rate:connections:duration:)``): requests are due at fixed times, `rate` per second, whatever the
 /// answers do, and each latency is counted from the time the request was due (no coordinated omission, as in wrk2).
 ///
-/// Latencies are kept exactly (sorted once at the end).
+/// Like `wrk`, it runs on one thread of its own (a NIO event loop) and sends bytes prepared once, over kept-alive
+/// connections, reading each answer only as far as its status and length: the bench machine has two cores, and a
+/// generator that costs as much per request as the server would halve what the server gets and time its own
+/// scheduling instead of the server's answers. Open-loop requests are sent from event-loop timers, which fire on
+/// time to within tens of microseconds. Latencies are kept exactly (sorted once at the end).
 struct LoadGenerator: Sendable {
     struct Result: Sendable {
         var requests: Int
@@ -30,11 +34,8 @@ struct LoadGenerator: Sendable {
         }
     }
 
-    /// What one worker saw.
-    private struct Tally: Sendable {
-        var failures = 0
-        var firstFailure: String?
-        var latencies: [Double] = []
+    struct InvalidTarget: Error, CustomStringConvertible {
+        var description: String
     }
 
     let url: String
@@ -45,14 +46,7 @@ struct LoadGenerator: Sendable {
 
     /// Closed loop: each of `connections` workers sends, waits for the answer, and sends again until `duration` ends.
     func run(connections: Int, duration: Duration) async throws -> Result {
-        try await measure(connections: connections) { client, clock, started, _ in
-            let deadline = started.advanced(by: duration)
-            var tally = Tally()
-            while clock.now < deadline {
-                await send(with: client, due: clock.now, clock: clock, into: &tally)
-            }
-            return tally
-        }
+        try await drive(connections: connections, plan: .closed(duration.nanoseconds))
     }
 
     /// Open loop: `rate` requests per second for `duration`, request `i` due at `i / rate` seconds, spread round-robin
@@ -60,69 +54,49 @@ struct LoadGenerator: Sendable {
     /// the lateness counts in the next latency. Requests still unsent long after `duration` count as failures.
     func run(rate: Double, connections: Int, duration: Duration) async throws -> Result {
         let total = max(1, Int(rate * duration.seconds))
-        let interval = Duration.seconds(1 / rate)
-        return try await measure(connections: connections) { client, clock, started, worker in
-            let giveUp = started.advanced(by: duration + max(duration, .seconds(5)))
-            var tally = Tally()
-            for slot in stride(from: worker, to: total, by: connections) {
-                guard clock.now < giveUp else {
-                    tally.failures += 1
-                    continue
-                }
-                let due = started.advanced(by: interval * slot)
-                try? await Task.sleep(until: due, tolerance: .zero, clock: clock)
-                await send(with: client, due: due, clock: clock, into: &tally)
-            }
-            return tally
-        }
+        let giveUp = duration + max(duration, .seconds(5))
+        return try await drive(connections: connections,
+                               plan: .open(total: total, interval: 1e9 / max(rate, 0.001), giveUp: giveUp.nanoseconds))
     }
 
-    /// Runs `worker` `connections` times concurrently over one client and merges what they saw.
-    private func measure(
-        connections: Int,
-        worker: @escaping @Sendable (HTTPClient, ContinuousClock, ContinuousClock.Instant, Int) async -> Tally
-    ) async throws -> Result {
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool = .init(idleTimeout: .seconds(60),
-                                             concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let clock = ContinuousClock()
-        let started = clock.now
-        let tallies = await withTaskGroup(of: Tally.self) { group in
-            for index in 0..<connections {
-                group.addTask { await worker(client, clock, started, index) }
-            }
-            var all: [Tally] = []
-            for await tally in group { all.append(tally) }
-            return all
-        }
-        let elapsed = started.duration(to: clock.now)
-        try await client.shutdown()
-        return Result(requests: tallies.map(\.latencies.count).reduce(0, +),
-                      failures: tallies.map(\.failures).reduce(0, +), seconds: elapsed.seconds,
-                      latencies: tallies.flatMap(\.latencies).sorted(),
-                      firstFailure: tallies.lazy.compactMap(\.firstFailure).first)
-    }
-
-    /// Sends one request and records its latency from `due`; anything but 200 OK is a failure.
-    private func send(with client: HTTPClient, due: ContinuousClock.Instant, clock: ContinuousClock,
-                      into tally: inout Tally) async {
-        var request = HTTPClientRequest(url: url)
-        request.method = method
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if method == .POST { request.body = .bytes(ByteBuffer(string: body)) }
+    private func drive(connections: Int, plan: LoadRun.Plan) async throws -> Result {
+        let target = try Target(url: url, method: method, headers: headers, body: body)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let result: Swift.Result<Result, any Error>
         do {
-            let response = try await client.execute(request, timeout: .seconds(30))
-            _ = try await response.body.collect(upTo: 1 << 20)
-            if response.status != .ok {
-                tally.failures += 1
-                tally.firstFailure = tally.firstFailure ?? "HTTP \(response.status.code)"
-            }
+            result = .success(try await loop.flatSubmit {
+                LoadRun(loop: loop, target: target, connections: max(1, connections), plan: plan).start()
+            }.get())
         } catch {
-            tally.failures += 1
-            tally.firstFailure = tally.firstFailure ?? "\(error)"
+            result = .failure(error)
         }
-        tally.latencies.append(due.duration(to: clock.now).seconds * 1_000)
+        try await group.shutdownGracefully()
+        return try result.get()
+    }
+
+    /// Where requests go and the exact bytes of one, prepared once.
+    struct Target: Sendable {
+        var host: String
+        var port: Int
+        var request: ByteBuffer
+
+        init(url: String, method: HTTPMethod, headers: [(String, String)], body: String) throws {
+            guard let components = URLComponents(string: url), components.scheme == "http",
+                  let host = components.host, let port = components.port
+            else { throw InvalidTarget(description: "the load generator needs http://host:port/path, not \(url)") }
+            self.host = host
+            self.port = port
+            let path = (components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath)
+                + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
+            var text = "\(method.rawValue) \(path) HTTP/1.1\r\n"
+            if !headers.contains(where: { $0.0.lowercased() == "host" }) { text += "Host: \(host):\(port)\r\n" }
+            for (name, value) in headers { text += "\(name): \(value)\r\n" }
+            if method == .POST { text += "Content-Length: \(body.utf8.count)\r\n" }
+            text += "\r\n"
+            if method == .POST { text += body }
+            request = ByteBuffer(string: text)
+        }
     }
 }
 
@@ -131,4 +105,270 @@ extension Duration {
     var seconds: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
+
+    var nanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
 }
+
+/// One run of the generator: its connections and their tallies, all on one event loop.
+final class LoadRun {
+    enum Plan: Sendable {
+        /// Until this many nanoseconds have passed.
+        case closed(Int64)
+        /// `total` requests, one every `interval` nanoseconds; whatever is unsent after `giveUp` nanoseconds fails.
+        case open(total: Int, interval: Double, giveUp: Int64)
+    }
+
+    let loop: any EventLoop
+    let target: LoadGenerator.Target
+    let plan: Plan
+    var workers: [LoadWorker] = []
+    var started = NIODeadline.now()
+    var latencies: [Double] = []
+    var failures = 0
+    var firstFailure: String?
+    var finished = 0
+    var waitingToConnect = 0
+    /// Every first connection is up and requests are being sent.
+    var running = false
+    var promise: EventLoopPromise<LoadGenerator.Result>?
+
+    init(loop: any EventLoop, target: LoadGenerator.Target, connections: Int, plan: Plan) {
+        self.loop = loop
+        self.target = target
+        self.plan = plan
+        workers = (0..<connections).map { LoadWorker(run: self, index: $0, connections: connections) }
+        latencies.reserveCapacity(1 << 16)
+    }
+
+    func start() -> EventLoopFuture<LoadGenerator.Result> {
+        let promise = loop.makePromise(of: LoadGenerator.Result.self)
+        self.promise = promise
+        waitingToConnect = workers.count
+        for worker in workers { worker.begin() }
+        return promise.futureResult
+    }
+
+    /// A worker's first connection is up (or failed): once every one is, the clock starts. Connecting 256 sockets
+    /// takes a while, and requests due meanwhile would time the connecting, not the server.
+    func workerConnected() {
+        waitingToConnect -= 1
+        guard waitingToConnect == 0 else { return }
+        started = .now()
+        running = true
+        if case .open(_, _, let giveUp) = plan {
+            loop.assumeIsolated().scheduleTask(deadline: started + .nanoseconds(giveUp)) { [self] in
+                for worker in workers { worker.giveUp() }
+            }
+        }
+        for worker in workers { worker.next() }
+    }
+
+    func record(due: NIODeadline, failure: String?) {
+        latencies.append(Double((NIODeadline.now() - due).nanoseconds) / 1e6)
+        if let failure {
+            failures += 1
+            if firstFailure == nil { firstFailure = failure }
+        }
+    }
+
+    func fail(unsent count: Int, because why: String) {
+        failures += count
+        if firstFailure == nil { firstFailure = why }
+    }
+
+    func workerFinished() {
+        finished += 1
+        guard finished == workers.count, let promise else { return }
+        self.promise = nil
+        let seconds = Double((NIODeadline.now() - started).nanoseconds) / 1e9
+        latencies.sort()
+        promise.succeed(.init(requests: latencies.count, failures: failures, seconds: seconds, latencies: latencies,
+                              firstFailure: firstFailure))
+        workers = []
+    }
+}
+
+/// One connection of a run, sending one request at a time.
+final class LoadWorker {
+    /// Strong: the run lives as long as its workers do (it drops them when the last one finishes).
+    let run: LoadRun
+    let index: Int
+    let connections: Int
+    var channel: (any Channel)?
+    var connecting = false
+    /// The due time of the request on the wire.
+    var inFlight: NIODeadline?
+    /// Open loop: the next slot this worker owns.
+    var slot: Int
+    var timer: Scheduled<Void>?
+    var parser = HTTPResponseScanner()
+    var done = false
+    /// Whether this worker has told the run its first connection is settled.
+    var announced = false
+
+    init(run: LoadRun, index: Int, connections: Int) {
+        self.run = run
+        self.index = index
+        self.connections = connections
+        slot = index
+    }
+
+    func begin() {
+        connect()
+    }
+
+    private func connect() {
+        guard !done else { return }
+        connecting = true
+        parser = HTTPResponseScanner()
+        let bound = NIOLoopBound(self, eventLoop: run.loop)
+        ClientBootstrap(group: run.loop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(LoadHandler(worker: bound.value))
+                }
+            }
+            .connect(host: run.target.host, port: run.target.port)
+            .assumeIsolated()
+            .whenComplete { [self] result in
+                connecting = false
+                switch result {
+                case .success(let channel):
+                    if done {
+                        channel.close(promise: nil)
+                    } else {
+                        self.channel = channel
+                        next()
+                    }
+                case .failure(let error):
+                    // Nothing listens: count what this worker would have sent and stop, or the run would spin.
+                    finish(failingRest: "\(error)")
+                }
+                if !announced {
+                    announced = true
+                    run.workerConnected()
+                }
+            }
+    }
+
+    /// Sends the next request if one is due, or waits for it.
+    func next() {
+        guard run.running, !done, inFlight == nil, channel != nil else { return }
+        switch run.plan {
+        case .closed(let length):
+            let now = NIODeadline.now()
+            guard now < run.started + .nanoseconds(length) else { return finish() }
+            send(due: now)
+        case .open(let total, let interval, _):
+            guard slot < total else { return finish() }
+            let due = run.started + .nanoseconds(Int64(Double(slot) * interval))
+            if due <= .now() {
+                slot += connections
+                send(due: due)
+            } else if timer == nil {
+                timer = run.loop.assumeIsolated().scheduleTask(deadline: due) { [self] in
+                    timer = nil
+                    next()
+                }
+            }
+        }
+    }
+
+    private func send(due: NIODeadline) {
+        inFlight = due
+        channel?.writeAndFlush(run.target.request, promise: nil)
+    }
+
+    func received(_ buffer: inout ByteBuffer) {
+        do {
+            while let status = try parser.scan(&buffer) {
+                guard let due = inFlight else { throw HTTPResponseScanner.Malformed(reason: "an unasked-for response") }
+                inFlight = nil
+                run.record(due: due, failure: status == 200 ? nil : "HTTP \(status)")
+                if parser.closesConnection {
+                    reconnect()
+                    return
+                }
+                next()
+            }
+        } catch {
+            lost("\(error)")
+        }
+    }
+
+    /// The connection failed or closed: the request on it fails, and the worker goes on over a new one.
+    func lost(_ why: String) {
+        if let due = inFlight {
+            inFlight = nil
+            run.record(due: due, failure: why)
+        }
+        reconnect()
+    }
+
+    private func reconnect() {
+        let old = channel
+        channel = nil
+        old?.close(promise: nil)
+        if !connecting { connect() }
+    }
+
+    /// The open loop's time is up: slots not yet answered fail.
+    func giveUp() {
+        guard !done else { return }
+        if inFlight != nil {
+            inFlight = nil
+            run.fail(unsent: 1, because: "no answer before the run gave up")
+        }
+        finish(failingRest: "not sent before the run gave up")
+    }
+
+    private func finish(failingRest why: String? = nil) {
+        guard !done else { return }
+        if let why, case .open(let total, _, _) = run.plan, slot < total {
+            run.fail(unsent: (total - slot + connections - 1) / connections, because: why)
+            slot = total
+        } else if let why, case .closed = run.plan {
+            run.fail(unsent: 1, because: why)
+        }
+        done = true
+        timer?.cancel()
+        timer = nil
+        let old = channel
+        channel = nil
+        old?.close(promise: nil)
+        run.workerFinished()
+    }
+}
+
+/// Hands a connection's bytes and its end to its worker (on the run's event loop).
+final class LoadHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    let worker: LoadWorker
+
+    init(worker: LoadWorker) {
+        self.worker = worker
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        worker.received(&buffer)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if worker.channel === context.channel { worker.lost("the server closed the connection") }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
+
+@available(*, unavailable)
+extension LoadHandler: Sendable {}
+@available(*, unavailable)
+extension LoadWorker: Sendable {}
+@available(*, unavailable)
+extension LoadRun: Sendable {}

@@ -31,6 +31,6 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Benchmarks; each prints name=value lines.",
         subcommands: [BenchArgon2Command.self, BenchPolicyCommand.self, BenchRiskCommand.self,
                       BenchDecisionsCommand.self, BenchEdgeCommand.self, BenchWebAuthnCommand.self,
-                      BenchTokensCommand.self, BenchBareCommand.self]
+                      BenchTokensCommand.self, BenchBareCommand.self, BenchLoadCommand.self]
     )
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import StepUpArgon2
 import Synchronization
 
 extension HashingPool {
@@ -21,15 +22,23 @@ extension HashingPool {
         private func serve() {
             Thread.current.name = "stepup-hash-done"
             while true {
-                available.wait()
+                // Waiting long enough means hashing has paused: give kept block matrices back from here, a thread
+                // at normal priority (unmapping holds the memory-map lock; see Argon2Memory).
+                while available.wait(timeout: .now() + Self.trimInterval) == .timedOut {
+                    Argon2MemoryReserve.trim(unusedFor: HashingPool.keepMemoryFor)
+                }
                 let (resumes, stopping) = pending.withLock { state in
                     defer { state.resumes = [] }
                     return (state.resumes, state.stopping)
                 }
                 for resume in resumes { resume() }
+                Argon2MemoryReserve.trim(unusedFor: HashingPool.keepMemoryFor)
                 if stopping { return }
             }
         }
+
+        /// How often an idle completion thread looks for block matrices to give back.
+        static let trimInterval = DispatchTimeInterval.seconds(1)
 
         func post(_ resume: @escaping @Sendable () -> Void) {
             pending.withLock { $0.resumes.append(resume) }

@@ -51,6 +51,9 @@ public final class HashingPool: Sendable {
     }
 
     let state = State()
+    /// How long a finished hash's block matrix stays mapped for the next one before it goes back to the kernel:
+    /// a burst of sign-ins reuses matrices, an idle server holds none (see `Argon2Memory`).
+    public static let keepMemoryFor = Duration.seconds(3)
     public let threadCount: Int
     public let maxQueued: Int
 

@@ -1,0 +1,109 @@
+import Foundation
+import NIOCore
+@testable import StepUpBench
+import StepUpTestSupport
+import Testing
+
+/// The benchmarks' load generator: its response reader on every framing the servers it drives use, and whole runs
+/// against the real bare handler (and against nothing at all).
+@Suite("Load generator", .timeLimit(.minutes(2)))
+struct LoadGeneratorTests {
+    /// Feeds `text` split at `cut` and returns the statuses read.
+    private func statuses(_ text: String, cut: Int? = nil) throws -> [Int] {
+        var scanner = HTTPResponseScanner()
+        var found: [Int] = []
+        let bytes = Array(text.utf8)
+        let pieces = cut.map { [Array(bytes.prefix($0)), Array(bytes.dropFirst($0))] } ?? [bytes]
+        for piece in pieces {
+            var buffer = ByteBuffer(bytes: piece)
+            while let status = try scanner.scan(&buffer) { found.append(status) }
+        }
+        return found
+    }
+
+    @Test func readsLengthsChunksAndBodilessAnswersWhereverTheBytesAreCut() throws {
+        let stream = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Type: text/plain\r\n\r\nhello"
+            + "HTTP/1.1 100 Continue\r\n\r\n"
+            + "HTTP/1.1 401 Unauthorized\r\ntransfer-encoding: chunked\r\n\r\n"
+            + "3;ext=1\r\nabc\r\n10\r\n0123456789abcdef\r\n0\r\nX-Trailer: t\r\n\r\n"
+            + "HTTP/1.1 204 No Content\r\n\r\n"
+            + "HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n"
+        for cut in 0...stream.utf8.count {
+            #expect(try statuses(stream, cut: cut) == [200, 401, 204, 403], "cut at \(cut)")
+        }
+    }
+
+    @Test func notesAClosingAnswerAndRefusesWhatItCannotFrame() throws {
+        var scanner = HTTPResponseScanner()
+        var buffer = ByteBuffer(string: "HTTP/1.1 503 Busy\r\nConnection: close\r\nContent-Length: 2\r\n\r\nno")
+        #expect(try scanner.scan(&buffer) == 503)
+        #expect(scanner.closesConnection)
+        for garbage in ["SSH-2.0-OpenSSH\r\n\r\n", "HTTP/1.1 200 OK\r\n\r\nbody until close",
+                        "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+                        "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+                        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"] {
+            #expect(throws: HTTPResponseScanner.Malformed.self, "\(garbage)") { try statuses(garbage) }
+        }
+        var endless = ByteBuffer(repeating: UInt8(ascii: "a"), count: HTTPResponseScanner.maxHead + 1)
+        var fresh = HTTPResponseScanner()
+        #expect(throws: HTTPResponseScanner.Malformed.self) { try fresh.scan(&endless) }
+    }
+
+    @Test func closedAndOpenLoopsAgainstTheBareHandler() async throws {
+        let bare = try await BarePeer.start()
+        defer { bare.stop() }
+        let post = LoadGenerator(url: bare.base + "/v1/decisions", headers: [("Content-Type", "application/json")],
+                                 body: #"{"action":"reports.view"}"#)
+        let closed = try await post.run(connections: 4, duration: .milliseconds(500))
+        #expect(closed.failures == 0, "\(closed.firstFailure ?? "")")
+        #expect(closed.requests > 100 && closed.latencies.count == closed.requests)
+
+        // 400 requests due over one second: all of them are sent, on time, and none is counted twice.
+        let get = LoadGenerator(url: bare.base + "/reports/q1", headers: [], body: "", method: .GET)
+        let open = try await get.run(rate: 400, connections: 8, duration: .seconds(1))
+        #expect(open.requests == 400 && open.failures == 0, "\(open.requests) \(open.firstFailure ?? "")")
+        #expect(open.seconds >= 0.99 && open.seconds < 3, "\(open.seconds)")
+        #expect(open.percentile(0.5) < 50, "\(open.percentile(0.5)) ms")
+
+        // A 404 is a failure with its status named.
+        let missing = LoadGenerator(url: bare.base + "/nowhere", headers: [], body: "")
+        let refused = try await missing.run(rate: 50, connections: 2, duration: .milliseconds(200))
+        #expect(refused.failures == 10 && refused.firstFailure == "HTTP 404", "\(refused)")
+    }
+
+    @Test func aServerThatIsNotThereFailsEveryRequestAndEnds() async throws {
+        let port = LoopbackPort.free()
+        let generator = LoadGenerator(url: "http://127.0.0.1:\(port)/", headers: [], body: "", method: .GET)
+        let open = try await generator.run(rate: 100, connections: 4, duration: .milliseconds(500))
+        #expect(open.failures == 50 && open.requests == 0, "\(open)")
+        let closed = try await generator.run(connections: 3, duration: .milliseconds(200))
+        #expect(closed.failures == 3 && closed.requests == 0, "\(closed)")
+        #expect(throws: LoadGenerator.InvalidTarget.self) {
+            try LoadGenerator.Target(url: "https://127.0.0.1/", method: .GET, headers: [], body: "")
+        }
+    }
+
+    /// `stepup bench load`: the generator alone from the command line, with its lines and its refusals.
+    @Test func theCommandDrivesAnyURLAndRefusesBadArguments() async throws {
+        let bare = try await BarePeer.start()
+        defer { bare.stop() }
+        let run = try await ExternalTool.run(ExternalTool.stepupBinary, [
+            "bench", "load", bare.base + "/v1/decisions", "--method", "POST", "-H", "Content-Type: application/json",
+            "--body", #"{"action":"reports.view"}"#, "--connections", "2", "--seconds", "0.5", "--rate", "100",
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        let values = Dictionary(run.stdout.split(separator: "\n").compactMap { line -> (String, String)? in
+            let parts = line.split(separator: "=", maxSplits: 1)
+            return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
+        }, uniquingKeysWith: { $1 })
+        #expect(values["requests"] == "50" && values["failures"] == "0", "\(run.stdout)")
+        #expect(["rps", "p50_ms", "p99_ms", "max_ms"].allSatisfy { values[$0].flatMap(Double.init) != nil })
+        for bad in [["--method", "PUT"], ["--rate", "0"], ["-H", "no colon"], ["--connections", "0"]] {
+            let refused = try await ExternalTool.run(ExternalTool.stepupBinary,
+                                                     ["bench", "load", bare.base + "/"] + bad)
+            #expect(refused.status != 0, "\(bad)")
+        }
+        let unreachable = try await ExternalTool.run(ExternalTool.stepupBinary, ["bench", "load", "https://x/"])
+        #expect(unreachable.status != 0 && unreachable.stderr.contains("http://host:port"), "\(unreachable.stderr)")
+    }
+}
