@@ -13,7 +13,8 @@ import NIOPosix
 /// answers do, and each latency is counted from the time the request was due (no coordinated omission, as in wrk2).
 ///
 /// Like `wrk`, it runs on one thread of its own (a NIO event loop) and sends bytes prepared once, over kept-alive
-/// connections, reading each answer only as far as its status and length: the bench machine has two cores, and a
+/// connections (each opened, and its first answer received, before the clock starts), reading each answer only as
+/// far as its status and length: the bench machine has two cores, and a
 /// generator that costs as much per request as the server would halve what the server gets and time its own
 /// scheduling instead of the server's answers. Open-loop requests are sent from event-loop timers, which fire on
 /// time to within tens of microseconds. Latencies are kept exactly (sorted once at the end).
@@ -25,6 +26,10 @@ struct LoadGenerator: Sendable {
         var latencies: [Double]
         /// What the first failed request got (a status or an error), to say why a run failed.
         var firstFailure: String? = nil
+        /// Requests slower than ``LoadRun/slowMilliseconds``: when each was due (ms into the run) and its latency
+        /// (ms), in the order they were answered, at most ``LoadRun/slowKept`` — to see whether stalls come at a
+        /// rhythm (a checkpoint, a timer) or at random.
+        var slow: [(due: Double, latency: Double)] = []
 
         var perSecond: Double { Double(requests) / seconds }
         func percentile(_ p: Double) -> Double {
@@ -165,8 +170,16 @@ final class LoadRun {
         for worker in workers { worker.next() }
     }
 
+    static let slowMilliseconds = 5.0
+    static let slowKept = 10_000
+    var slow: [(due: Double, latency: Double)] = []
+
     func record(due: NIODeadline, failure: String?) {
-        latencies.append(Double((NIODeadline.now() - due).nanoseconds) / 1e6)
+        let latency = Double((NIODeadline.now() - due).nanoseconds) / 1e6
+        latencies.append(latency)
+        if latency > Self.slowMilliseconds, slow.count < Self.slowKept {
+            slow.append((Double((due - started).nanoseconds) / 1e6, latency))
+        }
         if let failure {
             failures += 1
             if firstFailure == nil { firstFailure = failure }
@@ -185,7 +198,7 @@ final class LoadRun {
         let seconds = Double((NIODeadline.now() - started).nanoseconds) / 1e9
         latencies.sort()
         promise.succeed(.init(requests: latencies.count, failures: failures, seconds: seconds, latencies: latencies,
-                              firstFailure: firstFailure))
+                              firstFailure: firstFailure, slow: slow))
         workers = []
     }
 }
@@ -207,6 +220,8 @@ final class LoadWorker {
     var done = false
     /// Whether this worker has told the run its first connection is settled.
     var announced = false
+    /// The unmeasured first request is on the wire.
+    var warming = false
 
     init(run: LoadRun, index: Int, connections: Int) {
         self.run = run
@@ -241,17 +256,28 @@ final class LoadWorker {
                         channel.close(promise: nil)
                     } else {
                         self.channel = channel
+                        if !announced {
+                            // One request before the clock starts: the server sets a connection up when its first
+                            // request comes, and 256 of them at once would be what the first latencies measure.
+                            warming = true
+                            send(due: .now())
+                            return
+                        }
                         next()
                     }
                 case .failure(let error):
                     // Nothing listens: count what this worker would have sent and stop, or the run would spin.
                     finish(failingRest: "\(error)")
                 }
-                if !announced {
-                    announced = true
-                    run.workerConnected()
-                }
+                announce()
             }
+    }
+
+    /// Tells the run, once, that this worker is ready (or has given up).
+    private func announce() {
+        guard !announced else { return }
+        announced = true
+        run.workerConnected()
     }
 
     /// Sends the next request if one is due, or waits for it.
@@ -287,7 +313,12 @@ final class LoadWorker {
             while let status = try parser.scan(&buffer) {
                 guard let due = inFlight else { throw HTTPResponseScanner.Malformed(reason: "an unasked-for response") }
                 inFlight = nil
-                run.record(due: due, failure: status == 200 ? nil : "HTTP \(status)")
+                if warming {
+                    warming = false
+                    announce()
+                } else {
+                    run.record(due: due, failure: status == 200 ? nil : "HTTP \(status)")
+                }
                 if parser.closesConnection {
                     reconnect()
                     return
@@ -301,6 +332,11 @@ final class LoadWorker {
 
     /// The connection failed or closed: the request on it fails, and the worker goes on over a new one.
     func lost(_ why: String) {
+        if warming {
+            warming = false
+            inFlight = nil
+            announce()
+        }
         if let due = inFlight {
             inFlight = nil
             run.record(due: due, failure: why)

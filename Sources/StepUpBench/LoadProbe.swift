@@ -11,6 +11,8 @@ public struct LoadProbe: Sendable {
     public var seconds: Double
     /// Requests per second in an open loop; nil runs a closed loop.
     public var rate: Double?
+    /// Also print every request slower than 5 ms: `slow=<due ms into the run>,<latency ms>`.
+    public var showSlow = false
 
     public init(url: String, method: String, headers: [(String, String)], body: String, connections: Int,
                 seconds: Double, rate: Double?) {
@@ -40,5 +42,10 @@ public struct LoadProbe: Sendable {
         emit("requests=\(result.requests)")
         emit("failures=\(result.failures)")
         if let why = result.firstFailure { emit("first_failure=\(why)") }
+        if showSlow {
+            for (due, latency) in result.slow {
+                emit("slow=\(DecisionBenchmark.format(due, digits: 1)),\(DecisionBenchmark.format(latency, digits: 2))")
+            }
+        }
     }
 }

@@ -16,6 +16,8 @@ struct BenchLoadCommand: AsyncParsableCommand {
     @Option(help: "Connections.") var connections: Int = 32
     @Option(help: "Seconds to run.") var seconds: Double = 5
     @Option(help: "Requests per second in an open loop (latency from each request's due time).") var rate: Double?
+    @Flag(help: "Also print each request slower than 5 ms: slow=<due ms into the run>,<latency ms>.")
+    var showSlow = false
 
     func validate() throws {
         guard ["GET", "POST"].contains(method.uppercased()) else { throw ValidationError("--method is GET or POST") }
@@ -32,7 +34,9 @@ struct BenchLoadCommand: AsyncParsableCommand {
             return (String(line[..<colon]).trimmingCharacters(in: .whitespaces),
                     String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
         }
-        try await LoadProbe(url: url, method: method, headers: headers, body: body, connections: connections,
-                            seconds: seconds, rate: rate).run { emit($0) }
+        var probe = LoadProbe(url: url, method: method, headers: headers, body: body, connections: connections,
+                              seconds: seconds, rate: rate)
+        probe.showSlow = showSlow
+        try await probe.run { emit($0) }
     }
 }

@@ -38,19 +38,20 @@ struct Argon2MemoryReserveTests {
     }
 
     /// The pool gives kept matrices back by itself once hashing pauses, from its normal-priority completion thread.
-    @Test(.timeLimit(.minutes(1))) func anIdlePoolGivesItsMatricesBack() async throws {
-        let pool = HashingPool(threads: 1)
+    @Test(.timeLimit(.minutes(3))) func anIdlePoolGivesItsMatricesBack() async throws {
+        // Normal priority: an idle-priority thread on a loaded CI machine waits a minute for a core.
+        let pool = HashingPool(threads: 1, priority: .normal)
         let parameters = Argon2Parameters(memoryKiB: 2604, iterations: 1, parallelism: 1)
         _ = try await pool.run {
             try Argon2.hash(password: Array("pw".utf8), salt: Self.salt, parameters: parameters)
         }
-        let clock = ContinuousClock()
-        let started = clock.now
         while Argon2MemoryReserve.kept(byteCount: 2604 * 1024) > 0 {
             try await Task.sleep(for: .milliseconds(100))
         }
-        let waited = started.duration(to: clock.now)
-        #expect(waited >= HashingPool.keepMemoryFor - .milliseconds(500), "kept for the next hash first: \(waited)")
+        // Kept for the next hash first: given back only once unused for the pool's keeping time (measured where
+        // it is given back, so a loaded machine that resumes this test late cannot make it look early).
+        let unused = try #require(Argon2MemoryReserve.lastTrimmedUnused(byteCount: 2604 * 1024))
+        #expect(unused >= HashingPool.keepMemoryFor, "given back after \(unused)")
     }
     #endif
 }

@@ -184,6 +184,34 @@ struct GroupCommitTests {
         }
     }
 
+    /// A checkpoint starts once per threshold's worth of frames written, not after every commit once the WAL is
+    /// longer than the threshold (SQLite's own rule: under load it ran a checkpoint and two `fsync`s per commit or
+    /// two), and past the restart length the writer copies the last frames itself so the WAL starts over instead of
+    /// growing.
+    @Test func checkpointsFollowFramesWrittenAndTheWALStartsOver() async throws {
+        try await withSQLite { store, path in
+            let committer = try #require(store.committer)
+            let checkpointer = committer.checkpointer
+            checkpointer.threshold.store(64, ordering: .relaxed)
+            checkpointer.restartLength.store(512, ordering: .relaxed)
+            let framesBefore = checkpointer.framesWritten.load(ordering: .relaxed)
+            let checkpointsBefore = checkpointer.checkpoints
+            for index in 0..<1_500 { _ = try await store.append(event("w\(index)")) }
+            // Let a checkpoint still running finish before counting.
+            for _ in 0..<100 where checkpointer.checkpoints == checkpointsBefore {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let frames = checkpointer.framesWritten.load(ordering: .relaxed) - framesBefore
+            let checkpoints = checkpointer.checkpoints - checkpointsBefore
+            #expect(frames > 10 * 64, "enough frames to cross the threshold many times: \(frames)")
+            #expect(checkpoints >= 1 && checkpoints <= frames / 64 + 1, "\(checkpoints) checkpoints for \(frames) frames")
+            #expect(committer.restarts.load(ordering: .relaxed) > 0, "the writer never copied the last frames")
+            let wal = ((try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? Int) ?? 0
+            #expect(wal > 0 && wal <= 2 * 512 * (4_096 + 24), "the WAL did not start over: \(wal) bytes")
+            #expect(try await store.verifyAuditChain() == AuditChainReport(checkedEvents: 1_500))
+        }
+    }
+
     /// The writer waits for another connection's write lock with short sleeps, within the busy timeout: a short
     /// hold delays a commit, a hold past the timeout fails it (acknowledging nothing), and the store goes on.
     @Test func theWriterWaitsForAnotherWriterWithinTheBusyTimeout() async throws {

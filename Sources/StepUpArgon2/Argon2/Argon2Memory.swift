@@ -102,9 +102,20 @@ package enum Argon2MemoryReserve {
             entries.removeAll(where: isStale)
             return stale
         }
+        if !stale.isEmpty {
+            trimmed.withLock { trimmed in
+                for entry in stale { trimmed[entry.byteCount] = entry.returned.duration(to: now) }
+            }
+        }
         unmap(stale)
         return stale.count
     }
+
+    /// How long the last matrix of `byteCount` bytes given back by ``trim(unusedFor:byteCount:)`` had been unused.
+    private static let trimmed = Mutex<[Int: Duration]>([:])
+
+    /// How long the last matrix of this size that went back to the kernel had been kept unused (for tests).
+    package static func lastTrimmedUnused(byteCount: Int) -> Duration? { trimmed.withLock { $0[byteCount] } }
 
     /// Matrices of `byteCount` bytes kept mapped right now.
     package static func kept(byteCount: Int) -> Int { entries.withLock { $0.count { $0.byteCount == byteCount } } }

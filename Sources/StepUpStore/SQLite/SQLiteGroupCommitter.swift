@@ -44,6 +44,8 @@ final class SQLiteGroupCommitter: UnitCommitter {
     let hooks: Mutex<Hooks>
     /// Transactions committed, and units in them, since the store opened.
     let committed = Mutex((transactions: 0, units: 0))
+    /// Checkpoints the writer ran itself so the WAL could start over (see ``SQLiteCheckpointer``).
+    let restarts = Atomic<Int>(0)
 
     init(connection: RawSQLiteConnection, checkpointer: SQLiteCheckpointer, roundTrips: RoundTrips) {
         self.connection = connection
@@ -100,6 +102,11 @@ final class SQLiteGroupCommitter: UnitCommitter {
                 return batch
             }
             if batch.isEmpty { return }
+            if checkpointer.takeRestartRequest() {
+                // The WAL is long: copy its last frames here, so the next transaction can start it over.
+                try? connection.checkpointPassive()
+                restarts.add(1, ordering: .relaxed)
+            }
             let results = run(batch.map(\.unit))
             for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
         }
