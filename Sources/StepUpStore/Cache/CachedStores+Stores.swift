@@ -11,8 +11,8 @@ extension CachedStores: SessionStore {
 
     /// Unknown tokens are not remembered (guessing them must not fill memory).
     public func session(tokenHash: String) async throws -> Session? {
-        try await cached({ $0.sessionsByToken[tokenHash].map { Optional($0) } },
-                         load: { try await backend.sessions.session(tokenHash: tokenHash) },
+        try await cached({ $0.sessionsByToken[tokenHash].map { Optional($0) } }, key: "session:" + tokenHash,
+                         load: { [backend] in try await backend.sessions.session(tokenHash: tokenHash) },
                          fill: { state, session in
                              guard let session else { return }
                              if state.sessionsByToken.count >= Self.limit {
@@ -67,8 +67,8 @@ extension CachedStores: CredentialStore {
     }
 
     public func user(id: String) async throws -> UserRecord? {
-        try await cached({ $0.users[id].map { Optional($0) } },
-                         load: { try await backend.credentials.user(id: id) },
+        try await cached({ $0.users[id].map { Optional($0) } }, key: "user:" + id,
+                         load: { [backend] in try await backend.credentials.user(id: id) },
                          fill: { state, user in if let user { boundedInsert(&state.users, id, user) } })
     }
 
@@ -111,8 +111,8 @@ extension CachedStores: FactorSecretStore {
     }
 
     public func factors(userID: String) async throws -> [FactorRecord] {
-        try await cached({ $0.factors[userID] },
-                         load: { try await backend.factors.factors(userID: userID) },
+        try await cached({ $0.factors[userID] }, key: "factors:" + userID,
+                         load: { [backend] in try await backend.factors.factors(userID: userID) },
                          fill: { boundedInsert(&$0.factors, userID, $1) })
     }
 
@@ -152,8 +152,8 @@ extension CachedStores: RecoveryCodeStore {
     }
 
     public func unusedRecoveryCodes(userID: String) async throws -> [RecoveryCodeRecord] {
-        try await cached({ $0.recoveryCodes[userID] },
-                         load: { try await backend.recoveryCodes.unusedRecoveryCodes(userID: userID) },
+        try await cached({ $0.recoveryCodes[userID] }, key: "recovery:" + userID,
+                         load: { [backend] in try await backend.recoveryCodes.unusedRecoveryCodes(userID: userID) },
                          fill: { boundedInsert(&$0.recoveryCodes, userID, $1) })
     }
 
@@ -166,8 +166,8 @@ extension CachedStores: RecoveryCodeStore {
 
 extension CachedStores: DeviceStore {
     public func device(userID: String, deviceID: String) async throws -> DeviceRecord? {
-        try await cached({ $0.devices[userID]?[deviceID] },
-                         load: { try await backend.devices.device(userID: userID, deviceID: deviceID) },
+        try await cached({ $0.devices[userID]?[deviceID] }, key: "device:\(userID):\(deviceID)",
+                         load: { [backend] in try await backend.devices.device(userID: userID, deviceID: deviceID) },
                          fill: { state, record in
                              var known = state.devices[userID] ?? [:]
                              boundedInsert(&known, deviceID, record)
@@ -203,8 +203,8 @@ extension CachedStores: DeviceStore {
 
 extension CachedStores: RiskHistoryStore {
     public func riskHistory(userID: String) async throws -> Data? {
-        try await cached({ $0.risk[userID] },
-                         load: { try await backend.riskHistory.riskHistory(userID: userID) },
+        try await cached({ $0.risk[userID] }, key: "risk:" + userID,
+                         load: { [backend] in try await backend.riskHistory.riskHistory(userID: userID) },
                          fill: { boundedInsert(&$0.risk, userID, $1) })
     }
 
@@ -229,7 +229,8 @@ extension CachedStores: AddressRuleStore {
     }
 
     public func addressRules() async throws -> [AddressRule] {
-        try await cached({ $0.addressRules }, load: { try await backend.addressRules.addressRules() },
+        try await cached({ $0.addressRules }, key: "address-rules",
+                         load: { [backend] in try await backend.addressRules.addressRules() },
                          fill: { $0.addressRules = $1 })
     }
 }
@@ -249,7 +250,7 @@ extension CachedStores: ThrottleStore {
         }
         if let hit { return hit }
         let times = try await cached({ _ in nil },
-                                     load: { try await backend.throttle.failureTimes(key: key, since: since,
+                                     load: { [backend] in try await backend.throttle.failureTimes(key: key, since: since,
                                                                                      limit: Self.failureLimit + 1) },
                                      fill: { state, times in
                                          guard times.count <= Self.failureLimit else { return }

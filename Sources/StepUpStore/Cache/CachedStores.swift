@@ -21,6 +21,12 @@ public final class CachedStores: Sendable {
     /// Failure times kept per counter key; a key with more is counted by the database.
     static let failureLimit = 1_000
 
+    /// A database read of one entry, and the generation it started at.
+    struct Load {
+        var generation: UInt64
+        var task: Task<any Sendable, any Error>
+    }
+
     struct FailureWindow {
         var since: Date
         var times: [Date]
@@ -38,6 +44,8 @@ public final class CachedStores: Sendable {
         var failures: [String: FailureWindow] = [:]
         var factors: [String: [FactorRecord]] = [:]
         var recoveryCodes: [String: [RecoveryCodeRecord]] = [:]
+        /// Loads under way, by entry (see ``cached(_:key:load:fill:)``).
+        var loads: [String: Load] = [:]
 
         mutating func clear() {
             sessionsByToken = [:]
@@ -101,13 +109,52 @@ public final class CachedStores: Sendable {
     }
 
     /// Looks `lookup` up; on a miss loads, and fills with `fill` unless something was dropped meanwhile.
-    func cached<Value>(_ lookup: (inout State) -> Value?, load: () async throws -> Value,
-                       fill: (inout State, Value) -> Void) async throws -> Value {
-        let (hit, generation) = state.withLock { state in (lookup(&state), state.generation) }
-        if let hit { return hit }
-        let value = try await load()
-        state.withLock { state in
-            if state.generation == generation { fill(&state, value) }
+    ///
+    /// With a `key`, concurrent misses of one entry share one load: a miss joins a load of the same key that started
+    /// at the current generation — nothing was dropped since it began, so it reads what a new load would — and
+    /// starts its own otherwise. After an entry is dropped (a sign-in changed the user's risk history, say), every
+    /// request in flight for it used to read it from the database at once.
+    func cached<Value: Sendable>(_ lookup: (inout State) -> Value?, key: String? = nil,
+                                 load: @escaping @Sendable () async throws -> Value,
+                                 fill: (inout State, Value) -> Void) async throws -> Value {
+        let plan: CachePlan<Value> = state.withLock { state in
+            if let hit = lookup(&state) { return .hit(hit) }
+            guard let key else { return .own(generation: state.generation, shared: nil) }
+            if let running = state.loads[key], running.generation == state.generation { return .join(running.task) }
+            let task = Task<any Sendable, any Error> { try await load() }
+            state.loads[key] = Load(generation: state.generation, task: task)
+            return .own(generation: state.generation, shared: task)
+        }
+        switch plan {
+        case .hit(let value):
+            return value
+        case .join(let task):
+            return try await Self.value(of: task)
+        case .own(let generation, let shared):
+            let value: Value
+            if let shared, let key {
+                defer { state.withLock { if $0.loads[key]?.task == shared { $0.loads[key] = nil } } }
+                value = try await Self.value(of: shared)
+            } else {
+                value = try await load()
+            }
+            state.withLock { state in
+                if state.generation == generation { fill(&state, value) }
+            }
+            return value
+        }
+    }
+
+    /// What a lookup found: the value, a load to join, or a load of its own (shared when keyed).
+    enum CachePlan<Value> {
+        case hit(Value)
+        case join(Task<any Sendable, any Error>)
+        case own(generation: UInt64, shared: Task<any Sendable, any Error>?)
+    }
+
+    private static func value<Value>(of task: Task<any Sendable, any Error>) async throws -> Value {
+        guard let value = try await task.value as? Value else {
+            throw StoreError.backend("a shared cache load returned an unexpected type")
         }
         return value
     }
