@@ -55,15 +55,19 @@ struct SQLiteStoreTests {
         try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("stepup.sqlite").path
             let store = try await SQLStore.openSQLite(path: path)
-            let (mode, foreignKeys) = try await store.withRawDatabase { database in
+            let (mode, foreignKeys, autocheckpoint) = try await store.withRawDatabase { database in
                 let mode = try await database.raw("PRAGMA journal_mode").first()?
                     .decode(column: "journal_mode", as: String.self)
                 let keys = try await database.raw("PRAGMA foreign_keys").first()?
                     .decode(column: "foreign_keys", as: Int.self)
-                return (mode, keys)
+                let pages = try await database.raw("PRAGMA wal_autocheckpoint").first()?
+                    .decode(column: "wal_autocheckpoint", as: Int.self)
+                return (mode, keys, pages)
             }
             #expect(mode == "wal")
             #expect(foreignKeys == 1)
+            // The pooled connections leave checkpoints to the decision writer's checkpointer (SQLiteCheckpointer).
+            #expect(autocheckpoint == 20_000)
             await store.shutdown()
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
             #expect((attributes[.posixPermissions] as? Int).map { $0 & 0o777 } == 0o600)

@@ -165,6 +165,9 @@ struct SQLiteTuning: Sendable {
     /// Bytes of the file read through a memory map (0: none).
     var mmapBytes = 268_435_456
 
+    /// WAL pages past which a pooled connection checkpoints after its own commit.
+    static let poolCheckpointPages = 20_000
+
     var pragmas: [String] {
         [
             "PRAGMA foreign_keys = ON",
@@ -175,6 +178,11 @@ struct SQLiteTuning: Sendable {
             // Reads from the mapped file instead of copying pages through read(2).
             "PRAGMA mmap_size = \(mmapBytes)",
             "PRAGMA temp_store = MEMORY",
+            // The pooled connections' own checkpoint, for their rare writes: only past a WAL length the decision
+            // writer's checkpointer never lets a busy WAL reach (see SQLiteCheckpointer), so it runs when nothing
+            // else copies the WAL back. At SQLite's default (1,000 pages) every sign-in's commit ran a checkpoint and
+            // its two fsyncs, and the decision writer's appends waited on WAL pages still being written back.
+            "PRAGMA wal_autocheckpoint = \(Self.poolCheckpointPages)",
         ]
     }
 }
