@@ -11,7 +11,7 @@ struct BenchBareTests {
         let port = LoopbackPort.free()
         let bare = try BackgroundProcess(ExternalTool.stepupBinary, ["bench", "bare", "--port", "\(port)"])
         defer { bare.stop() }
-        #expect(await bare.waitForPort(port), "it did not listen: \(bare.output)")
+        #expect(await bare.waitForPort(port, seconds: 90), "it did not listen: \(bare.output)")
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
             let http = HTTP(base: "http://127.0.0.1:\(port)", client: client)

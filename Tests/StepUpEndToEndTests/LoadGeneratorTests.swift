@@ -129,7 +129,7 @@ struct LoadGeneratorTests {
             """
         let server = try BackgroundProcess(python, ["-c", script, "\(port)"])
         defer { server.stop() }
-        #expect(await server.waitForPort(port), "\(server.output)")
+        #expect(await server.waitForPort(port, seconds: 90), "\(server.output)")
         let generator = LoadGenerator(url: "http://127.0.0.1:\(port)/slow", headers: [], body: "", method: .GET)
         let result = try await generator.run(rate: 20, connections: 2, duration: .milliseconds(500))
         #expect(result.requests > 0 && result.requests + result.failures == 10, "\(result.firstFailure ?? "")")

@@ -84,6 +84,26 @@ final class SQLiteCheckpointer: Sendable {
         restartWanted.exchange(false, ordering: .acquiringAndReleasing)
     }
 
+    /// How the writer's own checkpoint went. `busy`: this checkpointer's was running, and the writer's did nothing
+    /// (which costs nothing), so it tries again before its next batch. Not `complete`: a reader still needed frames;
+    /// it tries again up to ``restartRetryLimit`` batches in a row (each such try copies and syncs), and after that
+    /// (a long read, a backup) only once another threshold's worth of frames was written.
+    func writerCheckpointed(busy: Bool, complete: Bool) {
+        if busy {
+            restartWanted.store(true, ordering: .releasing)
+        } else if complete {
+            restartRetries.store(0, ordering: .relaxed)
+        } else if restartRetries.add(1, ordering: .relaxed).newValue <= Self.restartRetryLimit {
+            restartWanted.store(true, ordering: .releasing)
+        } else {
+            restartRetries.store(0, ordering: .relaxed)
+        }
+    }
+
+    /// Consecutive batches before which the writer tries again to copy the WAL's last frames.
+    static let restartRetryLimit = 8
+    private let restartRetries = Atomic<Int>(0)
+
     /// Lets a running checkpoint finish, then closes the connection.
     func close() {
         queue.sync { connection.close() }
@@ -108,6 +128,12 @@ extension RawSQLiteConnection {
     /// returns the WAL's length in frames.
     @discardableResult
     func checkpointPassive() throws -> Int32 {
+        try checkpointPassiveCopyingAll().length
+    }
+
+    /// A passive checkpoint: the WAL's length in frames, whether another checkpoint was running (`busy`: nothing
+    /// was done), and whether every frame is now in the database file.
+    func checkpointPassiveCopyingAll() throws -> (length: Int32, busy: Bool, complete: Bool) {
         try withHandle { handle in
             var length: Int32 = 0
             var copied: Int32 = 0
@@ -115,7 +141,7 @@ extension RawSQLiteConnection {
             guard status == SQLITE_OK || status == SQLITE_BUSY else {
                 throw StoreError.backend("SQLite checkpoint failed (\(status))")
             }
-            return max(length, 0)
+            return (max(length, 0), status == SQLITE_BUSY, status == SQLITE_OK && copied == length)
         }
     }
 }

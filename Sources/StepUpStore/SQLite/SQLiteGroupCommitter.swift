@@ -104,7 +104,8 @@ final class SQLiteGroupCommitter: UnitCommitter {
             if batch.isEmpty { return }
             if checkpointer.takeRestartRequest() {
                 // The WAL is long: copy its last frames here, so the next transaction can start it over.
-                try? connection.checkpointPassive()
+                let outcome = try? connection.checkpointPassiveCopyingAll()
+                checkpointer.writerCheckpointed(busy: outcome?.busy ?? false, complete: outcome?.complete ?? false)
                 restarts.add(1, ordering: .relaxed)
             }
             let results = run(batch.map(\.unit))
