@@ -12,7 +12,8 @@ import VaporCSQLite
 /// checkpoint off), and past the threshold this checkpointer runs a PASSIVE checkpoint on its own connection:
 /// it never blocks the writer nor readers, and copies whatever frames no reader still needs. Durability is
 /// unchanged (a checkpoint only moves committed pages); the pool's own connections keep SQLite's automatic
-/// checkpoint for the rare writes they make.
+/// checkpoint for the rare writes they make, but only past a WAL length this checkpointer never lets a busy WAL
+/// reach (`SQLiteTuning.poolCheckpointPages`).
 ///
 /// **How often.** A checkpoint starts once a threshold's worth of frames was written *since the last one*, not
 /// once the WAL is longer than the threshold (SQLite's own rule). The WAL only starts over when a writer begins on
@@ -55,7 +56,7 @@ final class SQLiteCheckpointer: Sendable {
 
     /// The writer's WAL now holds `pages` frames (called by the writer's connection after each commit): start a
     /// checkpoint if a threshold's worth were written since the last one (or since the WAL started over) and none
-    /// is under way; past ``restartPages``, ask the writer to copy the last frames itself (``takeRestartRequest()``).
+    /// is under way; past ``restartPages``, ask the writer to copy the last frames itself (``copyForRestartIfAsked(on:)``).
     func walGrew(to pages: Int32) {
         let previous = lastLength.exchange(pages, ordering: .relaxed)
         framesWritten.add(Int(pages >= previous ? pages - previous : pages), ordering: .relaxed)
@@ -71,24 +72,27 @@ final class SQLiteCheckpointer: Sendable {
         let written = pages >= base ? pages - base : pages  // shorter than at the last checkpoint: it started over
         guard written >= threshold, !scheduled.exchange(true, ordering: .acquiringAndReleasing) else { return }
         queue.async {
-            let length = (try? self.connection.checkpointPassive()) ?? 0
+            let length = (try? self.connection.checkpointPassive().length) ?? 0
             self.checkpointedAt.store(length, ordering: .relaxed)
             self.runs.add(1, ordering: .relaxed)
             self.scheduled.store(false, ordering: .releasing)
         }
     }
 
-    /// Whether the writer should copy the WAL's last frames itself before its next transaction, so that
-    /// transaction can start the WAL over; asking clears the request.
-    func takeRestartRequest() -> Bool {
-        restartWanted.exchange(false, ordering: .acquiringAndReleasing)
+    /// On the writer's connection, between two batches: when asked (``copyForRestartIfAsked(on:)``), copies the WAL's
+    /// last frames so the writer's next transaction can start the WAL over. Whether it ran.
+    func copyForRestartIfAsked(on writer: RawSQLiteConnection) -> Bool {
+        guard restartWanted.exchange(false, ordering: .acquiringAndReleasing) else { return false }
+        let outcome = try? writer.checkpointPassive()
+        writerCheckpointed(busy: outcome?.busy ?? false, complete: outcome?.complete ?? false)
+        return true
     }
 
     /// How the writer's own checkpoint went. `busy`: this checkpointer's was running, and the writer's did nothing
     /// (which costs nothing), so it tries again before its next batch. Not `complete`: a reader still needed frames;
     /// it tries again up to ``restartRetryLimit`` batches in a row (each such try copies and syncs), and after that
     /// (a long read, a backup) only once another threshold's worth of frames was written.
-    func writerCheckpointed(busy: Bool, complete: Bool) {
+    private func writerCheckpointed(busy: Bool, complete: Bool) {
         if busy {
             restartWanted.store(true, ordering: .releasing)
         } else if complete {
@@ -124,16 +128,11 @@ extension RawSQLiteConnection {
         }
     }
 
-    /// Copies the frames no reader still needs into the database file, without waiting for readers or writers;
-    /// returns the WAL's length in frames.
+    /// Copies the frames no reader still needs into the database file, without waiting for readers or writers:
+    /// the WAL's length in frames, whether another checkpoint was running (`busy`: nothing was done), and whether
+    /// every frame is now in the database file.
     @discardableResult
-    func checkpointPassive() throws -> Int32 {
-        try checkpointPassiveCopyingAll().length
-    }
-
-    /// A passive checkpoint: the WAL's length in frames, whether another checkpoint was running (`busy`: nothing
-    /// was done), and whether every frame is now in the database file.
-    func checkpointPassiveCopyingAll() throws -> (length: Int32, busy: Bool, complete: Bool) {
+    func checkpointPassive() throws -> (length: Int32, busy: Bool, complete: Bool) {
         try withHandle { handle in
             var length: Int32 = 0
             var copied: Int32 = 0

@@ -102,12 +102,8 @@ final class SQLiteGroupCommitter: UnitCommitter {
                 return batch
             }
             if batch.isEmpty { return }
-            if checkpointer.takeRestartRequest() {
-                // The WAL is long: copy its last frames here, so the next transaction can start it over.
-                let outcome = try? connection.checkpointPassiveCopyingAll()
-                checkpointer.writerCheckpointed(busy: outcome?.busy ?? false, complete: outcome?.complete ?? false)
-                restarts.add(1, ordering: .relaxed)
-            }
+            // A long WAL: its last frames are copied here, so the next transaction can start it over.
+            if checkpointer.copyForRestartIfAsked(on: connection) { restarts.add(1, ordering: .relaxed) }
             let results = run(batch.map(\.unit))
             for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
         }
