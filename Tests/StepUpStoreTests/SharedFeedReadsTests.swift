@@ -5,7 +5,7 @@ import Testing
 
 /// Concurrent requests share change-feed reads (PostgreSQL), but none trusts a read that started before it
 /// arrived: that is what makes a change acknowledged before a request visible to it.
-@Suite("Shared change-feed reads", .timeLimit(.minutes(1)))
+@Suite("Shared change-feed reads", .timeLimit(.minutes(3)))
 struct SharedFeedReadsTests {
     /// A clock of tickets: arrivals and read starts in one order.
     final class Log: Sendable {
@@ -34,7 +34,7 @@ struct SharedFeedReadsTests {
             try await sharing.run { try await log.read() }
             return log.answered(after: arrival)
         }
-        while log.state.withLock({ $0.readsStarted.isEmpty }) { await Task.yield() }
+        while log.state.withLock({ $0.readsStarted.isEmpty }) { try await Task.sleep(for: .milliseconds(1)) }
         let followers = (0..<20).map { _ in
             Task {
                 let arrival = log.tick()
