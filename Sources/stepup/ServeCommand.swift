@@ -31,7 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         ProcessMemory.limitAllocatorArenas()
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        LoggingSystem.bootstrap { DeferredMetadataLogHandler.standardError(label: $0) }
         let logger = options.logger()
         var configuration: ServerConfiguration
         var demoDirectory: String?

@@ -1,5 +1,6 @@
 import Foundation
 import StepUpCore
+import Hummingbird
 import Testing
 @testable import StepUpServer
 
@@ -25,10 +26,14 @@ struct HandWrittenJSONTests {
                 let view = DecisionView(outcome, ladder: server.service.policy.current.ladder)
                 let fast = try #require(view.handWritten)
                 let reference = try encoder.encode(view)
-                let parsedFast = try JSONSerialization.jsonObject(with: Data(fast.utf8)) as? NSDictionary
+                let parsedFast = try JSONSerialization.jsonObject(with: Data(fast)) as? NSDictionary
                 let parsedReference = try JSONSerialization.jsonObject(with: reference) as? NSDictionary
                 #expect(parsedFast != nil && parsedFast == parsedReference,
-                        "\(fast)\n\(String(decoding: reference, as: UTF8.self))")
+                        "\(String(decoding: fast, as: UTF8.self))\n\(String(decoding: reference, as: UTF8.self))")
+                // Byte for byte what the API's encoder writes (sorted keys, slashes as they are).
+                let sorted = try Response.sortedEncoder.encode(view)
+                #expect(fast == Array(sorted),
+                        "\(String(decoding: fast, as: UTF8.self))\n\(String(decoding: sorted, as: UTF8.self))")
             }
         }
     }

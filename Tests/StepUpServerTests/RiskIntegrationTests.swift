@@ -37,6 +37,38 @@ struct RiskIntegrationTests {
         #expect(view.decision.risk.signals.isEmpty, "\(view.decision.risk.signals)")
     }
 
+    /// The risk pipeline and the address rules' CIDR sets are built once and kept while their inputs stay the same;
+    /// a policy reload that moves a network, and an address rule added or removed, apply to the very next decision.
+    @Test func reloadedNetworksAndNewAddressRulesApplyAtOnce() async throws {
+        func networks(_ cidr: String) -> String {
+            Policy.demoYAML.replacingOccurrences(
+                of: "risk:\n  thresholds:",
+                with: "risk:\n  signals:\n    anonymizing_network: {networks: [\(cidr)]}\n  thresholds:")
+        }
+        let harness = try TestHarness(policyYAML: networks("198.51.100.0/24"))
+        let (user, secret) = try await harness.aliceWithTOTP()
+        let client = ClientInfo(ip: "198.51.100.7", userAgent: "Firefox/130.0", deviceID: "laptop-000001")
+        let signedIn = try await harness.signInAndStepUp(secret: secret, client: client)
+        func decide() async throws -> Decision {
+            try await harness.service.decide(session: signedIn.session, user: user,
+                                             request: ActionRequest(action: "bank.balance.view"), grantID: nil,
+                                             client: client).decision
+        }
+        #expect(try await decide().risk.has("anonymizing_network"))
+        #expect(try await decide().risk.has("anonymizing_network"), "the kept pipeline answers the same")
+
+        let reload = harness.service.policy.reload(yaml: networks("203.0.113.0/24"), file: "policy.yaml")
+        #expect(reload.applied, "\(reload.diagnostics)")
+        #expect(try await !decide().risk.has("anonymizing_network"), "the network moved with the reload")
+
+        let rules = harness.service.stores.addressRules
+        try await rules.setAddressRule(AddressRule(cidr: "198.51.100.0/24", verdict: .blocked,
+                                                   createdAt: harness.clock.now))
+        #expect(try await decide().outcome == .deny, "a new blocking rule applies to the next decision")
+        try await rules.removeAddressRule(cidr: "198.51.100.0/24")
+        #expect(try await decide().outcome != .deny, "and its removal too")
+    }
+
     @Test func aNewCountryIsExplainedAndAudited() async throws {
         let harness = try TestHarness(locator: try Self.locator())
         let (user, secret) = try await harness.aliceWithTOTP()

@@ -10,7 +10,7 @@ struct AuditCanonicalJSONTests {
     @Test func theFastWriterMatchesTheGenericOneOnHostileEvents() {
         var generator = SystemRandomNumberGenerator()
         let alphabet: [String] = ["a", "Z", "0", "\"", "\\", "\n", "\u{01}", "\u{1F}", "\u{7F}", "é", "€", "𝄞", " ",
-                                  "/", "\u{2028}", "{", ":", ","]
+                                  "/", "\u{2028}", "{", ":", ",", "\u{E000}", "\u{FFFD}"]
         func text() -> String {
             (0..<Int.random(in: 0...8, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
                 .joined()

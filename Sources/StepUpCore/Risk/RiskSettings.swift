@@ -90,5 +90,8 @@ public enum RiskSignalCatalog {
               defaults: SignalSettings(weight: 90), parameters: []),
     ]
 
-    public static func entry(_ name: String) -> Entry? { entries.first { $0.name == name } }
+    public static func entry(_ name: String) -> Entry? { byName[name] }
+
+    /// The entries by name: every decision looks each signal up.
+    private static let byName: [String: Entry] = Dictionary(entries.map { ($0.name, $0) }) { first, _ in first }
 }

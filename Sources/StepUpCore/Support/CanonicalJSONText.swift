@@ -67,34 +67,59 @@ public enum CanonicalJSONText {
         writeString(string, into: &out)
     }
 
+    /// Appends the UTF-8 text `utf8` as a JSON string with JCS escaping, as bytes (the same text
+    /// ``appendQuoted(_:to:)`` writes).
+    public static func appendQuoted(utf8: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        if !needsEscape(utf8) {
+            out.append(contentsOf: utf8)
+        } else {
+            // Escapes are all ASCII, so escaping byte by byte is escaping scalar by scalar.
+            for byte in utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+                case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+                case 0x08: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+                case 0x0C: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+                case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+                case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+                case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+                case ..<0x20:
+                    out.append(contentsOf: Array("\\u00".utf8))
+                    out.append(hexDigit(byte >> 4))
+                    out.append(hexDigit(byte & 0x0f))
+                default: out.append(byte)
+                }
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
+    }
+
+    /// Whether any byte needs an escape: a control character, `"` or `\`.
+    private static func needsEscape(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            return true
+        }
+        return false
+    }
+
     /// JCS escaping: `"` and `\`, the two-letter escapes for b, f, n, r, t, `\u00xx` (lower-case hex) for the
     /// other control characters below U+0020, and every other character as itself.
     static func writeString(_ string: String, into out: inout String) {
-        out += "\""
+        var string = string
         // Most strings (ids, rule names, hashes) need no escape: copy them whole.
-        if string.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+        if !string.withUTF8(needsEscape) {
+            out += "\""
             out += string
             out += "\""
             return
         }
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
+        var bytes: [UInt8] = []
+        string.withUTF8 { appendQuoted(utf8: $0, to: &bytes) }
+        out += String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -1,14 +1,27 @@
-/// Lowercase hexadecimal text of bytes (digests in the audit chain, token hashes): one pass, no formatting calls.
+/// Lowercase hexadecimal text of bytes (digests, keys), written in one pass into the string's own storage.
 public enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
-
     public static func lowercase(_ bytes: some Sequence<UInt8>) -> String {
-        var text: [UInt8] = []
-        text.reserveCapacity(bytes.underestimatedCount * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0f)])
+        if let text = bytes.withContiguousStorageIfAvailable({ lowercase(UnsafeRawBufferPointer($0)) }) {
+            return text
         }
-        return String(decoding: text, as: UTF8.self)
+        return Array(bytes).withUnsafeBytes(lowercase)
+    }
+
+    /// Digests are contiguous but not `Sequence`s with contiguous storage: hex their bytes directly.
+    public static func lowercase(_ bytes: UnsafeRawBufferPointer) -> String {
+        String(unsafeUninitializedCapacity: bytes.count * 2) { text in
+            var index = 0
+            for byte in bytes {
+                text[index] = digit(byte >> 4)
+                text[index + 1] = digit(byte & 0x0f)
+                index += 2
+            }
+            return index
+        }
+    }
+
+    @inline(__always)
+    private static func digit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
     }
 }

@@ -116,7 +116,7 @@ struct APIRoutes: Sendable {
         let outcome = try await service.decide(action, grant: body.grant, session: session, user: user,
                                                explain: explain, request, context, web: web)
         let view = DecisionView(outcome, ladder: service.policy.current.ladder)
-        if let text = view.handWritten { return .json(text: text) }
+        if let bytes = view.handWritten { return .json(bytes: bytes) }
         return try .json(view)
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import StepUpCore
 import StepUpGeo
+import Synchronization
 
 /// Gathers what the risk engine needs — place, device, history, failure counters, list hits — and runs the
 /// pure ``RiskEngine`` at every decision (not only at sign-in). Learns from successful sign-ins and step-ups.
@@ -10,6 +11,10 @@ public struct RiskService: Sendable {
     let locator: (any GeoLocator)?
     let lists: ReputationLists
     let engine = RiskEngine()
+    /// The pipeline built from the running risk settings, rebuilt when they change (a policy reload).
+    private let pipelines = Memo<RiskSettings, RiskPipeline>()
+    /// The address rules' CIDR sets, rebuilt when the rules change.
+    private let ruleSets = Memo<[AddressRule], AddressRuleSet>()
     /// Trust given to a device when a user confirms it after a step-up.
     let deviceTrustLifetime: TimeInterval = 30 * 86_400
 
@@ -31,8 +36,8 @@ public struct RiskService: Sendable {
         resolved.country = located.country
         resolved.latitude = located.latitude
         resolved.longitude = located.longitude
-        resolved.addressVerdict = AddressRuleSet(rules: try await stores.addressRules.addressRules())
-            .verdict(for: client.ip)
+        let rules = try await stores.addressRules.addressRules()
+        resolved.addressVerdict = ruleSets.value(for: rules) { AddressRuleSet(rules: rules) }.verdict(for: client.ip)
         resolved.isResolved = true
         return resolved
     }
@@ -65,8 +70,10 @@ public struct RiskService: Sendable {
     }
 
     private func pipeline(_ settings: RiskSettings) -> RiskPipeline {
-        RiskPipeline(enricher: RiskContextEnricher(locator: locator, lists: lists,
-                                                   classifier: NetworkClassifier(settings: settings)))
+        pipelines.value(for: settings) {
+            RiskPipeline(enricher: RiskContextEnricher(locator: locator, lists: lists,
+                                                       classifier: NetworkClassifier(settings: settings)))
+        }
     }
 
     /// The request context every decision step reads: built from the resolved client, never re-derived.
@@ -109,6 +116,20 @@ public struct RiskService: Sendable {
         let history = RiskHistory.decoded(try await stores.riskHistory.riskHistory(userID: user.id))
         let updated = history.recording(RiskEvent(context: context, now: now))
         try await stores.riskHistory.saveRiskHistory(userID: user.id, updated.encoded())
+    }
+}
+
+/// The value built from the key last asked for: the risk pipeline parses the policy's network lists into CIDR
+/// sets, the address rules theirs, which is not work for every request. An unchanged key compares equal cheaply
+/// (the same dictionary or array storage).
+final class Memo<Key: Equatable & Sendable, Value: Sendable>: Sendable {
+    private let last = Mutex<(key: Key, value: Value)?>(nil)
+
+    func value(for key: Key, build: () -> Value) -> Value {
+        if let hit = last.withLock({ $0?.key == key ? $0?.value : nil }) { return hit }
+        let built = build()
+        last.withLock { $0 = (key, built) }
+        return built
     }
 }
 

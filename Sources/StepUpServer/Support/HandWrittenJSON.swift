@@ -1,62 +1,96 @@
 import Foundation
 import StepUpCore
 
-/// JSON written by hand for the hottest responses: `JSONEncoder` costs as much as the decision itself.
+/// JSON written by hand, as bytes, for the hottest responses: `JSONEncoder` costs as much as the decision itself.
 ///
-/// Objects print their members sorted by key and leave out absent ones, as the API's encoder does
-/// (`.sortedKeys`, `encodeIfPresent`); strings use Core's JSON escaping; dates are ISO 8601 in whole seconds
-/// (`.iso8601`). Tests compare every view both ways.
-indirect enum HandWrittenJSON {
-    case string(String)
-    case integer(Int)
-    case bool(Bool)
-    case array([HandWrittenJSON])
-    case object([(String, HandWrittenJSON?)])
+/// Callers write each object's members in key order and leave out absent ones, as the API's encoder does
+/// (`.sortedKeys`, `encodeIfPresent`); strings use Core's JSON escaping (RFC 8785), dates are ISO 8601 in whole
+/// seconds (`.iso8601`). Tests compare every view both ways.
+struct JSONWriter {
+    private(set) var bytes: [UInt8] = []
+    /// Whether the next member or element needs a comma before it.
+    private var separated = false
 
-    static func date(_ date: Date) -> HandWrittenJSON {
-        .string(ISO8601Seconds.text(date))
+    init(capacity: Int = 512) { bytes.reserveCapacity(capacity) }
+
+    mutating func object(_ members: (inout JSONWriter) -> Void) {
+        container(UInt8(ascii: "{"), UInt8(ascii: "}"), members)
     }
 
-    static func strings(_ values: [String]) -> HandWrittenJSON {
-        .array(values.map(HandWrittenJSON.string))
+    mutating func array(_ elements: (inout JSONWriter) -> Void) {
+        container(UInt8(ascii: "["), UInt8(ascii: "]"), elements)
     }
 
-    static func dictionary(_ values: [String: String]) -> HandWrittenJSON {
-        .object(values.map { ($0.key, .string($0.value)) })
+    private mutating func container(_ open: UInt8, _ close: UInt8, _ body: (inout JSONWriter) -> Void) {
+        bytes.append(open)
+        let outer = separated
+        separated = false
+        body(&self)
+        separated = outer
+        bytes.append(close)
     }
 
-    var text: String {
-        var out = ""
-        write(into: &out)
-        return out
+    /// A member's key; its value follows.
+    mutating func key(_ key: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        key.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
     }
 
-    func write(into out: inout String) {
-        switch self {
-        case .string(let value): CanonicalJSONText.appendQuoted(value, to: &out)
-        case .integer(let value): out += String(value)
-        case .bool(let value): out += value ? "true" : "false"
-        case .array(let items):
-            out += "["
-            for (index, item) in items.enumerated() {
-                if index > 0 { out += "," }
-                item.write(into: &out)
+    /// An array element's separator; its value follows.
+    mutating func element() { separate() }
+
+    private mutating func separate() {
+        if separated { bytes.append(UInt8(ascii: ",")) }
+        separated = true
+    }
+
+    mutating func string(_ value: String) {
+        var value = value
+        value.withUTF8 { CanonicalJSONText.appendQuoted(utf8: $0, to: &bytes) }
+    }
+
+    mutating func integer(_ value: Int) { bytes.append(contentsOf: String(value).utf8) }
+
+    mutating func bool(_ value: Bool) { bytes.append(contentsOf: (value ? "true" : "false").utf8) }
+
+    mutating func date(_ value: Date) { string(ISO8601Seconds.text(value)) }
+
+    mutating func strings(_ values: [String]) {
+        array { for value in values { $0.element(); $0.string(value) } }
+    }
+
+    /// A string-to-string map, members in byte order of their keys.
+    mutating func dictionary(_ values: [String: String]) {
+        object { writer in
+            for key in values.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+                writer.separate()
+                writer.string(key)
+                writer.bytes.append(UInt8(ascii: ":"))
+                writer.string(values[key] ?? "")
             }
-            out += "]"
-        case .object(let members):
-            out += "{"
-            var first = true
-            // Byte order: the same as `String`'s for the ASCII keys written here, at a fraction of the cost.
-            for (key, value) in members.sorted(by: { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }) {
-                guard let value else { continue }
-                if !first { out += "," }
-                first = false
-                CanonicalJSONText.appendQuoted(key, to: &out)
-                out += ":"
-                value.write(into: &out)
-            }
-            out += "}"
         }
+    }
+
+    // Optional members: absent values are left out.
+
+    mutating func member(_ name: StaticString, _ value: String?) {
+        guard let value else { return }
+        key(name)
+        string(value)
+    }
+
+    mutating func member(_ name: StaticString, _ value: Int?) {
+        guard let value else { return }
+        key(name)
+        integer(value)
+    }
+
+    mutating func member(_ name: StaticString, strings value: [String]?) {
+        guard let value else { return }
+        key(name)
+        strings(value)
     }
 }
 
@@ -77,42 +111,70 @@ enum ISO8601Seconds {
 
 extension DecisionView {
     /// The view as JSON without `JSONEncoder`; `nil` for explained decisions (rare, administrators only).
-    var handWritten: String? {
-        guard explanation == nil, risk.score == nil else { return nil }
-        let signals = risk.signals.map { signal -> HandWrittenJSON? in
-            guard signal.weight == nil, signal.evidence == nil else { return nil }
-            return .object([("name", .string(signal.name))])
+    var handWritten: [UInt8]? {
+        guard explanation == nil, risk.score == nil,
+              risk.signals.allSatisfy({ $0.weight == nil && $0.evidence == nil }) else { return nil }
+        var json = JSONWriter()
+        json.object { json in
+            if let challenge {
+                json.key("challenge")
+                challenge.write(into: &json)
+            }
+            json.member("decision", decision)
+            json.member("decision_id", decisionID)
+            json.member("policy_version", policyVersion)
+            json.member("reason", reason)
+            if let requirement {
+                json.key("requirement")
+                json.object { json in
+                    json.member("acr", requirement.acr)
+                    json.member("allowed_factors", strings: requirement.allowedFactors)
+                    json.member("bind", strings: requirement.bind)
+                    json.member("level", requirement.level)
+                    json.member("max_age", requirement.maxAge)
+                }
+            }
+            json.key("risk")
+            json.object { json in
+                json.member("band", risk.band)
+                json.key("signals")
+                json.array { json in
+                    for signal in risk.signals {
+                        json.element()
+                        json.object { $0.member("name", signal.name) }
+                    }
+                }
+            }
+            json.member("rules", strings: rules)
         }
-        guard !signals.contains(where: { $0 == nil }) else { return nil }
-        let requirementJSON = requirement.map { requirement -> HandWrittenJSON in
-            .object([
-                ("level", .string(requirement.level)), ("acr", requirement.acr.map(HandWrittenJSON.string)),
-                ("max_age", requirement.maxAge.map(HandWrittenJSON.integer)),
-                ("allowed_factors", requirement.allowedFactors.map(HandWrittenJSON.strings)),
-                ("bind", .strings(requirement.bind)),
-            ])
-        }
-        return HandWrittenJSON.object([
-            ("decision_id", .string(decisionID)), ("decision", .string(decision)), ("reason", .string(reason)),
-            ("rules", .strings(rules)), ("policy_version", .string(policyVersion)),
-            ("risk", .object([("band", .string(risk.band)), ("signals", .array(signals.compactMap { $0 }))])),
-            ("requirement", requirementJSON), ("challenge", challenge.map(\.handWritten)),
-        ]).text
+        return json.bytes
     }
 }
 
 extension ChallengeView {
-    var handWritten: HandWrittenJSON {
-        .object([
-            ("id", .string(id)), ("status", .string(status)), ("action", .string(action)), ("level", .string(level)),
-            ("acr", acr.map(HandWrittenJSON.string)), ("max_age", maxAge.map(HandWrittenJSON.integer)),
-            ("allowed_factors", allowedFactors.map(HandWrittenJSON.strings)),
-            ("available_factors", .strings(availableFactors)), ("message", message.map(HandWrittenJSON.string)),
-            ("display", .dictionary(display)), ("expires_at", .date(expiresAt)),
-            ("attempts_left", .integer(attemptsLeft)), ("password_required", .bool(passwordRequired)),
-            ("verify_url", .string(verifyURL)), ("webauthn_options_url", webAuthnURL.map(HandWrittenJSON.string)),
-            ("codes_url", codesURL.map(HandWrittenJSON.string)),
-            ("page_url", .string(pageURL)),
-        ])
+    func write(into json: inout JSONWriter) {
+        json.object { json in
+            json.member("acr", acr)
+            json.member("action", action)
+            json.member("allowed_factors", strings: allowedFactors)
+            json.key("attempts_left")
+            json.integer(attemptsLeft)
+            json.member("available_factors", strings: availableFactors)
+            json.member("codes_url", codesURL)
+            json.key("display")
+            json.dictionary(display)
+            json.key("expires_at")
+            json.date(expiresAt)
+            json.member("id", id)
+            json.member("level", level)
+            json.member("max_age", maxAge)
+            json.member("message", message)
+            json.member("page_url", pageURL)
+            json.key("password_required")
+            json.bool(passwordRequired)
+            json.member("status", status)
+            json.member("verify_url", verifyURL)
+            json.member("webauthn_options_url", webAuthnURL)
+        }
     }
 }

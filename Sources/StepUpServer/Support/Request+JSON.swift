@@ -6,12 +6,15 @@ import StepUpCore
 
 extension Request {
     /// Decodes a JSON body, or throws a ``Problem`` that says exactly what is wrong with it.
+    /// `application/json` (the usual header, checked without parsing), or any JSON media type.
+    static func isJSON(_ contentType: String) -> Bool {
+        if contentType == "application/json" { return true }
+        guard let media = MediaType(from: contentType) else { return false }
+        return media.isType(.applicationJson) || media.subType.hasSuffix("+json")
+    }
+
     func decodeJSON<T: Decodable>(_ type: T.Type, context: StepUpRequestContext) async throws -> T {
-        if let contentType = headers[.contentType], let media = MediaType(from: contentType) {
-            guard media.isType(.applicationJson) || media.subType.hasSuffix("+json") else {
-                throw Problem.unsupportedMediaType
-            }
-        } else {
+        guard let contentType = headers[.contentType], Self.isJSON(contentType) else {
             throw Problem.unsupportedMediaType
         }
         let buffer: ByteBuffer

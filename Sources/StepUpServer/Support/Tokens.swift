@@ -27,7 +27,8 @@ enum Tokens {
 
     /// SHA-256 hex of a token: what the database keeps, so a leaked database yields no usable token.
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).hex
+        var token = token
+        return token.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }.hex
     }
 }
 
@@ -51,5 +52,5 @@ extension Data {
 }
 
 extension Digest {
-    var hex: String { Hex.lowercase(self) }
+    var hex: String { withUnsafeBytes(Hex.lowercase) }
 }

@@ -61,15 +61,22 @@ struct ErrorMiddleware: RouterMiddleware {
 struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = StepUpRequestContext
     let maxBodyBytes: Int
-    /// The policy, computed once: forms post to StepUp itself, whose answers may redirect to the hosts forward auth
+    /// The headers every response gets, built once (field names and values are checked when made). The content
+    /// security policy lets forms post to StepUp itself, whose answers may redirect to the hosts forward auth
     /// protects (`form-action` also governs where a form submission's redirects may lead).
-    let contentSecurityPolicy: String
+    let fields: [HTTPField]
 
     init(maxBodyBytes: Int, returnHosts: [HostPattern] = []) {
         self.maxBodyBytes = maxBodyBytes
         let targets = (["'self'"] + returnHosts.map { "\($0):*" }).joined(separator: " ")
-        contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'; "
+        let contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'; "
             + "form-action \(targets); base-uri 'none'"
+        fields = [
+            HTTPField(name: .xContentTypeOptions, value: "nosniff"),
+            HTTPField(name: HTTPField.Name("X-Frame-Options")!, value: "DENY"),
+            HTTPField(name: HTTPField.Name("Referrer-Policy")!, value: "no-referrer"),
+            HTTPField(name: .contentSecurityPolicy, value: contentSecurityPolicy),
+        ]
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
@@ -81,10 +88,11 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
             throw Problem.tooLarge(maxBodyBytes)
         }
         var response = try await next(request, context)
-        response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[.init("X-Frame-Options")!] = "DENY"
-        response.headers[.init("Referrer-Policy")!] = "no-referrer"
-        response.headers[.contentSecurityPolicy] = contentSecurityPolicy
+        for field in fields {
+            // Ours replace any the response carries (a proxied upstream's, say).
+            if response.headers.contains(field.name) { response.headers[field.name] = nil }
+            response.headers.append(field)
+        }
         return response
     }
 }

@@ -12,7 +12,7 @@ struct Passkey: Sendable {
     /// One factor id per credential id: a credential can be registered once, by one user, and the credential a
     /// browser presents is found without a search.
     static func factorID(credentialID: [UInt8]) -> String {
-        "wa_" + Hex.lowercase(SHA256.hash(data: credentialID)).prefix(32)
+        "wa_" + SHA256.hash(data: credentialID).withUnsafeBytes(Hex.lowercase).prefix(32)
     }
 
     init?(_ record: FactorRecord) {

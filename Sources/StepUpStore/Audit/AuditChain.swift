@@ -54,14 +54,29 @@ public enum AuditChain {
     /// need not write it twice.
     public static func detailsText(_ details: [String: String]) -> String {
         var out = "{"
-        let keys = details.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
-        for (index, key) in keys.enumerated() {
+        for (index, key) in canonicalOrder(details.keys).enumerated() {
             if index > 0 { out += "," }
             CanonicalJSONText.appendQuoted(key, to: &out)
             out += ":"
             CanonicalJSONText.appendQuoted(details[key] ?? "", to: &out)
         }
         return out + "}"
+    }
+
+    /// Keys in JCS order (UTF-16 code units). For keys below U+E000 — every key StepUp writes — that is UTF-8 byte
+    /// order, which compares without transcoding.
+    static func canonicalOrder(_ keys: Dictionary<String, String>.Keys) -> [String] {
+        var keys = Array(keys)
+        var plain = true
+        for index in keys.indices where plain {
+            plain = keys[index].withUTF8 { bytes in !bytes.contains { $0 >= 0xEE } }
+        }
+        if plain {
+            keys.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        } else {
+            keys.sort { $0.utf16.lexicographicallyPrecedes($1.utf16) }
+        }
+        return keys
     }
 
     /// The same text through the generic canonical writer: the reference the fast writer is tested against.
@@ -82,9 +97,10 @@ public enum AuditChain {
     /// The chain hash of an event given its predecessor's hash.
     public static func hash(previousHash: String, sequence: Int64, event: AuditEventDraft,
                             detailsText: String? = nil) -> String {
-        var input = Data(previousHash.utf8)
-        input.append(Data(canonicalJSON(sequence: sequence, event: event, detailsText: detailsText).utf8))
-        return Hex.lowercase(SHA256.hash(data: input))
+        var hasher = SHA256()
+        hasher.update(text: previousHash)
+        hasher.update(text: canonicalJSON(sequence: sequence, event: event, detailsText: detailsText))
+        return hasher.finalize().withUnsafeBytes(Hex.lowercase)
     }
 
     /// Builds the next event of a chain whose last event is `head` (`nil` for an empty log).
@@ -98,5 +114,13 @@ public enum AuditChain {
         return AuditEvent(sequence: sequence, event: event, previousHash: previous,
                           hash: hash(previousHash: previous, sequence: sequence, event: event,
                                      detailsText: detailsText))
+    }
+}
+
+extension SHA256 {
+    /// Hashes a string's UTF-8 bytes in place (no copy into `Data`).
+    mutating func update(text: String) {
+        var text = text
+        text.withUTF8 { update(bufferPointer: UnsafeRawBufferPointer($0)) }
     }
 }

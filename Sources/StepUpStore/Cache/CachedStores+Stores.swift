@@ -12,7 +12,7 @@ extension CachedStores: SessionStore {
     /// Unknown tokens are not remembered (guessing them must not fill memory).
     public func session(tokenHash: String) async throws -> Session? {
         try await cached({ $0.sessionsByToken[tokenHash].map { Optional($0) } }, key: "session:" + tokenHash,
-                         load: { [backend] in try await backend.sessions.session(tokenHash: tokenHash) },
+                         load: { [store = backend.sessions] in try await store.session(tokenHash: tokenHash) },
                          fill: { state, session in
                              guard let session else { return }
                              if state.sessionsByToken.count >= Self.limit {
@@ -68,7 +68,7 @@ extension CachedStores: CredentialStore {
 
     public func user(id: String) async throws -> UserRecord? {
         try await cached({ $0.users[id].map { Optional($0) } }, key: "user:" + id,
-                         load: { [backend] in try await backend.credentials.user(id: id) },
+                         load: { [store = backend.credentials] in try await store.user(id: id) },
                          fill: { state, user in if let user { boundedInsert(&state.users, id, user) } })
     }
 
@@ -112,7 +112,7 @@ extension CachedStores: FactorSecretStore {
 
     public func factors(userID: String) async throws -> [FactorRecord] {
         try await cached({ $0.factors[userID] }, key: "factors:" + userID,
-                         load: { [backend] in try await backend.factors.factors(userID: userID) },
+                         load: { [store = backend.factors] in try await store.factors(userID: userID) },
                          fill: { boundedInsert(&$0.factors, userID, $1) })
     }
 
@@ -153,7 +153,9 @@ extension CachedStores: RecoveryCodeStore {
 
     public func unusedRecoveryCodes(userID: String) async throws -> [RecoveryCodeRecord] {
         try await cached({ $0.recoveryCodes[userID] }, key: "recovery:" + userID,
-                         load: { [backend] in try await backend.recoveryCodes.unusedRecoveryCodes(userID: userID) },
+                         load: { [codes = backend.recoveryCodes] in
+                             try await codes.unusedRecoveryCodes(userID: userID)
+                         },
                          fill: { boundedInsert(&$0.recoveryCodes, userID, $1) })
     }
 
@@ -167,7 +169,9 @@ extension CachedStores: RecoveryCodeStore {
 extension CachedStores: DeviceStore {
     public func device(userID: String, deviceID: String) async throws -> DeviceRecord? {
         try await cached({ $0.devices[userID]?[deviceID] }, key: "device:\(userID):\(deviceID)",
-                         load: { [backend] in try await backend.devices.device(userID: userID, deviceID: deviceID) },
+                         load: { [devices = backend.devices] in
+                             try await devices.device(userID: userID, deviceID: deviceID)
+                         },
                          fill: { state, record in
                              var known = state.devices[userID] ?? [:]
                              boundedInsert(&known, deviceID, record)
@@ -204,7 +208,7 @@ extension CachedStores: DeviceStore {
 extension CachedStores: RiskHistoryStore {
     public func riskHistory(userID: String) async throws -> Data? {
         try await cached({ $0.risk[userID] }, key: "risk:" + userID,
-                         load: { [backend] in try await backend.riskHistory.riskHistory(userID: userID) },
+                         load: { [store = backend.riskHistory] in try await store.riskHistory(userID: userID) },
                          fill: { boundedInsert(&$0.risk, userID, $1) })
     }
 
@@ -230,7 +234,7 @@ extension CachedStores: AddressRuleStore {
 
     public func addressRules() async throws -> [AddressRule] {
         try await cached({ $0.addressRules }, key: "address-rules",
-                         load: { [backend] in try await backend.addressRules.addressRules() },
+                         load: { [store = backend.addressRules] in try await store.addressRules() },
                          fill: { $0.addressRules = $1 })
     }
 }
@@ -250,8 +254,10 @@ extension CachedStores: ThrottleStore {
         }
         if let hit { return hit }
         let times = try await cached({ _ in nil },
-                                     load: { [backend] in try await backend.throttle.failureTimes(key: key, since: since,
-                                                                                     limit: Self.failureLimit + 1) },
+                                     load: { [throttle = backend.throttle] in
+                                         try await throttle.failureTimes(key: key, since: since,
+                                                                         limit: Self.failureLimit + 1)
+                                     },
                                      fill: { state, times in
                                          guard times.count <= Self.failureLimit else { return }
                                          boundedInsert(&state.failures, key, FailureWindow(since: since, times: times))

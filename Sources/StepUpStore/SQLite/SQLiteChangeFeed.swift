@@ -38,6 +38,10 @@ final class SQLiteChangeFeed: ChangeFeedReader {
     }
 
     private static func read(after version: Int64, on database: RawSQLiteConnection) throws -> CacheChanges {
+        // Usually nothing changed: the epoch row alone (one page) says so.
+        var epoch: Int64?
+        try database.query("SELECT version FROM cache_epoch WHERE id = 1") { epoch = $0.int64(0) }
+        if epoch == version { return CacheChanges(changes: [], complete: true) }
         var changes: [CacheChange] = []
         var latest = version
         // The changes, then the epoch row (entity NULL), read in one statement and so one snapshot.
