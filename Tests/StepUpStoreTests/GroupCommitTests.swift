@@ -250,6 +250,40 @@ struct GroupCommitTests {
         }
     }
 
+    /// A request that finds the writer idle commits on its own thread (no hand-off to the writer and back); units
+    /// that arrive while it does, and a crowd, are batched by the writer's queue; the chain stays one line.
+    @Test func aLoneRequestCommitsOnItsOwnThreadAndACrowdOnTheWriters() async throws {
+        try await withSQLite { store in
+            let committer = try #require(store.committer)
+            try await Task.sleep(for: .milliseconds(5))
+            _ = try await store.append(event("alone"))
+            #expect(committer.aloneCommits.load(ordering: .relaxed) == 1)
+            try await withThrowingTaskGroup { group in
+                for index in 0..<40 { group.addTask { _ = try await store.append(event("crowd-\(index)")) } }
+                try await group.waitForAll()
+            }
+            let transactions = committer.committed.withLock { $0.transactions }
+            let alone = committer.aloneCommits.load(ordering: .relaxed)
+            #expect(transactions > alone, "a crowd of 40 never reached the writer's queue")
+            #expect(transactions < 41, "40 concurrent units were not batched: \(transactions) transactions")
+            #expect(try await store.verifyAuditChain() == AuditChainReport(checkedEvents: 41))
+        }
+    }
+
+    /// With `synchronous = full` every commit syncs the WAL: a lone request leaves that to the writer's thread.
+    @Test func withFullSyncEveryCommitIsTheWriters() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try await SQLStore.openSQLite(path: directory.appendingPathComponent("full.sqlite").path,
+                                                      synchronous: .full)
+            let committer = try #require(store.committer)
+            try await Task.sleep(for: .milliseconds(5))
+            _ = try await store.append(event("alone"))
+            #expect(committer.aloneCommits.load(ordering: .relaxed) == 0)
+            #expect(committer.committed.withLock { $0.transactions } == 1)
+            await store.shutdown()
+        }
+    }
+
     private func withSQLite(_ body: (SQLStore) async throws -> Void) async throws {
         try await withSQLite { store, _ in try await body(store) }
     }

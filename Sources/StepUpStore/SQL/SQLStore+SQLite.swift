@@ -54,7 +54,8 @@ extension SQLStore {
         let roundTrips = RoundTrips()
         let store = SQLStore(source: SQLiteSource(pool: pool, path: path), logger: logger, throttleRetention: throttleRetention,
                              committer: SQLiteGroupCommitter(connection: writer, checkpointer: checkpointer,
-                                                              roundTrips: roundTrips),
+                                                              roundTrips: roundTrips,
+                                                              commitsAlone: synchronous == .normal),
                              feed: SQLiteChangeFeed(connection: reader), synchronous: synchronous,
                              roundTrips: roundTrips)
         do {

@@ -56,6 +56,15 @@ final class RawSQLiteConnection: @unchecked Sendable {
         }, Unmanaged.passUnretained(busy).toOpaque())
     }
 
+    /// Runs `body` with no wait for a lock another connection holds: a statement that would wait fails at once with
+    /// `SQLITE_BUSY` instead.
+    func withoutWaiting<T>(_ body: () throws -> T) rethrows -> T {
+        let budget = busy.budgetNanoseconds
+        busy.budgetNanoseconds = 0
+        defer { busy.budgetNanoseconds = budget }
+        return try body()
+    }
+
     /// The busy handler's state: used only by the thread running a statement on this connection.
     private final class BusyWait {
         var started: UInt64 = 0

@@ -79,6 +79,10 @@ final class SQLiteCheckpointer: Sendable {
         }
     }
 
+    /// Whether the writer is asked to copy the WAL's last frames before its next batch (a checkpoint that syncs:
+    /// not for a request's own thread).
+    var restartAsked: Bool { restartWanted.load(ordering: .acquiring) }
+
     /// On the writer's connection, between two batches: when asked (``copyForRestartIfAsked(on:)``), copies the WAL's
     /// last frames so the writer's next transaction can start the WAL over. Whether it ran.
     func copyForRestartIfAsked(on writer: RawSQLiteConnection) -> Bool {
