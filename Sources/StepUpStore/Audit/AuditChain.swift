@@ -67,11 +67,7 @@ public enum AuditChain {
     /// order, which compares without transcoding.
     static func canonicalOrder(_ keys: Dictionary<String, String>.Keys) -> [String] {
         var keys = Array(keys)
-        var plain = true
-        for index in keys.indices where plain {
-            plain = keys[index].withUTF8 { bytes in !bytes.contains { $0 >= 0xEE } }
-        }
-        if plain {
+        if keys.allSatisfy({ $0.utf8.allSatisfy { $0 < 0xEE } }) {
             keys.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         } else {
             keys.sort { $0.utf16.lexicographicallyPrecedes($1.utf16) }

@@ -83,8 +83,8 @@ final class SQLiteCheckpointer: Sendable {
     /// not for a request's own thread).
     var restartAsked: Bool { restartWanted.load(ordering: .acquiring) }
 
-    /// On the writer's connection, between two batches: when asked (``copyForRestartIfAsked(on:)``), copies the WAL's
-    /// last frames so the writer's next transaction can start the WAL over. Whether it ran.
+    /// On the writer's connection, between two batches: when asked (``walGrew(to:)``), copies the WAL's last frames
+    /// so the writer's next transaction can start the WAL over. Whether it ran.
     func copyForRestartIfAsked(on writer: RawSQLiteConnection) -> Bool {
         guard restartWanted.exchange(false, ordering: .acquiringAndReleasing) else { return false }
         let outcome = try? writer.checkpointPassive()

@@ -46,7 +46,7 @@ final class SQLiteGroupCommitter: UnitCommitter {
 
     private let queue = DispatchQueue(label: "stepup.sqlite.group-commit")
     private let commitsAlone: Bool
-    /// Used only on `queue`.
+    /// Used by whoever set `draining`: the queue, or a lone request.
     private let connection: RawSQLiteConnection
     private let state = Mutex(State())
     private let roundTrips: RoundTrips
@@ -114,14 +114,16 @@ final class SQLiteGroupCommitter: UnitCommitter {
         guard (try? database.withoutWaiting({ try database.execute("BEGIN IMMEDIATE") })) != nil else { return nil }
         let result = run([unit], begun: true)[0]
         aloneCommits.add(1, ordering: .relaxed)
-        let more = state.withLock { state in
-            guard state.pending.isEmpty else { return true }
-            state.draining = false
-            state.idleSince = DispatchTime.now().uptimeNanoseconds
-            return false
-        }
-        if more { queue.async { self.drain() } }
+        if !state.withLock({ Self.goIdleIfNothingWaits(&$0) }) { queue.async { self.drain() } }
         return try result.get()
+    }
+
+    /// Ends the writer's turn when nothing is pending (and notes when it went idle); whether it did.
+    private static func goIdleIfNothingWaits(_ state: inout State) -> Bool {
+        guard state.pending.isEmpty else { return false }
+        state.draining = false
+        state.idleSince = DispatchTime.now().uptimeNanoseconds
+        return true
     }
 
     /// Statements the writer compiled (for tests: they are prepared once). Read only while no commit runs.
@@ -145,11 +147,7 @@ final class SQLiteGroupCommitter: UnitCommitter {
     private func drain() {
         while true {
             let batch: [Pending] = state.withLock { state in
-                guard !state.pending.isEmpty else {
-                    state.draining = false
-                    state.idleSince = DispatchTime.now().uptimeNanoseconds
-                    return []
-                }
+                guard !Self.goIdleIfNothingWaits(&state) else { return [] }
                 let count = min(state.pending.count, Self.maxBatch)
                 let batch = Array(state.pending.prefix(count))
                 state.pending.removeFirst(count)
