@@ -102,4 +102,37 @@ struct CachedStoresTests {
             #expect(try await bed.cached.credentials.user(id: user.id)?.roles == ["admin"])
         }
     }
+
+    /// A busy session's requests all find its last activity stale at once: one of them writes it.
+    @Test(arguments: [Backend.sqlite, .postgres])
+    func concurrentActivityWritesOfOneSessionAreOne(_ backend: Backend) async throws {
+        try await withBed(backend) { bed in
+            let user = try await makeUser(bed.cached)
+            let session = Session(id: "s1", userID: user.id, createdAt: t0, expiresAt: at(3_600), events: [])
+            try await bed.cached.sessions.createSession(session, tokenHash: "hash-1")
+            func writes() async throws -> Int {
+                try await bed.other.withRawDatabase { database in
+                    try await database.raw("""
+                        SELECT COUNT(*) AS n FROM cache_changes WHERE entity = 'session' AND entity_key = 's1'
+                        """).first()?.decode(column: "n", as: Int.self) ?? -1
+                }
+            }
+            let before = try await writes()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<50 {
+                    group.addTask { try await bed.cached.sessions.touchSession(id: "s1", at: at(10 + Double(index) / 1_000)) }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await writes() - before == 1, "fifty requests, one write")
+            let stored = try #require(try await bed.other.session(id: "s1")?.lastSeenAt)
+            #expect(stored >= at(10) && stored < at(10.05))
+
+            // The next interval writes again; a write that fails leaves the next request to write.
+            try await bed.cached.sessions.touchSession(id: "s1", at: at(15))
+            #expect(try await writes() - before == 2)
+            await #expect(throws: StoreError.self) { try await bed.cached.sessions.touchSession(id: "gone", at: at(15)) }
+            await #expect(throws: StoreError.self) { try await bed.cached.sessions.touchSession(id: "gone", at: at(15.1)) }
+        }
+    }
 }

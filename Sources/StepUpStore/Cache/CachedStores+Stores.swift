@@ -34,11 +34,30 @@ extension CachedStores: SessionStore {
         }
     }
 
+    /// Every request of a session that arrives while its cached last activity is stale asks for this write; the
+    /// first one writes and the others, within ``touchCoalescing`` of it, return at once. Without that, a busy
+    /// session's requests queued up on its row (and on the change feed's) every time the interval passed: tens
+    /// of writes, each waiting for the one before to commit.
     public func touchSession(id: String, at: Date) async throws {
-        try await write(dropping: { $0.dropSession(id: id) }) {
-            try await backend.sessions.touchSession(id: id, at: at)
+        let written = state.withLock { state -> Bool in
+            if let last = state.touches[id], at.timeIntervalSince(last) < Self.touchCoalescing { return true }
+            boundedInsert(&state.touches, id, at)
+            return false
+        }
+        if written { return }
+        do {
+            try await write(dropping: { $0.dropSession(id: id) }) {
+                try await backend.sessions.touchSession(id: id, at: at)
+            }
+        } catch {
+            // The next request writes again.
+            state.withLock { state in if state.touches[id] == at { state.touches[id] = nil } }
+            throw error
         }
     }
+
+    /// How close to a write of a session's last activity another one is left out.
+    public static let touchCoalescing: TimeInterval = 1
 
     public func revokeSession(id: String, at: Date) async throws {
         try await write(dropping: { $0.dropSession(id: id) }) {

@@ -46,6 +46,9 @@ public final class CachedStores: Sendable {
         var recoveryCodes: [String: [RecoveryCodeRecord]] = [:]
         /// Loads under way, by entry (see ``cached(_:key:load:fill:)``).
         var loads: [String: Load] = [:]
+        /// The last activity time each session's latest write (under way or done) stored, by session id (see
+        /// ``touchSession(id:at:)``).
+        var touches: [String: Date] = [:]
 
         mutating func clear() {
             sessionsByToken = [:]

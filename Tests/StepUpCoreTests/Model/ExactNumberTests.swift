@@ -103,6 +103,7 @@ struct ExactNumberJSONGuardTests {
     ])
     func acceptsBodiesItDecodesExactly(json: String) {
         #expect(ExactNumber.jsonNumbersFit(Array(json.utf8)))
+        #expect(ExactNumber.jsonNumbersFit(json.utf8.lazy.map { $0 }), "bytes that are not contiguous read the same")
     }
 
     @Test(arguments: [
@@ -112,5 +113,6 @@ struct ExactNumberJSONGuardTests {
     ])
     func refusesBodiesJSONDecoderWouldTruncate(json: String) {
         #expect(!ExactNumber.jsonNumbersFit(Array(json.utf8)))
+        #expect(!ExactNumber.jsonNumbersFit(json.utf8.lazy.map { $0 }), "bytes that are not contiguous read the same")
     }
 }
