@@ -50,7 +50,17 @@ public struct RiskHistory: Sendable, Hashable, Codable {
     public var hourTotal: Int { hours.reduce(0, +) }
 
     public func knowsCountry(_ code: String) -> Bool {
-        countries.contains { $0.code.caseInsensitiveCompare(code) == .orderedSame }
+        countries.contains { Self.sameIgnoringCase($0.code, code) }
+    }
+
+    /// Country codes are ASCII: compared byte by byte, folding A–Z (Foundation's case-insensitive comparison,
+    /// which costs a locale-aware pass, only for anything else).
+    static func sameIgnoringCase(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.allSatisfy({ $0 < 0x80 }), b.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return a.caseInsensitiveCompare(b) == .orderedSame
+        }
+        func folded(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte }
+        return a.utf8.elementsEqual(b.utf8) { folded($0) == folded($1) }
     }
 
     public func knowsDevice(_ id: String) -> Bool { devices.contains { $0.id == id } }

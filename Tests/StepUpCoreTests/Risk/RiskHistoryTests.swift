@@ -31,6 +31,15 @@ import Testing
         #expect(history.lastWithCountry?.country == "US")
     }
 
+    @Test func countriesCompareIgnoringCaseOnly() {
+        let history = RiskHistory().recording(RiskEvent(time: start, country: "De"))
+        for code in ["de", "DE", "dE", "De"] { #expect(history.knowsCountry(code)) }
+        for code in ["d", "dee", "DF", "", "d\u{0301}", "ÐE"] { #expect(!history.knowsCountry(code)) }
+        // Beyond ASCII the comparison is Foundation's, as before.
+        let other = RiskHistory().recording(RiskEvent(time: start, country: "Ää"))
+        #expect(other.knowsCountry("ää") && other.knowsCountry("ÄÄ") && !other.knowsCountry("aa"))
+    }
+
     @Test func blobRoundTripsAndGarbageIsEmpty() {
         let history = RiskHistory().recording(RiskEvent(time: start, ip: "192.0.2.1", country: "DE",
                                                         latitude: 52.5, longitude: 13.4, deviceID: "d1"))

@@ -42,4 +42,70 @@ import Testing
         #expect(chrome?.name == "Chrome")
         #expect(headless != nil && headless != chrome, "a cookie replayed headless must look like a change")
     }
+
+    /// The parser reads bytes in place; this reference splits the same way with strings and a dictionary, as the
+    /// first version did. Both must agree on real user agents and on generated ones (long tokens, other scripts,
+    /// every separator, the 512-byte cut).
+    @Test func agreesWithAPlainStringReference() {
+        let fragments = ["Mozilla/5.0", "(X11;", "Linux", "x86_64)", "AppleWebKit/537.36", "(KHTML, like Gecko)",
+                         "Chrome/120.0", "Safari/537.36", "Firefox/128.0", "rv:128.0", "Edg/120", "OPR/99",
+                         "curl/8.5.0", "HeadlessChrome/1", "Chrome-Lighthouse", "MSIE 10.0;", "Trident/7.0",
+                         "python-requests/2.31", "chrome", "CHROMEish", "xchromex/1", "a" + String(repeating: "b", count: 30),
+                         "Überbrowser/1", "日本語/2", "\t", ",", "/", ";;", "()", "Edge", "edgios/1", "Java/17",
+                         String(repeating: "x", count: 24), String(repeating: "y", count: 25) + "chrome"]
+        var generator = SystemRandomNumberGenerator()
+        var agents = Self.cases.map(\.userAgent) + ["", " ", "/", "chrome", String(repeating: "a ", count: 300) + "Firefox/1"]
+        for _ in 0..<2_000 {
+            let count = Int.random(in: 1...12, using: &generator)
+            let separators = [" ", "", ";", "/", "(", ")", ",", "\t"]
+            agents.append((0..<count).map { _ in
+                fragments.randomElement(using: &generator)! + separators.randomElement(using: &generator)!
+            }.joined())
+        }
+        for agent in agents {
+            #expect(UserAgentFamily(agent)?.name == Self.reference(agent), "\(agent)")
+        }
+    }
+
+    static func reference(_ userAgent: String) -> String? {
+        guard !userAgent.isEmpty else { return nil }
+        let rules: [(String, String)] = [
+            ("curl", "curl"), ("wget", "Wget"), ("python-requests", "python-requests"),
+            ("python-urllib", "Python-urllib"), ("aiohttp", "aiohttp"), ("httpie", "HTTPie"),
+            ("go-http-client", "Go-http-client"), ("okhttp", "okhttp"), ("postmanruntime", "Postman"),
+            ("insomnia", "Insomnia"), ("java", "Java"), ("apache-httpclient", "Apache-HttpClient"),
+            ("node-fetch", "node-fetch"), ("axios", "axios"), ("libwww-perl", "libwww-perl"),
+            ("googlebot", "Googlebot"), ("bingbot", "Bingbot"),
+            ("edg", "Edge"), ("edga", "Edge"), ("edgios", "Edge"), ("edge", "Edge"),
+            ("opr", "Opera"), ("opera", "Opera"), ("samsungbrowser", "Samsung Internet"),
+            ("yabrowser", "Yandex"), ("vivaldi", "Vivaldi"), ("ucbrowser", "UC Browser"),
+            ("firefox", "Firefox"), ("fxios", "Firefox"),
+            ("headlesschrome", "HeadlessChrome"), ("crios", "Chrome"), ("chromium", "Chromium"), ("chrome", "Chrome"),
+            ("msie", "Internet Explorer"), ("trident", "Internet Explorer"),
+            ("safari", "Safari"), ("applewebkit", "Safari"),
+        ]
+        var table: [String: (Int, String)] = [:]
+        for (rank, rule) in rules.enumerated() where table[rule.0] == nil { table[rule.0] = (rank, rule.1) }
+        var best: (Int, String)?
+        var token: [UInt8] = []
+        var inProduct = true
+        func finish() {
+            let text = String(decoding: token, as: UTF8.self)
+            if !token.isEmpty, token.count <= 24,
+               let found = table[text] ?? (text.contains("chrome") ? table["chrome"] : nil),
+               best.map({ found.0 < $0.0 }) ?? true {
+                best = found
+            }
+            token = []
+        }
+        for byte in userAgent.utf8.prefix(512) {
+            switch byte {
+            case 0x20, 0x3B, 0x28, 0x29, 0x2C, 0x09: finish(); inProduct = true
+            case 0x2F: finish(); inProduct = false
+            default: if inProduct { token.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) }
+            }
+        }
+        finish()
+        return best?.1 ?? "Other"
+    }
 }
