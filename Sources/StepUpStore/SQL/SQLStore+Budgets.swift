@@ -17,10 +17,13 @@ extension SQLStore: BudgetStore {
         }
         // PostgreSQL runs concurrent statements side by side, each counting in its own snapshot: a transaction
         // first takes this key's advisory lock, so the count and the insert that follows see every earlier spend.
-        return try await transaction { database in
-            try await database.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: key), 0))").run()
-            return try await Self.spend(key: key, limit: limit, window: window, at: at, id: id, horizon: horizon,
-                                        on: database)
+        // This process's spends of the key queue in memory first, so its waiters hold no connection.
+        return try await budgetTurns.run(key) {
+            try await transaction { database in
+                try await database.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: key), 0))").run()
+                return try await Self.spend(key: key, limit: limit, window: window, at: at, id: id,
+                                            horizon: horizon, on: database)
+            }
         }
     }
 

@@ -30,6 +30,8 @@ public final class SQLStore: Sendable {
     let feed: any ChangeFeedReader
     /// The `synchronous` setting the database runs with.
     public let synchronous: SQLiteSynchronous
+    /// Budget spends of one key, one at a time in this process (PostgreSQL; see ``KeyedTurns``).
+    let budgetTurns = KeyedTurns()
 
     init(source: any SQLConnectionSource, logger: Logger, throttleRetention: TimeInterval,
          committer: any UnitCommitter, feed: any ChangeFeedReader, synchronous: SQLiteSynchronous,
