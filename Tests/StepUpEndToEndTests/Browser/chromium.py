@@ -22,8 +22,9 @@ def start(*extra_flags):
     return driver
 
 
-def checker(driver, shots, label="", seconds=10):
-    """`check(condition, what)`: retries the callable until true (clicks return before the next page loads); on
+def checker(driver, shots, label="", seconds=30):
+    """`check(condition, what)`: retries the callable until true (clicks return before the next page loads; a
+    sign-in hashes at the lowest CPU priority, so on a CI machine busy with other tests it can take over 10 s); on
     failure saves a screenshot, prints the step, the URL and the page, quits and exits 1."""
     suffix = f" ({label})" if label else ""
 
