@@ -7,6 +7,11 @@ import Testing
 /// user's requests may land on either, and nothing depends on which one answers.
 @Suite("Two instances, one PostgreSQL", .serialized, .timeLimit(.minutes(5)))
 struct PostgresInstancesEndToEndTests {
+    /// The transfer every step of the test decides (built per use: `[String: Any]` is not `Sendable`).
+    static func transfer() -> [String: Any] {
+        ["action": "bank.transfer", "context": ["transaction": ["amount": 5000, "currency": "EUR", "payee": "ACME"]]]
+    }
+
     @Test func signInOnOneStepUpOnTheOtherAndTheGrantIsUsedOnce() async throws {
         guard let oathtool = ExternalTool.require("oathtool", package: "oathtool"),
               let nginx = ExternalTool.require("nginx", package: "nginx"),
@@ -61,9 +66,7 @@ struct PostgresInstancesEndToEndTests {
                 let confirmed = try await servers[0].send(.POST, try #require(started.json?["confirm_url"] as? String),
                                                           token: token, json: ["code": try await code(0)])
                 #expect(confirmed.status == 200, "\(confirmed.body)")
-                let transfer: [String: Any] = ["action": "bank.transfer",
-                                               "context": ["transaction": ["amount": 5000, "currency": "EUR",
-                                                                           "payee": "ACME"]]]
+                let transfer = Self.transfer()
 
                 // 50 wrong codes at once on one challenge, spread over both instances (directly and through
                 // nginx): its budget holds exactly.
@@ -108,9 +111,8 @@ struct PostgresInstancesEndToEndTests {
                             var decision: String?
                             repeat {
                                 let asked = ContinuousClock.now
-                                let body: [String: Any] = ["action": "bank.transfer", "context": ["transaction":
-                                    ["amount": 5000, "currency": "EUR", "payee": "ACME"]]]
-                                decision = try await http.send(.POST, "/v1/decisions", token: token, json: body)
+                                decision = try await http.send(.POST, "/v1/decisions", token: token,
+                                                               json: Self.transfer())
                                     .json?["decision"] as? String
                                 if decision == "deny" { return (http.base, asked - edited <= .seconds(3) ? "deny" : "late") }
                                 try await Task.sleep(for: .milliseconds(100))

@@ -4,7 +4,7 @@ import Testing
 
 /// PostgreSQL budget spends queue per key in memory (so waiters hold no pooled connection): one key's callers
 /// run one at a time and in order, other keys' callers alongside, and a failing caller still hands its turn on.
-@Suite("Keyed turns", .timeLimit(.minutes(1)))
+@Suite("Keyed turns", .timeLimit(.minutes(3)))
 struct KeyedTurnsTests {
     final class Recorder: Sendable {
         struct State {
@@ -16,6 +16,12 @@ struct KeyedTurnsTests {
             var ranDuringFirst = 0
         }
         let state = Mutex(State())
+    }
+
+    /// Polls `condition` for up to 5 s (a broken queue must fail the expectations below, not hang here).
+    static func waitUntil(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !condition(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(1)) }
     }
 
     @Test func oneKeysCallersRunOneAtATimeInArrivalOrder() async throws {
@@ -30,8 +36,12 @@ struct KeyedTurnsTests {
                 recorder.state.withLock { $0.firstHolds = false }
             }
         }
-        while turns.busyKeys == 0 { await Task.yield() }
+        // Whatever ends this test early must still let the first caller go: its queued callers would wait for it,
+        // and the task group for them, forever.
+        defer { releaser.finish() }
+        try await Self.waitUntil { turns.busyKeys > 0 }
         try await withThrowingTaskGroup(of: Void.self) { group in
+            defer { releaser.finish() }
             for index in 0..<20 {
                 group.addTask {
                     try await turns.run("user:alice") {
@@ -46,7 +56,7 @@ struct KeyedTurnsTests {
                     }
                 }
                 // Arrival order is the order the tasks reach the queue: let each one get there first.
-                try await Task.sleep(for: .milliseconds(2))
+                try await Self.waitUntil { turns.queued("user:alice") > index }
             }
             releaser.yield()
             try await group.waitForAll()

@@ -9,7 +9,7 @@ public struct UserAgentFamily: Sendable, Hashable, CustomStringConvertible {
     /// Product tokens in priority order: earlier ones win, because Edge and Opera also claim Chrome and Safari,
     /// and Chrome claims Safari. Headless Chrome (Puppeteer, Playwright) is its own family: a session that
     /// moves from Chrome to it is worth noticing.
-    private static let rules: [(token: String, family: String)] = [
+    static let rules: [(token: String, family: String)] = [
         ("curl", "curl"), ("wget", "Wget"), ("python-requests", "python-requests"),
         ("python-urllib", "Python-urllib"), ("aiohttp", "aiohttp"), ("httpie", "HTTPie"),
         ("go-http-client", "Go-http-client"), ("okhttp", "okhttp"), ("postmanruntime", "Postman"),

@@ -39,12 +39,12 @@ extension CachedStores: SessionStore {
     /// session's requests queued up on its row (and on the change feed's) every time the interval passed: tens
     /// of writes, each waiting for the one before to commit.
     public func touchSession(id: String, at: Date) async throws {
-        let written = state.withLock { state -> Bool in
+        let covered = state.withLock { state -> Bool in
             if let last = state.touches[id], at.timeIntervalSince(last) < Self.touchCoalescing { return true }
             boundedInsert(&state.touches, id, at)
             return false
         }
-        if written { return }
+        if covered { return }
         do {
             try await write(dropping: { $0.dropSession(id: id) }) {
                 try await backend.sessions.touchSession(id: id, at: at)

@@ -53,4 +53,7 @@ final class KeyedTurns: Sendable {
 
     /// Keys with a turn taken (for tests: none once every caller finished).
     var busyKeys: Int { waiting.withLock { $0.count } }
+
+    /// Callers queued behind `key`'s current turn (for tests).
+    func queued(_ key: String) -> Int { waiting.withLock { $0[key]?.count ?? 0 } }
 }

@@ -1,4 +1,4 @@
-import StepUpCore
+@testable import StepUpCore
 import Testing
 
 /// Every Chrome user agent also carries `AppleWebKit/…` and `Safari/…`: none may come out as Safari.
@@ -69,23 +69,10 @@ import Testing
 
     static func reference(_ userAgent: String) -> String? {
         guard !userAgent.isEmpty else { return nil }
-        let rules: [(String, String)] = [
-            ("curl", "curl"), ("wget", "Wget"), ("python-requests", "python-requests"),
-            ("python-urllib", "Python-urllib"), ("aiohttp", "aiohttp"), ("httpie", "HTTPie"),
-            ("go-http-client", "Go-http-client"), ("okhttp", "okhttp"), ("postmanruntime", "Postman"),
-            ("insomnia", "Insomnia"), ("java", "Java"), ("apache-httpclient", "Apache-HttpClient"),
-            ("node-fetch", "node-fetch"), ("axios", "axios"), ("libwww-perl", "libwww-perl"),
-            ("googlebot", "Googlebot"), ("bingbot", "Bingbot"),
-            ("edg", "Edge"), ("edga", "Edge"), ("edgios", "Edge"), ("edge", "Edge"),
-            ("opr", "Opera"), ("opera", "Opera"), ("samsungbrowser", "Samsung Internet"),
-            ("yabrowser", "Yandex"), ("vivaldi", "Vivaldi"), ("ucbrowser", "UC Browser"),
-            ("firefox", "Firefox"), ("fxios", "Firefox"),
-            ("headlesschrome", "HeadlessChrome"), ("crios", "Chrome"), ("chromium", "Chromium"), ("chrome", "Chrome"),
-            ("msie", "Internet Explorer"), ("trident", "Internet Explorer"),
-            ("safari", "Safari"), ("applewebkit", "Safari"),
-        ]
+        // The parser's own rule table: what is compared is the matching, not the data.
+        let rules = UserAgentFamily.rules
         var table: [String: (Int, String)] = [:]
-        for (rank, rule) in rules.enumerated() where table[rule.0] == nil { table[rule.0] = (rank, rule.1) }
+        for (rank, rule) in rules.enumerated() where table[rule.token] == nil { table[rule.token] = (rank, rule.family) }
         var best: (Int, String)?
         var token: [UInt8] = []
         var inProduct = true
