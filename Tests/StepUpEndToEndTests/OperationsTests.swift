@@ -79,8 +79,16 @@ struct OperationsTests {
         try await withHTTPClient { client in
             let http = HTTP(base: server.baseURL, client: client)
             let token = try await deployment.signIn(http)
-            // Rows that ended long ago (1970), as a server running for years would leave behind.
-            _ = try await Deployment.sqlite(deployment.database, """
+            let leftovers = """
+                SELECT (SELECT COUNT(*) FROM sessions WHERE id = 'old-session')
+                     + (SELECT COUNT(*) FROM challenges WHERE id = 'old-challenge')
+                     + (SELECT COUNT(*) FROM throttle_failures WHERE throttle_key = 'old-key')
+                     + (SELECT COUNT(*) FROM budget_units WHERE id = 'old-unit')
+                """
+            // Rows that ended long ago (1970), as a server running for years would leave behind; counted in the
+            // transaction that writes them (the housekeeper runs every second and may prune them at once after).
+            var remaining = try await Deployment.sqlite(deployment.database, """
+                BEGIN IMMEDIATE;
                 INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, expires_at)
                     SELECT 'old-session', 'old-hash', id, 1000, 1000, 2000 FROM users WHERE username = 'alice';
                 INSERT INTO challenges (id, user_id, session_id, action, requirement, display, created_at, expires_at,
@@ -89,14 +97,9 @@ struct OperationsTests {
                     FROM users WHERE username = 'alice';
                 INSERT INTO throttle_failures (throttle_key, failed_at) VALUES ('old-key', 1000);
                 INSERT INTO budget_units (budget_key, spent_at, id) VALUES ('old-budget', 1000, 'old-unit');
+                \(leftovers);
+                COMMIT;
                 """)
-            let leftovers = """
-                SELECT (SELECT COUNT(*) FROM sessions WHERE id = 'old-session')
-                     + (SELECT COUNT(*) FROM challenges WHERE id = 'old-challenge')
-                     + (SELECT COUNT(*) FROM throttle_failures WHERE throttle_key = 'old-key')
-                     + (SELECT COUNT(*) FROM budget_units WHERE id = 'old-unit')
-                """
-            var remaining = try await Deployment.sqlite(deployment.database, leftovers)
             #expect(remaining == "4")
             let deadline = ContinuousClock.now + .seconds(15)
             while remaining != "0", ContinuousClock.now < deadline {
