@@ -13,25 +13,16 @@ final class KeyedTurns: Sendable {
 
     /// Runs `body` once every earlier caller of `key` has finished (in arrival order).
     func run<T>(_ key: String, _ body: () async throws -> T) async throws -> T {
-        let mine = waiting.withLock { waiting -> Bool in
-            if waiting[key] == nil {
-                waiting[key] = []
-                return true
-            }
-            return false
-        }
-        if !mine {
-            await withCheckedContinuation { (turn: CheckedContinuation<Void, Never>) in
-                let now = waiting.withLock { waiting -> Bool in
-                    guard waiting[key] != nil else {
-                        waiting[key] = []
-                        return true
-                    }
-                    waiting[key]?.append(turn)
-                    return false
+        await withCheckedContinuation { (turn: CheckedContinuation<Void, Never>) in
+            let free = waiting.withLock { waiting -> Bool in
+                guard waiting[key] != nil else {
+                    waiting[key] = []
+                    return true
                 }
-                if now { turn.resume() }
+                waiting[key]?.append(turn)
+                return false
             }
+            if free { turn.resume() }
         }
         defer { handOver(key) }
         return try await body()

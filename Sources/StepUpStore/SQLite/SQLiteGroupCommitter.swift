@@ -10,8 +10,9 @@ import Synchronization
 /// once (a lone request waits for nobody), and while a transaction commits, new units gather for the next one.
 /// A request that finds the writer idle, nothing queued, and no unit arrived for a while before it (``loneGap``)
 /// is alone: it commits on its own thread, sparing two thread hand-offs, unless another process holds the write
-/// lock (then the queue waits for it) or the WAL is due to start over (that checkpoint syncs). Committing on the request's thread whenever the writer was idle, even
-/// a moment, was tried: under load it blocks cooperative threads per commit and cost a tenth of the throughput.
+/// lock (then the queue waits for it) or the WAL is due to start over (that checkpoint syncs). Committing on the
+/// request's thread whenever the writer was idle, even a moment, was tried: under load it blocks cooperative
+/// threads per commit and cost a tenth of the throughput.
 /// Inside the transaction each unit is a savepoint: a unit that fails (a taken challenge id) fails alone, while
 /// a transaction that fails (the disk, the commit) fails every unit in it and acknowledges none. Audit events are
 /// chained in queue order from the head read inside the transaction, so the chain stays one line however the
