@@ -61,13 +61,16 @@ extension SQLStore: OutboxStore {
     public func claimDue(at: Date, lease: TimeInterval, limit: Int) async throws -> [OutboxMessage] {
         try await withDatabase(.write) { database in
             // The status and time are checked again in the outer WHERE: under PostgreSQL's read committed a row
-            // another instance claimed meanwhile is re-evaluated and skipped.
-            try await database.raw("""
+            // another instance claimed meanwhile is re-evaluated and skipped. On PostgreSQL the candidates are
+            // also locked, skipping rows a concurrent claim holds: racing senders take disjoint messages instead
+            // of picking the same first few and all but one coming back empty. (SQLite runs one writer at a time.)
+            let skipLocked: SQLQueryString = isPostgres ? " FOR UPDATE SKIP LOCKED" : ""
+            return try await database.raw("""
                 UPDATE outbox SET attempts = attempts + 1,
                     next_attempt_at = \(bind: at.addingTimeInterval(lease).sqlSeconds)
                 WHERE id IN (SELECT id FROM outbox WHERE status = 'pending'
                         AND next_attempt_at <= \(bind: at.sqlSeconds)
-                        ORDER BY next_attempt_at, id LIMIT \(bind: Int64(limit)))
+                        ORDER BY next_attempt_at, id LIMIT \(bind: Int64(limit))\(skipLocked))
                     AND status = 'pending' AND next_attempt_at <= \(bind: at.sqlSeconds)
                 RETURNING *
                 """).all().map(Self.outboxMessage)
