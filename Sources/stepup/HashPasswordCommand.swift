@@ -28,7 +28,7 @@ struct HashPasswordCommand: AsyncParsableCommand {
 
     func run() async throws {
         let parameters = Argon2Parameters(memoryKiB: memory, iterations: iterations, parallelism: parallelism)
-        let hasher = PasswordHasher(parameters: parameters, pool: HashingPool(threads: 1))
+        let hasher = PasswordHasher(parameters: parameters, pool: HashingPool(threads: 1, priority: .normal))
         print(try await hasher.hash(Self.readPassword()))
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import StepUpCore
+import StepUpCrypto
 import StepUpServer
 import StepUpStore
 
@@ -16,7 +17,10 @@ struct UserCommand: AsyncParsableCommand {
         guard let configuration = try options.load() else { throw CLIError("no configuration") }
         let runtime: StepUpRuntime
         do {
-            runtime = try await StepUpRuntime.open(configuration: configuration, logger: options.logger())
+            // Hashing at normal priority: a one-shot command has no requests to give way to, and at the lowest
+            // priority a busy machine could keep `user add` waiting for minutes.
+            runtime = try await StepUpRuntime.open(configuration: configuration, logger: options.logger(),
+                                                   hashing: .normal)
         } catch let error as StartupError {
             throw CLIError(error.description)
         }

@@ -14,7 +14,7 @@ struct VerifyPasswordCommand: AsyncParsableCommand {
     var hash: String
 
     func run() async throws {
-        let hasher = PasswordHasher(pool: HashingPool(threads: 1))
+        let hasher = PasswordHasher(pool: HashingPool(threads: 1, priority: .normal))
         let result: PasswordVerification
         do {
             result = try await hasher.verify(HashPasswordCommand.readPassword(), against: hash)

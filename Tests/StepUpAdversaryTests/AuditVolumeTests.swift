@@ -7,7 +7,7 @@ import Testing
 
 /// Issue #9, audit volume: allows can be counted or sampled instead of written row by row; deny and step_up
 /// are always written in full, and the default writes everything.
-@Suite("Audit volume on a running server", .timeLimit(.minutes(3)))
+@Suite("Audit volume on a running server", .timeLimit(.minutes(5)))
 struct AuditVolumeTests {
     static let countedPolicy = Policy.demoYAML.replacingOccurrences(
         of: "version: 1\n", with: "version: 1\naudit: {allow: counted}\n")

@@ -5,7 +5,7 @@ import Testing
 @testable import StepUpServer
 
 /// The decision response is written by hand on the hot path; it must say exactly what `JSONEncoder` says.
-@Suite("Hand-written decision JSON", .timeLimit(.minutes(3)))
+@Suite("Hand-written decision JSON", .timeLimit(.minutes(5)))
 struct HandWrittenJSONTests {
     @Test func decisionViewsReadTheSameBothWays() async throws {
         try await AdversaryServer.with { server, client in

@@ -145,18 +145,21 @@ struct SignInAttackTests {
 
     /// Item 13: a full hashing pool answers 503 with Retry-After and counts as nobody's failure.
     @Test func anOverloadedPoolIsNobodysFailure() async throws {
-        try await AdversaryServer.with { server, client in
+        // Normal priority: the blockers must reach the pool's threads however busy the machine is (at the lowest
+        // priority they may not run for minutes, and this test would wait for them).
+        try await AdversaryServer.with(hashing: .normal) { server, client in
             try await server.user(totp: false)
             let pool = server.service.crypto.pool
             let gate = DispatchSemaphore(value: 0)
-            // Occupy every hashing thread, then fill the queue: the next hash has nowhere to go.
+            // Occupy every hashing thread, then fill the queue: the next hash has nowhere to go. The waits sleep
+            // rather than spin: a spinning task would take a core from the threads it waits for.
             let started = Counter()
             let blockers = (0..<pool.threadCount).map { _ in
                 Task { try await pool.run { started.increment(); gate.wait() } }
             }
-            while started.value < pool.threadCount { await Task.yield() }
+            while started.value < pool.threadCount { try await Task.sleep(for: .milliseconds(5)) }
             let fillers = (0..<pool.maxQueued).map { _ in Task { try await pool.run { } } }
-            while pool.waitingJobs < pool.maxQueued { await Task.yield() }
+            while pool.waitingJobs < pool.maxQueued { try await Task.sleep(for: .milliseconds(5)) }
             let reply = try await client.signIn(password: "wrong but unevaluated")
             for _ in 0..<pool.threadCount { gate.signal() }
             for task in blockers { _ = try await task.value }

@@ -4,7 +4,7 @@ import Testing
 @testable import StepUpCrypto
 
 /// Our Argon2 against the reference C implementation (argon2-cffi's bundled libargon2 and the Debian CLI).
-@Suite("Argon2 differential", .timeLimit(.minutes(5)))
+@Suite("Argon2 differential", .ownThread, .timeLimit(.minutes(5)))
 struct Argon2DifferentialTests {
     struct Case: Codable {
         var password: String, salt: String, m: Int, t: Int, p: Int, tag: Int, type: String, version: Int

@@ -38,7 +38,7 @@ struct Argon2MemoryReserveTests {
     }
 
     /// The pool gives kept matrices back by itself once hashing pauses, from its normal-priority completion thread.
-    @Test(.timeLimit(.minutes(3))) func anIdlePoolGivesItsMatricesBack() async throws {
+    @Test(.timeLimit(.minutes(5))) func anIdlePoolGivesItsMatricesBack() async throws {
         // Normal priority: an idle-priority thread on a loaded CI machine waits a minute for a core.
         let pool = HashingPool(threads: 1, priority: .normal)
         let parameters = Argon2Parameters(memoryKiB: 2604, iterations: 1, parallelism: 1)

@@ -2,7 +2,7 @@ import StepUpTestSupport
 import Testing
 @testable import StepUpCrypto
 
-@Suite("BLAKE2b (RFC 7693)", .timeLimit(.minutes(5)))
+@Suite("BLAKE2b (RFC 7693)", .ownThread, .timeLimit(.minutes(5)))
 struct BLAKE2bTests {
     /// RFC 7693 Appendix A: BLAKE2b-512("abc").
     @Test func rfc7693AppendixA() {

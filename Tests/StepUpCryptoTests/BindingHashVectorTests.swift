@@ -1,11 +1,12 @@
 import Crypto
 import Foundation
+import StepUpTestSupport
 import Testing
 
 /// The transaction binding hash is SHA-256 (swift-crypto, as the server computes it) of the canonical text that
 /// StepUpCoreTests pins in `TransactionBindingVectorTests`; these pin the hex digests and re-derive them with
 /// Python's hashlib.
-@Suite("Binding hash: fixed vectors", .timeLimit(.minutes(2)))
+@Suite("Binding hash: fixed vectors", .ownThread, .timeLimit(.minutes(5)))
 struct BindingHashVectorTests {
     static let vectors: [(text: String, sha256: String)] = [
         (#"{"action":"bank.transfer","fields":{"amount":1500,"currency":"EUR","payee":"ACME Ltd"},"v":2}"#,

@@ -5,7 +5,7 @@ import Testing
 
 /// Our `otpauth://` URIs read by an independent parser (pyotp's `parse_uri`, what many apps' backends use), and
 /// pyotp's own provisioning URIs read by ours.
-@Suite("otpauth:// URIs against pyotp", .timeLimit(.minutes(2)))
+@Suite("otpauth:// URIs against pyotp", .ownThread, .timeLimit(.minutes(5)))
 struct OTPAuthURIInteropTests {
     struct Parsed: Codable, Equatable {
         var kind: String, name: String, issuer: String?, secret: String, digits: Int, algorithm: String

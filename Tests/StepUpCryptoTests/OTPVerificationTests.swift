@@ -3,7 +3,7 @@ import StepUpTestSupport
 import Testing
 @testable import StepUpCrypto
 
-@Suite("TOTP/HOTP verification", .timeLimit(.minutes(5)))
+@Suite("TOTP/HOTP verification", .ownThread, .timeLimit(.minutes(5)))
 struct OTPVerificationTests {
     static let secret = Array("12345678901234567890".utf8)
     static let now = Date(timeIntervalSince1970: 1_700_000_000)

@@ -1,10 +1,11 @@
 import Foundation
+import StepUpTestSupport
 import Testing
 @testable import StepUpCrypto
 
 /// PHC strings as fixed vectors: argon2-cffi's `hash_secret` output for a known password and salt, which our hasher
 /// must reproduce byte for byte; and our strings read back by argon2-cffi's own parser and verifier.
-@Suite("PHC strings: fixed vectors and argon2-cffi's parser", .timeLimit(.minutes(3)))
+@Suite("PHC strings: fixed vectors and argon2-cffi's parser", .ownThread, .timeLimit(.minutes(5)))
 struct PHCVectorTests {
     struct Vector: Codable, Sendable {
         var password: String, salt: String, phc: String

@@ -1,8 +1,9 @@
+import StepUpTestSupport
 import Testing
 @testable import StepUpCrypto
 
 /// PHC strings cross both ways between us and argon2-cffi, and hashes made by other systems verify here.
-@Suite("Password hash interop", .timeLimit(.minutes(5)))
+@Suite("Password hash interop", .ownThread, .timeLimit(.minutes(5)))
 struct PasswordInteropTests {
     struct Pair: Codable { var password: String, hash: String }
 

@@ -3,7 +3,7 @@ import StepUpTestSupport
 import Testing
 @testable import StepUpCrypto
 
-@Suite("Recovery codes", .timeLimit(.minutes(5)))
+@Suite("Recovery codes", .ownThread, .timeLimit(.minutes(5)))
 struct RecoveryCodesTests {
     @Test func generatesTenGroupedCodesWithAtLeast50Bits() {
         var rng = SeededGenerator(seed: TestSeed.seed("RecoveryCodesTests.generates", fallback: 1))

@@ -1,12 +1,13 @@
 import Crypto
 import Foundation
+import StepUpTestSupport
 import Testing
 @testable import StepUpCrypto
 
 /// Fixed vectors for the sealed-secret envelope (`0x01 | id length | id | nonce | ciphertext | tag`, AES-256-GCM
 /// over the header and `user:<len>:<owner>|factor:<len>:<factor>`), pinned and re-derived by Python's
 /// `cryptography` AESGCM from the documented format alone.
-@Suite("Sealed secrets: fixed vectors", .timeLimit(.minutes(2)))
+@Suite("Sealed secrets: fixed vectors", .ownThread, .timeLimit(.minutes(5)))
 struct SecretSealerVectorTests {
     struct Vector: Codable {
         var keyID: String, key: String, nonce: String, plaintext: String, owner: String, factor: String

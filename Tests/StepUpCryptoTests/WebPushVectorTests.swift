@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import StepUpCrypto
 
-@Suite("Web Push encryption (RFC 8291) and VAPID (RFC 8292)", .timeLimit(.minutes(2)))
+@Suite("Web Push encryption (RFC 8291) and VAPID (RFC 8292)", .timeLimit(.minutes(5)))
 struct WebPushVectorTests {
     static func b64(_ text: String) throws -> [UInt8] { try #require(VAPID.decodeBase64URL(text)) }
 

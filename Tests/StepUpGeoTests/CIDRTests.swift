@@ -3,7 +3,7 @@ import StepUpGeo
 import StepUpTestSupport
 import Testing
 
-@Suite(.timeLimit(.minutes(2))) struct CIDRTests {
+@Suite(.timeLimit(.minutes(5))) struct CIDRTests {
     @Test func parsesAndContains() throws {
         let block = try #require(CIDR("192.0.2.77/24"))
         #expect(block.description == "192.0.2.0/24")

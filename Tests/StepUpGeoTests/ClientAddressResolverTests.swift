@@ -2,7 +2,7 @@ import StepUpCore
 import StepUpGeo
 import Testing
 
-@Suite(.timeLimit(.minutes(2))) struct ClientAddressResolverTests {
+@Suite(.timeLimit(.minutes(5))) struct ClientAddressResolverTests {
     let resolver = try! ClientAddressResolver(
         trustedProxies: ["10.0.0.0/8", "2001:db8:ffff::/48", "127.0.0.1"], countryHeader: "CF-IPCountry"
     )

@@ -5,7 +5,7 @@ import StepUpTestSupport
 import Testing
 
 /// .mmdb files written by the independent PyPI `mmdb-writer` in the test setup, read by our reader.
-@Suite(.timeLimit(.minutes(2))) struct MMDBReaderTests {
+@Suite(.ownThread, .timeLimit(.minutes(5))) struct MMDBReaderTests {
     @Test func cityDatabaseCountriesCoordinatesAndFields() throws {
         guard TestSupport.requireMMDBWriter() else { return }
         let reader = try TestSupport.mmdbReader("city")

@@ -2,7 +2,7 @@ import StepUpCore
 import StepUpGeo
 import Testing
 
-@Suite(.timeLimit(.minutes(2))) struct RangeListTests {
+@Suite(.timeLimit(.minutes(5))) struct RangeListTests {
     @Test func parsesTorFormatsAndCIDRRows() throws {
         let text = """
         # tor geoip style

@@ -3,7 +3,7 @@ import StepUpCore
 import StepUpGeo
 import Testing
 
-@Suite(.timeLimit(.minutes(2))) struct ReputationListsTests {
+@Suite(.timeLimit(.minutes(5))) struct ReputationListsTests {
     @Test func reloadSwapsListsAndKeepsOldOnError() throws {
         try TestSupport.withTemporaryDirectory { directory in
             let tor = try TestSupport.file("tor.txt", "185.220.101.1\n185.220.102.0/24\n", in: directory)
@@ -73,7 +73,7 @@ import Testing
     }
 }
 
-@Suite(.timeLimit(.minutes(2))) struct AddressRuleSetTests {
+@Suite(.timeLimit(.minutes(5))) struct AddressRuleSetTests {
     @Test func blockedWinsAndInvalidRulesAreReported() {
         let at = Date(timeIntervalSince1970: 0)
         let rules = AddressRuleSet(rules: [

@@ -1,7 +1,7 @@
 import StepUpGeo
 import Testing
 
-@Suite(.timeLimit(.minutes(2))) struct RiskBenchmarkTests {
+@Suite(.timeLimit(.minutes(5))) struct RiskBenchmarkTests {
     @Test func printsTheRequiredLines() throws {
         let result = try RiskBenchmark(source: .synthetic(ranges: 1000), lookups: 20_000, assessments: 200).run()
         let names = result.lines.compactMap { $0.split(separator: "=").first.map(String.init) }

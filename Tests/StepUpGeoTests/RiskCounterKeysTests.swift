@@ -3,7 +3,7 @@ import StepUpCore
 import StepUpGeo
 import Testing
 
-@Suite(.timeLimit(.minutes(2))) struct RiskCounterKeysTests {
+@Suite(.timeLimit(.minutes(5))) struct RiskCounterKeysTests {
     @Test func keysBucketIPv6By64() {
         #expect(RiskCounterKeys.address("192.0.2.7") == "risk.addr:192.0.2.7")
         #expect(RiskCounterKeys.address("::ffff:192.0.2.7") == "risk.addr:192.0.2.7")

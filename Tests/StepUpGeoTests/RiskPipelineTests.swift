@@ -3,7 +3,7 @@ import StepUpCore
 import StepUpGeo
 import Testing
 
-@Suite(.timeLimit(.minutes(2))) struct RiskPipelineTests {
+@Suite(.timeLimit(.minutes(5))) struct RiskPipelineTests {
     @Test func enrichesFromAnMMDBAndAppliesListsAndRules() throws {
         guard TestSupport.requireMMDBWriter() else { return }
         let reader = try TestSupport.mmdbReader("city")

@@ -1,10 +1,11 @@
 import Foundation
 import StepUpCore
 import StepUpGeo
+import StepUpTestSupport
 import Testing
 
 /// Real data: tor-geoipdb's country ranges, checked against Python's `ipaddress` reading the same files.
-@Suite(.timeLimit(.minutes(2))) struct TorGeoIPTests {
+@Suite(.ownThread, .timeLimit(.minutes(5))) struct TorGeoIPTests {
     static let locator: CountryRangeLocator? = try? CountryRangeLocator(
         files: [TestSupport.torGeoIP, TestSupport.torGeoIP6]
     )

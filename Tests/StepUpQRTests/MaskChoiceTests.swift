@@ -7,7 +7,7 @@ import Testing
 /// resumes its search seven modules after a counted pattern, so it misses a second finder-like pattern that overlaps
 /// the first (`0000 1011101 1101 0000`: two patterns, one with light before, one with light after). Where that
 /// decides the choice the two differ; every such difference must be explained by exactly that.
-@Suite("QR: mask choice against segno", .timeLimit(.minutes(5)))
+@Suite("QR: mask choice against segno", .ownThread, .timeLimit(.minutes(5)))
 struct MaskChoiceTests {
     static func finderLikes(_ line: String) -> Int {
         var penalty = QRMatrix.Penalty()

@@ -5,7 +5,7 @@ import Testing
 
 /// Our symbols module for module against segno's, an independent encoder: same version, level, byte mode and mask.
 /// (The mask choice itself: `MaskChoiceTests`.)
-@Suite("QR: module matrices against segno", .timeLimit(.minutes(5)))
+@Suite("QR: module matrices against segno", .ownThread, .timeLimit(.minutes(5)))
 struct SegnoInteropTests {
     /// Every version at every level, each filled to its capacity, one mask pattern each (all eight appear).
     @Test func everyVersionAndLevelWithAForcedMask() throws {

@@ -5,7 +5,7 @@ import Testing
 
 /// What users scan: the SVG, rasterised by librsvg (`rsvg-convert`), read by ZBar (`zbarimg`) back to the exact
 /// URI, for `otpauth://` URIs of 40 to 400 bytes.
-@Suite("QR: SVG decodes with zbarimg", .timeLimit(.minutes(5)))
+@Suite("QR: SVG decodes with zbarimg", .ownThread, .timeLimit(.minutes(5)))
 struct ZbarTests {
     static let labels = ["å:b@c", "ACME%20Co:alice%40example.com", "Stëp Up:ålice@例え.jp", "a/b:c=d"]
     static let suffixes = ["", "&issuer=ACME%20Co", "&algorithm=SHA256&digits=8&period=60", "&issuer=A%26B%3DC%2F"]

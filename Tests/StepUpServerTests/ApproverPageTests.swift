@@ -13,7 +13,7 @@ import Testing
 /// Issue #11, the browser as an approver: enrolment from the account page, the approver page's server-sent events
 /// (a stream per signed-in user, only that user's approvals, ended by sign-out or expiry, limited in number)
 /// — see ``PushAnswerDefenceTests`` for the answer budgets and the session hand-over.
-@Suite("Approver page and its event stream", .serialized, .timeLimit(.minutes(3)))
+@Suite("Approver page and its event stream", .serialized, .timeLimit(.minutes(5)))
 struct ApproverPageTests {
     static func harness(_ configure: @escaping (inout ServerConfiguration) -> Void = { _ in }) throws -> TestHarness {
         try TestHarness { configuration in

@@ -5,7 +5,7 @@ import Testing
 
 /// The server's binding hash is SHA-256 hex of the canonical text: pinned digests (re-derived with Python's
 /// hashlib in `BindingHashVectorTests`), and the hash a real challenge carries.
-@Suite("Binding hash in the server", .timeLimit(.minutes(2)))
+@Suite("Binding hash in the server", .timeLimit(.minutes(5)))
 struct BindingHashTests {
     @Test func theServerHashesTheCanonicalTextToKnownDigests() {
         let pinned = [

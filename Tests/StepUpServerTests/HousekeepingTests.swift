@@ -5,7 +5,7 @@ import StepUpStore
 import Testing
 @testable import StepUpServer
 
-@Suite("Housekeeping and its configuration", .timeLimit(.minutes(2)))
+@Suite("Housekeeping and its configuration", .timeLimit(.minutes(5)))
 struct HousekeepingTests {
     /// Pruning with a retention of zero must still keep every spent guess inside the window that counts it:
     /// otherwise each prune would hand an attacker a fresh budget.

@@ -8,7 +8,7 @@ import Testing
 
 /// Issue #14: the OpenAPI document is the router's contract — every JSON route documented, every documented
 /// route served — and a valid OpenAPI 3.1 document by an independent validator.
-@Suite("OpenAPI contract", .timeLimit(.minutes(3)))
+@Suite("OpenAPI contract", .timeLimit(.minutes(5)))
 struct OpenAPIContractTests {
     static let operationsPaths: Set<String> = ["/healthz", "/readyz", "/metrics", "/openapi.json"]
 

@@ -5,7 +5,7 @@ import Testing
 
 /// `storage.postgres`: a URL or fields, the password from a file or the environment, and `file:line:col` for
 /// every value that cannot work.
-@Suite("PostgreSQL configuration", .timeLimit(.minutes(3)))
+@Suite("PostgreSQL configuration", .timeLimit(.minutes(5)))
 struct PostgresConfigTests {
     @Test func aURLWithFieldsBesideIt() throws {
         let config = try ConfigFile.parse("""

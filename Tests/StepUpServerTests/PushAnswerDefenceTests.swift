@@ -10,7 +10,7 @@ import Testing
 
 /// Issue #11's defences around push answers, attacked: the answer budgets of `POST /v1/push/answers` (per challenge,
 /// per address, under a race) and the hand-over of a new session token to the browser whose prompt was approved.
-@Suite("Push answers: budgets and the session hand-over", .serialized, .timeLimit(.minutes(3)))
+@Suite("Push answers: budgets and the session hand-over", .serialized, .timeLimit(.minutes(5)))
 struct PushAnswerDefenceTests {
     /// Attacks on `POST /v1/push/answers`: forged answers for one challenge run out its budget (the right answer
     /// then waits too), and forged answers from one address run out the address's budget; both are 429

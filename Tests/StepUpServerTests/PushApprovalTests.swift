@@ -251,7 +251,7 @@ struct PushApprovalTests {
     }
 }
 
-@Suite("Push approval through a signed webhook", .serialized, .timeLimit(.minutes(2)))
+@Suite("Push approval through a signed webhook", .serialized, .timeLimit(.minutes(5)))
 struct PushWebhookTests {
     /// The operator's relay receives the notification with an HMAC signature it can check (here with Python's
     /// `hmac`, not StepUp's code), and a changed body no longer matches.

@@ -7,7 +7,7 @@ import Testing
 
 /// TOTP enrollment shows the `otpauth://` URI as a QR code drawn by the server (SVG), beside the text secret; what a
 /// phone scans from the real page is the exact URI.
-@Suite("TOTP enrollment QR code", .timeLimit(.minutes(3)))
+@Suite("TOTP enrollment QR code", .timeLimit(.minutes(5)))
 struct TOTPQRPageTests {
     @Test func theEnrollmentPageCarriesAScannableQRCodeOfTheURI() async throws {
         let harness = try TestHarness()

@@ -5,7 +5,7 @@ import Testing
 
 /// The `webauthn:` section: defaults from `server.public_url`, what `stepup init` writes, and `file:line:col` for
 /// every value that cannot work.
-@Suite("WebAuthn configuration", .timeLimit(.minutes(3)))
+@Suite("WebAuthn configuration", .timeLimit(.minutes(5)))
 struct WebAuthnConfigTests {
     @Test func defaultsFollowThePublicURL() throws {
         let config = try ConfigFile.parse("server:\n  public_url: https://login.example.com:8443/\n", file: "s.yaml")

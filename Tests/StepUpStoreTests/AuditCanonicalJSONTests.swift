@@ -5,7 +5,7 @@ import Testing
 
 /// The audit chain hashes a canonical JSON text written by a fast, order-aware writer; the generic RFC 8785
 /// writer is the reference. Any difference would break verification of every chain written before.
-@Suite("Audit canonical JSON", .timeLimit(.minutes(3)))
+@Suite("Audit canonical JSON", .timeLimit(.minutes(5)))
 struct AuditCanonicalJSONTests {
     @Test func theFastWriterMatchesTheGenericOneOnHostileEvents() {
         var generator = SystemRandomNumberGenerator()

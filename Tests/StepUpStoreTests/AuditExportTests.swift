@@ -4,7 +4,7 @@ import StepUpStore
 import Synchronization
 import Testing
 
-@Suite("Audit export, every backend", .timeLimit(.minutes(3)))
+@Suite("Audit export, every backend", .timeLimit(.minutes(5)))
 struct AuditExportTests {
     /// Counts the pages an export asks for, to show it never reads more than one page at a time.
     final class PageCounter: AuditStore, Sendable {

@@ -4,7 +4,7 @@ import StepUpStore
 import StepUpTestSupport
 import Testing
 
-@Suite("Audit log, every backend", .timeLimit(.minutes(3)))
+@Suite("Audit log, every backend", .timeLimit(.minutes(5)))
 struct AuditStoreConformanceTests {
     func draft(_ index: Int) -> AuditEventDraft {
         AuditEventDraft(type: "decision.step_up", at: at(Double(index)).addingTimeInterval(0.0123456),

@@ -4,7 +4,7 @@ import StepUpStore
 import StepUpTestSupport
 import Testing
 
-@Suite("Guess budgets, every backend", .timeLimit(.minutes(3)))
+@Suite("Guess budgets, every backend", .timeLimit(.minutes(5)))
 struct BudgetStoreConformanceTests {
     @Test(arguments: Backend.allCases)
     func spendsUpToTheLimitThenSaysWhenToRetry(_ backend: Backend) async throws {

@@ -7,7 +7,7 @@ import Testing
 
 /// Concurrent misses of one cache entry share one database read — but never one that began before something was
 /// dropped, which could hand a request a value older than a change it must see.
-@Suite("Cache loads shared by concurrent misses", .timeLimit(.minutes(2)))
+@Suite("Cache loads shared by concurrent misses", .timeLimit(.minutes(5)))
 struct CachedLoadSharingTests {
     /// A load that counts its runs and waits until the test lets it finish.
     final class GatedLoad: Sendable {

@@ -7,7 +7,7 @@ import Testing
 
 /// The read caches serve from memory, and every change — by this process, another store on the file, or raw
 /// SQL — reaches them at the next `synchronize()`; on SQLite and on PostgreSQL (two instances on one database).
-@Suite("Read caches and the change feed", .timeLimit(.minutes(3)))
+@Suite("Read caches and the change feed", .timeLimit(.minutes(5)))
 struct CachedStoresTests {
     struct Bed {
         let cached: Stores

@@ -4,7 +4,7 @@ import StepUpStore
 import StepUpTestSupport
 import Testing
 
-@Suite("Challenges, every backend", .timeLimit(.minutes(3)))
+@Suite("Challenges, every backend", .timeLimit(.minutes(5)))
 struct ChallengeStoreConformanceTests {
     func challenge(_ id: String = "c1", attempts: Int = 3) -> Challenge {
         Challenge(

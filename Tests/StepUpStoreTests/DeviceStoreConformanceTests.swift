@@ -3,7 +3,7 @@ import StepUpCore
 import StepUpStore
 import Testing
 
-@Suite("Devices, every backend", .timeLimit(.minutes(3)))
+@Suite("Devices, every backend", .timeLimit(.minutes(5)))
 struct DeviceStoreConformanceTests {
     @Test(arguments: Backend.allCases)
     func firstSightingInsertsLaterOnesMoveLastSeen(_ backend: Backend) async throws {

@@ -4,7 +4,7 @@ import StepUpStore
 import StepUpTestSupport
 import Testing
 
-@Suite("Factors and recovery codes, every backend", .timeLimit(.minutes(3)))
+@Suite("Factors and recovery codes, every backend", .timeLimit(.minutes(5)))
 struct FactorStoreConformanceTests {
     func totp(_ id: String, created: TimeInterval = 0) -> FactorRecord {
         FactorRecord(id: id, userID: "u1", kind: .totp, label: "phone \(id)", createdAt: at(created),

@@ -5,7 +5,7 @@ import Testing
 @testable import StepUpStore
 
 /// Group commit: many requests' writes in one transaction, each acknowledged only once it is durable.
-@Suite("Group commit", .timeLimit(.minutes(3)))
+@Suite("Group commit", .timeLimit(.minutes(5)))
 struct GroupCommitTests {
     /// A commit that blocks until released, so that the units arriving meanwhile form the next batch.
     final class Gate: Sendable {

@@ -4,7 +4,7 @@ import Testing
 
 /// PostgreSQL budget spends queue per key in memory (so waiters hold no pooled connection): one key's callers
 /// run one at a time and in order, other keys' callers alongside, and a failing caller still hands its turn on.
-@Suite("Keyed turns", .timeLimit(.minutes(3)))
+@Suite("Keyed turns", .timeLimit(.minutes(5)))
 struct KeyedTurnsTests {
     final class Recorder: Sendable {
         struct State {

@@ -3,7 +3,7 @@ import StepUpCore
 import StepUpStore
 import Testing
 
-@Suite("Maintenance, every backend", .timeLimit(.minutes(3)))
+@Suite("Maintenance, every backend", .timeLimit(.minutes(5)))
 struct MaintenanceConformanceTests {
     @Test(arguments: Backend.allCases)
     func pruneRemovesOnlyWhatEndedBeforeTheCutoff(_ backend: Backend) async throws {

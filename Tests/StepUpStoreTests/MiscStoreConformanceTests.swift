@@ -4,7 +4,7 @@ import StepUpStore
 import StepUpTestSupport
 import Testing
 
-@Suite("Throttle, risk history and address rules, every backend", .timeLimit(.minutes(3)))
+@Suite("Throttle, risk history and address rules, every backend", .timeLimit(.minutes(5)))
 struct MiscStoreConformanceTests {
     @Test(arguments: Backend.allCases)
     func throttleCountsFailuresInsideTheWindow(_ backend: Backend) async throws {

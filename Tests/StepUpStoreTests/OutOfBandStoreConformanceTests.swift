@@ -4,7 +4,7 @@ import StepUpStore
 import StepUpTestSupport
 import Testing
 
-@Suite("One-time codes and the outbox, every backend", .timeLimit(.minutes(3)))
+@Suite("One-time codes and the outbox, every backend", .timeLimit(.minutes(5)))
 struct OutOfBandStoreConformanceTests {
     static func code(_ id: String, scope: String, at seconds: TimeInterval = 0) -> OneTimeCodeRecord {
         OneTimeCodeRecord(id: id, userID: "u1", factorID: "f1", scope: scope, sealedCode: Data([1, 2, 3]),

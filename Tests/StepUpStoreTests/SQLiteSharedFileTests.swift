@@ -6,7 +6,7 @@ import Testing
 
 /// Two stores on one file stand in for two processes (the server and the CLI, or two instances): the guarantees
 /// must come from SQL, not from one process's writer queue.
-@Suite("SQLite file shared by two stores", .timeLimit(.minutes(3)))
+@Suite("SQLite file shared by two stores", .timeLimit(.minutes(5)))
 struct SQLiteSharedFileTests {
     @Test func replayGuardAndAuditChainHoldAcrossStores() async throws {
         try await withTemporaryDirectory { directory in

@@ -4,7 +4,7 @@ import StepUpCore
 import StepUpStore
 import Testing
 
-@Suite("SQLite file behaviour", .timeLimit(.minutes(3)))
+@Suite("SQLite file behaviour", .timeLimit(.minutes(5)))
 struct SQLiteStoreTests {
     @Test func dataSurvivesCloseAndReopen() async throws {
         try await withTemporaryDirectory { directory in
@@ -119,9 +119,31 @@ struct SQLiteStoreTests {
             await #expect(throws: StoreError.self) { _ = try await store.listUsers() }
         }
     }
+
+    /// A test cancelled at its time limit, or a server stopping, shuts the store down from a cancelled task: every
+    /// connection must still close (the last one checkpoints the WAL into the file and removes it), not be dropped
+    /// open — which sqlite-nio traps on in debug builds.
+    @Test func aShutdownFromACancelledTaskClosesEveryConnection() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("c.sqlite").path
+            let store = try await SQLStore.openSQLite(path: path)
+            try await makeUser(store.stores)
+            #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+            let shutdown = Task {
+                withUnsafeCurrentTask { $0?.cancel() }
+                #expect(Task.isCancelled)
+                await store.shutdown()
+            }
+            await shutdown.value
+            #expect(!FileManager.default.fileExists(atPath: path + "-wal"), "the last connection to close removes the WAL")
+            let reopened = try await SQLStore.openSQLite(path: path)
+            #expect(try await reopened.user(username: "alice")?.id == "u1")
+            await reopened.shutdown()
+        }
+    }
 }
 
-@Suite("SQLite online backup", .timeLimit(.minutes(3)))
+@Suite("SQLite online backup", .timeLimit(.minutes(5)))
 struct SQLiteBackupTests {
     @Test func backupIsAConsistentOpenableCopy() async throws {
         try await withBackend(.sqlite) { harness in
@@ -143,7 +165,7 @@ struct SQLiteBackupTests {
     }
 }
 
-@Suite("SQLite open failures", .timeLimit(.minutes(3)))
+@Suite("SQLite open failures", .timeLimit(.minutes(5)))
 struct SQLiteOpenFailureTests {
     @Test func aFileThatIsNotADatabaseIsABackendError() async throws {
         try await withTemporaryDirectory { directory in

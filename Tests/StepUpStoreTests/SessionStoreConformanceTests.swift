@@ -4,7 +4,7 @@ import StepUpStore
 import StepUpTestSupport
 import Testing
 
-@Suite("Sessions, every backend", .timeLimit(.minutes(3)))
+@Suite("Sessions, every backend", .timeLimit(.minutes(5)))
 struct SessionStoreConformanceTests {
     func session(_ id: String = "s1", events: [AuthenticationEvent] = []) -> Session {
         Session(id: id, userID: "u1", createdAt: t0, expiresAt: at(3_600), deviceID: "d1", ip: "192.0.2.7",

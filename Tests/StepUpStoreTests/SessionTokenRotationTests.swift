@@ -3,7 +3,7 @@ import StepUpCore
 import StepUpStore
 import Testing
 
-@Suite("Session token rotation, every backend", .timeLimit(.minutes(3)))
+@Suite("Session token rotation, every backend", .timeLimit(.minutes(5)))
 struct SessionTokenRotationTests {
     @Test(arguments: Backend.allCases)
     func aRotatedTokenReplacesTheOldOne(_ backend: Backend) async throws {

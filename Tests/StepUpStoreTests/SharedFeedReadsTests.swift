@@ -5,7 +5,7 @@ import Testing
 
 /// Concurrent requests share change-feed reads (PostgreSQL), but none trusts a read that started before it
 /// arrived: that is what makes a change acknowledged before a request visible to it.
-@Suite("Shared change-feed reads", .timeLimit(.minutes(3)))
+@Suite("Shared change-feed reads", .timeLimit(.minutes(5)))
 struct SharedFeedReadsTests {
     /// A clock of tickets: arrivals and read starts in one order.
     final class Log: Sendable {

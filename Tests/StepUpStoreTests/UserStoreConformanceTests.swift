@@ -4,7 +4,7 @@ import StepUpStore
 import StepUpTestSupport
 import Testing
 
-@Suite("Users and credentials, every backend", .timeLimit(.minutes(3)))
+@Suite("Users and credentials, every backend", .timeLimit(.minutes(5)))
 struct UserStoreConformanceTests {
     @Test(arguments: Backend.allCases)
     func createAndFetchCaseInsensitively(_ backend: Backend) async throws {

@@ -8,7 +8,7 @@ import Testing
 /// accept, never trap or hang, and what they accept must encode back to at most a few times its input.
 ///
 /// `STEPUP_FUZZ_ITERATIONS` sets the count (default 50,000; CI runs 1,000,000); `STEPUP_SEED` replays a run.
-@Suite("WebAuthn parser fuzzing", .timeLimit(.minutes(5)))
+@Suite("WebAuthn parser fuzzing", .ownThread, .timeLimit(.minutes(5)))
 struct FuzzTests {
     static var iterations: Int {
         ProcessInfo.processInfo.environment["STEPUP_FUZZ_ITERATIONS"].flatMap { Int($0) } ?? 50_000

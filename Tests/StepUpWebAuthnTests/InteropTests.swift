@@ -2,11 +2,12 @@ import Foundation
 import Testing
 
 @testable import StepUpWebAuthn
+import StepUpTestSupport
 
 /// Registrations and assertions made by an independent software authenticator (cryptography + python-fido2):
 /// every accepted case reports the values the authenticator put in, every refused case has its own error code,
 /// and py_webauthn reaches the same verdict on the same bytes wherever the two libraries promise the same thing.
-@Suite("WebAuthn interop with python-fido2 and py_webauthn", .timeLimit(.minutes(3)))
+@Suite("WebAuthn interop with python-fido2 and py_webauthn", .ownThread, .timeLimit(.minutes(5)))
 struct InteropTests {
     @Test func everyCaseMatchesAndPyWebAuthnAgrees() async throws {
         guard let cases = try PythonAuthenticator.cases() else { return }

@@ -23,8 +23,10 @@ public struct StepUpRuntime: Sendable {
 
     /// Opens the database (applying migrations), loads and validates the policy, resolves secrets.
     /// Throws a ``StartupError`` that says what to fix.
+    /// `hashing`: see ``CredentialCrypto/init(sealer:passwords:totp:hashing:)``.
     public static func open(configuration: ServerConfiguration, logger: Logger,
-                            environment: [String: String] = ProcessInfo.processInfo.environment) async throws
+                            environment: [String: String] = ProcessInfo.processInfo.environment,
+                            hashing: HashingPool.Priority = .background) async throws
         -> StepUpRuntime
     {
         let secrets = try ResolvedSecrets(configuration: configuration, environment: environment)
@@ -45,7 +47,7 @@ public struct StepUpRuntime: Sendable {
                                settings: { holder.current.risk })
         let service = StepUpService(configuration: configuration, stores: stores, policy: holder,
                                     crypto: CredentialCrypto(sealer: secrets.sealer, passwords: configuration.passwords,
-                                                             totp: configuration.totp),
+                                                             totp: configuration.totp, hashing: hashing),
                                     risk: risk, logger: logger)
         return StepUpRuntime(configuration: configuration, store: store, service: service, policy: holder,
                              lists: lists, cookieKey: secrets.cookieKey, metricsToken: secrets.metricsToken,

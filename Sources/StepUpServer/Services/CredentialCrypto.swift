@@ -12,10 +12,12 @@ public struct CredentialCrypto: Sendable {
     /// Password-hash evaluations this door has completed (a test seam: tests show every sign-in path pays the same).
     let evaluations = PasswordEvaluations()
 
+    /// - Parameter hashing: how hashing threads compete for the CPU: `.background` for a server (requests first),
+    ///   `.normal` for a one-shot command, which has nothing to give way to.
     public init(sealer: SecretSealer, passwords: ServerConfiguration.Passwords = .init(),
-                totp: ServerConfiguration.TOTP = .init()) {
+                totp: ServerConfiguration.TOTP = .init(), hashing: HashingPool.Priority = .background) {
         self.sealer = sealer
-        let pool = HashingPool(threads: passwords.concurrentHashes)
+        let pool = HashingPool(threads: passwords.concurrentHashes, priority: hashing)
         self.hasher = PasswordHasher(
             parameters: Argon2Parameters(memoryKiB: passwords.memoryKiB, iterations: passwords.iterations,
                                          parallelism: passwords.parallelism),

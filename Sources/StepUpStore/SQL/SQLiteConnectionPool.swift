@@ -43,10 +43,13 @@ final class SQLiteConnectionPool: Sendable {
     }
 
     /// Closes every connection; waiting tasks fail. Call it once nothing uses the store any more.
+    ///
+    /// Also from a cancelled task (a shutdown at a time limit): sqlite-nio's async `close()` gives up at once when
+    /// its task is cancelled, leaving the connection open, so this waits on the future-based one, which always runs.
     func close() async {
         for connection in writer.drain() + readers.drain() {
             do {
-                try await connection.close()
+                try await connection.close().get()
             } catch {
                 logger.warning("closing an SQLite connection failed: \(error)")
             }

@@ -35,8 +35,11 @@ struct AdversaryServer: Sendable {
         func advance(_ seconds: TimeInterval) { value.withLock { $0 = $0.addingTimeInterval(seconds) } }
     }
 
-    /// Starts a server on `policyYAML`; `configure` adjusts the configuration first.
+    /// Starts a server on `policyYAML`; `configure` adjusts the configuration first. `hashing`: the hashing pool's
+    /// priority (a test that must see the pool's threads take jobs up at once needs `.normal`: a loaded machine
+    /// may give idle-priority threads nothing for minutes).
     static func with<R: Sendable>(policyYAML: String = Policy.demoYAML, locator: (any GeoLocator)? = nil,
+                        hashing: HashingPool.Priority = .background,
                         configure: (inout ServerConfiguration) -> Void = { _ in },
                         _ body: @escaping @Sendable (AdversaryServer, Wire) async throws -> R)
         async throws -> R
@@ -57,7 +60,8 @@ struct AdversaryServer: Sendable {
         let holder = PolicyHolder(try Policy.load(yaml: policyYAML, file: policyFile.path))
         let key = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
         let crypto = CredentialCrypto(sealer: SecretSealer(keyring: try SecretKeyring(parsing: "k1:\(key)")),
-                                      passwords: configuration.passwords, totp: configuration.totp)
+                                      passwords: configuration.passwords, totp: configuration.totp,
+                                      hashing: hashing)
         var quiet = Logger(label: "adversary")
         quiet.logLevel = .error
         // The stores a real server runs with: SQLite behind the coherent read caches.

@@ -3,7 +3,7 @@ import Testing
 @testable import StepUpCore
 
 /// Issue #8 item 6: a grant is judged by what its ceremony proved, not by what its challenge asked for.
-@Suite("Decision grants", .timeLimit(.minutes(2)))
+@Suite("Decision grants", .timeLimit(.minutes(5)))
 struct DecisionGrantTests {
     static let policyYAML = """
     default: allow
@@ -115,7 +115,7 @@ struct DecisionGrantTests {
 }
 
 /// Issue #8 item 15 seen from the decision: step-ups finish, and requirements nobody can meet are denied.
-@Suite("Decision step-ups", .timeLimit(.minutes(2)))
+@Suite("Decision step-ups", .timeLimit(.minutes(5)))
 struct DecisionStepUpTests {
     let engine = DecisionEngine()
     let hash: (String) -> String = { $0 }

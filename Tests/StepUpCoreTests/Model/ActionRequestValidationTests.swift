@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import StepUpCore
 
-@Suite("Action names and request validation", .timeLimit(.minutes(2)))
+@Suite("Action names and request validation", .timeLimit(.minutes(5)))
 struct ActionRequestValidationTests {
     @Test(arguments: ["a", "payments.transfer", "admin.users.delete", "A-Z_0:9", "a.b-c.d_e:f",
                       String(repeating: "a", count: 200), "x." + String(repeating: "b", count: 198)])

@@ -3,7 +3,7 @@ import Testing
 import Yams
 @testable import StepUpCore
 
-@Suite("Exact numbers", .timeLimit(.minutes(2)))
+@Suite("Exact numbers", .timeLimit(.minutes(5)))
 struct ExactNumberTests {
     struct Box: Decodable { let value: AttributeValue }
 
@@ -92,7 +92,7 @@ struct ExactNumberTests {
     }
 }
 
-@Suite("Exact numbers: JSON digit guard", .timeLimit(.minutes(2)))
+@Suite("Exact numbers: JSON digit guard", .timeLimit(.minutes(5)))
 struct ExactNumberJSONGuardTests {
     @Test(arguments: [
         #"{"amount": 1500, "rate": 0.1, "big": 9007199254740993, "list": [1e400, -0.000001, true, null]}"#,

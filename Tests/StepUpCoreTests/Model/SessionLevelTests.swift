@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import StepUpCore
 
-@Suite("Session levels", .timeLimit(.minutes(2)))
+@Suite("Session levels", .timeLimit(.minutes(5)))
 struct SessionLevelTests {
     let ladder = LevelLadder.nistDefault
     let start = Date(timeIntervalSince1970: 1_800_000_000)

@@ -3,7 +3,7 @@ import Testing
 @testable import StepUpCore
 
 /// Issue #8 item 15: a rule's `factors` and `max_age` restrict the step-up factor, so every step-up can finish.
-@Suite("Session step-ups that can finish", .timeLimit(.minutes(2)))
+@Suite("Session step-ups that can finish", .timeLimit(.minutes(5)))
 struct SessionStepUpTests {
     let ladder = LevelLadder.nistDefault
     let now = Date(timeIntervalSince1970: 1_800_000_000)
@@ -85,7 +85,7 @@ struct SessionStepUpTests {
     }
 }
 
-@Suite("Step-up plans", .timeLimit(.minutes(2)))
+@Suite("Step-up plans", .timeLimit(.minutes(5)))
 struct StepUpPlanTests {
     let ladder = LevelLadder.nistDefault
     let now = Date(timeIntervalSince1970: 1_800_000_000)

@@ -3,7 +3,7 @@ import StepUpTestSupport
 import Testing
 @testable import StepUpCore
 
-@Suite("Transaction binding: canonical, type-exact text", .timeLimit(.minutes(2)))
+@Suite("Transaction binding: canonical, type-exact text", .timeLimit(.minutes(5)))
 struct TransactionBindingCanonicalTests {
     static func canonical(_ transaction: Attributes, fields: [String] = ["f"], action: String = "t") -> String {
         let request = ActionRequest(action: action, context: RequestContext(transaction: transaction))

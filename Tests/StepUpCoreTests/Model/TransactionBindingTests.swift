@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import StepUpCore
 
-@Suite("Transaction binding", .timeLimit(.minutes(2)))
+@Suite("Transaction binding", .timeLimit(.minutes(5)))
 struct TransactionBindingTests {
     func request(_ transaction: Attributes, action: String = "bank.transfer") -> ActionRequest {
         ActionRequest(action: action, context: RequestContext(transaction: transaction))

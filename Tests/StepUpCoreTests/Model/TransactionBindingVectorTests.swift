@@ -4,7 +4,7 @@ import Testing
 
 /// Fixed canonical texts of ``TransactionBinding``: the exact bytes the server hashes (SHA-256) into a challenge's
 /// binding hash. StepUpCryptoTests' `BindingHashVectorTests` pins the digests of these same texts.
-@Suite("Transaction binding: fixed vectors", .timeLimit(.minutes(3)))
+@Suite("Transaction binding: fixed vectors", .timeLimit(.minutes(5)))
 struct TransactionBindingVectorTests {
     static let vectors: [(fields: [String], transaction: Attributes, action: String, text: String)] = [
         (["amount", "currency", "payee"], ["amount": 1500, "currency": "EUR", "payee": "ACME Ltd", "memo": "x"],

@@ -7,7 +7,7 @@ private let needsN = "needs a whole number N from 2 to 1000000 (e.g. sampled 100
 private let forms = "full, counted or sampled N (1 in N allows written in full, N from 2 to 1000000)"
 
 /// Issue #9: operators choose how many allows are written to the audit log; denials and step-ups always are.
-@Suite("Policy audit volume", .timeLimit(.minutes(2)))
+@Suite("Policy audit volume", .timeLimit(.minutes(5)))
 struct PolicyAuditVolumeTests {
     static let head = "version: 1\ndefault: allow\n"
 

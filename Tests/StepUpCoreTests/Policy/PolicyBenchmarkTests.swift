@@ -1,8 +1,9 @@
 import Foundation
+import StepUpTestSupport
 import Testing
 @testable import StepUpCore
 
-@Suite("Policy benchmark and index", .timeLimit(.minutes(2)))
+@Suite("Policy benchmark and index", .ownThread, .timeLimit(.minutes(5)))
 struct PolicyBenchmarkTests {
     @Test(arguments: PolicyBenchmark.sizes)
     func generatedPoliciesLoadWithoutErrors(size: Int) throws {

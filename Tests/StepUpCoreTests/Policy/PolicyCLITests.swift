@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import StepUpCore
 
-@Suite("Policy CLI", .timeLimit(.minutes(2)))
+@Suite("Policy CLI", .timeLimit(.minutes(5)))
 struct PolicyCLITests {
     static let cases = """
     cases:

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import StepUpCore
 
-@Suite("Policy combination", .timeLimit(.minutes(2)))
+@Suite("Policy combination", .timeLimit(.minutes(5)))
 struct PolicyCombinationTests {
     static func evaluate(_ body: String, _ input: PolicyInput = PolicyFixture.input()) throws -> PolicyResult {
         let policy = try PolicyFixture.policy(body)

@@ -5,7 +5,7 @@ import Testing
 
 /// Deterministic fuzzing: mutated policy files and random requests must never crash the parser or evaluator,
 /// and the indexed evaluation must always agree with the exhaustive explanation.
-@Suite("Policy fuzzing", .timeLimit(.minutes(2)))
+@Suite("Policy fuzzing", .ownThread, .timeLimit(.minutes(5)))
 struct PolicyFuzzTests {
     static let seeds = [Policy.demoYAML, Policy.defaultYAML, PolicyBenchmark.policyYAML(rules: 30, seed: 7)]
     static let tokens = [

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import StepUpCore
 
-@Suite("Policy hot reload", .timeLimit(.minutes(2)))
+@Suite("Policy hot reload", .timeLimit(.minutes(5)))
 struct PolicyHolderTests {
     static func policyYAML(level: String) -> String {
         PolicyFixture.ladder + "\ndefault: deny\nrules:\n" + (0..<50).map {

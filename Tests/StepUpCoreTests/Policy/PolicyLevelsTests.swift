@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import StepUpCore
 
-@Suite("Policy levels and inputs", .timeLimit(.minutes(2)))
+@Suite("Policy levels and inputs", .timeLimit(.minutes(5)))
 struct PolicyLevelsTests {
     @Test func customLadderWithRanksAliasesAndFlags() throws {
         let policy = try Policy.load(yaml: """

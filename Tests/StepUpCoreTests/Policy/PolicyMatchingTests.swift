@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import StepUpCore
 
-@Suite("Policy matching", .timeLimit(.minutes(2)))
+@Suite("Policy matching", .timeLimit(.minutes(5)))
 struct PolicyMatchingTests {
     /// Returns the ids of the rules in `rules` that match `input` (default allow, each rule denies).
     static func matched(_ rules: String, _ input: PolicyInput) throws -> [String] {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import StepUpCore
 
-@Suite("Policy attribute operators", .timeLimit(.minutes(2)))
+@Suite("Policy attribute operators", .timeLimit(.minutes(5)))
 struct PolicyOperatorTests {
     struct Row: Sendable, CustomStringConvertible {
         var test: String

@@ -8,7 +8,7 @@ import Testing
 ///
 /// Replay a failure with `STEPUP_SEED=<seed> swift test --filter PolicyOracleTests`; each failure also names the
 /// policy seed, the YAML and the request.
-@Suite("Policy oracle", .timeLimit(.minutes(3)))
+@Suite("Policy oracle", .ownThread, .timeLimit(.minutes(5)))
 struct PolicyOracleTests {
     static let minimumCases = 100_000
     static let requestsPerPolicy = 128

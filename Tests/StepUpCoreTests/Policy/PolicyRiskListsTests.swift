@@ -3,7 +3,7 @@ import Testing
 @testable import StepUpCore
 
 /// Issue #8 item 16: a name in the risk section that nothing defines is an error, not a silently dead signal.
-@Suite("Policy risk list names", .timeLimit(.minutes(2)))
+@Suite("Policy risk list names", .timeLimit(.minutes(5)))
 struct PolicyRiskListsTests {
     static func yaml(networks: String = "[hosting]", lists: String? = nil) -> String {
         var text = """

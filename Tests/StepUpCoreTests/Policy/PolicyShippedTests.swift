@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import StepUpCore
 
-@Suite("Shipped policies", .timeLimit(.minutes(2)))
+@Suite("Shipped policies", .timeLimit(.minutes(5)))
 struct PolicyShippedTests {
     @Test func defaultPolicyLoadsWithoutDiagnostics() throws {
         let (policy, diagnostics) = Policy.check(yaml: Policy.defaultYAML, file: "default.yaml")

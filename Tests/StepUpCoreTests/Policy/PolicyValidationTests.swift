@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import StepUpCore
 
-@Suite("Policy validation messages", .timeLimit(.minutes(2)))
+@Suite("Policy validation messages", .timeLimit(.minutes(5)))
 struct PolicyValidationTests {
     static let head = "version: 1\ndefault: aal1\n"
 

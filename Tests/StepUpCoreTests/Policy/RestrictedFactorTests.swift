@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import StepUpCore
 
-@Suite("Restricted authenticators (SMS) in the policy", .timeLimit(.minutes(2)))
+@Suite("Restricted authenticators (SMS) in the policy", .timeLimit(.minutes(5)))
 struct RestrictedFactorTests {
     static func warnings(_ combinations: String) -> [String] {
         let yaml = """

@@ -2,7 +2,7 @@ import Foundation
 import StepUpCore
 import Testing
 
-@Suite(.timeLimit(.minutes(2))) struct RiskEngineTests {
+@Suite(.timeLimit(.minutes(5))) struct RiskEngineTests {
     let now = Date(timeIntervalSince1970: 1_780_000_000)
     let engine = RiskEngine()
 
@@ -108,7 +108,7 @@ import Testing
     }
 }
 
-@Suite(.timeLimit(.minutes(2))) struct UnusualHourEvidenceTests {
+@Suite(.timeLimit(.minutes(5))) struct UnusualHourEvidenceTests {
     @Test func localTimeZoneIsShownWhenConfigured() {
         var history = RiskHistory()
         let base = Date(timeIntervalSince1970: 1_780_012_800)  // 00:00 UTC

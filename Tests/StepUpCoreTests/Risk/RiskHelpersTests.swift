@@ -2,7 +2,7 @@ import Foundation
 import StepUpCore
 import Testing
 
-@Suite(.timeLimit(.minutes(2))) struct RiskHelpersTests {
+@Suite(.timeLimit(.minutes(5))) struct RiskHelpersTests {
     @Test(arguments: [
         ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
          "Chrome"),

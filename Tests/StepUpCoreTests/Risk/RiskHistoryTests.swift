@@ -2,7 +2,7 @@ import Foundation
 import StepUpCore
 import Testing
 
-@Suite(.timeLimit(.minutes(2))) struct RiskHistoryTests {
+@Suite(.timeLimit(.minutes(5))) struct RiskHistoryTests {
     let start = Date(timeIntervalSince1970: 1_780_000_000)
 
     @Test func staysBounded() {

@@ -2,7 +2,7 @@
 import Testing
 
 /// Every Chrome user agent also carries `AppleWebKit/…` and `Safari/…`: none may come out as Safari.
-@Suite(.timeLimit(.minutes(2))) struct UserAgentFamilyTests {
+@Suite(.timeLimit(.minutes(5))) struct UserAgentFamilyTests {
     static let linuxWebKit = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)"
 
     static let cases: [(userAgent: String, family: String)] = [

@@ -3,7 +3,7 @@ import StepUpTestSupport
 import Testing
 @testable import StepUpCore
 
-@Suite("Safe redirects", .timeLimit(.minutes(2)))
+@Suite("Safe redirects", .timeLimit(.minutes(5)))
 struct SafeRedirectTests {
     /// Known open-redirect payloads (PayloadsAllTheThings, OWASP, browser quirks); every one must be refused.
     static let attacks: [String] = [

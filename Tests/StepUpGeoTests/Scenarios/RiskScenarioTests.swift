@@ -7,7 +7,7 @@ import Yams
 /// Runs every `Fixtures/scenarios/*.yaml` through the pure engine, recording history between steps with the same
 /// `RiskHistory.recording` the server calls. What the server learns and counts is driven through the service in
 /// `StepUpServerTests` ("Risk learns from what happened").
-@Suite(.timeLimit(.minutes(2))) struct RiskScenarioTests {
+@Suite(.timeLimit(.minutes(5))) struct RiskScenarioTests {
     static var directory: URL {
         TestSupport.fixtures.appendingPathComponent("scenarios")
     }
