@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 import Testing
 @testable import StepUpCrypto
 
@@ -59,17 +60,125 @@ struct HashingPoolTests {
     #if os(Linux)
     /// Hashing gets the CPU only when nothing else wants it: a sign-in storm must not delay decisions.
     @Test func threadsRunAtIdlePriority() async throws {
-        let policy = try await HashingPool(threads: 1).run { sched_getscheduler(0) }
+        // No catch-up: on a busy machine the job could wait long enough for it, and run at normal priority.
+        let policy = try await HashingPool(threads: 1, escalateAfter: nil).run { sched_getscheduler(0) }
         #expect(policy == 5, "SCHED_IDLE")
         let normal = try await HashingPool(threads: 1, priority: .normal).run { sched_getscheduler(0) }
         #expect(normal == 0, "SCHED_OTHER")
+    }
+
+    /// A hash starved at the lowest priority — other processes keep every core busy — is repeated at normal
+    /// priority by the catch-up thread, whose result the caller gets; without it the hash would take minutes.
+    @Test func aStarvedHashIsRepeatedAtNormalPriority() async throws {
+        let pool = HashingPool(threads: 1, escalateAfter: .milliseconds(300))
+        let parameters = Argon2Parameters(memoryKiB: 16 * 1024, iterations: 2, parallelism: 1)
+        let salt = [UInt8](repeating: 3, count: 16)
+        let expected = try Argon2.hash(password: Array("pw".utf8), salt: salt, parameters: parameters)
+        let runs = RunCounter()
+        let firstStarted = DispatchSemaphore(value: 0)
+        let busy = DispatchSemaphore(value: 0)
+        let started = ContinuousClock.now
+        let answer = Task {
+            try await pool.run(repeatable: true) {
+                if runs.count.add(1, ordering: .relaxed).newValue == 1 {
+                    // The pool's own run: it hashes only once every core is busy.
+                    firstStarted.signal()
+                    busy.wait()
+                }
+                let tag = try Argon2.hash(password: Array("pw".utf8), salt: salt, parameters: parameters)
+                return (sched_getscheduler(0), Self.threadName(), tag)
+            }
+        }
+        await Self.waitOffThread(firstStarted)
+        let (policy, thread, tag) = try await Self.whileEveryCoreIsBusy {
+            busy.signal()
+            return try await answer.value
+        }
+        let waited = ContinuousClock.now - started
+        #expect(tag == expected)
+        #expect(policy == 0 && thread == "stepup-catch-up", "the catch-up thread's run answered, at SCHED_OTHER")
+        #expect(pool.escalations == 1)
+        #expect(runs.count.load(ordering: .relaxed) == 2, "the starved run was repeated once")
+        #expect(waited < .seconds(30), "waited \(waited)")
+    }
+
+    /// The calling thread's name as the kernel knows it.
+    static func threadName() -> String {
+        let name = (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? ""
+        return name.trimmingCharacters(in: .newlines)
+    }
+
+    /// Waits for `semaphore` without blocking a thread of Swift's executor.
+    static func waitOffThread(_ semaphore: DispatchSemaphore) async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread {
+                semaphore.wait()
+                done.resume()
+            }.start()
+        }
+    }
+
+    /// A job still waiting in the queue is moved to the catch-up thread once overdue; a job whose work may not be
+    /// repeated (`repeatable` not set) is never run twice, however long it runs.
+    @Test func anOverdueQueuedJobMovesAndANonRepeatableJobRunsOnce() async throws {
+        let pool = HashingPool(threads: 1, escalateAfter: .milliseconds(300))
+        // Holds the pool's only thread. On a busy machine that thread may not even take the blocker up within the
+        // limit, and the catch-up thread runs it instead: then it is released and queued again.
+        var held: (gate: DispatchSemaphore, runs: RunCounter)?
+        for _ in 0..<10 where held == nil {
+            let gate = DispatchSemaphore(value: 0)
+            let runs = RunCounter()
+            let thread = await withCheckedContinuation { (running: CheckedContinuation<String, Never>) in
+                Task {
+                    try await pool.run {
+                        if runs.count.add(1, ordering: .relaxed).newValue == 1 { running.resume(returning: Self.threadName()) }
+                        gate.wait()
+                    }
+                }
+            }
+            if thread == "stepup-catch-up" { gate.signal() } else { held = (gate, runs) }
+        }
+        let blocker = try #require(held, "the pool's thread never took a job up within 300 ms, ten times")
+        let escalatedBefore = pool.escalations
+        // The only pool thread is held: the queued job can only run on the catch-up thread.
+        let (name, policy) = try await pool.run { (Self.threadName(), sched_getscheduler(0)) }
+        #expect(name == "stepup-catch-up")
+        #expect(policy == 0, "SCHED_OTHER")
+        #expect(pool.escalations == escalatedBefore + 1)
+        try await Task.sleep(for: .milliseconds(700))  // the blocker is long overdue too
+        #expect(blocker.runs.count.load(ordering: .relaxed) == 1, "a job not marked repeatable never runs twice")
+        #expect(pool.escalations == escalatedBefore + 1)
+        blocker.gate.signal()
+    }
+
+    /// Runs `body` while busy threads at normal priority, two per core, keep the machine's cores occupied.
+    static func whileEveryCoreIsBusy<T>(_ body: () async throws -> T) async throws -> T {
+        let stop = Atomic<Bool>(false)
+        let hogs = 2 * ProcessInfo.processInfo.activeProcessorCount
+        let finished = DispatchSemaphore(value: 0)
+        for _ in 0..<hogs {
+            Thread {
+                var x: UInt64 = 1
+                while !stop.load(ordering: .relaxed) {
+                    for _ in 0..<10_000 { x = x &* 6_364_136_223_846_793_005 &+ 1 }
+                }
+                withExtendedLifetime(x) {}
+                finished.signal()
+            }.start()
+        }
+        defer {
+            stop.store(true, ordering: .relaxed)
+            for _ in 0..<hogs { finished.wait() }
+        }
+        return try await body()
     }
     #endif
 
     /// Runs `body` while a one-thread pool's thread is blocked and its single queue slot is taken, then
     /// releases both and checks they finish. No sleeps: a semaphore holds the thread until `body` is done.
     static func withFullPool(_ body: (HashingPool) async throws -> Void) async throws {
-        let pool = HashingPool(threads: 1, maxQueued: 1)
+        // No catch-up thread: it would take the queued job up if `body` ran longer than its limit.
+        let pool = HashingPool(threads: 1, maxQueued: 1, escalateAfter: nil)
         let gate = DispatchSemaphore(value: 0)
         var blocker: Task<Void, any Error>?
         // Resumed from the pool's thread, so the blocker is running (out of the queue) when this returns.
@@ -89,5 +198,60 @@ struct HashingPoolTests {
         try await blocker?.value
         #expect(try await queued.value == 1, "the queued job still runs once the thread is free")
         if let failure { throw failure }
+    }
+}
+
+/// How many times a job's work ran.
+final class RunCounter: Sendable {
+    let count = Atomic<Int>(0)
+}
+
+/// The catch-up thread's choice, with made-up clocks: it takes work up only from a stalled pool.
+@Suite("HashingPool catch-up choice")
+struct HashingPoolCatchUpChoiceTests {
+    let start = ContinuousClock.now
+    let limit = Duration.seconds(1)
+
+    func job(queuedAt offset: Duration, repeatable: Bool = true) -> HashingPool.Job {
+        HashingPool.Job(repeatable: repeatable, queued: start + offset) { { } }
+    }
+
+    func taken(_ next: HashingPool.CatchUp) -> HashingPool.Job? {
+        if case .job(let job) = next { return job }
+        return nil
+    }
+
+    @Test func aPoolThatKeepsFinishingJobsKeepsItsQueue() {
+        var queue = HashingPool.State.Queue()
+        queue.running = [job(queuedAt: .zero)]
+        queue.jobs = (1...40).map { job(queuedAt: .milliseconds($0)) }
+        queue.progress = start + .seconds(4.5)  // a job finished half a second ago
+        if case .wait = queue.catchUp(now: start + .seconds(5), limit: limit) {} else { Issue.record("took work up") }
+        #expect(queue.jobs.count == 40)
+    }
+
+    @Test func aStalledPoolHasItsOldestRunningJobRepeatedOnceThenItsQueuedJobsMoved() {
+        var queue = HashingPool.State.Queue()
+        let running = job(queuedAt: .zero)
+        let notRepeatable = job(queuedAt: .zero, repeatable: false)
+        let old = job(queuedAt: .milliseconds(100))
+        let young = job(queuedAt: .milliseconds(1900))
+        queue.running = [notRepeatable, running]
+        queue.jobs = [old, young]
+        queue.progress = start
+        let now = start + .seconds(2)
+        #expect(taken(queue.catchUp(now: now, limit: limit)) === running)
+        #expect(taken(queue.catchUp(now: now, limit: limit)) === old, "a job is repeated at most once")
+        #expect(queue.jobs.map(ObjectIdentifier.init) == [ObjectIdentifier(young)], "the moved job left the queue")
+        if case .wait = queue.catchUp(now: now, limit: limit) {} else { Issue.record("took a job queued 0.1 s ago") }
+        #expect(taken(queue.catchUp(now: now + .seconds(1), limit: limit)) === young)
+    }
+
+    @Test func anIdleOrStoppingPoolSleepsOrStops() {
+        var queue = HashingPool.State.Queue()
+        if case .sleep = queue.catchUp(now: start, limit: limit) {} else { Issue.record("an idle pool does not sleep") }
+        queue.stopping = true
+        queue.jobs = [job(queuedAt: .zero)]
+        if case .stop = queue.catchUp(now: start, limit: limit) {} else { Issue.record("a stopping pool goes on") }
     }
 }

@@ -20,7 +20,7 @@ extension HashingPool {
         }
 
         private func serve() {
-            Thread.current.name = "stepup-hash-done"
+            nameCurrentThread("stepup-hash-done")
             while true {
                 // Waiting long enough means hashing has paused: give kept block matrices back from here, a thread
                 // at normal priority (unmapping holds the memory-map lock; see Argon2Memory).

@@ -43,7 +43,7 @@ public final class PasswordHasher: Sendable {
         let parameters = self.parameters
         let bytes = Array(password.utf8)
         let lanes = pool.lanes
-        return try await pool.run {
+        return try await pool.run(repeatable: true) {
             let tag = try Argon2.hash(password: bytes, salt: salt, parameters: parameters, lanes: lanes)
             return PHCString(parameters: parameters, salt: salt, hash: tag).description
         }
@@ -58,13 +58,13 @@ public final class PasswordHasher: Sendable {
         if stored.hasPrefix("$argon2") {
             let phc = try PHCString(parsing: stored, limits: limits)
             let lanes = pool.lanes
-            let isMatch = try await pool.run { try phc.verify(password: bytes, lanes: lanes) }
+            let isMatch = try await pool.run(repeatable: true) { try phc.verify(password: bytes, lanes: lanes) }
             return PasswordVerification(
                 isMatch: isMatch, needsRehash: needsRehash(phc.parameters), scheme: phc.scheme
             )
         }
         let imported = try ImportedPasswordHash(parsing: stored, limits: limits)
-        let isMatch = try await pool.run { try imported.verify(password: bytes) }
+        let isMatch = try await pool.run(repeatable: true) { try imported.verify(password: bytes) }
         return PasswordVerification(isMatch: isMatch, needsRehash: true, scheme: imported.scheme)
     }
 
@@ -77,7 +77,7 @@ public final class PasswordHasher: Sendable {
         let bytes = Array(password.utf8)
         let decoy = self.decoy
         let lanes = pool.lanes
-        _ = try await pool.run { try decoy.verify(password: bytes, lanes: lanes) }
+        _ = try await pool.run(repeatable: true) { try decoy.verify(password: bytes, lanes: lanes) }
     }
 
     /// True when `stored` is not Argon2id v1.3 or costs less than ``parameters`` in memory, passes,

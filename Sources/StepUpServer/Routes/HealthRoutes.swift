@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import StepUpCore
+import StepUpCrypto
 
 /// `/healthz`: the process answers. `/readyz`: the database can be read *and written*, and a policy is loaded.
 struct HealthRoutes: Sendable {
@@ -35,6 +36,7 @@ struct HealthRoutes: Sendable {
             if let roundTrips {
                 service.metrics.storeActivity(roundTrips())
             }
+            service.metrics.hashingCatchUps(service.crypto.pool.escalations)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: .init(string: service.metrics.exposition())))
         }

@@ -111,13 +111,13 @@ public struct CredentialCrypto: Sendable {
     func newRecoveryCodes() -> [String] { RecoveryCodes.generate() }
 
     func hashRecoveryCode(_ code: String) async throws -> String {
-        try await overloadAware { try await pool.run { try RecoveryCodes.hash(code) } }
+        try await overloadAware { try await pool.run(repeatable: true) { try RecoveryCodes.hash(code) } }
     }
 
     /// The index of the stored hash `code` matches; every hash is checked, so timing tells nothing.
     func matchRecoveryCode(_ code: String, hashes: [String]) async throws -> Int? {
         guard !hashes.isEmpty, RecoveryCodes.normalize(code) != nil else { return nil }
-        return try await overloadAware { try await pool.run { RecoveryCodes.match(code, against: hashes) } }
+        return try await overloadAware { try await pool.run(repeatable: true) { RecoveryCodes.match(code, against: hashes) } }
     }
 }
 

@@ -53,6 +53,14 @@ public final class StepUpMetrics: Sendable {
         }
     }
 
+    /// Password hashes the catch-up thread took up because the hashing threads, at the lowest CPU priority, were
+    /// stalled (see `HashingPool`): above zero, other work starves sign-ins on this machine.
+    func hashingCatchUps(_ count: Int) {
+        registry.makeGauge(name: "stepup_password_hash_catch_ups_total",
+                           help: "Password hashes taken up at normal priority after the hashing threads stalled")
+            .set(Double(count))
+    }
+
     /// Counted (not written) audit events, by outcome and rule.
     func auditCounted(outcome: String, rule: String) {
         registry.makeCounter(name: "stepup_audit_counted_total", labels: [("outcome", outcome), ("rule", rule)],

@@ -1,0 +1,55 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import StepUpCrypto
+import Testing
+@testable import StepUpServer
+
+/// Sign-ins hash at the lowest CPU priority, so decisions keep the cores during a storm. On a machine that other
+/// processes keep busy, that priority alone would starve a sign-in for minutes; the hashing pool's catch-up thread
+/// must finish it within seconds, and `/metrics` must say it happened.
+@Suite("Sign-in while other processes keep every core busy", .timeLimit(.minutes(3)))
+struct SignInStarvationTests {
+    @Test func aSignInOnAMachineOthersKeepBusyCompletesAndIsReported() async throws {
+        #if os(Linux)
+        // A hash of some weight (the harness's usual one takes a millisecond, which even a starved thread finds).
+        let harness = try TestHarness { $0.passwords.memoryKiB = 8 * 1024; $0.passwords.iterations = 2 }
+        _ = try await harness.aliceWithTOTP()
+        try await harness.application().test(.router) { client in
+            let busy = try Self.busyProcesses(2 * ProcessInfo.processInfo.activeProcessorCount)
+            defer { for process in busy { kill(process.processIdentifier, SIGKILL) } }
+            try await Task.sleep(for: .milliseconds(500))  // every busy loop has its core
+            let started = ContinuousClock.now
+            let reply = try await client.json(.post, "/v1/sessions", body: [
+                "username": "alice", "password": "correct horse battery", "device_secret": TestHarness.deviceSecret,
+            ])
+            let waited = ContinuousClock.now - started
+            #expect(reply.status == .created, "\(reply.text)")
+            #expect(waited < .seconds(60), "the sign-in took \(waited)")
+            #expect(harness.service.crypto.pool.escalations >= 1, "the hashing threads stalled, the catch-up thread took over")
+            let metrics = try await client.execute(uri: "/metrics", method: .get,
+                                                   headers: [.authorization: "Bearer \(TestHarness.metricsToken)"]) {
+                String(buffer: $0.body)
+            }
+            let line = metrics.split(separator: "\n").first { $0.hasPrefix("stepup_password_hash_catch_ups_total ") }
+            let reported = line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+            #expect(reported >= 1, "\(line ?? "no stepup_password_hash_catch_ups_total")")
+        }
+        #endif
+    }
+
+    /// Shell busy loops at normal priority, as a busy neighbour on the machine would be. Their output goes nowhere:
+    /// one left behind must not hold the test runner's pipe open.
+    static func busyProcesses(_ count: Int) throws -> [Process] {
+        try (0..<count).map { _ in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "while :; do :; done"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+    }
+}
