@@ -67,39 +67,48 @@ struct HashingPoolTests {
         #expect(normal == 0, "SCHED_OTHER")
     }
 
-    /// A hash starved at the lowest priority — other processes keep every core busy — is repeated at normal
-    /// priority by the catch-up thread, whose result the caller gets; without it the hash would take minutes.
-    @Test func aStarvedHashIsRepeatedAtNormalPriority() async throws {
+    /// A hash whose run on the pool's thread makes no progress (as one starved at the lowest priority while other
+    /// processes keep every core busy makes none; `SignInStarvationTests` starves one for real) is computed again by
+    /// the catch-up thread, at normal policy, and the caller gets that run's result; the stalled run's is dropped.
+    @Test func aStalledRunningHashIsRepeatedOnTheCatchUpThread() async throws {
         let pool = HashingPool(threads: 1, escalateAfter: .milliseconds(300))
-        let parameters = Argon2Parameters(memoryKiB: 16 * 1024, iterations: 2, parallelism: 1)
+        let parameters = Argon2Parameters(memoryKiB: 1024, iterations: 1, parallelism: 1)
         let salt = [UInt8](repeating: 3, count: 16)
         let expected = try Argon2.hash(password: Array("pw".utf8), salt: salt, parameters: parameters)
-        let runs = RunCounter()
-        let firstStarted = DispatchSemaphore(value: 0)
-        let busy = DispatchSemaphore(value: 0)
-        let started = ContinuousClock.now
-        let answer = Task {
-            try await pool.run(repeatable: true) {
-                if runs.count.add(1, ordering: .relaxed).newValue == 1 {
-                    // The pool's own run: it hashes only once every core is busy.
-                    firstStarted.signal()
-                    busy.wait()
+        // The first run stalls until released. On a busy machine the pool's thread may not even take the job up
+        // within the limit, and the catch-up thread moves it instead (no repeat to see): then it is tried again.
+        for _ in 0..<10 {
+            let runs = RunCounter()
+            let firstRun = DispatchSemaphore(value: 0)
+            let stall = DispatchSemaphore(value: 0)
+            let firstThread = ThreadNote()
+            let answer = Task {
+                try await pool.run(repeatable: true) {
+                    if runs.count.add(1, ordering: .relaxed).newValue == 1 {
+                        firstThread.name.withLock { $0 = Self.threadName() }
+                        firstRun.signal()
+                        stall.wait()
+                    }
+                    let tag = try Argon2.hash(password: Array("pw".utf8), salt: salt, parameters: parameters)
+                    return (sched_getscheduler(0), Self.threadName(), tag)
                 }
-                let tag = try Argon2.hash(password: Array("pw".utf8), salt: salt, parameters: parameters)
-                return (sched_getscheduler(0), Self.threadName(), tag)
             }
+            await Self.waitOffThread(firstRun)
+            if firstThread.name.withLock({ $0 }) == "stepup-catch-up" {
+                stall.signal()
+                _ = try await answer.value
+                continue
+            }
+            let escalatedBefore = pool.escalations
+            let (policy, thread, tag) = try await answer.value
+            stall.signal()
+            #expect(tag == expected)
+            #expect(policy == 0 && thread == "stepup-catch-up", "the catch-up thread's run answered, at SCHED_OTHER")
+            #expect(pool.escalations == escalatedBefore + 1)
+            #expect(runs.count.load(ordering: .relaxed) == 2, "the stalled run was repeated once")
+            return
         }
-        await Self.waitOffThread(firstStarted)
-        let (policy, thread, tag) = try await Self.whileEveryCoreIsBusy {
-            busy.signal()
-            return try await answer.value
-        }
-        let waited = ContinuousClock.now - started
-        #expect(tag == expected)
-        #expect(policy == 0 && thread == "stepup-catch-up", "the catch-up thread's run answered, at SCHED_OTHER")
-        #expect(pool.escalations == 1)
-        #expect(runs.count.load(ordering: .relaxed) == 2, "the starved run was repeated once")
-        #expect(waited < .seconds(30), "waited \(waited)")
+        Issue.record("the pool's thread never took a job up within 300 ms, ten times")
     }
 
     /// The calling thread's name as the kernel knows it.
@@ -151,27 +160,6 @@ struct HashingPoolTests {
         blocker.gate.signal()
     }
 
-    /// Runs `body` while busy threads at normal priority, two per core, keep the machine's cores occupied.
-    static func whileEveryCoreIsBusy<T>(_ body: () async throws -> T) async throws -> T {
-        let stop = Atomic<Bool>(false)
-        let hogs = 2 * ProcessInfo.processInfo.activeProcessorCount
-        let finished = DispatchSemaphore(value: 0)
-        for _ in 0..<hogs {
-            Thread {
-                var x: UInt64 = 1
-                while !stop.load(ordering: .relaxed) {
-                    for _ in 0..<10_000 { x = x &* 6_364_136_223_846_793_005 &+ 1 }
-                }
-                withExtendedLifetime(x) {}
-                finished.signal()
-            }.start()
-        }
-        defer {
-            stop.store(true, ordering: .relaxed)
-            for _ in 0..<hogs { finished.wait() }
-        }
-        return try await body()
-    }
     #endif
 
     /// Runs `body` while a one-thread pool's thread is blocked and its single queue slot is taken, then
@@ -254,4 +242,9 @@ struct HashingPoolCatchUpChoiceTests {
         queue.jobs = [job(queuedAt: .zero)]
         if case .stop = queue.catchUp(now: start, limit: limit) {} else { Issue.record("a stopping pool goes on") }
     }
+}
+
+/// Which thread a job's first run was on.
+final class ThreadNote: Sendable {
+    let name = Mutex("")
 }
