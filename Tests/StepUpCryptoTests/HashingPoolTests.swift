@@ -82,6 +82,7 @@ struct HashingPoolTests {
             let firstRun = DispatchSemaphore(value: 0)
             let stall = DispatchSemaphore(value: 0)
             let firstThread = ThreadNote()
+            let escalatedBefore = pool.escalations
             let answer = Task {
                 try await pool.run(repeatable: true) {
                     if runs.count.add(1, ordering: .relaxed).newValue == 1 {
@@ -99,7 +100,6 @@ struct HashingPoolTests {
                 _ = try await answer.value
                 continue
             }
-            let escalatedBefore = pool.escalations
             let (policy, thread, tag) = try await answer.value
             stall.signal()
             #expect(tag == expected)

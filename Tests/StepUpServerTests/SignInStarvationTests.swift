@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import StepUpCrypto
+import Synchronization
 import Testing
 @testable import StepUpServer
 
@@ -17,8 +18,18 @@ struct SignInStarvationTests {
         let harness = try TestHarness { $0.passwords.memoryKiB = 8 * 1024; $0.passwords.iterations = 2 }
         _ = try await harness.aliceWithTOTP()
         try await harness.application().test(.router) { client in
-            let busy = try Self.busyProcesses(2 * ProcessInfo.processInfo.activeProcessorCount)
-            defer { for process in busy { kill(process.processIdentifier, SIGKILL) } }
+            // One per core starves an idle-priority thread completely. They stop after 5 s whatever happens: on a
+            // loaded CI machine they must not starve the other tests running alongside for long (the catch-up
+            // thread has taken the hash up after the first second).
+            let busy = try BusyProcesses(count: ProcessInfo.processInfo.activeProcessorCount)
+            let watchdog = Task {
+                try? await Task.sleep(for: .seconds(5))
+                busy.stop()
+            }
+            defer {
+                watchdog.cancel()
+                busy.stop()
+            }
             try await Task.sleep(for: .milliseconds(500))  // every busy loop has its core
             let started = ContinuousClock.now
             let reply = try await client.json(.post, "/v1/sessions", body: [
@@ -38,18 +49,32 @@ struct SignInStarvationTests {
         }
         #endif
     }
+}
 
-    /// Shell busy loops at normal priority, as a busy neighbour on the machine would be. Their output goes nowhere:
-    /// one left behind must not hold the test runner's pipe open.
-    static func busyProcesses(_ count: Int) throws -> [Process] {
-        try (0..<count).map { _ in
+/// Shell busy loops at normal priority, as a busy neighbour on the machine would be. Their output goes nowhere: one
+/// left behind must not hold the test runner's pipe open.
+final class BusyProcesses: Sendable {
+    private let processIDs: Mutex<[Int32]?>
+
+    init(count: Int) throws {
+        let processes = try (0..<count).map { _ in
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", "while :; do :; done"]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            return process
+            return process.processIdentifier
         }
+        processIDs = Mutex(processes)
+    }
+
+    /// Kills them (once: a process id is not signalled again after it may have been reused).
+    func stop() {
+        let processIDs = processIDs.withLock { ids in
+            defer { ids = nil }
+            return ids ?? []
+        }
+        for id in processIDs { kill(id, SIGKILL) }
     }
 }
