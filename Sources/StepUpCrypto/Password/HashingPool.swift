@@ -108,6 +108,8 @@ public final class HashingPool: Sendable {
     /// a burst of sign-ins reuses matrices, an idle server holds none (see `Argon2Memory`).
     public static let keepMemoryFor = Duration.seconds(3)
     public let threadCount: Int
+    /// How the pool's threads compete for the CPU (its catch-up thread aside).
+    public let priority: Priority
     public let maxQueued: Int
     /// How long a job may wait, from being queued, before the catch-up thread takes it up (nil: never; only pools
     /// at ``Priority/background`` have the thread).
@@ -122,6 +124,7 @@ public final class HashingPool: Sendable {
                 escalateAfter: Duration? = .seconds(1)) {
         threadCount = max(1, threads)
         self.maxQueued = max(1, maxQueued)
+        self.priority = priority
         self.escalateAfter = priority == .background ? escalateAfter : nil
         if let limit = self.escalateAfter { Self.startCatchUpThread(state, after: limit) }
         for index in 0..<threadCount {
