@@ -1,11 +1,12 @@
 import AsyncHTTPClient
 import Foundation
+import StepUpTestSupport
 import Testing
 
 /// Issue #14: schemathesis (PyPI) generates requests from `/openapi.json` and sends them to a running
 /// `stepup serve`, signed in as alice for the protected routes: no answer may be a 5xx, and every answer must
 /// match the document (status, content type, headers, body schema).
-@Suite("API contract: schemathesis against the running server", .serialized, .timeLimit(.minutes(10)))
+@Suite("API contract: schemathesis against the running server", .heavy, .serialized, .timeLimit(.minutes(10)))
 struct APIContractTests {
     @Test func schemathesisFindsNoServerErrorAndNoResponseOutsideTheDocument() async throws {
         guard let schemathesis = ExternalTool.find("st") else {

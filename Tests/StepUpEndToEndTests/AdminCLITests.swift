@@ -1,8 +1,9 @@
 import Foundation
+import StepUpTestSupport
 import Testing
 
 /// `stepup device …` and `stepup address …` against a real database file.
-@Suite("Admin CLI", .serialized, .timeLimit(.minutes(5)))
+@Suite("Admin CLI", .heavy, .serialized, .timeLimit(.minutes(5)))
 struct AdminCLITests {
     @Test func theDemoPolicyPassesItsOwnCases() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stepup-cases-\(UUID().uuidString)")

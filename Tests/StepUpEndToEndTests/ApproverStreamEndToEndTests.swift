@@ -1,10 +1,11 @@
 import Foundation
+import StepUpTestSupport
 import Testing
 
 /// Issue #11 against the real `stepup serve --demo`: the approver page's server-sent events on a real socket — the
 /// stream opens with `retry` and an `approvals` event and stays open; it needs a session; and an open stream does
 /// not hold up a graceful shutdown (SIGTERM ends it within seconds, not after its 5-minute lifetime).
-@Suite("Approver stream end to end", .serialized, .timeLimit(.minutes(5)))
+@Suite("Approver stream end to end", .heavy, .serialized, .timeLimit(.minutes(5)))
 struct ApproverStreamEndToEndTests {
     @Test func anOpenStreamDoesNotHoldUpAGracefulShutdown() async throws {
         guard let oathtool = ExternalTool.require("oathtool", package: "oathtool") else { return }

@@ -5,7 +5,7 @@ import Testing
 
 /// `stepup bench bare` serves the benchmarks' reference handler alone, so it can be measured with other tools
 /// (`wrk`) beside a real server.
-@Suite("Bench bare", .timeLimit(.minutes(5)))
+@Suite("Bench bare", .heavy, .timeLimit(.minutes(5)))
 struct BenchBareTests {
     @Test func servesTheReferenceHandlerOnTheGivenPort() async throws {
         let port = LoopbackPort.free()

@@ -3,7 +3,7 @@ import StepUpTestSupport
 import Testing
 
 /// A benchmark whose reader goes away (`| head -1`) still stops the server it started.
-@Suite("Bench cleanup", .timeLimit(.minutes(5)))
+@Suite("Bench cleanup", .heavy, .timeLimit(.minutes(5)))
 struct BenchCleanupTests {
     @Test func aBenchmarkWhoseReaderLeavesStopsItsServer() async throws {
         let marker = "stepup-bench-"

@@ -1,9 +1,10 @@
 import Foundation
+import StepUpTestSupport
 import Testing
 
 /// `stepup bench tokens` prints its name=value lines with both sides measured in one run (the ratio, not the
 /// absolute numbers, is what a busy machine can be asked about).
-@Suite("Bench tokens", .timeLimit(.minutes(5)))
+@Suite("Bench tokens", .heavy, .timeLimit(.minutes(5)))
 struct BenchTokensTests {
     @Test func printsIssueAndVerifyRatesBesideOpenSSL() async throws {
         guard ExternalTool.require("openssl", package: "openssl") != nil else { return }

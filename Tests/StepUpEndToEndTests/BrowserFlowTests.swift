@@ -1,9 +1,10 @@
 import Foundation
+import StepUpTestSupport
 import Testing
 
 /// The demo in a real browser: headless Chromium (via Selenium and chromedriver) signs in, sends a transfer,
 /// steps up with a code from `oathtool`, and sees the transfer sent. Screenshots land in the temp directory.
-@Suite("Browser", .serialized, .timeLimit(.minutes(5)))
+@Suite("Browser", .heavy, .serialized, .timeLimit(.minutes(5)))
 struct BrowserFlowTests {
     @Test func demoTransferStepsUpInChromium() async throws {
         guard ExternalTool.require("oathtool", package: "oathtool") != nil,

@@ -1,9 +1,10 @@
 import AsyncHTTPClient
 import Foundation
+import StepUpTestSupport
 import Testing
 
 /// What the README's command-line and configuration sections promise, checked on the real binary.
-@Suite("Command-line promises", .serialized, .timeLimit(.minutes(5)))
+@Suite("Command-line promises", .heavy, .serialized, .timeLimit(.minutes(5)))
 struct CLIPromiseTests {
     let stepup = ExternalTool.stepupBinary
 

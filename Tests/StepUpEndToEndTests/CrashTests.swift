@@ -1,12 +1,13 @@
 import AsyncHTTPClient
 import Foundation
+import StepUpTestSupport
 import Synchronization
 import Testing
 
 /// Issue #9: group commit must not trade durability for speed. `stepup serve` is killed with SIGKILL in the
 /// middle of a load, three times over; every decision it acknowledged has its audit event in the file, and the
 /// chain verifies (`stepup audit verify`).
-@Suite("Crash safety", .serialized, .timeLimit(.minutes(5)))
+@Suite("Crash safety", .heavy, .serialized, .timeLimit(.minutes(5)))
 struct CrashTests {
     @Test func killNineUnderLoadLosesNoAcknowledgedDecision() async throws {
         guard let sqlite = ExternalTool.require("sqlite3", package: "sqlite3") else { return }

@@ -1,12 +1,13 @@
 import AsyncHTTPClient
 import Foundation
+import StepUpTestSupport
 import Testing
 
 /// Forward auth behind real proxies: nginx (`auth_request`) and Caddy (`forward_auth`), each configured with the
 /// README's copy-paste configuration (Examples/forward-auth), in front of a small upstream application. An API
 /// client and headless Chromium sign in, are stepped up on the protected path only, and pass; spoofed identity
 /// headers never reach the application.
-@Suite("Forward auth behind nginx and Caddy", .serialized, .timeLimit(.minutes(8)))
+@Suite("Forward auth behind nginx and Caddy", .heavy, .serialized, .timeLimit(.minutes(8)))
 struct ForwardAuthProxyTests {
     static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Examples/forward-auth")

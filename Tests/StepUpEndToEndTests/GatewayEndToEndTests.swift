@@ -2,11 +2,12 @@ import AsyncHTTPClient
 import Crypto
 import Foundation
 import NIOCore
+import StepUpTestSupport
 import Testing
 
 /// The built-in gateway of a real `stepup serve` in front of a real upstream (upstream.py): 200 MB go up and
 /// 200 MB come down through it while its memory stays bounded — bodies are streamed, never buffered.
-@Suite("Gateway end to end", .serialized, .timeLimit(.minutes(6)))
+@Suite("Gateway end to end", .heavy, .serialized, .timeLimit(.minutes(6)))
 struct GatewayEndToEndTests {
     static let megabytes = 200
     static let password = "gateway user password"

@@ -1,10 +1,11 @@
 import AsyncHTTPClient
 import Foundation
+import StepUpTestSupport
 import Testing
 
 /// The running server behind a trusted proxy, locating clients with Debian's tor-geoipdb ranges: a sign-in
 /// from a new country is explained in the decision; a forged X-Forwarded-For from elsewhere is ignored.
-@Suite("Geo risk end to end", .serialized, .timeLimit(.minutes(5)))
+@Suite("Geo risk end to end", .heavy, .serialized, .timeLimit(.minutes(5)))
 struct GeoRiskTests {
     @Test func aNewCountryIsExplained() async throws {
         guard let oathtool = ExternalTool.require("oathtool", package: "oathtool") else { return }

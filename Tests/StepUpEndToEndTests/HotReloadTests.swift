@@ -1,9 +1,10 @@
 import AsyncHTTPClient
 import Foundation
+import StepUpTestSupport
 import Testing
 
 /// The running server picks up policy edits by itself and on SIGHUP; a broken edit never replaces a good policy.
-@Suite("Policy hot reload", .serialized, .timeLimit(.minutes(5)))
+@Suite("Policy hot reload", .heavy, .serialized, .timeLimit(.minutes(5)))
 struct HotReloadTests {
     func reloads(_ http: HTTP, _ result: String, token: String) async throws -> Int {
         let metrics = try await http.send(.GET, "/metrics", token: token).body

@@ -6,7 +6,7 @@ import Testing
 
 /// The benchmarks' load generator: its response reader on every framing the servers it drives use, and whole runs
 /// against the real bare handler (and against nothing at all).
-@Suite("Load generator", .timeLimit(.minutes(5)))
+@Suite("Load generator", .heavy, .timeLimit(.minutes(5)))
 struct LoadGeneratorTests {
     /// Feeds `text` split at `cut` and returns the statuses read.
     private func statuses(_ text: String, cut: Int? = nil) throws -> [Int] {

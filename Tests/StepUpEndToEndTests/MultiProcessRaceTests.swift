@@ -6,7 +6,7 @@ import Testing
 /// Two `stepup serve` processes on one SQLite file, raced through their HTTP APIs: the single-use and budgeted
 /// operations hold across processes because each is one conditional statement in the database, not a lock in
 /// one process.
-@Suite("Two servers, one database", .serialized, .timeLimit(.minutes(5)))
+@Suite("Two servers, one database", .heavy, .serialized, .timeLimit(.minutes(5)))
 struct MultiProcessRaceTests {
     @Test func guessesAndGrantsHoldAcrossProcesses() async throws {
         guard let oathtool = ExternalTool.require("oathtool", package: "oathtool"),

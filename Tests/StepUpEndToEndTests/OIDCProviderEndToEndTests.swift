@@ -6,7 +6,7 @@ import Testing
 /// through the real `stepup serve` (sign-in and step-up pages filled like a person would), and PyJWT checks every
 /// token against the published JWKS. Then `stepup keys rotate` and the same client checks the rotation; then RFC 9396
 /// `authorization_details` (phase 3), and the browser step-up in headless Chromium.
-@Suite("OpenID Provider", .serialized, .timeLimit(.minutes(10)))
+@Suite("OpenID Provider", .heavy, .serialized, .timeLimit(.minutes(10)))
 struct OIDCProviderEndToEndTests {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Browser/oidc_rp.py").path

@@ -1,10 +1,11 @@
 import AsyncHTTPClient
 import Foundation
+import StepUpTestSupport
 import Testing
 
 /// Issue #14, operator tools: `stepup backup` of a server under write load, `stepup audit export`, and the
 /// housekeeper pruning a running server's expired rows.
-@Suite("Operations: backup, audit export, housekeeping", .serialized, .timeLimit(.minutes(5)))
+@Suite("Operations: backup, audit export, housekeeping", .heavy, .serialized, .timeLimit(.minutes(5)))
 struct OperationsTests {
     @Test func backupOfARunningServerUnderWriteLoadIsConsistentAndTheAuditExports() async throws {
         guard ExternalTool.require("sqlite3", package: "sqlite3") != nil else { return }

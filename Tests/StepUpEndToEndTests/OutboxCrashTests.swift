@@ -6,7 +6,7 @@ import Testing
 /// Issue #11: an accepted message survives `kill -9`. StepUp accepts an e-mail code (201) while its SMTP server is
 /// down, is killed, and the next process — now with a working channel — delivers that very message; the code
 /// still confirms the address. `stepup outbox list|retry` show and replay the queue.
-@Suite("Outbox crash safety", .serialized, .timeLimit(.minutes(5)))
+@Suite("Outbox crash safety", .heavy, .serialized, .timeLimit(.minutes(5)))
 struct OutboxCrashTests {
     @Test func killNineBetweenAcceptAndSendLosesNothing() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stepup-outbox-\(UUID().uuidString)")

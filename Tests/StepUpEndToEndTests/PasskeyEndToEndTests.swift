@@ -1,11 +1,12 @@
 import Foundation
+import StepUpTestSupport
 import StepUpWebAuthn
 import Testing
 
 /// Passkeys against a real `stepup serve`: an independent Python client (python-fido2 and `cryptography`) through
 /// the JSON API, and headless Chromium with a virtual authenticator driving the pages. Chromium's responses are
 /// verified by py_webauthn and by StepUpWebAuthn, which must agree.
-@Suite("Passkeys end to end", .serialized, .timeLimit(.minutes(8)))
+@Suite("Passkeys end to end", .heavy, .serialized, .timeLimit(.minutes(8)))
 struct PasskeyEndToEndTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Browser")
 

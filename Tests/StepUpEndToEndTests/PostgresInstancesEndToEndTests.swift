@@ -5,7 +5,7 @@ import Testing
 
 /// Two `stepup serve` instances on one real PostgreSQL, reached directly and behind real nginx round-robin: a
 /// user's requests may land on either, and nothing depends on which one answers.
-@Suite("Two instances, one PostgreSQL", .serialized, .timeLimit(.minutes(5)))
+@Suite("Two instances, one PostgreSQL", .heavy, .serialized, .timeLimit(.minutes(5)))
 struct PostgresInstancesEndToEndTests {
     /// The transfer every step of the test decides (built per use: `[String: Any]` is not `Sendable`).
     static func transfer() -> [String: Any] {

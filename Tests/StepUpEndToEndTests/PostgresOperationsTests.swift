@@ -5,7 +5,7 @@ import Testing
 
 /// Operating StepUp on PostgreSQL: moving a running SQLite deployment over with `stepup storage copy`, and
 /// `/readyz` following the database through an outage.
-@Suite("PostgreSQL operations", .serialized, .timeLimit(.minutes(5)))
+@Suite("PostgreSQL operations", .heavy, .serialized, .timeLimit(.minutes(5)))
 struct PostgresOperationsTests {
     /// `stepup init` in a new folder with alice as a user; the folder and the configuration file.
     func deployment(_ name: String) async throws -> (URL, URL) {

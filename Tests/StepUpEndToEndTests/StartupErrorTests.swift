@@ -1,8 +1,9 @@
 import Foundation
+import StepUpTestSupport
 import Testing
 
 /// A broken configuration or policy stops `stepup` with a `file:line:col` message and a non-zero exit.
-@Suite("Startup errors", .serialized, .timeLimit(.minutes(5)))
+@Suite("Startup errors", .heavy, .serialized, .timeLimit(.minutes(5)))
 struct StartupErrorTests {
     func initialised() async throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stepup-bad-\(UUID().uuidString)")

@@ -1,10 +1,11 @@
 import AsyncHTTPClient
 import Foundation
+import StepUpTestSupport
 import Testing
 
 /// The whole loop against the real `stepup` binary, a real SQLite file and a real authenticator (`oathtool`):
 /// create user → login → enroll TOTP → decision (step_up) → verify → decision (allow) → the same code is refused.
-@Suite("End to end", .serialized, .timeLimit(.minutes(5)))
+@Suite("End to end", .heavy, .serialized, .timeLimit(.minutes(5)))
 struct StepUpFlowTests {
     @Test func stepUpWithIndependentlyComputedTOTP() async throws {
         guard let oathtool = ExternalTool.require("oathtool", package: "oathtool") else { return }

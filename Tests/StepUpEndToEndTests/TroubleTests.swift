@@ -1,10 +1,11 @@
 import AsyncHTTPClient
 import Foundation
+import StepUpTestSupport
 import Testing
 
 /// Issue #14, honest health under trouble: a full disk answers 503 with the storage problem type and recovers
 /// by itself; idle, slow-header and slow-body connections are closed by the timeouts and memory returns.
-@Suite("Trouble: full disk, idle and slow-loris connections", .serialized, .timeLimit(.minutes(6)))
+@Suite("Trouble: full disk, idle and slow-loris connections", .heavy, .serialized, .timeLimit(.minutes(6)))
 struct TroubleTests {
     static let storageProblem = "https://stepup.dev/problems/storage-unavailable"
 

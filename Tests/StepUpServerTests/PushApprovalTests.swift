@@ -10,7 +10,7 @@ import Testing
 
 /// Push approval end to end: StepUp on a live port, a local HTTP endpoint as the push service, and an approver in
 /// Python (`Sinks/push_approver.py`: decrypts with http_ece, checks VAPID with PyJWT, signs with its own P-256 key).
-@Suite("Push approval with number matching", .serialized, .timeLimit(.minutes(5)))
+@Suite("Push approval with number matching", .heavy, .serialized, .timeLimit(.minutes(5)))
 struct PushApprovalTests {
     static var available: Bool {
         TestTools.require("python3", pythonModules: ["http_ece", "jwt", "cryptography"],
@@ -251,7 +251,7 @@ struct PushApprovalTests {
     }
 }
 
-@Suite("Push approval through a signed webhook", .serialized, .timeLimit(.minutes(5)))
+@Suite("Push approval through a signed webhook", .heavy, .serialized, .timeLimit(.minutes(5)))
 struct PushWebhookTests {
     /// The operator's relay receives the notification with an HMAC signature it can check (here with Python's
     /// `hmac`, not StepUp's code), and a changed body no longer matches.

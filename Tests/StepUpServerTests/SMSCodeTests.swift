@@ -32,7 +32,7 @@ struct WebhookInbox: Sendable {
     }
 }
 
-@Suite("SMS codes over a webhook", .serialized, .timeLimit(.minutes(5)))
+@Suite("SMS codes over a webhook", .heavy, .serialized, .timeLimit(.minutes(5)))
 struct SMSCodeTests {
     static var available: Bool { TestTools.require("python3") }
 

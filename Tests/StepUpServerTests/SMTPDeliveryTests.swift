@@ -61,7 +61,7 @@ struct SMTPFixture {
     }
 }
 
-@Suite("E-mail codes over SMTP (aiosmtpd, STARTTLS)", .serialized, .timeLimit(.minutes(5)))
+@Suite("E-mail codes over SMTP (aiosmtpd, STARTTLS)", .heavy, .serialized, .timeLimit(.minutes(5)))
 struct SMTPDeliveryTests {
     static func harness(port: Int, caFile: String, password: String = SMTPSink.password) throws -> TestHarness {
         try TestHarness { configuration in

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import StepUpCrypto
+import StepUpTestSupport
 import Synchronization
 import Testing
 @testable import StepUpServer
@@ -10,7 +11,7 @@ import Testing
 /// Sign-ins hash at the lowest CPU priority, so decisions keep the cores during a storm. On a machine that other
 /// processes keep busy, that priority alone would starve a sign-in for minutes; the hashing pool's catch-up thread
 /// must finish it within seconds, and `/metrics` must say it happened.
-@Suite("Sign-in while other processes keep every core busy", .timeLimit(.minutes(5)))
+@Suite("Sign-in while other processes keep every core busy", .heavy, .timeLimit(.minutes(5)))
 struct SignInStarvationTests {
     @Test func aSignInOnAMachineOthersKeepBusyCompletesAndIsReported() async throws {
         #if os(Linux)

@@ -7,7 +7,7 @@ import Testing
 
 /// PostgreSQL's group committer writes a batch in one statement while it knows the audit head, and as a
 /// transaction that reads the head afresh when another instance moved it or a unit of the batch fails.
-@Suite("PostgreSQL group commit", .timeLimit(.minutes(5)))
+@Suite("PostgreSQL group commit", .heavy, .timeLimit(.minutes(5)))
 struct PostgresGroupCommitTests {
     private func withStores(_ count: Int, _ body: ([SQLStore]) async throws -> Void) async throws {
         try await withPostgresDatabase { settings, _ in

@@ -8,7 +8,7 @@ import Testing
 
 /// Two stores on one PostgreSQL database stand in for two StepUp instances: every guarantee must come from SQL
 /// (row locks, conditional statements, the change feed), not from one instance's memory.
-@Suite("PostgreSQL shared by two instances", .timeLimit(.minutes(5)))
+@Suite("PostgreSQL shared by two instances", .heavy, .timeLimit(.minutes(5)))
 struct PostgresInstancesTests {
     /// Opens two stores on a fresh database; nil (skipped, or failed under CI) without PostgreSQL.
     func withTwoInstances(_ body: (SQLStore, SQLStore, PostgresServer, String) async throws -> Void) async throws {
@@ -82,7 +82,7 @@ struct PostgresInstancesTests {
     }
 }
 
-@Suite("storage copy from SQLite to PostgreSQL", .timeLimit(.minutes(5)))
+@Suite("storage copy from SQLite to PostgreSQL", .heavy, .timeLimit(.minutes(5)))
 struct StoreCopyTests {
     @Test func copiesEveryRowAndTheChainVerifies() async throws {
         guard let server = try await PostgresServer.shared() else { return }

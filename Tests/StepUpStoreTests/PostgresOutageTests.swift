@@ -7,7 +7,7 @@ import Testing
 /// A database that stops answering with its connections still open (frozen, partitioned, or restarted under a
 /// query the driver never hears back about) must fail operations within the store's time limit — never hang a
 /// request, or the server's exit, forever — and the store must work again once the database answers.
-@Suite("PostgreSQL that stops answering", .timeLimit(.minutes(5)))
+@Suite("PostgreSQL that stops answering", .heavy, .timeLimit(.minutes(5)))
 struct PostgresOutageTests {
     @Test func aFrozenDatabaseFailsReadsAndWritesWithinTheLimitThenRecovers() async throws {
         guard let server = try await PostgresServer.dedicated() else { return }

@@ -2,29 +2,39 @@ import Foundation
 import Synchronization
 import Testing
 
-/// Runs each test of a suite (or one test) on a thread of its own instead of on one of Swift's cooperative threads:
-/// for tests that compute for seconds (fuzzing, differential runs over large tables) or wait for other programs
-/// synchronously (python3, argon2, zbarimg).
+/// For suites that compute for seconds (fuzzing, differential runs over large tables) or wait for other programs
+/// synchronously (python3, argon2, zbarimg): such a suite waits for one of ``SuiteSlots/cpu`` slots (one per core)
+/// before its first test, and each of its tests runs on a thread of its own instead of on one of Swift's
+/// cooperative threads.
 ///
 /// Swift Testing starts every test at once, and the cooperative pool has one thread per core. On a 2-core CI machine
 /// a few such tests took both threads for over a minute. Every async test already started, its time limit counting,
-/// waited for them, and a test of a few milliseconds failed at its 2-minute limit. On threads of their own they share
-/// the cores with everything else through the kernel's scheduler, and the cooperative threads stay free.
+/// waited for them, and a test of a few milliseconds failed at its 2-minute limit. On threads of their own they leave
+/// the cooperative threads free; in slots, a dozen of them no longer share two cores at once. The wait for a slot
+/// happens before the suite's tests start, so it does not count against their time limits.
 ///
 /// The test runs in its own task (through a task-executor preference), so `#expect`, `Test.current` and the other
 /// task-locals work as they do anywhere.
 public struct OwnThreadTrait: TestTrait, SuiteTrait, TestScoping {
-    /// Each test case gets its own thread; a suite's tests do not share one.
+    /// Also on the suite's tests (each case on its own thread); the suite itself takes the slot.
     public var isRecursive: Bool { true }
+
+    public func scopeProvider(for test: Test, testCase: Test.Case?) -> OwnThreadTrait? {
+        test.isSuite || testCase != nil ? self : nil
+    }
 
     public func provideScope(for test: Test, testCase: Test.Case?,
                              performing function: @Sendable () async throws -> Void) async throws {
-        try await onOwnThread(function)
+        if test.isSuite {
+            try await SuiteSlots.cpu.withSlot(function)
+        } else {
+            try await onOwnThread(function)
+        }
     }
 }
 
 extension Trait where Self == OwnThreadTrait {
-    /// Runs each test on a thread of its own: see ``OwnThreadTrait``.
+    /// A CPU slot for the suite, a thread of its own for each test: see ``OwnThreadTrait``.
     public static var ownThread: Self { OwnThreadTrait() }
 }
 
