@@ -57,6 +57,28 @@ struct HashingPoolTests {
         }
     }
 
+    /// A slice of a hash's lanes done on one of the pool's threads is progress: a hash that requests slow down is not
+    /// a stalled pool, and the catch-up thread stays out of its way. Done on any other thread (the catch-up thread's
+    /// own runs) it is not, so the catch-up thread's work cannot hide a pool whose threads get no CPU at all.
+    @Test func slicesOnThePoolsThreadsAreProgressAndSlicesElsewhereAreNot() async throws {
+        let pool = HashingPool(threads: 2, priority: .normal)
+        let lanes = pool.lanes
+        let (before, after) = try await pool.run {
+            let before = pool.state.queue.withLock { $0.progress }
+            usleep(2_000)
+            lanes(2) { _ in }
+            return (before, pool.state.queue.withLock { $0.progress })
+        }
+        #expect(after > before, "a slice on a pool thread moves the progress mark")
+
+        let idle = HashingPool(threads: 2, priority: .normal)
+        let created = idle.state.queue.withLock { $0.progress }
+        usleep(2_000)
+        idle.lanes(2) { _ in }  // on this thread, which is not the pool's
+        idle.lanes(1) { _ in }
+        #expect(idle.state.queue.withLock { $0.progress } == created, "a slice elsewhere does not")
+    }
+
     #if os(Linux)
     /// Hashing gets the CPU only when nothing else wants it: a sign-in storm must not delay decisions.
     @Test func threadsRunAtIdlePriority() async throws {

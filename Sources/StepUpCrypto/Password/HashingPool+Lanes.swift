@@ -1,11 +1,17 @@
 import Dispatch
+import Foundation
 import Synchronization
 
 extension HashingPool {
     /// Runs the lanes of a hash on this pool's threads: the calling thread takes lanes one after the other, and
     /// idle pool threads join in. With every thread busy hashing (a sign-in storm), each hash runs its own lanes.
+    ///
+    /// A slice done on one of the pool's own threads is progress (see "No starvation" in ``HashingPool``): a hash
+    /// slowed down by requests is not a stalled one. On the catch-up thread it is not: that thread's work must not
+    /// hide a pool whose threads get no CPU at all.
     var lanes: Argon2LaneRunner {
         { [state, threadCount] count, body in
+            defer { if PoolThread.isCurrent { state.queue.withLock { $0.progress = .now } } }
             guard count > 1, threadCount > 1 else {
                 for lane in 0..<count { body(lane) }
                 return
@@ -60,4 +66,16 @@ final class LaneBatch: @unchecked Sendable {
         done.wait()
         body = nil
     }
+}
+
+/// Marks the pool's own threads, so that progress they make can be told from the catch-up thread's.
+enum PoolThread {
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    static func markCurrent() { pthread_setspecific(key, UnsafeRawPointer(bitPattern: 1)) }
+    static var isCurrent: Bool { pthread_getspecific(key) != nil }
 }

@@ -22,7 +22,9 @@ import Synchronization
 /// least that long ago: a queued job moves there, and a job still running on a stalled thread is run there a second
 /// time when its work can be repeated (hashes can: the caller gets whichever run finishes first; see
 /// ``run(repeatable:_:)``). The same sign-in then took 6 s. A sign-in storm on a machine with cores to spare does not
-/// wake it: the pool's threads keep finishing jobs, so decisions keep the CPU (see `HashingPool.State.Queue.catchUp`).
+/// wake it: the pool's threads keep finishing jobs and slices of hashes (a default hash, slower than a second while
+/// requests take most of the cores, shows progress twelve times), so decisions keep the CPU (see
+/// `HashingPool.State.Queue.catchUp`).
 /// One catch-up thread, so however many sign-ins wait, hashing takes at most one core's share from requests.
 public final class HashingPool: Sendable {
     /// How the pool's threads compete for the CPU with the rest of the process.
@@ -51,7 +53,8 @@ public final class HashingPool: Sendable {
             /// Threads waiting for work.
             var idle = 0
             var stopping = false
-            /// When the pool's threads last showed progress: finished a job, or found the pool idle and started one.
+            /// When the pool's threads last showed progress: finished a job or a slice of a hash's lanes, or found
+            /// the pool idle and started one.
             var progress = ContinuousClock.now
 
             mutating func next() -> Work {
@@ -132,6 +135,7 @@ public final class HashingPool: Sendable {
             let thread = Thread {
                 nameCurrentThread("stepup-hash-\(index)")  // named here: a name set before start is lost on Linux
                 priority.applyToCurrentThread()
+                PoolThread.markCurrent()
                 while true {
                     state.queue.withLock { $0.idle += 1 }
                     state.available.wait()
