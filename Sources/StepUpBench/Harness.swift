@@ -75,9 +75,11 @@ struct Harness: Sendable {
 
     /// Decisions while 50 sign-ins at a time keep the Argon2 pool saturated: 32 connections in a closed loop (the
     /// rate the server manages), then an open loop at `rate` (the latency a storm adds at a rate the server
-    /// sustains), and how many sign-ins completed meanwhile.
+    /// sustains), how many sign-ins completed meanwhile, and how many hashes the pool's catch-up thread took up
+    /// (above zero: the idle-priority hashing threads stalled, and the catch-up thread competed with decisions).
     func loginStorm(rate: Double, seconds: Double) async throws {
         let base = server.base
+        let caughtUpBefore = try await ServerMetrics.scrape(base: base, token: metricsToken).hashesCaughtUp
         // The sign-ins get a client and an event loop of their own, apart from the load generator's.
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 50)
@@ -110,6 +112,8 @@ struct Harness: Sendable {
         try await stormClient.shutdown()
         try await stormLoop.shutdownGracefully()
         emit("login_storm_sign_ins_per_s=\(format(completed))")
+        let caughtUpAfter = try await ServerMetrics.scrape(base: base, token: metricsToken).hashesCaughtUp
+        emit("login_storm_hashes_caught_up=\(format(caughtUpAfter - caughtUpBefore))")
     }
 
     func emitLatency(_ prefix: String, _ result: LoadGenerator.Result) {

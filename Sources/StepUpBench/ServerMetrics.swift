@@ -34,6 +34,10 @@ struct ServerMetrics: Sendable {
          Int(self[#"stepup_store_round_trips{access="write"}"#] ?? 0))
     }
 
+    /// Hashes the hashing pool's catch-up thread has taken up (`stepup_password_hash_catch_ups_total`), 0 when not
+    /// exported.
+    var hashesCaughtUp: Double { self["stepup_password_hash_catch_ups_total"] ?? 0 }
+
     /// Transactions the store has committed so far (`stepup_store_commits_total`), if exported.
     var commits: Double? { self["stepup_store_commits_total"] }
 

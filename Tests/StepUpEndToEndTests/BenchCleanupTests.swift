@@ -2,7 +2,7 @@ import Foundation
 import StepUpTestSupport
 import Testing
 
-/// A benchmark whose reader goes away (`| head -1`) still stops the server it started.
+/// A benchmark whose reader goes away (`| head -1`) still stops the server it started; a whole run prints its figures.
 @Suite("Bench cleanup", .heavy, .timeLimit(.minutes(5)))
 struct BenchCleanupTests {
     @Test func aBenchmarkWhoseReaderLeavesStopsItsServer() async throws {
@@ -26,5 +26,24 @@ struct BenchCleanupTests {
             try await Task.sleep(for: .milliseconds(200))
         }
         #expect(servers().subtracting(before).isEmpty, "a benchmark server was left running")
+    }
+
+    /// The figures the README names for `bench decisions` are all printed, each as `name=number`, among them how
+    /// many hashes the catch-up thread took up during the login storm.
+    @Test func theDecisionBenchmarkPrintsEveryFigureTheReadmeNames() async throws {
+        let run = try await ExternalTool.run(ExternalTool.stepupBinary, ["bench", "decisions", "--seconds", "0.2"],
+                                             timeout: .seconds(240))
+        try #require(run.status == 0, "\(run.stderr)")
+        var figures: [String: String] = [:]
+        for line in run.stdout.split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1)
+            if parts.count == 2 { figures[String(parts[0])] = String(parts[1]) }
+        }
+        #expect(figures["storage"] == "sqlite")
+        for name in ["server_rss_idle_mib", "allow_c1_ratio", "allow_c32_ratio", "allow_half_peak_p99_ms",
+                     "step_up_c1_ratio", "step_up_c32_ratio", "login_storm_c32_p99_ms", "login_storm_half_peak_p99_ms",
+                     "login_storm_sign_ins_per_s", "login_storm_hashes_caught_up"] {
+            #expect(figures[name].flatMap(Double.init).map { $0 >= 0 } == true, "\(name)=\(figures[name] ?? "missing")")
+        }
     }
 }
