@@ -71,6 +71,17 @@ struct HashingPoolTests {
         }
         #expect(after > before, "a slice on a pool thread moves the progress mark")
 
+        // A one-lane hash shows its slices too: a slow one is not mistaken for a stall either.
+        let oneLane = Argon2Parameters(memoryKiB: 1024, iterations: 1, parallelism: 1)
+        let (start, end) = try await pool.run {
+            let start = pool.state.queue.withLock { $0.progress }
+            usleep(2_000)
+            _ = try Argon2.hash(password: [], salt: [UInt8](repeating: 1, count: 16), parameters: oneLane,
+                                lanes: lanes)
+            return (start, pool.state.queue.withLock { $0.progress })
+        }
+        #expect(end > start, "a one-lane hash's slices move the progress mark")
+
         let idle = HashingPool(threads: 2, priority: .normal)
         let created = idle.state.queue.withLock { $0.progress }
         usleep(2_000)

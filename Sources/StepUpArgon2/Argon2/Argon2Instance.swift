@@ -51,12 +51,13 @@ final class Argon2Instance: @unchecked Sendable {
     }
 
     /// All passes; the lanes of each slice run in parallel (through `runner`, or Dispatch's `concurrentPerform`
-    /// when nil), with a barrier between slices.
+    /// when nil), with a barrier between slices. A runner sees every slice, of a one-lane hash too: the hashing
+    /// pool counts finished slices as progress.
     func fill(runner: Argon2LaneRunner?) {
         let probed = LaneProbe.isWatchingCurrentThread()
         for pass in 0..<passes {
             for slice in 0..<Self.syncPoints {
-                if lanes == 1 {
+                if lanes == 1, runner == nil {
                     fillSegment(pass: pass, lane: 0, slice: slice)
                     continue
                 }
