@@ -13,7 +13,7 @@ import Synchronization
 /// exit. Here a query on a closed connection fails at once, and ``fail(_:)`` fails every query still waiting.
 final class GuardedConnection: SQLDatabase {
     private struct State {
-        var pending: [Int: EventLoopPromise<Void>] = [:]
+        var pending: [Int: @Sendable (any Error) -> Void] = [:]
         var next = 0
         var failure: (any Error)?
     }
@@ -36,21 +36,26 @@ final class GuardedConnection: SQLDatabase {
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void)
         -> EventLoopFuture<Void>
     {
-        let promise = base.eventLoop.makePromise(of: Void.self)
+        guarded { base.execute(sql: query, onRow) }
+    }
+
+    /// What `start` sends on the connection, answered by the connection or failed by ``fail(_:)``, whichever
+    /// comes first; failed at once when the connection is already closed (`start` is not run).
+    func guarded<T: Sendable>(_ start: () -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        let promise = base.eventLoop.makePromise(of: T.self)
         let ticket = state.withLock { state -> Result<Int, any Error> in
             if let failure = state.failure { return .failure(failure) }
             if connection.isClosed { return .failure(StoreError.backend("the database connection is closed")) }
             defer { state.next += 1 }
-            state.pending[state.next] = promise
+            state.pending[state.next] = { promise.fail($0) }
             return .success(state.next)
         }
         switch ticket {
         case .failure(let error):
             promise.fail(error)
         case .success(let ticket):
-            base.execute(sql: query, onRow).whenComplete { [self] result in
-                let waiting = state.withLock { $0.pending.removeValue(forKey: ticket) }
-                waiting?.completeWith(result)
+            start().whenComplete { [self] result in
+                if state.withLock({ $0.pending.removeValue(forKey: ticket) }) != nil { promise.completeWith(result) }
             }
         }
         return promise.futureResult
@@ -67,6 +72,6 @@ final class GuardedConnection: SQLDatabase {
             defer { state.pending = [:] }
             return Array(state.pending.values)
         }
-        for promise in waiting { promise.fail(error) }
+        for fail in waiting { fail(error) }
     }
 }

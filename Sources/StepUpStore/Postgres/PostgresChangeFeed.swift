@@ -1,4 +1,5 @@
 import Foundation
+import PostgresNIO
 import SQLKit
 import StepUpCore
 
@@ -9,30 +10,48 @@ import StepUpCore
 /// shows version N shows every change up to N, as on SQLite.
 struct PostgresChangeFeed: ChangeFeedReader {
     let source: any SQLConnectionSource
+    /// A connection of the feed's own, with the read prepared on it (the pool when it is unavailable).
+    var held: HeldConnection?
     /// Each read is a round trip: concurrent requests share them.
     var sharesReads: Bool { true }
 
+    /// One statement, one snapshot: the changes, then the epoch row (entity NULL).
+    static let readSQL = """
+        SELECT version, entity, entity_key FROM (SELECT version, entity, entity_key FROM cache_changes
+            WHERE version > $1 ORDER BY version LIMIT \(CacheFeedSQL.retained)) AS c
+        UNION ALL SELECT version, NULL, NULL FROM cache_epoch WHERE id = 1
+        """
+
     func changes(after version: Int64) async throws -> CacheChanges {
-        try await SQLStore.storageErrors { try await source.withDatabase(.read) { database in
-            // One statement, one snapshot: the changes, then the epoch row (entity NULL).
-            let rows = try await database.raw("""
-                SELECT version, entity, entity_key FROM (SELECT version, entity, entity_key FROM cache_changes
-                    WHERE version > \(bind: version) ORDER BY version LIMIT \(unsafeRaw: "\(CacheFeedSQL.retained)")) AS c
-                UNION ALL SELECT version, NULL, NULL FROM cache_epoch WHERE id = 1
-                """).all()
-            var changes: [CacheChange] = []
-            var latest = version
-            for row in rows {
-                guard let entity = try row.optionalString("entity") else {
-                    latest = try row.int64("version")
-                    continue
-                }
-                changes.append(CacheChange(version: try row.int64("version"), entity: entity,
-                                           key: try row.optionalString("entity_key") ?? ""))
+        try await SQLStore.storageErrors {
+            if let held, let changes = try await held.run({ try await Self.read(after: version, on: $0.database) }) {
+                return changes
             }
-            changes.sort { $0.version < $1.version }
-            return CacheChanges(after: version, changes: changes, latest: latest)
-        } }
+            return try await source.withDatabase(.read) { try await Self.read(after: version, on: $0) }
+        }
+    }
+
+    private static func read(after version: Int64, on database: any SQLDatabase) async throws -> CacheChanges {
+        let rows = try await database.raw(SQLQueryString(readSQL.replacingOccurrences(of: "$1", with: "\(version)")))
+            .all()
+        return changes(after: version, rows: try rows.map {
+            (try $0.int64("version"), try $0.optionalString("entity"), try $0.optionalString("entity_key"))
+        })
+    }
+
+    /// The feed's rows — `(version, entity, key)`, and the epoch as `(version, nil, nil)` — as changes.
+    private static func changes(after version: Int64, rows: [(Int64, String?, String?)]) -> CacheChanges {
+        var changes: [CacheChange] = []
+        var latest = version
+        for (rowVersion, entity, key) in rows {
+            guard let entity else {
+                latest = rowVersion
+                continue
+            }
+            changes.append(CacheChange(version: rowVersion, entity: entity, key: key ?? ""))
+        }
+        changes.sort { $0.version < $1.version }
+        return CacheChanges(after: version, changes: changes, latest: latest)
     }
 
     func latestVersion() async throws -> Int64 {
@@ -41,5 +60,7 @@ struct PostgresChangeFeed: ChangeFeedReader {
         } }
     }
 
-    func close() {}
+    func close() {
+        if let held { Task { await held.close() } }
+    }
 }

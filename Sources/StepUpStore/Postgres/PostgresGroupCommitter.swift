@@ -22,10 +22,16 @@ final class PostgresGroupCommitter: UnitCommitter {
     private struct State {
         var pending: [Pending] = []
         var draining: Task<Void, Never>?
+        /// A lone request is committing its own unit, in its own task (see ``commit(_:)``).
+        var alone = false
         var closed = false
     }
 
     private let source: any SQLConnectionSource
+    /// A connection of the committer's own (the pool when it is unavailable).
+    let held: HeldConnection?
+    /// Batches lone requests committed in their own tasks (see ``commit(_:)``).
+    let aloneCommits = Atomic<Int>(0)
     private let state = Mutex(State())
     private let roundTrips: RoundTrips
     let committed = Mutex((transactions: 0, units: 0))
@@ -50,19 +56,42 @@ final class PostgresGroupCommitter: UnitCommitter {
     /// How long a batch may take before its requests are told it failed (see ``watched(_:)``).
     private let batchTimeout: Duration
 
-    init(source: any SQLConnectionSource, roundTrips: RoundTrips, batchTimeout: Duration = .seconds(15)) {
+    init(source: any SQLConnectionSource, held: HeldConnection? = nil, roundTrips: RoundTrips,
+         batchTimeout: Duration = .seconds(15)) {
         self.source = source
+        self.held = held
         self.roundTrips = roundTrips
         self.batchTimeout = batchTimeout
     }
 
+    /// Commits `unit` with whatever else is waiting; returns its appended audit events once committed.
+    ///
+    /// A request that finds the committer idle and nothing queued is alone: it runs its batch of one in its own
+    /// task, sparing the hand-offs to the committer's task and back (on a lone decision they cost more than the
+    /// statement). Units that arrive meanwhile queue up as usual and are committed together once it is done.
     func commit(_ unit: UnitOfWork) async throws -> [AuditEvent] {
         let prepared = try PreparedUnit(unit)
+        // A test's hook that holds a batch holds it in the committer's task, as a slow database would.
+        let alone = hooks.withLock({ $0.beforeBatch == nil }) && state.withLock { state in
+            guard !state.closed, !state.alone, state.draining == nil, state.pending.isEmpty else { return false }
+            state.alone = true
+            return true
+        }
+        if alone {
+            let result = await run([prepared]).first ?? .failure(StoreError.backend("the write failed"))
+            aloneCommits.add(1, ordering: .relaxed)
+            state.withLock { state in
+                state.alone = false
+                if !state.pending.isEmpty, state.draining == nil { state.draining = Task { await self.drain() } }
+            }
+            return try result.get()
+        }
         return try await withCheckedThrowingContinuation { continuation in
             let refused: Bool = state.withLock { state in
                 if state.closed { return true }
                 state.pending.append(Pending(unit: prepared, continuation: continuation))
-                if state.draining == nil { state.draining = Task { await self.drain() } }
+                // While a lone request commits, the queue waits for it (it starts the drain when done).
+                if state.draining == nil, !state.alone { state.draining = Task { await self.drain() } }
                 return false
             }
             if refused { continuation.resume(throwing: StoreError.backend("the database is closed")) }
@@ -71,11 +100,17 @@ final class PostgresGroupCommitter: UnitCommitter {
 
     /// Waits for what is queued; later commits fail.
     func close() async {
-        let draining = state.withLock { state in
-            state.closed = true
-            return state.draining
-        }
-        await draining?.value
+        state.withLock { $0.closed = true }
+        // A lone request may be committing in its own task: let it finish (it may start a drain for the queue).
+        while state.withLock({ $0.alone }) { try? await Task.sleep(for: .milliseconds(1)) }
+        await state.withLock({ $0.draining })?.value
+        await held?.close()
+    }
+
+    /// Runs `body` on the committer's own connection, or on one from the pool when that is unavailable.
+    private func withConnection<R>(_ body: (any SQLDatabase) async throws -> R) async throws -> R {
+        if let held, let result = try await held.run({ try await body($0.database) }) { return result }
+        return try await source.withDatabase(.write, body)
     }
 
     /// One transaction per turn until nothing waits.
@@ -136,7 +171,7 @@ final class PostgresGroupCommitter: UnitCommitter {
             attempt += 1
             roundTrips.count(.write)
             do {
-                let events = try await source.withDatabase(.write) { database in
+                let events = try await withConnection { database in
                     try hooks.withLock { $0 }.beforeBatch?(units.count)
                     if let events = try await self.oneStatement(units, on: database) { return events }
                     return try await self.transaction(units, on: database)

@@ -78,6 +78,15 @@ final class PostgresSource: SQLConnectionSource {
     }
 
     static func tls(_ settings: PostgresSettings) throws -> PostgresClient.Configuration.TLS {
+        switch settings.tls {
+        case .disable: return .disable
+        case .prefer: return .prefer(try tlsConfiguration(settings))
+        case .require: return .require(try tlsConfiguration(settings))
+        }
+    }
+
+    /// Certificate and host name verification against the system's roots and `ca_file`'s.
+    static func tlsConfiguration(_ settings: PostgresSettings) throws -> TLSConfiguration {
         var tls = TLSConfiguration.makeClientConfiguration()
         if let caFile = settings.caFile {
             do {
@@ -88,11 +97,7 @@ final class PostgresSource: SQLConnectionSource {
                 throw StoreError.backend("storage.postgres.ca_file \(caFile): cannot read PEM certificates (\(error))")
             }
         }
-        switch settings.tls {
-        case .disable: return .disable
-        case .prefer: return .prefer(tls)
-        case .require: return .require(tls)
-        }
+        return tls
     }
 
     /// Runs `body` on a pooled connection (see "Outages" above for how long it waits for one).

@@ -20,10 +20,16 @@ extension SQLStore {
     ) async throws -> SQLStore {
         let source = try PostgresSource(settings: settings, logger: logger)
         let roundTrips = RoundTrips()
+        // The committer and the change feed each keep a connection of their own (see HeldConnection).
+        let connection = try settings.connectionConfiguration()
+        func held() -> HeldConnection {
+            HeldConnection(configuration: connection, operationTimeout: settings.operationTimeout, logger: logger)
+        }
         let store = SQLStore(source: source, logger: logger, throttleRetention: throttleRetention,
-                             committer: PostgresGroupCommitter(source: source, roundTrips: roundTrips,
+                             committer: PostgresGroupCommitter(source: source, held: held(), roundTrips: roundTrips,
                                                                 batchTimeout: settings.operationTimeout),
-                             feed: PostgresChangeFeed(source: source), synchronous: .full, roundTrips: roundTrips)
+                             feed: PostgresChangeFeed(source: source, held: held()), synchronous: .full,
+                             roundTrips: roundTrips)
         do {
             try await store.migrate(at: Date())
         } catch {

@@ -1,0 +1,173 @@
+import Foundation
+import SQLKit
+import StepUpCore
+@testable import StepUpStore
+import StepUpTestSupport
+import Synchronization
+import Testing
+
+/// On PostgreSQL the group committer and the change feed keep a connection each (``HeldConnection``) instead
+/// of borrowing one from the pool per operation. These tests attack what that could break: a connection the
+/// database drops, an operation that never ends, an owner's second caller, a database that cannot be reached.
+/// None may hang an operation or lose an acknowledged write; each falls back to the pool.
+@Suite("PostgreSQL held connections", .heavy, .timeLimit(.minutes(5)))
+struct HeldConnectionTests {
+    private func event(_ label: String) -> AuditEventDraft {
+        AuditEventDraft(type: "test", at: t0, details: ["label": label])
+    }
+
+    private func withStore(_ body: (SQLStore) async throws -> Void) async throws {
+        try await withPostgresDatabase { settings, _ in
+            let store = try await SQLStore.openPostgres(settings: settings)
+            do {
+                try await body(store)
+            } catch {
+                await store.shutdown()
+                throw error
+            }
+            await store.shutdown()
+        }
+    }
+
+    private func held(_ store: SQLStore) throws -> (committer: HeldConnection, feed: HeldConnection) {
+        let committer = try #require(store.postgresCommitter?.held)
+        let feed = try #require((store.feed as? PostgresChangeFeed)?.held)
+        return (committer, feed)
+    }
+
+    /// Appends and feed reads until both held connections are open (they open in the background).
+    private func warmUp(_ store: SQLStore) async throws {
+        let (committer, feed) = try held(store)
+        let deadline = ContinuousClock.now + .seconds(30)
+        var round = 0
+        while committer.uses.withLock({ $0.held }) == 0 || feed.uses.withLock({ $0.held }) == 0 {
+            try #require(ContinuousClock.now < deadline, "the held connections opened")
+            round += 1
+            _ = try await store.append(event("warm \(round)"))
+            _ = try await store.feed.changes(after: 0)
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    @Test func decisionsWritesAndFeedReadsUseTheirOwnConnectionsOnceOpen() async throws {
+        try await withStore { store in
+            try await warmUp(store)
+            let (committer, feed) = try held(store)
+            let before = (committer.uses.withLock { $0 }, feed.uses.withLock { $0 })
+            for index in 0..<20 {
+                _ = try await store.append(event("held \(index)"))
+                _ = try await store.feed.changes(after: 0)
+            }
+            let after = (committer.uses.withLock { $0 }, feed.uses.withLock { $0 })
+            #expect(after.0.held - before.0.held == 20 && after.0.pool == before.0.pool, "\(before) → \(after)")
+            #expect(after.1.held - before.1.held == 20 && after.1.pool == before.1.pool, "\(before) → \(after)")
+            // A lone request commits its own unit: no hand-off to the committer's task.
+            #expect(try #require(store.postgresCommitter).aloneCommits.load(ordering: .relaxed) >= 20)
+            let count = try await store.auditEvents(after: 0, limit: 1_000).count
+            #expect(try await store.verifyAuditChain() == AuditChainReport(checkedEvents: count))
+        }
+    }
+
+    /// The database drops every connection (a restart, an administrator's `pg_terminate_backend`): writes may
+    /// fail for a moment, none acknowledged is lost, and fresh held connections take over.
+    @Test func connectionsTheDatabaseDropsAreReplacedAndNothingAcknowledgedIsLost() async throws {
+        try await withStore { store in
+            try await warmUp(store)
+            let (committer, _) = try held(store)
+            var acknowledged: [String] = []
+            for round in 0..<3 {
+                try await store.withRawDatabase { database in
+                    try await database.raw("""
+                        SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                        WHERE datname = current_database() AND pid <> pg_backend_pid()
+                        """).run()
+                }
+                let heldBefore = committer.uses.withLock { $0.held }
+                let deadline = ContinuousClock.now + .seconds(30)
+                // Until writes go through the held connection again; some may fail on the way.
+                var index = 0
+                while committer.uses.withLock({ $0.held }) < heldBefore + 5 {
+                    try #require(ContinuousClock.now < deadline, "round \(round): a fresh held connection took over")
+                    index += 1
+                    let label = "round \(round) write \(index)"
+                    if (try? await store.append(event(label))) != nil { acknowledged.append(label) }
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+            }
+            let stored = Set(try await store.auditEvents(after: 0, limit: 10_000).compactMap { $0.event.details["label"] })
+            #expect(Set(acknowledged).isSubset(of: stored), "every acknowledged write is stored")
+            let count = try await store.auditEvents(after: 0, limit: 10_000).count
+            #expect(try await store.verifyAuditChain() == AuditChainReport(checkedEvents: count))
+        }
+    }
+
+    /// Opened on its own, a held connection answers `nil` until its background connect is done.
+    private func openHeld(_ settings: PostgresSettings, limit: Duration) async throws -> HeldConnection {
+        let connection = HeldConnection(configuration: try settings.connectionConfiguration(), operationTimeout: limit)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while try await connection.run({ try await $0.database.raw("SELECT 1 AS one").first() }) == nil {
+            try #require(ContinuousClock.now < deadline, "the held connection opened")
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return connection
+    }
+
+    @Test func anOperationThatOutlivesTheLimitFailsAndAFreshConnectionFollows() async throws {
+        try await withPostgresDatabase { settings, _ in
+            let connection = try await openHeld(settings, limit: .seconds(1))
+            let started = ContinuousClock.now
+            await #expect(throws: (any Error).self) {
+                _ = try await connection.run { try await $0.database.raw("SELECT pg_sleep(60)").run() }
+            }
+            #expect(ContinuousClock.now - started < .seconds(20), "failed by the watchdog, not after the query")
+            let deadline = ContinuousClock.now + .seconds(30)
+            var answer: Int?
+            while answer == nil, ContinuousClock.now < deadline {
+                answer = try? await connection.run {
+                    try await $0.database.raw("SELECT 41 + 1 AS answer").first()?.decode(column: "answer", as: Int.self)
+                } ?? nil
+                if answer == nil { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(answer == 42)
+            await connection.close()
+            #expect(try await connection.run { _ in 1 } == nil, "closed: operations go to the pool")
+        }
+    }
+
+    @Test func aSecondCallerWhileTheConnectionIsBusyGoesToThePoolAtOnce() async throws {
+        try await withPostgresDatabase { settings, _ in
+            let connection = try await openHeld(settings, limit: .seconds(60))
+            let entered = Mutex(false)
+            let busy = Task {
+                try await connection.run { lease in
+                    entered.withLock { $0 = true }
+                    try await lease.database.raw("SELECT pg_sleep(8)").run()
+                }
+            }
+            while !entered.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(1)) }
+            let started = ContinuousClock.now
+            #expect(try await connection.run { _ in 1 } == nil)
+            #expect(ContinuousClock.now - started < .seconds(4), "did not wait for the busy connection")
+            #expect(try await busy.value != nil)
+            #expect(try await connection.run { _ in 1 } == 1, "free again once the first caller is done")
+            await connection.close()
+        }
+    }
+
+    @Test func anUnreachableDatabaseSendsEveryOperationToThePoolWithoutWaiting() async throws {
+        var settings = PostgresSettings()
+        settings.port = LoopbackPort.free()
+        settings.tls = .disable
+        let connection = HeldConnection(configuration: try settings.connectionConfiguration(),
+                                        operationTimeout: .seconds(60))
+        for _ in 0..<20 {
+            // Each call answers at once (a loaded test machine may still stall a thread for a moment).
+            let started = ContinuousClock.now
+            #expect(try await connection.run { _ in 1 } == nil)
+            #expect(ContinuousClock.now - started < .seconds(3))
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(connection.uses.withLock { $0 } == (held: 0, pool: 20))
+        await connection.close()
+    }
+}
