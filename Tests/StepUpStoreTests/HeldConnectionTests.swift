@@ -68,6 +68,64 @@ struct HeldConnectionTests {
         }
     }
 
+    /// Once the committer holds its connection and knows the audit head, every batch — whatever it holds — is one
+    /// prepared statement with each table's rows as arrays. What it writes must read back exactly, NULLs included;
+    /// a taken challenge id refuses the whole statement (nothing written) and fails only its unit.
+    @Test func thePreparedBatchStatementWritesEveryKindOfRowExactly() async throws {
+        try await withStore { store in
+            try await makeUser(store.stores)
+            let session = Session(id: "s1", userID: "u1", createdAt: t0, expiresAt: t0.addingTimeInterval(3_600),
+                                  deviceID: "d1", ip: "192.0.2.7", userAgent: "Test/1.0")
+            try await store.createSession(session, tokenHash: "hash-s1")
+            try await warmUp(store)
+            let committer = try #require(store.postgresCommitter)
+            committer.hooks.withLock { $0.beforeBatch = { _ in usleep(20_000) } }  // units gather into batches
+            let before = committer.paths.withLock { $0 }
+            let pool = committer.held?.uses.withLock { $0.pool }
+            var bound = challenge("chl_bound")
+            bound.bindingHash = "b1nd"
+            bound.display = ["amount": "1500 EUR", "quote": "\"x\" \\ é"]
+            let touches = [t0.addingTimeInterval(90), t0.addingTimeInterval(30)]
+            let units: [UnitOfWork] = [
+                UnitOfWork(challenges: [challenge("chl_plain")], auditEvents: [event("with a challenge")]),
+                UnitOfWork(challenges: [bound], sessionTouches: [SessionTouch(sessionID: "s1", at: touches[0])]),
+                UnitOfWork(sessionTouches: [SessionTouch(sessionID: "s1", at: touches[1])],
+                           auditEvents: [AuditEventDraft(type: "anonymous", at: t0.addingTimeInterval(0.123456789))]),
+                UnitOfWork(auditTallies: [AuditTally(at: t0, type: "decision.allow", rule: "assets", count: 2)]),
+                UnitOfWork(auditTallies: [AuditTally(at: t0, type: "decision.allow", rule: "assets", count: 3)]),
+            ]
+            let results = try await race(units.count) { index -> Bool in
+                (try? await store.commit(units[index])) != nil
+            }
+            #expect(results.allSatisfy { $0 })
+            let after = committer.paths.withLock { $0 }
+            #expect(after.oneStatement > before.oneStatement && after.refused == before.refused, "\(before) → \(after)")
+            #expect(committer.held?.uses.withLock { $0.pool } == pool, "every batch ran on the held connection")
+            // A batch with a taken challenge id: refused as a whole, then run unit by unit; only that unit fails.
+            let taken = try await race(4) { index -> (Int, Bool) in
+                let unit = index == 0
+                    ? UnitOfWork(challenges: [challenge("chl_plain")], auditEvents: [self.event("taken")])
+                    : UnitOfWork(auditEvents: [self.event("beside the taken one \(index)")])
+                return (index, (try? await store.commit(unit)) != nil)
+            }
+            committer.hooks.withLock { $0.beforeBatch = nil }
+            #expect(taken.sorted { $0.0 < $1.0 }.map(\.1) == [false, true, true, true])
+
+            #expect(try await store.challenge(id: "chl_bound") == bound)
+            #expect(try await store.challenge(id: "chl_plain") == challenge("chl_plain"))
+            #expect(try await store.session(id: "s1")?.lastSeenAt == touches[0], "the latest touch of the batch")
+            let tallies = try await store.auditTallies(since: t0.addingTimeInterval(-3_600))
+            #expect(tallies.filter { $0.rule == "assets" }.map(\.count).reduce(0, +) == 5)
+            let events = try await store.auditEvents(after: 0, limit: 1_000)
+            let anonymous = try #require(events.first { $0.event.type == "anonymous" })
+            #expect(anonymous.event.userID == nil && anonymous.event.ip == nil && anonymous.event.sessionID == nil)
+            // The chain keeps milliseconds; the float8 array carries them exactly.
+            #expect(anonymous.event.at.timeIntervalSince1970 == 1_750_000_000.123)
+            #expect(!events.contains { $0.event.details["label"] == "taken" })
+            #expect(try await store.verifyAuditChain() == AuditChainReport(checkedEvents: events.count))
+        }
+    }
+
     /// The database drops every connection (a restart, an administrator's `pg_terminate_backend`): writes may
     /// fail for a moment, none acknowledged is lost, and fresh held connections take over.
     @Test func connectionsTheDatabaseDropsAreReplacedAndNothingAcknowledgedIsLost() async throws {

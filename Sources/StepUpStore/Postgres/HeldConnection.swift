@@ -22,6 +22,7 @@ final class HeldConnection: Sendable {
     private struct State {
         var connection: PostgresConnection?
         var guarded: GuardedConnection?
+        var statements = Statements()
         var busy = false
         var connecting = false
         /// When the running operation started (nil while none runs).
@@ -37,6 +38,29 @@ final class HeldConnection: Sendable {
     struct Lease: Sendable {
         let connection: PostgresConnection
         let database: GuardedConnection
+        fileprivate let statements: Statements
+
+        /// Runs `sql` as a statement prepared on this connection at its first use, with `binds`; its rows.
+        ///
+        /// Bounded like every query on `database` (``GuardedConnection/guarded(_:)``), through postgres-nio's
+        /// future-based `PreparedQuery`. That API labels every column of a row as text while the values arrive
+        /// in binary, so a statement run here must return text columns only (cast the others, `version::text`):
+        /// text reads the same either way.
+        func prepared(_ sql: String, _ binds: [PostgresData]) async throws -> [PostgresRow] {
+            let statement: PreparedQuery
+            if let known = statements.known.withLock({ $0[sql] }) {
+                statement = known
+            } else {
+                statement = try await database.guarded { connection.prepare(query: sql) }.get()
+                statements.known.withLock { $0[sql] = statement }
+            }
+            return try await database.guarded { statement.execute(binds) }.get()
+        }
+    }
+
+    /// The statements prepared on one connection, by their SQL.
+    fileprivate final class Statements: Sendable {
+        let known = Mutex<[String: PreparedQuery]>([:])
     }
 
     private let configuration: PostgresConnection.Configuration
@@ -75,7 +99,7 @@ final class HeldConnection: Sendable {
             if let connection = state.connection, let guarded = state.guarded, !connection.isClosed {
                 state.busy = true
                 state.busySince = .now
-                return (Lease(connection: connection, database: guarded), false)
+                return (Lease(connection: connection, database: guarded, statements: state.statements), false)
             }
             state.connection = nil
             state.guarded = nil
@@ -108,6 +132,7 @@ final class HeldConnection: Sendable {
             }
             state.connection = opened
             state.guarded = GuardedConnection(opened)
+            state.statements = Statements()
             if state.watchdog == nil { state.watchdog = Self.watchdog(for: self) }
             return true
         }

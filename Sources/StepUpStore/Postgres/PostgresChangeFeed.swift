@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import PostgresNIO
 import SQLKit
 import StepUpCore
@@ -22,9 +23,25 @@ struct PostgresChangeFeed: ChangeFeedReader {
         UNION ALL SELECT version, NULL, NULL FROM cache_epoch WHERE id = 1
         """
 
+    /// ``readSQL`` as a prepared statement on the held connection: text columns only (see `Lease.prepared`).
+    static let preparedReadSQL = """
+        SELECT version::text, entity, entity_key FROM (SELECT version, entity, entity_key FROM cache_changes
+            WHERE version > $1 ORDER BY version LIMIT \(CacheFeedSQL.retained)) AS c
+        UNION ALL SELECT version::text, NULL, NULL FROM cache_epoch WHERE id = 1
+        """
+
     func changes(after version: Int64) async throws -> CacheChanges {
         try await SQLStore.storageErrors {
-            if let held, let changes = try await held.run({ try await Self.read(after: version, on: $0.database) }) {
+            if let held, let changes = try await held.run({ lease in
+                let rows = try await lease.prepared(Self.preparedReadSQL, [PostgresData(int64: version)])
+                return try Self.changes(after: version, rows: rows.map { row in
+                    let texts = row.map { cell in cell.bytes.map { String(buffer: $0) } }
+                    guard texts.count == 3, let text = texts[0], let rowVersion = Int64(text) else {
+                        throw StoreError.backend("the change feed returned a row it should not have")
+                    }
+                    return (rowVersion, texts[1], texts[2])
+                })
+            }) {
                 return changes
             }
             return try await source.withDatabase(.read) { try await Self.read(after: version, on: $0) }

@@ -107,10 +107,11 @@ final class PostgresGroupCommitter: UnitCommitter {
         await held?.close()
     }
 
-    /// Runs `body` on the committer's own connection, or on one from the pool when that is unavailable.
-    private func withConnection<R>(_ body: (any SQLDatabase) async throws -> R) async throws -> R {
-        if let held, let result = try await held.run({ try await body($0.database) }) { return result }
-        return try await source.withDatabase(.write, body)
+    /// Runs `body` on the committer's own connection (with its lease, for prepared statements), or on one from
+    /// the pool when that is unavailable.
+    private func withConnection<R>(_ body: (any SQLDatabase, HeldConnection.Lease?) async throws -> R) async throws -> R {
+        if let held, let result = try await held.run({ try await body($0.database, $0) }) { return result }
+        return try await source.withDatabase(.write) { try await body($0, nil) }
     }
 
     /// One transaction per turn until nothing waits.
@@ -171,9 +172,9 @@ final class PostgresGroupCommitter: UnitCommitter {
             attempt += 1
             roundTrips.count(.write)
             do {
-                let events = try await withConnection { database in
+                let events = try await withConnection { database, lease in
                     try hooks.withLock { $0 }.beforeBatch?(units.count)
-                    if let events = try await self.oneStatement(units, on: database) { return events }
+                    if let events = try await self.oneStatement(units, on: database, lease: lease) { return events }
                     return try await self.transaction(units, on: database)
                 }
                 committed.withLock { $0.transactions += 1; $0.units += units.count }
@@ -246,9 +247,11 @@ final class PostgresGroupCommitter: UnitCommitter {
     /// PostgreSQL refused (a taken challenge id, a moved head) changed nothing and goes the same way; one whose
     /// answer was lost (the connection broke) is not run again. After a refusal, batches skip this for a
     /// while (``refusalPause``).
-    private func oneStatement(_ units: [PreparedUnit], on database: any SQLDatabase) async throws -> [[AuditEvent]]? {
+    private func oneStatement(_ units: [PreparedUnit], on database: any SQLDatabase,
+                              lease: HeldConnection.Lease?) async throws -> [[AuditEvent]]? {
         guard let head = knownHead.withLock({ $0 }) else { return nil }
         if let until = pausedUntil.withLock({ $0 }), ContinuousClock.now < until { return nil }
+        if let lease { return try await preparedStatement(units, after: head, on: lease) }
         let challenges = units.flatMap { zip($0.unit.challenges, $0.challengeTexts) }
         let touches = units.flatMap(\.unit.sessionTouches)
         let tallies = AuditTally.merged(units.flatMap(\.unit.auditTallies))
@@ -294,16 +297,112 @@ final class PostgresGroupCommitter: UnitCommitter {
                 WITH \(parts.joined(separator: ", ")) SELECT 1 / (SELECT count(*)::integer FROM head) AS applied
                 """).run()
         } catch let error as PSQLError where error.serverInfo != nil {
-            // Refused by PostgreSQL, so nothing of it was written.
-            let until = ContinuousClock.now + refusalPause.withLock { $0 }
-            pausedUntil.withLock { $0 = until }
-            paths.withLock { $0.refused += 1 }
-            return nil
+            return refused()
         }
+        return applied(results, end: end)
+    }
+
+    /// A one-statement batch PostgreSQL refused, so nothing of it was written: later batches skip the path for
+    /// ``refusalPause``.
+    private func refused() -> [[AuditEvent]]? {
+        let until = ContinuousClock.now + refusalPause.withLock { $0 }
+        pausedUntil.withLock { $0 = until }
+        paths.withLock { $0.refused += 1 }
+        return nil
+    }
+
+    /// A one-statement batch that committed: the audit head is now `end`.
+    private func applied(_ results: [[AuditEvent]], end: AuditHead) -> [[AuditEvent]] {
         knownHead.withLock { $0 = end }
         paths.withLock { $0.oneStatement += 1 }
         return results
     }
+
+    /// ``oneStatement(_:on:lease:)`` as one statement prepared on the committer's own connection, whatever the
+    /// batch: each table's rows travel as arrays (`unnest`), so the statement's text never changes and PostgreSQL
+    /// parses and plans it once per connection. Refused like the other (a moved head, a taken challenge id), and
+    /// then nothing of it was written.
+    private func preparedStatement(_ units: [PreparedUnit], after head: AuditHead,
+                                   on lease: HeldConnection.Lease) async throws -> [[AuditEvent]]? {
+        var results: [[AuditEvent]] = []
+        var end = head
+        var events = ArrayColumns(10)
+        var challenges = ArrayColumns(13)
+        for unit in units {
+            var appended: [AuditEvent] = []
+            for (draft, details) in zip(unit.unit.auditEvents, unit.detailTexts) {
+                let event = AuditChain.next(after: end, draft, detailsText: details)
+                let stored = event.event
+                events.append([.init(int64: event.sequence), .init(string: stored.type),
+                               .init(double: stored.at.sqlSeconds), .text(stored.userID), .text(stored.sessionID),
+                               .text(stored.ip), .text(stored.policyVersion), .init(string: details),
+                               .init(string: event.previousHash), .init(string: event.hash)])
+                end = (event.sequence, event.hash)
+                appended.append(event)
+            }
+            results.append(appended)
+            for (challenge, texts) in zip(unit.unit.challenges, unit.challengeTexts) {
+                challenges.append([
+                    .init(string: challenge.id), .init(string: challenge.userID), .init(string: challenge.sessionID),
+                    .init(string: challenge.action), .init(string: texts.requirement), .text(challenge.bindingHash),
+                    .init(string: texts.display), .init(double: challenge.createdAt.sqlSeconds),
+                    .init(double: challenge.expiresAt.sqlSeconds), .init(int64: Int64(challenge.attemptsLeft)),
+                    .init(string: challenge.status.rawValue), .seconds(challenge.satisfiedAt),
+                    .init(string: challenge.policyVersion),
+                ])
+            }
+        }
+        // One update per session (the latest touch): a statement must not change one row twice.
+        var latest: [String: Date] = [:]
+        for touch in units.flatMap(\.unit.sessionTouches) { latest[touch.sessionID] = max(latest[touch.sessionID] ?? touch.at, touch.at) }
+        var touches = ArrayColumns(2)
+        for (session, at) in latest.sorted(by: { $0.key < $1.key }) {
+            touches.append([.init(string: session), .init(double: at.sqlSeconds)])
+        }
+        var tallies = ArrayColumns(4)
+        for tally in AuditTally.merged(units.flatMap(\.unit.auditTallies)) {
+            tallies.append([.init(int64: tally.minute), .init(string: tally.type), .init(string: tally.rule),
+                            .init(int64: tally.count)])
+        }
+        let binds: [PostgresData] = [.init(int64: end.sequence), .init(string: end.hash), .init(int64: head.sequence),
+                                     .init(string: head.hash)]
+            + challenges.arrays(Self.challengeTypes) + touches.arrays([.text, .float8])
+            + events.arrays(Self.eventTypes) + tallies.arrays([.int8, .text, .text, .int8])
+        do {
+            _ = try await lease.prepared(Self.batchSQL, binds)
+        } catch let error as PostgresError {
+            // This API reports PostgreSQL's refusals as `.server`.
+            guard case .server = error else { throw error }
+            return refused()
+        }
+        return applied(results, end: end)
+    }
+
+    private static let challengeTypes: [PostgresDataType] = [
+        .text, .text, .text, .text, .text, .text, .text, .float8, .float8, .int8, .text, .float8, .text,
+    ]
+    private static let eventTypes: [PostgresDataType] = [.int8, .text, .float8, .text, .text, .text, .text, .text,
+                                                         .text, .text]
+
+    /// The statement ``preparedStatement(_:after:on:)`` runs (its only column is text: see `Lease.prepared`).
+    static let batchSQL = """
+        WITH head AS (UPDATE audit_head SET sequence = $1, hash = $2 WHERE id = 1 AND sequence = $3 AND hash = $4
+                RETURNING 1),
+            challenges AS (INSERT INTO challenges (id, user_id, session_id, action, requirement, binding_hash, display,
+                    created_at, expires_at, attempts_left, status, satisfied_at, policy_version)
+                SELECT * FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+                    $11::text[], $12::float8[], $13::float8[], $14::int8[], $15::text[], $16::float8[], $17::text[])),
+            touches AS (UPDATE sessions SET last_seen_at = t.at FROM unnest($18::text[], $19::float8[]) AS t (id, at)
+                WHERE sessions.id = t.id AND sessions.last_seen_at < t.at),
+            events AS (INSERT INTO audit_events (sequence, type, occurred_at, user_id, session_id, ip, policy_version,
+                    details, previous_hash, hash)
+                SELECT * FROM unnest($20::int8[], $21::text[], $22::float8[], $23::text[], $24::text[], $25::text[],
+                    $26::text[], $27::text[], $28::text[], $29::text[])),
+            tallies AS (INSERT INTO audit_tallies (minute, event_type, rule, count)
+                SELECT * FROM unnest($30::int8[], $31::text[], $32::text[], $33::int8[])
+                ON CONFLICT (minute, event_type, rule) DO UPDATE SET count = audit_tallies.count + excluded.count)
+        SELECT (1 / (SELECT count(*)::integer FROM head))::text AS applied
+        """
 
     /// The audit rows of `units`' events chained after `head`, each unit's events, and the new head.
     private static func chain(_ units: [PreparedUnit], after head: AuditHead)
@@ -406,3 +505,25 @@ struct UnitFailure: Error {
 
 /// The audit chain's head: the last event's sequence number and hash.
 typealias AuditHead = (sequence: Int64, hash: String)
+
+/// A table's rows gathered column by column, to be bound as one array per column (`unnest`).
+private struct ArrayColumns {
+    private var columns: [[PostgresData?]]
+
+    init(_ count: Int) { columns = Array(repeating: [], count: count) }
+
+    mutating func append(_ row: [PostgresData?]) {
+        for (index, value) in row.enumerated() { columns[index].append(value) }
+    }
+
+    func arrays(_ types: [PostgresDataType]) -> [PostgresData] {
+        zip(columns, types).map { PostgresData(array: $0, elementType: $1) }
+    }
+}
+
+private extension Optional where Wrapped == PostgresData {
+    /// Text, or SQL NULL.
+    static func text(_ value: String?) -> PostgresData? { value.map { PostgresData(string: $0) } }
+    /// Seconds since 1970, or SQL NULL.
+    static func seconds(_ date: Date?) -> PostgresData? { date.map { PostgresData(double: $0.sqlSeconds) } }
+}
