@@ -23,12 +23,16 @@ public struct DecisionBenchmark: Sendable {
     /// An empty PostgreSQL database to run the server on instead of SQLite (`postgres://…`; a password may also
     /// come from `STEPUP_POSTGRES_PASSWORD`).
     public var postgresURL: String?
+    /// The Unix socket file of that PostgreSQL server, to reach it without TCP (nil: TCP, as the URL says).
+    public var postgresSocket: String?
 
-    public init(binary: String, seconds: Double, soakSeconds: Double = 0, postgresURL: String? = nil) {
+    public init(binary: String, seconds: Double, soakSeconds: Double = 0, postgresURL: String? = nil,
+                postgresSocket: String? = nil) {
         self.binary = binary
         self.seconds = seconds
         self.soakSeconds = soakSeconds
         self.postgresURL = postgresURL
+        self.postgresSocket = postgresSocket
     }
 
     public func run(emit: @escaping @Sendable (String) -> Void) async throws {
@@ -38,10 +42,13 @@ public struct DecisionBenchmark: Sendable {
         let config = directory.appendingPathComponent("stepup.yaml").path
         if let postgresURL {
             let text = try String(contentsOfFile: config, encoding: .utf8)
-            try text.replacingOccurrences(of: "storage:\n", with: "storage:\n  postgres:\n    url: \"\(postgresURL)\"\n")
+            var settings = "storage:\n  postgres:\n    url: \(Self.yamlQuoted(postgresURL))\n"
+            if let postgresSocket { settings += "    socket: \(Self.yamlQuoted(postgresSocket))\n" }
+            try text.replacingOccurrences(of: "storage:\n", with: settings)
                 .write(toFile: config, atomically: true, encoding: .utf8)
         }
         emit("storage=\(postgresURL == nil ? "sqlite" : "postgres")")
+        if postgresURL != nil { emit("postgres_transport=\(postgresSocket == nil ? "tcp" : "unix_socket")") }
         try Self.check(try Self.exec(binary, ["user", "add", "bench", "--config", config],
                                      input: "bench password 0001\n"), "stepup user add")
         let token = try Self.metricsToken(config)
@@ -86,6 +93,11 @@ public struct DecisionBenchmark: Sendable {
 
     struct Failure: Error, CustomStringConvertible {
         var description: String
+    }
+
+    /// `text` as a YAML double-quoted scalar.
+    static func yamlQuoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 
     static func check(_ output: (status: Int32, out: String, err: String), _ what: String) throws {

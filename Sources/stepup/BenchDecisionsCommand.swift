@@ -17,9 +17,18 @@ struct BenchDecisionsCommand: AsyncParsableCommand {
     @Option(help: "Run the server on this empty PostgreSQL database (postgres://…) instead of SQLite.")
     var postgres: String?
 
+    @Option(help: "Reach that PostgreSQL server through this Unix socket file (e.g. /run/postgresql/.s.PGSQL.5432) instead of TCP.")
+    var postgresSocket: String?
+
     func validate() throws {
         if let postgres, !(postgres.hasPrefix("postgres://") || postgres.hasPrefix("postgresql://")) {
             throw ValidationError("--postgres must be a postgres:// URL")
+        }
+        if let postgresSocket {
+            guard postgres != nil else { throw ValidationError("--postgres-socket needs --postgres (the database)") }
+            guard FileManager.default.fileExists(atPath: postgresSocket) else {
+                throw ValidationError("--postgres-socket: no such file: \(postgresSocket)")
+            }
         }
         guard seconds > 0, seconds <= 600 else { throw ValidationError("--seconds must be between 0 and 600") }
         guard soakSeconds >= 0, soakSeconds <= 86_400 else {
@@ -31,6 +40,6 @@ struct BenchDecisionsCommand: AsyncParsableCommand {
         ignoreBrokenPipes()
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
         try await DecisionBenchmark(binary: binary, seconds: seconds, soakSeconds: soakSeconds,
-                                    postgresURL: postgres).run { emit($0) }
+                                    postgresURL: postgres, postgresSocket: postgresSocket).run { emit($0) }
     }
 }

@@ -223,4 +223,38 @@ struct PostgresOperationsTests {
             try await expectEveryAcknowledgedDecisionStored(load, server, database, config, environment)
         }
     }
+
+    /// `bench decisions --postgres URL --postgres-socket FILE` runs the server on that database through the Unix
+    /// socket: the URL names no password and TCP needs one here (only local connections are trusted), so the run
+    /// succeeds only if the socket was used. Without `--postgres`, the socket option is refused.
+    @Test func theDecisionBenchmarkRunsOnPostgreSQLThroughItsSocket() async throws {
+        guard let server = try await PostgresServer.shared() else { return }
+        let database = try await server.createDatabase()
+        defer { server.dropDatabase(database) }
+        let socket = "\(server.directory)/.s.PGSQL.\(server.port)"
+        let url = "postgres://\(server.user)@127.0.0.1:\(server.port)/\(database)?sslmode=disable"
+        let run = try await ExternalTool.run(ExternalTool.stepupBinary,
+                                             ["bench", "decisions", "--seconds", "0.2", "--postgres", url,
+                                              "--postgres-socket", socket],
+                                             environment: ["PATH": "/usr/bin:/bin"], timeout: .seconds(240))
+        try #require(run.status == 0, "\(run.stderr.suffix(2_000))")
+        var figures: [String: String] = [:]
+        for line in run.stdout.split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1)
+            if parts.count == 2 { figures[String(parts[0])] = String(parts[1]) }
+        }
+        #expect(figures["storage"] == "postgres" && figures["postgres_transport"] == "unix_socket", "\(figures)")
+        for name in ["allow_c1_ratio", "allow_c32_ratio", "step_up_c32_ratio", "login_storm_half_peak_p99_ms"] {
+            #expect(figures[name].flatMap(Double.init).map { $0 > 0 } == true, "\(name)=\(figures[name] ?? "missing")")
+        }
+        #expect(figures["allow_c1_failures"] == "0" && figures["allow_c32_failures"] == "0", "\(figures)")
+
+        let alone = try await ExternalTool.run(ExternalTool.stepupBinary,
+                                               ["bench", "decisions", "--postgres-socket", socket])
+        #expect(alone.status != 0 && alone.stderr.contains("--postgres-socket needs --postgres"), "\(alone.stderr)")
+        let missing = try await ExternalTool.run(ExternalTool.stepupBinary,
+                                                 ["bench", "decisions", "--postgres", url,
+                                                  "--postgres-socket", "\(server.directory)/no-such-socket"])
+        #expect(missing.status != 0 && missing.stderr.contains("no such file"), "\(missing.stderr)")
+    }
 }
