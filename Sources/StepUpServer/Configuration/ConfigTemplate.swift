@@ -22,6 +22,7 @@ public enum ConfigTemplate {
           # postgres:              # PostgreSQL instead of SQLite, for several instances (README "PostgreSQL")
           #   url: postgres://stepup@db.internal:5432/stepup?sslmode=require
           #   password_file: db-password   # or the environment variable STEPUP_POSTGRES_PASSWORD
+          #   socket: /run/postgresql/.s.PGSQL.5432   # on the same machine: faster than TCP
 
         policy:
           file: policy.yaml        # levels, rules, risk settings; reloaded on change and on SIGHUP
