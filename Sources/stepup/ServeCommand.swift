@@ -70,7 +70,9 @@ struct ServeCommand: AsyncParsableCommand {
                                              metricsToken: metricsToken, mailDirectory: mailDirectory)
             }
             ProcessMemory.releaseStartupMemory()
-            emit("StepUp listening on \(address) (policy \(runtime.policy.current.version))")
+            let executor = StepUpCommand.runsTasksOnEventLoops
+                ? "tasks on the event loops" : "tasks on Swift's thread pool"
+            emit("StepUp listening on \(address) (policy \(runtime.policy.current.version); \(executor))")
         }
         if let demoDirectory {
             // The demo's data is throwaway: remove it after a graceful shutdown.

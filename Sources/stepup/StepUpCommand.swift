@@ -1,4 +1,8 @@
 import ArgumentParser
+import Foundation
+import NIOCore
+import NIOPosix
+import Synchronization
 
 @main
 struct StepUpCommand: AsyncParsableCommand {
@@ -23,6 +27,24 @@ struct StepUpCommand: AsyncParsableCommand {
             BenchCommand.self,
         ]
     )
+
+    /// `serve` runs Swift's tasks on the event loops that serve the connections (NIO's event loop group as Swift's
+    /// global executor): a request's task then starts, reads its body and writes its answer on one thread, instead
+    /// of passing between an event loop and Swift's own thread pool at each step. `STEPUP_EXECUTOR=threads` keeps
+    /// Swift's pool (README: Storage and performance). Other commands keep Swift's pool, and so does the benchmarks'
+    /// bare reference handler (`stepup bench bare`), which stays Hummingbird as configured by default.
+    static func main() async {
+        if CommandLine.arguments.dropFirst().first == "serve",
+           ProcessInfo.processInfo.environment["STEPUP_EXECUTOR"] != "threads",
+           NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() {
+            tasksOnEventLoops.store(true, ordering: .releasing)
+        }
+        await main(nil)
+    }
+
+    /// Whether Swift's tasks run on the event loops (`serve` says so when it starts listening).
+    static var runsTasksOnEventLoops: Bool { tasksOnEventLoops.load(ordering: .acquiring) }
+    private static let tasksOnEventLoops = Atomic<Bool>(false)
 }
 
 struct BenchCommand: AsyncParsableCommand {

@@ -34,11 +34,7 @@ struct BenchCleanupTests {
         let run = try await ExternalTool.run(ExternalTool.stepupBinary, ["bench", "decisions", "--seconds", "0.2"],
                                              timeout: .seconds(240))
         try #require(run.status == 0, "\(run.stderr)")
-        var figures: [String: String] = [:]
-        for line in run.stdout.split(separator: "\n") {
-            let parts = line.split(separator: "=", maxSplits: 1)
-            if parts.count == 2 { figures[String(parts[0])] = String(parts[1]) }
-        }
+        let figures = run.figures
         #expect(figures["storage"] == "sqlite")
         for name in ["server_rss_idle_mib", "allow_c1_ratio", "allow_c32_ratio", "allow_half_peak_p99_ms",
                      "step_up_c1_ratio", "step_up_c32_ratio", "login_storm_c32_p99_ms", "login_storm_half_peak_p99_ms",

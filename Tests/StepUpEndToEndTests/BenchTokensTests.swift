@@ -10,11 +10,7 @@ struct BenchTokensTests {
         guard ExternalTool.require("openssl", package: "openssl") != nil else { return }
         let run = try await ExternalTool.run(ExternalTool.stepupBinary, ["bench", "tokens", "--seconds", "1", "--rounds", "1"])
         #expect(run.status == 0, "\(run.stderr)")
-        var values: [String: Double] = [:]
-        for line in run.stdout.split(separator: "\n") {
-            let parts = line.split(separator: "=", maxSplits: 1)
-            if parts.count == 2, let value = Double(parts[1]) { values[String(parts[0])] = value }
-        }
+        let values = run.figures.compactMapValues(Double.init)
         for name in ["tokens_issued_per_s", "guard_verifications_per_s", "openssl_ecdsap256_sign_per_s",
                      "openssl_ecdsap256_verify_per_s", "issue_ratio", "verify_ratio"] {
             #expect((values[name] ?? 0) > 0, "\(name) missing in:\n\(run.stdout)")

@@ -95,10 +95,7 @@ struct LoadGeneratorTests {
             "--body", #"{"action":"reports.view"}"#, "--connections", "2", "--seconds", "0.5", "--rate", "100",
         ])
         #expect(run.status == 0, "\(run.stderr)")
-        let values = Dictionary(run.stdout.split(separator: "\n").compactMap { line -> (String, String)? in
-            let parts = line.split(separator: "=", maxSplits: 1)
-            return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
-        }, uniquingKeysWith: { $1 })
+        let values = run.figures
         let sent = values["requests"].flatMap(Int.init) ?? 0
         #expect(sent > 0 && sent + (values["failures"].flatMap(Int.init) ?? -1) == 50, "\(run.stdout)")
         #expect(["rps", "p50_ms", "p99_ms", "max_ms"].allSatisfy { values[$0].flatMap(Double.init) != nil })

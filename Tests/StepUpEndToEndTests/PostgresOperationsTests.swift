@@ -238,11 +238,7 @@ struct PostgresOperationsTests {
                                               "--postgres-socket", socket],
                                              environment: ["PATH": "/usr/bin:/bin"], timeout: .seconds(240))
         try #require(run.status == 0, "\(run.stderr.suffix(2_000))")
-        var figures: [String: String] = [:]
-        for line in run.stdout.split(separator: "\n") {
-            let parts = line.split(separator: "=", maxSplits: 1)
-            if parts.count == 2 { figures[String(parts[0])] = String(parts[1]) }
-        }
+        let figures = run.figures
         #expect(figures["storage"] == "postgres" && figures["postgres_transport"] == "unix_socket", "\(figures)")
         for name in ["allow_c1_ratio", "allow_c32_ratio", "step_up_c32_ratio", "login_storm_half_peak_p99_ms"] {
             #expect(figures[name].flatMap(Double.init).map { $0 > 0 } == true, "\(name)=\(figures[name] ?? "missing")")

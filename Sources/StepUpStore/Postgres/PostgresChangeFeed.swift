@@ -17,18 +17,19 @@ struct PostgresChangeFeed: ChangeFeedReader {
     var sharesReads: Bool { true }
 
     /// One statement, one snapshot: the changes, then the epoch row (entity NULL).
-    static let readSQL = """
-        SELECT version, entity, entity_key FROM (SELECT version, entity, entity_key FROM cache_changes
-            WHERE version > $1 ORDER BY version LIMIT \(CacheFeedSQL.retained)) AS c
-        UNION ALL SELECT version, NULL, NULL FROM cache_epoch WHERE id = 1
-        """
+    static let readSQL = feedRead(versions: "version")
 
     /// ``readSQL`` as a prepared statement on the held connection: text columns only (see `Lease.prepared`).
-    static let preparedReadSQL = """
-        SELECT version::text, entity, entity_key FROM (SELECT version, entity, entity_key FROM cache_changes
-            WHERE version > $1 ORDER BY version LIMIT \(CacheFeedSQL.retained)) AS c
-        UNION ALL SELECT version::text, NULL, NULL FROM cache_epoch WHERE id = 1
+    static let preparedReadSQL = feedRead(versions: "version::text")
+
+    /// The feed's read, selecting the versions as `versions` (the column, or the column cast).
+    private static func feedRead(versions: String) -> String {
         """
+        SELECT \(versions), entity, entity_key FROM (SELECT version, entity, entity_key FROM cache_changes
+            WHERE version > $1 ORDER BY version LIMIT \(CacheFeedSQL.retained)) AS c
+        UNION ALL SELECT \(versions), NULL, NULL FROM cache_epoch WHERE id = 1
+        """
+    }
 
     func changes(after version: Int64) async throws -> CacheChanges {
         try await SQLStore.storageErrors {

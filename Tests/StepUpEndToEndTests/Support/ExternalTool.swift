@@ -40,6 +40,16 @@ enum ExternalTool {
         var status: Int32
         var stdout: String
         var stderr: String
+
+        /// A benchmark's `name=value` lines (the last of a name wins); other lines are left out.
+        var figures: [String: String] {
+            var figures: [String: String] = [:]
+            for line in stdout.split(separator: "\n") {
+                let parts = line.split(separator: "=", maxSplits: 1)
+                if parts.count == 2 { figures[String(parts[0])] = String(parts[1]) }
+            }
+            return figures
+        }
     }
 
     /// Runs a program to completion with `input` on stdin, off the test's cooperative threads. A program still

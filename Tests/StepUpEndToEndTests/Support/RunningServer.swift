@@ -84,6 +84,22 @@ final class RunningServer: Sendable {
         return kib / 1_024
     }
 
+    /// CPU time each of the server's threads has used so far, in clock ticks, by thread name (threads of one
+    /// name summed): `/proc/PID/task/*/stat`'s user and system times.
+    var cpuTicksByThreadName: [String: Int] {
+        var ticks: [String: Int] = [:]
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        for task in tasks {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/stat", encoding: .utf8),
+                  let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { continue }
+            // `pid (name) state ppid …`: the name may hold spaces; utime and stime are fields 14 and 15.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 13, let user = Int(fields[11]), let system = Int(fields[12]) else { continue }
+            ticks[String(stat[stat.index(after: open)..<close]), default: 0] += user + system
+        }
+        return ticks
+    }
+
     /// The server's open file descriptors (its sockets among them).
     var openDescriptors: Int? {
         (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd"))?.count
