@@ -187,6 +187,7 @@ if !coreOnly {
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -246,7 +247,8 @@ if !coreOnly {
         ),
         .testTarget(
             name: "StepUpStoreTests",
-            dependencies: ["StepUpStore", "StepUpCore", "StepUpTestSupport", .product(name: "SQLKit", package: "sql-kit")],
+            dependencies: ["StepUpStore", "StepUpCore", "StepUpTestSupport", .product(name: "SQLKit", package: "sql-kit"),
+                           .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -14,13 +14,8 @@ import Synchronization
 /// expected way (a taken challenge id inserts nothing), so a batch that fails anyway is retried unit by unit,
 /// and a failing unit fails alone. A deadlock with another transaction (PostgreSQL picks a victim) is retried.
 final class PostgresGroupCommitter: UnitCommitter {
-    private struct Pending: Sendable {
-        var unit: PreparedUnit
-        var continuation: CheckedContinuation<[AuditEvent], any Error>
-    }
-
     private struct State {
-        var pending: [Pending] = []
+        var pending: [WaitingCommit] = []
         var draining: Task<Void, Never>?
         /// A lone request is committing its own unit, in its own task (see ``commit(_:)``).
         var alone = false
@@ -89,7 +84,7 @@ final class PostgresGroupCommitter: UnitCommitter {
         return try await withCheckedThrowingContinuation { continuation in
             let refused: Bool = state.withLock { state in
                 if state.closed { return true }
-                state.pending.append(Pending(unit: prepared, continuation: continuation))
+                state.pending.append(WaitingCommit(unit: prepared, continuation: continuation))
                 // While a lone request commits, the queue waits for it (it starts the drain when done).
                 if state.draining == nil, !state.alone { state.draining = Task { await self.drain() } }
                 return false
@@ -117,7 +112,7 @@ final class PostgresGroupCommitter: UnitCommitter {
     /// One transaction per turn until nothing waits.
     private func drain() async {
         while true {
-            let batch: [Pending] = state.withLock { state in
+            let batch: [WaitingCommit] = state.withLock { state in
                 let count = min(state.pending.count, SQLiteGroupCommitter.maxBatch)
                 if count == 0 { state.draining = nil }
                 let batch = Array(state.pending.prefix(count))
@@ -133,7 +128,7 @@ final class PostgresGroupCommitter: UnitCommitter {
                     results.append(alone.first ?? .failure(StoreError.backend("the write failed")))
                 }
             }
-            for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
+            WaitingCommit.answer(batch, with: results)
         }
     }
 

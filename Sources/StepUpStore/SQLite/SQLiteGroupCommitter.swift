@@ -23,13 +23,8 @@ final class SQLiteGroupCommitter: UnitCommitter {
         var beforeCommit: (@Sendable (_ units: Int) throws -> Void)?
     }
 
-    private struct Pending: Sendable {
-        var unit: PreparedUnit
-        var continuation: CheckedContinuation<[AuditEvent], any Error>
-    }
-
     private struct State {
-        var pending: [Pending] = []
+        var pending: [WaitingCommit] = []
         /// A batch is being written (on the queue, or by a lone request on its own thread).
         var draining = false
         var closed = false
@@ -91,14 +86,14 @@ final class SQLiteGroupCommitter: UnitCommitter {
             if let events = try commitAlone(prepared) { return events }
             // Another process holds the write lock: wait for it on the writer's thread, not on this one.
             return try await withCheckedThrowingContinuation { continuation in
-                state.withLock { $0.pending.insert(Pending(unit: prepared, continuation: continuation), at: 0) }
+                state.withLock { $0.pending.insert(WaitingCommit(unit: prepared, continuation: continuation), at: 0) }
                 queue.async { self.drain() }
             }
         }
         return try await withCheckedThrowingContinuation { continuation in
             let start: Bool? = state.withLock { state in
                 if state.closed { return nil }
-                state.pending.append(Pending(unit: prepared, continuation: continuation))
+                state.pending.append(WaitingCommit(unit: prepared, continuation: continuation))
                 if state.draining { return false }
                 state.draining = true
                 return true
@@ -149,7 +144,7 @@ final class SQLiteGroupCommitter: UnitCommitter {
     /// On `queue`: one transaction per turn until nothing waits.
     private func drain() {
         while true {
-            let batch: [Pending] = state.withLock { state in
+            let batch: [WaitingCommit] = state.withLock { state in
                 guard !Self.goIdleIfNothingWaits(&state) else { return [] }
                 let count = min(state.pending.count, Self.maxBatch)
                 let batch = Array(state.pending.prefix(count))
@@ -160,7 +155,7 @@ final class SQLiteGroupCommitter: UnitCommitter {
             // A long WAL: its last frames are copied here, so the next transaction can start it over.
             if checkpointer.copyForRestartIfAsked(on: connection) { restarts.add(1, ordering: .relaxed) }
             let results = run(batch.map(\.unit))
-            for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
+            WaitingCommit.answer(batch, with: results)
         }
     }
 
