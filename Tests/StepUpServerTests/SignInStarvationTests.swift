@@ -15,8 +15,12 @@ import Testing
 struct SignInStarvationTests {
     @Test func aSignInOnAMachineOthersKeepBusyCompletesAndIsReported() async throws {
         #if os(Linux)
-        // A hash of some weight (the harness's usual one takes a millisecond, which even a starved thread finds).
-        let harness = try TestHarness { $0.passwords.memoryKiB = 8 * 1024; $0.passwords.iterations = 2 }
+        // A hash of some weight. The pool counts each slice of a hash's lanes as progress, and a starved `SCHED_IDLE`
+        // thread still gets a trickle (~0.15 % of a core): with 8 MiB a slice took ~2 ms, about what the trickle
+        // gives in a second, so on a loaded CI machine the slices sometimes kept the pool "progressing" and the
+        // catch-up thread never woke (escalations 0, the sign-in done only once the busy loops ended). With 32 MiB
+        // a slice needs seconds of trickle; the catch-up thread's whole hash stays well under a second of CPU.
+        let harness = try TestHarness { $0.passwords.memoryKiB = 32 * 1024; $0.passwords.iterations = 2 }
         _ = try await harness.aliceWithTOTP()
         try await harness.application().test(.router) { client in
             // One per core starves an idle-priority thread completely. They stop after 5 s whatever happens: on a
@@ -31,7 +35,9 @@ struct SignInStarvationTests {
                 watchdog.cancel()
                 busy.stop()
             }
-            try await Task.sleep(for: .milliseconds(500))  // every busy loop has its core
+            // Every busy loop has its core: each has run for a while (a shell can take a moment to start; a hash
+            // that begins before the loops spin finishes on a free core and never needs the catch-up thread).
+            try await busy.waitUntilEachHasRun(for: 0.2)
             let started = ContinuousClock.now
             let reply = try await client.json(.post, "/v1/sessions", body: [
                 "username": "alice", "password": "correct horse battery", "device_secret": TestHarness.deviceSecret,
@@ -68,6 +74,26 @@ final class BusyProcesses: Sendable {
             return process.processIdentifier
         }
         processIDs = Mutex(processes)
+    }
+
+    /// Waits until each has used `seconds` of CPU (from `/proc/PID/stat`), for at most 10 s.
+    func waitUntilEachHasRun(for seconds: Double) async throws {
+        let ticks = Int(seconds * Double(sysconf(Int32(_SC_CLK_TCK))))
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            let ids = processIDs.withLock { $0 ?? [] }
+            if ids.allSatisfy({ (Self.cpuTicks(of: $0) ?? 0) >= ticks }) { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// User plus system time of `pid`, in clock ticks.
+    private static func cpuTicks(of pid: Int32) -> Int? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
+        return user + system
     }
 
     /// Kills them (once: a process id is not signalled again after it may have been reused).
