@@ -82,18 +82,9 @@ final class BusyProcesses: Sendable {
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {
             let ids = processIDs.withLock { $0 ?? [] }
-            if ids.allSatisfy({ (Self.cpuTicks(of: $0) ?? 0) >= ticks }) { return }
+            if ids.allSatisfy({ (ProcessCPU.stat("/proc/\($0)/stat")?.ticks ?? 0) >= ticks }) { return }
             try await Task.sleep(for: .milliseconds(50))
         }
-    }
-
-    /// User plus system time of `pid`, in clock ticks.
-    private static func cpuTicks(of pid: Int32) -> Int? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return nil }
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
-        return user + system
     }
 
     /// Kills them (once: a process id is not signalled again after it may have been reused).

@@ -90,12 +90,8 @@ final class RunningServer: Sendable {
         var ticks: [String: Int] = [:]
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
         for task in tasks {
-            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/stat", encoding: .utf8),
-                  let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { continue }
-            // `pid (name) state ppid …`: the name may hold spaces; utime and stime are fields 14 and 15.
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            guard fields.count > 13, let user = Int(fields[11]), let system = Int(fields[12]) else { continue }
-            ticks[String(stat[stat.index(after: open)..<close]), default: 0] += user + system
+            guard let (name, used) = ProcessCPU.stat("/proc/\(pid)/task/\(task)/stat") else { continue }
+            ticks[name, default: 0] += used
         }
         return ticks
     }
