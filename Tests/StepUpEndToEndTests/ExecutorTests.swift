@@ -10,14 +10,26 @@ import Testing
 /// pool (`…default-qos`).
 @Suite("Task executor", .heavy, .serialized, .timeLimit(.minutes(5)))
 struct ExecutorTests {
-    @Test(arguments: [nil, "threads"])
+    /// A misspelt executor stops `serve` before it starts, rather than quietly running the other one.
+    @Test(arguments: ["thread", "event-loops", "Threads"])
+    func anUnknownExecutorIsAUsageError(_ value: String) async throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["STEPUP_EXECUTOR"] = value
+        let serve = try await ExternalTool.run(ExternalTool.stepupBinary, ["serve", "--port", "0"],
+                                               environment: environment, timeout: .seconds(30))
+        #expect(serve.status == 64, "\(serve.stdout)\(serve.stderr)")
+        #expect(serve.stderr.contains("STEPUP_EXECUTOR must be 'loops' (the default) or 'threads', not '\(value)'"),
+                "\(serve.stderr)")
+    }
+
+    @Test(arguments: [nil, "loops", "threads"])
     func decisionsRunOnTheExecutorTheServerNames(_ choice: String?) async throws {
         let deployment = try await Deployment.make("executor")
         defer { deployment.remove() }
         var environment = ProcessInfo.processInfo.environment
         environment["STEPUP_EXECUTOR"] = choice
         let server = try await RunningServer.start(arguments: ["--config", deployment.config], environment: environment)
-        let onEventLoops = choice == nil
+        let onEventLoops = choice != "threads"
         #expect(server.output.contains(onEventLoops ? "tasks on the event loops" : "tasks on Swift's thread pool"),
                 "\(server.output)")
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
