@@ -40,8 +40,12 @@ struct HTTP: Sendable {
 
 /// Runs `body` with an HTTP client that is shut down however `body` ends (a client dropped without shutdown
 /// stops the whole test process).
-func withHTTPClient<T>(_ body: (HTTPClient) async throws -> T) async throws -> T {
-    let client = HTTPClient(eventLoopGroupProvider: .singleton)
+/// - Parameter idleTimeout: how long the client keeps an idle pooled connection; under a server's own idle
+///   timeout, or the server may close one just as the client reuses it ("I/O on closed channel").
+func withHTTPClient<T>(idleTimeout: TimeAmount? = nil, _ body: (HTTPClient) async throws -> T) async throws -> T {
+    var configuration = HTTPClient.Configuration()
+    if let idleTimeout { configuration.connectionPool = .init(idleTimeout: idleTimeout) }
+    let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     do {
         let result = try await body(client)
         try await client.shutdown()
