@@ -55,9 +55,8 @@ final class SQLiteGroupCommitter: UnitCommitter {
     static let maxBatch = 512
 
     private let queue = DispatchQueue(label: "stepup.sqlite.group-commit")
+    /// Whether a lone request may commit on its own thread, and the writer start on an event loop.
     private let commitsAlone: Bool
-    /// Whether the writer may take its turns on event loops: the same condition as ``commitsAlone``.
-    private var commitsOnLoops: Bool { commitsAlone }
     /// Used by whoever set `draining`: the queue, a loop's turn, or a lone request.
     private let connection: RawSQLiteConnection
     private let state = Mutex(State())
@@ -128,8 +127,7 @@ final class SQLiteGroupCommitter: UnitCommitter {
     /// A lone request's unit, on its own thread; what arrived meanwhile goes to the writer's queue. `nil` when
     /// another connection holds the write lock (the writer is still this request's to hand over).
     private func commitAlone(_ unit: PreparedUnit) throws -> [AuditEvent]? {
-        let database = connection
-        guard (try? database.withoutWaiting({ try database.execute("BEGIN IMMEDIATE") })) != nil else { return nil }
+        guard beginWithoutWaiting() else { return nil }
         let result = run([unit], begun: true)[0]
         aloneCommits.add(1, ordering: .relaxed)
         if !state.withLock({ Self.goIdleIfNothingWaits(&$0) }) { startWriter() }
@@ -138,24 +136,23 @@ final class SQLiteGroupCommitter: UnitCommitter {
 
     /// Starts the writer: one turn on the current event loop, behind what it has queued, or on the writer's queue.
     private func startWriter() {
-        if commitsOnLoops, hooks.withLock({ $0.beforeCommit == nil }),
+        if commitsAlone, hooks.withLock({ $0.beforeCommit == nil }),
            let loop = MultiThreadedEventLoopGroup.currentEventLoop {
-            loop.execute { self.turn(on: loop) }
+            loop.execute { self.turnOnLoop() }
         } else {
             queue.async { self.drain() }
         }
     }
 
-    /// On `loop`: one transaction of what is pending; what gathered meanwhile goes to the writer's queue. Hands
-    /// the writer to its queue for a WAL restart's checkpoint, and when another process holds the write lock.
-    private func turn(on loop: any EventLoop) {
+    /// On an event loop: one transaction of what is pending; what gathered meanwhile goes to the writer's queue.
+    /// Hands the writer to its queue for a WAL restart's checkpoint, and when another process holds the write lock.
+    private func turnOnLoop() {
         if checkpointer.restartAsked {
             queue.async { self.drain() }
             return
         }
         guard let batch = nextBatch() else { return }
-        let database = connection
-        guard (try? database.withoutWaiting({ try database.execute("BEGIN IMMEDIATE") })) != nil else {
+        guard beginWithoutWaiting() else {
             state.withLock { $0.pending.insert(contentsOf: batch, at: 0) }
             loopTurnsHandedOver.add(1, ordering: .relaxed)
             queue.async { self.drain() }
@@ -165,6 +162,12 @@ final class SQLiteGroupCommitter: UnitCommitter {
         loopCommits.add(1, ordering: .relaxed)
         WaitingCommit.answer(batch, with: results)
         if !state.withLock({ Self.goIdleIfNothingWaits(&$0) }) { queue.async { self.drain() } }
+    }
+
+    /// `BEGIN IMMEDIATE` unless another connection holds the write lock (then false at once, without waiting).
+    private func beginWithoutWaiting() -> Bool {
+        let database = connection
+        return (try? database.withoutWaiting({ try database.execute("BEGIN IMMEDIATE") })) != nil
     }
 
     /// The next transaction's units, taken from the pending ones; `nil` (and the writer idle) when none wait.
