@@ -68,7 +68,7 @@ public struct DecisionBenchmark: Sendable {
             peak = max(peak, try await harness.closedLoop("allow", action: Self.allowAction, connections: connections,
                                                           seconds: seconds))
         }
-        try await harness.openLoop("allow_half_peak", rate: peak / 2, seconds: seconds)
+        try await harness.openLoop("allow_half_peak", rate: peak / 2, seconds: seconds, reference: true)
         for connections in [1, 32] {
             _ = try await harness.closedLoop("step_up", action: "account.password.change", connections: connections,
                                              seconds: seconds)

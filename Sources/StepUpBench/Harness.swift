@@ -55,14 +55,24 @@ struct Harness: Sendable {
         return mode == "full" || mode == "extra" ? commits : 0
     }
 
-    /// Open loop at `rate` per second, latency from each request's due time.
+    /// Open loop at `rate` per second, latency from each request's due time. With `reference`, the bare handler
+    /// first, at the same rate over as many connections: the latency this machine adds to any server at that rate,
+    /// to read the server's p99 against.
     @discardableResult
-    func openLoop(_ prefix: String, rate: Double, seconds: Double) async throws -> LoadGenerator.Result {
+    func openLoop(_ prefix: String, rate: Double, seconds: Double, reference: Bool = false) async throws
+        -> LoadGenerator.Result
+    {
         let rate = max(rate, 1)  // a peak of 0 (every request failed) still gets a measurable run
         let connections = Self.connections(forRate: rate)
+        let bareRun = reference ? try await decisions(DecisionBenchmark.allowAction, at: bare.base)
+            .run(rate: rate, connections: connections, duration: .seconds(seconds)) : nil
         let measured = try await decisions(DecisionBenchmark.allowAction, at: server.base)
             .run(rate: rate, connections: connections, duration: .seconds(seconds))
         emit("\(prefix)_connections=\(connections)")
+        if let bareRun {
+            emit("\(prefix)_bare_p50_ms=\(format(bareRun.percentile(0.5), digits: 2))")
+            emit("\(prefix)_bare_p99_ms=\(format(bareRun.percentile(0.99), digits: 2))")
+        }
         emitLatency(prefix, measured)
         return measured
     }
