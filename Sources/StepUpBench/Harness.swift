@@ -66,9 +66,14 @@ struct Harness: Sendable {
         let connections = Self.connections(forRate: rate)
         let bareRun = reference ? try await decisions(DecisionBenchmark.allowAction, at: bare.base)
             .run(rate: rate, connections: connections, duration: .seconds(seconds)) : nil
+        let before = try? await ServerMetrics.scrape(base: server.base, token: metricsToken)
         let measured = try await decisions(DecisionBenchmark.allowAction, at: server.base)
             .run(rate: rate, connections: connections, duration: .seconds(seconds))
+        let after = try? await ServerMetrics.scrape(base: server.base, token: metricsToken)
         emit("\(prefix)_connections=\(connections)")
+        // Below the peak fewer units share a commit: each decision carries more of a transaction's cost.
+        let commits = after?.commits.flatMap { end in before?.commits.map { end - $0 } }
+        emit("\(prefix)_commits_per_decision=\(perDecision(commits, Double(max(1, measured.requests))))")
         if let bareRun {
             emit("\(prefix)_bare_p50_ms=\(format(bareRun.percentile(0.5), digits: 2))")
             emit("\(prefix)_bare_p99_ms=\(format(bareRun.percentile(0.99), digits: 2))")

@@ -37,7 +37,7 @@ struct BenchCleanupTests {
         let figures = run.figures
         #expect(figures["storage"] == "sqlite")
         for name in ["server_rss_idle_mib", "allow_c1_ratio", "allow_c32_ratio", "allow_half_peak_p99_ms",
-                     "allow_half_peak_bare_p99_ms",
+                     "allow_half_peak_bare_p99_ms", "allow_half_peak_commits_per_decision",
                      "step_up_c1_ratio", "step_up_c32_ratio", "login_storm_c32_p99_ms", "login_storm_half_peak_p99_ms",
                      "login_storm_sign_ins_per_s", "login_storm_hashes_caught_up"] {
             #expect(figures[name].flatMap(Double.init).map { $0 >= 0 } == true, "\(name)=\(figures[name] ?? "missing")")
