@@ -81,6 +81,23 @@ struct ApproverPageTests {
         _ = try await browser.post(client, "/logout", ["csrf": csrf])
     }
 
+    /// Waits until `count` approver streams are open (`stepup_approver_streams_open`), so a test acts on a stream that
+    /// is listening rather than on one whose request has not been served yet.
+    static func waitForStreams(_ client: some TestClientProtocol, _ count: Int) async throws {
+        var metrics = ""
+        for _ in 0..<300 {
+            metrics = try await client.execute(uri: "/metrics", method: .get,
+                                               headers: [.authorization: "Bearer \(TestHarness.metricsToken)"]) {
+                String(buffer: $0.body)
+            }
+            let open = metrics.split(separator: "\n").first { $0.hasPrefix("stepup_approver_streams_open ") }
+                .flatMap { Double($0.dropFirst("stepup_approver_streams_open ".count)) }
+            if open == Double(count) { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("never \(count) open approver streams: \(metrics.split(separator: "\n").filter { $0.contains("approver") })")
+    }
+
     static func events(_ client: some TestClientProtocol, _ browser: Browser) async throws
         -> (status: HTTPResponse.Status, headers: HTTPFields, text: String)
     {
@@ -127,6 +144,7 @@ struct ApproverPageTests {
             let (bobCookies, daveCookies) = (bobBrowser, daveBrowser)
             async let bobStream = Self.events(client, bobCookies)
             async let daveStream = Self.events(client, daveCookies)
+            try await Self.waitForStreams(client, 2)
             try await Task.sleep(for: .milliseconds(1_500))
             let (id, number) = try await Self.pushStepUp(&bobBrowser, client, "bob")
             try await Task.sleep(for: .milliseconds(2_500))
@@ -191,9 +209,13 @@ struct ApproverPageTests {
             _ = try await browser.signIn(client, "bob")
             let cookies = browser
             async let stream = Self.events(client, cookies)
+            // Open, then past its first look at the session (it looks once a second).
+            try await Self.waitForStreams(client, 1)
             try await Task.sleep(for: .milliseconds(1_200))
             harness.clock.advance(400 * 86_400)
             let events = try await stream
+            // The ended stream no longer counts against the limits (nor in `/metrics`).
+            try await Self.waitForStreams(client, 0)
             #expect(events.text.contains("event: approvals\n"))
             #expect(events.text.hasSuffix("event: end\ndata: {\"reason\":\"signed-out\"}\n\n"), "\(events.text)")
         }
@@ -207,7 +229,7 @@ struct ApproverPageTests {
             _ = try await browser.signIn(client, "bob")
             let cookies = browser
             async let first = Self.events(client, cookies)
-            try await Task.sleep(for: .milliseconds(700))
+            try await Self.waitForStreams(client, 1)
             let second = try await Self.events(client, cookies)
             #expect(second.status == .tooManyRequests, "\(second.text)")
             #expect(second.headers[.retryAfter] != nil)

@@ -9,7 +9,13 @@ struct PageRoutes: Sendable {
     let service: StepUpService
     let web: WebSupport
     /// The approver pages' open event streams, counted against the configured limits.
-    let approverStreams = ApproverStreams()
+    let approverStreams: ApproverStreams
+
+    init(service: StepUpService, web: WebSupport) {
+        self.service = service
+        self.web = web
+        approverStreams = ApproverStreams(metrics: service.metrics)
+    }
 
     func register(on router: Router<StepUpRequestContext>) {
         router.get("assets/stepup.css") { _, _ in

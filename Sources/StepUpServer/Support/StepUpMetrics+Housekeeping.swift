@@ -25,6 +25,12 @@ extension StepUpMetrics {
         registry.makeGauge(name: "stepup_http_connections_open", help: "HTTP connections open now").set(Double(count))
     }
 
+    /// Approver pages' event streams open now (each holds a connection; `push.event_streams` caps them).
+    func approverStreams(_ count: Int) {
+        registry.makeGauge(name: "stepup_approver_streams_open", help: "Approver pages' event streams open now")
+            .set(Double(count))
+    }
+
     /// A connection closed by its header, idle or request deadline.
     func connectionTimedOut(_ deadline: String) {
         registry.makeCounter(name: "stepup_http_connections_timed_out_total", labels: [("deadline", deadline)],

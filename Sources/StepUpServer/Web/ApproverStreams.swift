@@ -11,15 +11,19 @@ actor ApproverStreams {
 
     private var tickets: [Ticket: ContinuousClock.Instant] = [:]
     let lifetime: Duration
+    /// Where the number of open streams is reported (`stepup_approver_streams_open`).
+    private let metrics: StepUpMetrics?
 
-    init(lifetime: Duration = .seconds(300)) {
+    init(lifetime: Duration = .seconds(300), metrics: StepUpMetrics? = nil) {
         self.lifetime = lifetime
+        self.metrics = metrics
     }
 
     /// A ticket for one more stream of `userID`, or `nil` when a limit is reached.
     func open(userID: String, perUser: Int, total: Int) -> Ticket? {
         let now = ContinuousClock.now
         tickets = tickets.filter { now - $0.value < lifetime + .seconds(60) }
+        defer { metrics?.approverStreams(tickets.count) }
         guard tickets.count < total, tickets.keys.filter({ $0.userID == userID }).count < perUser else { return nil }
         let ticket = Ticket(id: UUID(), userID: userID)
         tickets[ticket] = now
@@ -28,6 +32,7 @@ actor ApproverStreams {
 
     func close(_ ticket: Ticket) {
         tickets[ticket] = nil
+        metrics?.approverStreams(tickets.count)
     }
 
     var count: Int { tickets.count }
