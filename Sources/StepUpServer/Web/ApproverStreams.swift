@@ -34,6 +34,4 @@ actor ApproverStreams {
         tickets[ticket] = nil
         metrics?.approverStreams(tickets.count)
     }
-
-    var count: Int { tickets.count }
 }
