@@ -13,14 +13,18 @@ import StepUpProcess
 ///
 /// It prints requests per second, p50 and p99 for each, the ratios to nginx alone, and p99 in an open loop at half
 /// of each one's peak. Every request is a signed-in `GET` of a path the policy routes to an `allow` at aal1, with
-/// its decision audited in full (the default).
+/// its decision audited in full (the default) or as `allowAudit` says (`counted`, `sampled N`: the policy's
+/// `audit: {allow: …}`, as a site would set it for static assets).
 public struct EdgeBenchmark: Sendable {
     public var binary: String
     public var seconds: Double
+    /// The policy's `audit: {allow: …}` volume; `full` (every decision written row by row) unless set.
+    public var allowAudit: String
 
-    public init(binary: String, seconds: Double) {
+    public init(binary: String, seconds: Double, allowAudit: String = "full") {
         self.binary = binary
         self.seconds = seconds
+        self.allowAudit = allowAudit
     }
 
     struct Missing: Error, CustomStringConvertible { var description: String }
@@ -48,8 +52,9 @@ public struct EdgeBenchmark: Sendable {
         try text.write(to: config, atomically: true, encoding: .utf8)
         let policy = directory.appendingPathComponent("policy.yaml")
         try (try String(contentsOf: policy, encoding: .utf8)
-            + "\nroutes:\n  - {path: \"/reports/**\", action: reports.view}\n")
+            + "\naudit: {allow: \(allowAudit)}\nroutes:\n  - {path: \"/reports/**\", action: reports.view}\n")
             .write(to: policy, atomically: true, encoding: .utf8)
+        emit("allow_audit=\(allowAudit)")
         try DecisionBenchmark.check(try DecisionBenchmark.exec(binary, ["user", "add", "bench", "--config", config.path],
                                                                input: "bench password 0001\n"), "stepup user add")
         let server = try Server.start(binary: binary, config: config.path)

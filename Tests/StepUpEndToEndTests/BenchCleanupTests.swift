@@ -43,4 +43,30 @@ struct BenchCleanupTests {
             #expect(figures[name].flatMap(Double.init).map { $0 >= 0 } == true, "\(name)=\(figures[name] ?? "missing")")
         }
     }
+
+    /// `bench edge` runs nginx alone, nginx with forward auth and the gateway against one upstream and prints each
+    /// figure the README names; every request is answered 2xx (each was allowed), and `--allow-audit` reaches the
+    /// policy (a volume the policy language refuses stops the run before any server starts).
+    @Test func theEdgeBenchmarkPrintsItsFiguresWithTheAuditVolumeAsked() async throws {
+        guard ExternalTool.require("nginx", package: "nginx") != nil,
+              ExternalTool.require("wrk", package: "wrk") != nil else { return }
+        let run = try await ExternalTool.run(ExternalTool.stepupBinary,
+                                             ["bench", "edge", "--seconds", "0.3", "--allow-audit", "counted"],
+                                             timeout: .seconds(240))
+        try #require(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        let figures = run.figures
+        #expect(figures["allow_audit"] == "counted")
+        for name in ["nginx_c32_rps", "forward_auth_c32_rps", "gateway_c32_rps", "forward_auth_ratio", "gateway_ratio",
+                     "nginx_half_peak_p99_ms", "forward_auth_half_peak_p99_ms", "gateway_half_peak_p99_ms"] {
+            #expect(figures[name].flatMap(Double.init).map { $0 > 0 } == true, "\(name)=\(figures[name] ?? "missing")")
+        }
+        for name in ["nginx", "forward_auth", "gateway"] {
+            #expect(figures["\(name)_c32_non_2xx"] == "0", "\(run.stdout)")
+            #expect(figures["\(name)_half_peak_failures"] == "0", "\(run.stdout)")
+        }
+
+        let refused = try await ExternalTool.run(ExternalTool.stepupBinary, ["bench", "edge", "--allow-audit", "sampled 1"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("--allow-audit must be"), "\(refused.stderr)")
+    }
 }

@@ -34,6 +34,54 @@ struct SQLiteStoreTests {
         }
     }
 
+    /// Schema 6 keys `audit_events` by its sequence as SQLite's row id: a database of schema 5 (the table declared
+    /// `BIGINT PRIMARY KEY`, with its own unique index) is upgraded in place, every event kept and the chain intact.
+    @Test func schemaFiveAuditEventsAreRekeyedByTheirSequence() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("stepup.sqlite").path
+            let store = try await SQLStore.openSQLite(path: path)
+            for index in 0..<25 {
+                try await store.append(AuditEventDraft(type: "login.succeeded", at: at(Double(index)), userID: "u1"))
+            }
+            // Put the table back as schema 5 declared it, and the version with it.
+            try await store.withRawDatabase { database in
+                for statement: SQLQueryString in [
+                    """
+                    CREATE TABLE audit_events_v5 (sequence BIGINT PRIMARY KEY, type TEXT NOT NULL,
+                        occurred_at DOUBLE PRECISION NOT NULL, user_id TEXT, session_id TEXT, ip TEXT,
+                        policy_version TEXT, details TEXT NOT NULL, previous_hash TEXT NOT NULL, hash TEXT NOT NULL)
+                    """,
+                    "INSERT INTO audit_events_v5 SELECT * FROM audit_events",
+                    "DROP TABLE audit_events",
+                    "ALTER TABLE audit_events_v5 RENAME TO audit_events",
+                    "UPDATE stepup_schema SET version = 5 WHERE id = 1",
+                ] {
+                    try await database.raw(statement).run()
+                }
+            }
+            #expect(try await auditIndexCount(store) == 1, "schema 5 kept a separate index on the sequence")
+            await store.shutdown()
+
+            let upgraded = try await SQLStore.openSQLite(path: path)
+            #expect(try await upgraded.schemaVersion() == 6)
+            #expect(try await auditIndexCount(upgraded) == 0)
+            #expect(try await upgraded.verifyAuditChain() == AuditChainReport(checkedEvents: 25))
+            let next = try await upgraded.append(AuditEventDraft(type: "logout", at: at(30), userID: "u1"))
+            #expect(next.sequence == 26)
+            #expect(try await upgraded.auditEvents(after: 24, limit: 10).map(\.sequence) == [25, 26])
+            #expect(try await upgraded.verifyAuditChain() == AuditChainReport(checkedEvents: 26))
+            await upgraded.shutdown()
+        }
+    }
+
+    private func auditIndexCount(_ store: SQLStore) async throws -> Int {
+        try await store.withRawDatabase { database in
+            try await database.raw("""
+                SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_events'
+                """).first()?.decode(column: "n", as: Int.self) ?? -1
+        }
+    }
+
     @Test func aNewerSchemaIsRefusedWithAClearError() async throws {
         try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("stepup.sqlite").path

@@ -11,7 +11,7 @@ struct Migration: Sendable {
 
 extension Migration {
     /// Every migration this binary knows, oldest first. Never edit a released one: append a new one.
-    static let all: [Migration] = [.v1, .v2, .v3, .v4, .v5]
+    static let all: [Migration] = [.v1, .v2, .v3, .v4, .v5, .v6]
 
     /// The newest schema version this binary can run on.
     static var latestVersion: Int { all.map(\.version).max() ?? 0 }
