@@ -182,6 +182,11 @@ struct GatewayAttackTests {
                 #expect(down.headers[.contentType] == "application/problem+json")
                 let slow = try await wire.send(.get, "/slow", token: token, headers: ["Host": "app.example.test"])
                 #expect(slow.status == .gatewayTimeout, "\(slow.text)")
+                // A small answer is read whole before it is sent on: one that stops short of its length and goes
+                // quiet is a 504, never a truncated 200.
+                let short = try await wire.send(.get, "/short", token: token, headers: ["Host": "app.example.test"])
+                #expect(short.status == .gatewayTimeout, "\(short.text)")
+                #expect(short.problemType == "upstream-timeout")
                 // StepUp's own routes still answer on other hosts.
                 let health = try await wire.send(.get, "/healthz")
                 #expect(health.status == .ok)

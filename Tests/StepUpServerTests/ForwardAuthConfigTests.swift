@@ -12,6 +12,7 @@ struct ForwardAuthConfigTests {
                 - {host: "*.example.com", upstream: "https://backend.internal:8443"}
               timeout_seconds: 5
               max_bind_body_bytes: 4096
+              upstream_connections: 16
             """, file: "s.yaml")
         #expect(config.gateway.routes == [
             .init(host: "app.example.com", path: "/api/**", upstream: "http://127.0.0.1:3000/v2/", bindBody: true),
@@ -19,6 +20,8 @@ struct ForwardAuthConfigTests {
         ])
         #expect(config.gateway.timeout == 5)
         #expect(config.gateway.maxBindBodyBytes == 4096)
+        #expect(config.gateway.upstreamConnections == 16)
+        #expect(try ConfigFile.parse("gateway: {}", file: "s.yaml").gateway.upstreamConnections == 256)
         #expect(GatewayUpstream("http://127.0.0.1:3000/v2/")?.url(for: "/a?b=1") == "http://127.0.0.1:3000/v2/a?b=1")
     }
 
@@ -54,6 +57,7 @@ struct ForwardAuthConfigTests {
         ("gateway: {routes: [{host: a.com, path: 'x/**', upstream: 'http://x'}]}", "s.yaml:2:40: error: 'x/**' is not a path pattern"),
         ("gateway: {routes: [{host: a.com, upstream: 'http://x', bind: true}]}", "s.yaml:2:56: error: unknown key 'bind' in a gateway route"),
         ("gateway: {timeout_seconds: 0}", "s.yaml:2:28: error: 'timeout_seconds' must be between 1 and 3600"),
+        ("gateway: {upstream_connections: 0}", "s.yaml:2:33: error: 'upstream_connections' must be between 1 and 10000"),
         ("gateway: {routes: {host: a.com}}", "s.yaml:2:19: error: gateway.routes must be a list"),
     ])
     func badValuesStopStartupWithTheirPosition(line: String, expected: String) {

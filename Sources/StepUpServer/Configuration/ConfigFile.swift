@@ -222,6 +222,8 @@ public enum ConfigFile {
                     case "timeout_seconds": config.gateway.timeout = Double(try reader.int(value, key, in: 1...3_600))
                     case "max_bind_body_bytes":
                         config.gateway.maxBindBodyBytes = try reader.int(value, key, in: 1_024...16_777_216)
+                    case "upstream_connections":
+                        config.gateway.upstreamConnections = try reader.int(value, key, in: 1...10_000)
                     case "assertion": config.gateway.assertion = try reader.bool(value, key)
                     case "assertion_lifetime_seconds":
                         config.gateway.assertionLifetime = Double(try reader.int(value, key, in: 5...3_600))

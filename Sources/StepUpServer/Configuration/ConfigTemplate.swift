@@ -93,6 +93,7 @@ public enum ConfigTemplate {
           routes: []               # e.g. [{host: app.example.com, upstream: "http://127.0.0.1:3000"}]
           timeout_seconds: 30
           max_bind_body_bytes: 65536
+          upstream_connections: 256  # kept-alive connections per upstream; requests beyond wait for a free one
           assertion: false         # true: a signed StepUp-Assertion JWT on every forwarded request (OIDC keys)
           assertion_lifetime_seconds: 60
 

@@ -150,6 +150,8 @@ public struct ServerConfiguration: Sendable {
         public var timeout: TimeInterval = 30
         /// The largest body read for decisions (and kept to replay a request a browser must first step up for).
         public var maxBindBodyBytes = 65_536
+        /// Kept-alive connections to each upstream; requests beyond them wait for a free one.
+        public var upstreamConnections = 256
         /// Adds `StepUp-Assertion`, a JWT signed with the OpenID Provider's key (verifiable with its JWKS), to every
         /// forwarded request.
         public var assertion = false

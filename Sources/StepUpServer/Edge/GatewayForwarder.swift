@@ -26,6 +26,9 @@ struct GatewayForwarder: Sendable {
         "transfer-encoding", "upgrade", "host", "content-length",
     ]
 
+    /// Upstream answers up to this many bytes, with a `Content-Length`, are read whole before they are sent on.
+    static let wholeAnswerLimit = 64 * 1024
+
     enum Body {
         case none
         case buffered(ByteBuffer)
@@ -62,13 +65,8 @@ struct GatewayForwarder: Sendable {
         let answer: HTTPClientResponse
         do {
             answer = try await client.http.execute(upstream, timeout: .seconds(Int64(timeout)))
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .connectTimeout
-            || error == .readTimeout {
-            return Problem(.gatewayTimeout, type: "upstream-timeout", title: "The application did not answer",
-                           detail: "the upstream did not answer within \(Int(timeout)) s; try again later").response()
         } catch {
-            return Problem(.badGateway, type: "upstream-unavailable", title: "The application is unavailable",
-                           detail: "the gateway could not reach the upstream; try again later").response()
+            return failure(error).response()
         }
         var fields = HTTPFields()
         for header in answer.headers {
@@ -77,7 +75,31 @@ struct GatewayForwarder: Sendable {
             else { continue }
             fields.append(HTTPField(name: field, value: header.value))
         }
-        return Response(status: HTTPResponse.Status(code: Int(answer.status.code), reasonPhrase: answer.status.reasonPhrase),
-                        headers: fields, body: ResponseBody(asyncSequence: answer.body))
+        let status = HTTPResponse.Status(code: Int(answer.status.code), reasonPhrase: answer.status.reasonPhrase)
+        // A small answer of known length is read whole and sent in one write with its head (most API and page
+        // answers): streaming it would cost a hop between the client's loop and this task per part, and a write
+        // of its own. Anything larger, or of unknown length, streams.
+        if let length = answer.headers.first(name: "content-length").flatMap(Int.init),
+           (0...Self.wholeAnswerLimit).contains(length)
+        {
+            do {
+                let bytes = try await answer.body.collect(upTo: length)
+                return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: bytes))
+            } catch {
+                return failure(error).response()
+            }
+        }
+        return Response(status: status, headers: fields, body: ResponseBody(asyncSequence: answer.body))
+    }
+
+    /// An upstream that went quiet is 504, one that could not be reached or broke off 502 (problem+json).
+    private func failure(_ error: any Error) -> Problem {
+        if let error = error as? HTTPClientError,
+           error == .deadlineExceeded || error == .connectTimeout || error == .readTimeout {
+            return Problem(.gatewayTimeout, type: "upstream-timeout", title: "The application did not answer",
+                           detail: "the upstream did not answer within \(Int(timeout)) s; try again later")
+        }
+        return Problem(.badGateway, type: "upstream-unavailable", title: "The application is unavailable",
+                       detail: "the gateway could not reach the upstream, or its answer broke off; try again later")
     }
 }

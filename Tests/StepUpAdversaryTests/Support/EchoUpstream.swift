@@ -6,7 +6,7 @@ import NIOCore
 
 /// An application behind the gateway, on a real socket: every request is answered with what arrived — method,
 /// path, headers (lower-cased) and the body's size and SHA-256 (and the body itself when small). `…/slow` answers
-/// after 3 s.
+/// after 3 s; `…/short` announces 100 bytes and sends 10 (a broken application).
 enum EchoUpstream {
     struct Echo: Codable {
         var method: String
@@ -23,6 +23,10 @@ enum EchoUpstream {
             async throws -> Response
         {
             if request.uri.path.hasSuffix("/slow") { try await Task.sleep(for: .seconds(3)) }
+            if request.uri.path.hasSuffix("/short") {
+                return Response(status: .ok, headers: [.contentLength: "100"],
+                                body: .init(byteBuffer: ByteBuffer(string: "0123456789")))
+            }
             var hash = SHA256()
             var count = 0
             var small = ByteBuffer()
