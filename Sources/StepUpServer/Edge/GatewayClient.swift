@@ -7,16 +7,20 @@ import ServiceLifecycle
 public final class GatewayClient: Service, Sendable {
     let http: HTTPClient
 
-    /// - Parameter connections: kept-alive connections per upstream (`gateway.upstream_connections`). Requests
-    ///   beyond them wait for a free one; AsyncHTTPClient's default of 8 put a busy gateway's requests in single
-    ///   file, and each then started on another event loop than its own (measured: 400 → 250 µs of CPU per
-    ///   proxied request at 32 concurrent ones).
-    public init(timeout: Double, connections: Int = 256) {
+    /// The client for `settings.routes`, or `nil` when there are none (no gateway runs).
+    ///
+    /// It keeps up to `settings.upstreamConnections` connections per upstream (`gateway.upstream_connections`).
+    /// Requests beyond them wait for a free one; AsyncHTTPClient's default of 8 put a busy gateway's requests in
+    /// single file, and each then started on another event loop than its own (measured: 400 → 250 µs of CPU per
+    /// proxied request at 32 concurrent ones).
+    public init?(_ settings: ServerConfiguration.Gateway) {
+        guard !settings.routes.isEmpty else { return nil }
+        let timeout = settings.timeout
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
         configuration.timeout = .init(connect: .seconds(Int64(min(timeout, 30))), read: .seconds(Int64(timeout)))
         configuration.decompression = .disabled
         configuration.connectionPool = .init(idleTimeout: .seconds(60),
-                                             concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
+                                             concurrentHTTP1ConnectionsPerHostSoftLimit: settings.upstreamConnections)
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

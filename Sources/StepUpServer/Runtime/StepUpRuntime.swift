@@ -114,9 +114,7 @@ public struct StepUpRuntime: Sendable {
         let reloader = PolicyReloader(path: configuration.policyFile, lists: lists, service: service, logger: logger,
                                       loadedStamp: policyStamp)
         let host = configuration.http.host
-        let gateway = configuration.gateway.routes.isEmpty
-            ? nil
-            : GatewayClient(timeout: configuration.gateway.timeout, connections: configuration.gateway.upstreamConnections)
+        let gateway = GatewayClient(configuration.gateway)
         let oidc = self.oidc  // one provider (and one key cache) for the router and the WebSocket upgrades
         var app = Application(
             router: try StepUpApplication.router(service: service, cookieKey: cookieKey, metricsToken: metricsToken,

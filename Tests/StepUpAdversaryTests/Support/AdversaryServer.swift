@@ -71,9 +71,7 @@ struct AdversaryServer: Sendable {
                                     crypto: crypto, risk: risk, logger: quiet,
                                     now: { clock.now })
         let server = AdversaryServer(service: service, store: store, clock: clock, directory: directory)
-        let gateway = configuration.gateway.routes.isEmpty
-            ? nil
-            : GatewayClient(timeout: configuration.gateway.timeout, connections: configuration.gateway.upstreamConnections)
+        let gateway = GatewayClient(configuration.gateway)
         let app = Application(router: try StepUpApplication.router(service: service, cookieKey: server.cookieKey,
                                                                    metricsToken: Self.metricsToken, gateway: gateway,
                                                                    oidc: server.oidc))
