@@ -4,13 +4,16 @@ import Synchronization
 ///
 /// File watching, SIGHUP and the admin API belong to the server; they call ``reload(yaml:file:)``.
 public final class PolicyHolder: Sendable {
-    private let state: Mutex<Policy>
+    /// The running policy, boxed: a reader holds the lock for one retain, and copies the policy out after it.
+    /// (Copied out under the lock, the policy's dozen references made readers on two event loops queue for it, and
+    /// a contended lock puts the loop's thread to sleep in the kernel.)
+    private let state: Mutex<Installed>
     private let listNames: Mutex<Set<String>?>
 
     /// - Parameter reputationLists: the configured reputation list names every reload checks the policy against
     ///   (nil: unknown, so the risk section may name only networks).
     public init(_ policy: Policy, reputationLists: Set<String>? = nil) {
-        state = Mutex(policy)
+        state = Mutex(Installed(policy))
         listNames = Mutex(reputationLists)
     }
 
@@ -18,19 +21,23 @@ public final class PolicyHolder: Sendable {
     public var reputationLists: Set<String>? { listNames.withLock { $0 } }
 
     /// The policy to evaluate with; hold on to the returned value for the whole decision.
-    public var current: Policy { state.withLock { $0 } }
+    public var current: Policy { state.withLock { $0 }.policy }
 
     /// The running policy's version.
-    public var version: String { state.withLock { $0.version } }
+    public var version: String { state.withLock { $0 }.policy.version }
+
+    /// The running policy's risk settings (without copying the rest of it).
+    public var risk: RiskSettings { state.withLock { $0 }.policy.risk }
 
     /// Installs `policy`, returning the one it replaces.
     @discardableResult
     public func replace(with policy: Policy) -> Policy {
-        state.withLock { current in
+        let installed = Installed(policy)
+        return state.withLock { current in
             let old = current
-            current = policy
+            current = installed
             return old
-        }
+        }.policy
     }
 
     /// Parses and validates `yaml`; installs it only when it has no errors. An invalid file leaves the running
@@ -50,6 +57,15 @@ public final class PolicyHolder: Sendable {
         listNames.withLock { $0 = reputationLists }
         return PolicyReload(
             applied: true, version: policy.version, previousVersion: old.version, diagnostics: diagnostics)
+    }
+}
+
+/// A policy as installed: shared by reference, never changed.
+private final class Installed: Sendable {
+    let policy: Policy
+
+    init(_ policy: Policy) {
+        self.policy = policy
     }
 }
 

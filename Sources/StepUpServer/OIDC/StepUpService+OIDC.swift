@@ -13,7 +13,8 @@ extension StepUpService {
         let at = now()
         let message = details?.prompt(clientName: clientName) ?? "\(clientName) asks you to confirm it is you (\(level.name))."
         let challenge = Challenge(
-            id: Tokens.id(prefix: "chl"), userID: user.id, sessionID: session.id, action: AuthorizationDetails.bindingAction,
+            id: Tokens.timeOrderedID(prefix: "chl", at: at), userID: user.id, sessionID: session.id,
+            action: AuthorizationDetails.bindingAction,
             requirement: Requirement(level: level.name, maxAge: maxAge, message: message),
             bindingHash: details.map { Self.sha256Hex($0.canonicalText) }, display: details?.display ?? [:],
             createdAt: at, expiresAt: at.addingTimeInterval(configuration.challenges.lifetime),

@@ -44,7 +44,7 @@ public struct StepUpRuntime: Sendable {
             throw StartupError("cannot use database \(configuration.storage.databaseDescription): \(error.reason)")
         }
         let risk = RiskService(stores: stores, locator: try Self.locator(configuration), lists: lists,
-                               settings: { holder.current.risk })
+                               settings: { holder.risk })
         let service = StepUpService(configuration: configuration, stores: stores, policy: holder,
                                     crypto: CredentialCrypto(sealer: secrets.sealer, passwords: configuration.passwords,
                                                              totp: configuration.totp, hashing: hashing),

@@ -146,7 +146,7 @@ extension StepUpService {
                                result: DecisionEngine.Result, at: Date) -> Challenge {
         let display = result.binding?.values ?? [:]
         return Challenge(
-            id: Tokens.id(prefix: "chl"), userID: user.id, sessionID: session.id, action: action,
+            id: Tokens.timeOrderedID(prefix: "chl", at: at), userID: user.id, sessionID: session.id, action: action,
             requirement: requirement, bindingHash: result.bindingHash, display: display, createdAt: at,
             expiresAt: at.addingTimeInterval(configuration.challenges.lifetime),
             attemptsLeft: configuration.challenges.maxAttempts, policyVersion: result.decision.policyVersion

@@ -44,7 +44,7 @@ final class PostgresGroupCommitter: UnitCommitter {
         var beforeBatch: (@Sendable (_ units: Int) throws -> Void)?
     }
 
-    let hooks = Mutex(Hooks())
+    let hooks = TestSeams(Hooks())
     /// Until when batches skip ``oneStatement(_:on:)`` (tests end the pause early).
     let pausedUntil = Mutex<ContinuousClock.Instant?>(nil)
 
@@ -67,7 +67,7 @@ final class PostgresGroupCommitter: UnitCommitter {
     func commit(_ unit: UnitOfWork) async throws -> [AuditEvent] {
         let prepared = try PreparedUnit(unit)
         // A test's hook that holds a batch holds it in the committer's task, as a slow database would.
-        let alone = hooks.withLock({ $0.beforeBatch == nil }) && state.withLock { state in
+        let alone = hooks.current?.beforeBatch == nil && state.withLock { state in
             guard !state.closed, !state.alone, state.draining == nil, state.pending.isEmpty else { return false }
             state.alone = true
             return true
@@ -168,7 +168,7 @@ final class PostgresGroupCommitter: UnitCommitter {
             roundTrips.count(.write)
             do {
                 let events = try await withConnection { database, lease in
-                    try hooks.withLock { $0 }.beforeBatch?(units.count)
+                    try hooks.current?.beforeBatch?(units.count)
                     if let events = try await self.oneStatement(units, on: database, lease: lease) { return events }
                     return try await self.transaction(units, on: database)
                 }

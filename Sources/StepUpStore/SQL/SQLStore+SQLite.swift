@@ -29,7 +29,7 @@ extension SQLStore {
         let busyMilliseconds = Int(min(max(busyTimeout, 0), 3_600) * 1000)
         let pool: SQLiteConnectionPool
         let writer: RawSQLiteConnection
-        let reader: RawSQLiteConnection
+        var feedReaders: [RawSQLiteConnection] = []
         let checkpointer: SQLiteCheckpointer
         do {
             pool = try await SQLiteConnectionPool(path: path, readers: readers, busyTimeoutMilliseconds: busyMilliseconds,
@@ -38,7 +38,11 @@ extension SQLStore {
                 var small = tuning
                 small.mmapBytes = 0
                 writer = try RawSQLiteConnection(path: path, busyTimeoutMilliseconds: busyMilliseconds, tuning: small)
-                reader = try RawSQLiteConnection(path: path, busyTimeoutMilliseconds: busyMilliseconds, tuning: small)
+                // One per event loop (at least two), so requests on different loops never queue for a feed read.
+                for _ in 0..<min(max(ProcessInfo.processInfo.activeProcessorCount, 2), 8) {
+                    feedReaders.append(
+                        try RawSQLiteConnection(path: path, busyTimeoutMilliseconds: busyMilliseconds, tuning: small))
+                }
                 checkpointer = SQLiteCheckpointer(connection: try RawSQLiteConnection(
                     path: path, busyTimeoutMilliseconds: busyMilliseconds, tuning: small))
                 try writer.reportWAL(to: checkpointer)
@@ -56,7 +60,7 @@ extension SQLStore {
                              committer: SQLiteGroupCommitter(connection: writer, checkpointer: checkpointer,
                                                               roundTrips: roundTrips,
                                                               commitsAlone: synchronous == .normal),
-                             feed: SQLiteChangeFeed(connection: reader), synchronous: synchronous,
+                             feed: SQLiteChangeFeed(connections: feedReaders), synchronous: synchronous,
                              roundTrips: roundTrips)
         do {
             try await store.migrate(at: Date())

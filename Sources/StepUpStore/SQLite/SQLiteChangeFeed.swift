@@ -2,39 +2,80 @@ import Foundation
 import StepUpCore
 import Synchronization
 
-/// Reads the change feed (`cache_changes`, see migration 3) on a connection of its own, synchronously: one
+/// Reads the change feed (`cache_changes`, see migration 3) on connections of its own, synchronously: one
 /// indexed range read, no thread hop, so every request can afford to ask before it trusts its caches.
+///
+/// A request reads on a free connection: with one connection, a request on the other event loop found it busy and
+/// its loop's thread slept on the lock in the kernel for the read's duration (a third of the contended-lock time
+/// under load). It waits only when every connection is busy. Reads are shared: a read that *started* after a
+/// request arrived answers for it (it saw every change committed before the request arrived).
 final class SQLiteChangeFeed: ChangeFeedReader {
     /// Reads are local and already shared here (see `changes(after:)`).
     var sharesReads: Bool { false }
 
-    private struct Reader {
-        var connection: RawSQLiteConnection
-        /// The latest read: its number, the version it read after, and what it found.
-        var last: (number: UInt64, after: Int64, found: CacheChanges)?
+    private typealias Read = (number: UInt64, after: Int64, found: CacheChanges)
+
+    /// One read connection, used by one request at a time.
+    private final class Reader: Sendable {
+        let connection: Mutex<RawSQLiteConnection>
+
+        init(_ connection: RawSQLiteConnection) {
+            self.connection = Mutex(connection)
+        }
     }
 
-    private let reader: Mutex<Reader>
-    /// Reads started so far. Concurrent requests share reads: a read that *started* after a request arrived
-    /// answers for it (it saw every change committed before the request arrived).
+    private let readers: [Reader]
+    /// The latest read to finish, by its number.
+    private let last = Mutex<Read?>(nil)
+    /// Reads started so far (a read's number is the count when it started).
     private let started = Atomic<UInt64>(0)
+    /// Where the next request that finds every connection busy waits.
+    private let nextWait = Atomic<Int>(0)
 
-    init(connection: RawSQLiteConnection) {
-        self.reader = Mutex(Reader(connection: connection))
+    /// - Parameter connections: at least one; a few (one per event loop) keep concurrent requests from waiting.
+    init(connections: [RawSQLiteConnection]) {
+        precondition(!connections.isEmpty, "the change feed needs a connection")
+        readers = connections.map(Reader.init)
     }
+
+    /// Connections reads run on (for tests).
+    var connectionCount: Int { readers.count }
 
     func changes(after version: Int64) throws -> CacheChanges {
         let arrival = started.load(ordering: .acquiring)
-        return try reader.withLock { reader in
-            if let last = reader.last, last.number > arrival, last.after <= version {
-                let newer = last.found.changes.filter { $0.version > version }
-                return CacheChanges(changes: newer, complete: last.found.complete)
+        if let shared = shared(after: version, arrival: arrival) { return shared }
+        for reader in readers {
+            if let found = try reader.connection.withLockIfAvailable({ connection in
+                try read(after: version, arrival: arrival, on: connection)
+            }) {
+                return found
             }
-            let number = started.add(1, ordering: .acquiringAndReleasing).newValue
-            let found = try Self.read(after: version, on: reader.connection)
-            reader.last = (number, version, found)
-            return found
         }
+        let index = nextWait.add(1, ordering: .relaxed).oldValue % readers.count
+        return try readers[index].connection.withLock { connection in
+            try read(after: version, arrival: arrival, on: connection)
+        }
+    }
+
+    /// A read that started after `arrival` and read from at most `version`, narrowed to what is newer than it.
+    private func shared(after version: Int64, arrival: UInt64) -> CacheChanges? {
+        let found = last.withLock { last -> CacheChanges? in
+            guard let last, last.number > arrival, last.after <= version else { return nil }
+            return last.found
+        }
+        return found.map { CacheChanges(changes: $0.changes.filter { $0.version > version }, complete: $0.complete) }
+    }
+
+    /// On a connection this request holds: a read another request finished meanwhile, or one of its own.
+    private func read(after version: Int64, arrival: UInt64, on connection: RawSQLiteConnection) throws
+        -> CacheChanges {
+        if let shared = shared(after: version, arrival: arrival) { return shared }
+        let number = started.add(1, ordering: .acquiringAndReleasing).newValue
+        let found = try Self.read(after: version, on: connection)
+        last.withLock { last in
+            if (last?.number ?? 0) < number { last = (number, version, found) }
+        }
+        return found
     }
 
     private static func read(after version: Int64, on database: RawSQLiteConnection) throws -> CacheChanges {
@@ -60,15 +101,15 @@ final class SQLiteChangeFeed: ChangeFeedReader {
     }
 
     func latestVersion() throws -> Int64 {
-        try reader.withLock { reader in
+        try readers[0].connection.withLock { connection in
             var version: Int64 = 0
-            try reader.connection.query("SELECT version FROM cache_epoch WHERE id = 1") { version = $0.int64(0) }
+            try connection.query("SELECT version FROM cache_epoch WHERE id = 1") { version = $0.int64(0) }
             return version
         }
     }
 
     func close() {
-        reader.withLock { $0.connection.close() }
+        for reader in readers { reader.connection.withLock { $0.close() } }
     }
 }
 

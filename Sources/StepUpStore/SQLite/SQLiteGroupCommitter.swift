@@ -63,7 +63,7 @@ final class SQLiteGroupCommitter: UnitCommitter {
     private let roundTrips: RoundTrips
     /// Checkpoints the WAL this connection writes (see ``SQLiteCheckpointer``); closed after the connection.
     let checkpointer: SQLiteCheckpointer
-    let hooks: Mutex<Hooks>
+    let hooks: TestSeams<Hooks>
     /// Transactions committed, and units in them, since the store opened.
     let committed = Mutex((transactions: 0, units: 0))
     /// Transactions lone requests committed on their own threads (see ``loneGap``).
@@ -83,7 +83,7 @@ final class SQLiteGroupCommitter: UnitCommitter {
         self.connection = connection
         self.checkpointer = checkpointer
         self.roundTrips = roundTrips
-        self.hooks = Mutex(Hooks())
+        self.hooks = TestSeams(Hooks())
     }
 
     /// Commits `unit` with whatever else is waiting; returns its appended audit events once committed.
@@ -92,7 +92,7 @@ final class SQLiteGroupCommitter: UnitCommitter {
         let arrived = DispatchTime.now().uptimeNanoseconds
         // A test's hook that holds a commit (a slow sync) holds it on the writer's thread, as a slow disk would.
         let alone = commitsAlone && !checkpointer.restartAsked
-            && hooks.withLock({ $0.beforeCommit == nil && !$0.neverAlone })
+            && (hooks.current.map({ $0.beforeCommit == nil && !$0.neverAlone }) ?? true)
             && state.withLock { state in
                 defer { state.lastArrival = arrived }
                 guard !state.closed, !state.draining, state.pending.isEmpty,
@@ -136,7 +136,7 @@ final class SQLiteGroupCommitter: UnitCommitter {
 
     /// Starts the writer: one turn on the current event loop, behind what it has queued, or on the writer's queue.
     private func startWriter() {
-        if commitsAlone, hooks.withLock({ $0.beforeCommit == nil }),
+        if commitsAlone, hooks.current?.beforeCommit == nil,
            let loop = MultiThreadedEventLoopGroup.currentEventLoop {
             loop.execute { self.turnOnLoop() }
         } else {
@@ -254,7 +254,7 @@ final class SQLiteGroupCommitter: UnitCommitter {
                 try database.execute("UPDATE audit_head SET sequence = ?, hash = ? WHERE id = 1",
                                      [.integer(head.sequence), .text(head.hash)])
             }
-            try hooks.withLock { $0 }.beforeCommit?(units.count)
+            try hooks.current?.beforeCommit?(units.count)
             try database.execute("COMMIT")
             committed.withLock { $0.transactions += 1; $0.units += units.count }
             return results
@@ -277,20 +277,20 @@ final class SQLiteGroupCommitter: UnitCommitter {
     private static func apply(_ prepared: PreparedUnit, head: inout (sequence: Int64, hash: String),
                               on database: RawSQLiteConnection) throws -> [AuditEvent] {
         for (challenge, texts) in zip(prepared.unit.challenges, prepared.challengeTexts) {
-            var taken = false
-            try database.query("SELECT 1 FROM challenges WHERE id = ?", [.text(challenge.id)]) { _ in taken = true }
-            if taken { throw StoreError.conflict("challenge \(challenge.id)") }
-            try database.execute("""
+            // One statement: a taken id inserts nothing and returns no row.
+            var inserted = false
+            try database.query("""
                 INSERT INTO challenges (id, user_id, session_id, action, requirement, binding_hash, display,
                     created_at, expires_at, attempts_left, status, satisfied_at, policy_version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING 1
                 """, [
                     .text(challenge.id), .text(challenge.userID), .text(challenge.sessionID), .text(challenge.action),
                     .text(texts.requirement), .optional(challenge.bindingHash), .text(texts.display),
                     .real(challenge.createdAt.sqlSeconds), .real(challenge.expiresAt.sqlSeconds),
                     .integer(Int64(challenge.attemptsLeft)), .text(challenge.status.rawValue),
                     .optional(challenge.satisfiedAt?.sqlSeconds), .text(challenge.policyVersion),
-                ])
+                ]) { _ in inserted = true }
+            if !inserted { throw StoreError.conflict("challenge \(challenge.id)") }
         }
         for touch in prepared.unit.sessionTouches {
             try database.execute("UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?",
