@@ -19,6 +19,9 @@ public final class GatewayClient: Service, Sendable {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
         configuration.timeout = .init(connect: .seconds(Int64(min(timeout, 30))), read: .seconds(Int64(timeout)))
         configuration.decompression = .disabled
+        // No tracing spans: StepUp bootstraps no tracer, and building and attributing a no-op span per proxied
+        // request was ~2 % of the gateway's CPU.
+        configuration.tracing.tracer = nil
         configuration.connectionPool = .init(idleTimeout: .seconds(60),
                                              concurrentHTTP1ConnectionsPerHostSoftLimit: settings.upstreamConnections)
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)

@@ -88,14 +88,15 @@ struct GatewayMiddleware: RouterMiddleware {
             body = .buffered(buffer)
         }
         let grant = request.headers[EdgeAnswer.grantHeader]
+        // Resolved once: the decision reads it, and the upstream is told its address.
+        let client = web.client(request, context: context)
         let (outcome, ladder) = try await decide(method: request.method.rawValue, host: host, target: target,
                                                  fields: fields, grant: grant, session: session, user: user,
-                                                 request: request, context: context)
+                                                 client: client)
         switch outcome.decision.outcome {
         case .allow:
             return try await forward(request.method, target: target, headers: request.headers, body: body, route: route,
-                                 host: host, request: request, context: context, session: session, user: user,
-                                 ladder: ladder)
+                                     host: host, clientIP: client.ip, session: session, user: user, ladder: ladder)
         case .deny:
             throw Problem.forbidden(outcome.decision.reason)
         case .stepUp:
@@ -128,35 +129,34 @@ struct GatewayMiddleware: RouterMiddleware {
             fields = try GatewayBody.fields(body, contentType: kept.headers[.contentType])
         }
         let grant = request.uri.queryParameters.get("grant")
+        let client = web.client(request, context: context)
         let (outcome, ladder) = try await decide(method: kept.method.rawValue, host: kept.host, target: kept.target,
                                                  fields: fields, grant: grant, session: session, user: user,
-                                                 request: request, context: context)
+                                                 client: client)
         guard outcome.decision.outcome == .allow else {
             throw Problem.forbidden("the approval does not cover this request: \(outcome.decision.reason)")
         }
         return try await forward(kept.method, target: kept.target, headers: kept.headers,
-                             body: kept.body.map { .buffered($0) } ?? .none, route: keptRoute, host: kept.host,
-                             request: request, context: context, session: session, user: user, ladder: ladder)
+                                 body: kept.body.map { .buffered($0) } ?? .none, route: keptRoute, host: kept.host,
+                                 clientIP: client.ip, session: session, user: user, ladder: ladder)
     }
 
     private func decide(method: String, host: String, target: String, fields: Attributes, grant: String?,
-                        session: Session, user: UserRecord, request: Request, context: Context) async throws
+                        session: Session, user: UserRecord, client: ClientInfo) async throws
         -> (DecisionOutcome, LevelLadder)
     {
         let policy = service.policy.current
         var routed = policy.route(method: method, host: host, target: target).request
         routed.context.transaction = fields
-        let outcome = try await service.decide(routed, grant: grant, session: session, user: user, request, context,
-                                               web: web)
+        let outcome = try await service.decide(session: session, user: user, request: routed, grantID: grant,
+                                               client: client)
         return (outcome, policy.ladder)
     }
 
     private func forward(_ method: HTTPRequest.Method, target: String, headers: HTTPFields,
-                         body: GatewayForwarder.Body, route: GatewayRoute, host: String, request: Request,
-                         context: Context, session: Session, user: UserRecord, ladder: LevelLadder) async throws
-        -> Response
+                         body: GatewayForwarder.Body, route: GatewayRoute, host: String, clientIP: String,
+                         session: Session, user: UserRecord, ladder: LevelLadder) async throws -> Response
     {
-        let client = web.client(request, context: context)
         var fields = identity.fields(session: session, user: user, ladder: ladder, now: service.now())
         if let assertions {
             let url = "\(scheme)://\(host)\(target.prefix { $0 != "?" })"
@@ -165,7 +165,7 @@ struct GatewayMiddleware: RouterMiddleware {
                 audience: route.upstream.origin)))
         }
         return await forwarder.forward(method: method, url: route.upstream.url(for: target), headers: headers,
-                                       body: body, host: host, scheme: scheme, clientIP: client.ip, identity: fields)
+                                       body: body, host: host, scheme: scheme, clientIP: clientIP, identity: fields)
     }
 
     /// The whole body, up to `maxBody` bytes (413 beyond: a body the gateway must read is bounded).
