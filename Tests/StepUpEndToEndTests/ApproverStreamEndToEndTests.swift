@@ -31,14 +31,14 @@ struct ApproverStreamEndToEndTests {
             let port = try #require(URL(string: server.baseURL)?.port)
             let anonymous = try #require(RawConnection(port: port))
             anonymous.send("GET /approve/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
-            let refused = await Self.read(anonymous, until: "\r\n\r\n")
+            let refused = await anonymous.read(until: "\r\n\r\n", within: .seconds(10))
             #expect(refused.hasPrefix("HTTP/1.1 401"), "\(refused)")
             anonymous.close()
 
             let stream = try #require(RawConnection(port: port))
             stream.send("GET /approve/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n"
                         + "Cookie: stepup_session=\(token)\r\n\r\n")
-            let opened = await Self.read(stream, until: "event: approvals\n")
+            let opened = await stream.read(until: "event: approvals\n", within: .seconds(10))
             #expect(opened.hasPrefix("HTTP/1.1 200"), "\(opened)")
             #expect(opened.lowercased().contains("content-type: text/event-stream"))
             #expect(opened.contains("retry: 3000\n\n") && opened.contains("event: approvals\n"), "\(opened)")
@@ -55,16 +55,5 @@ struct ApproverStreamEndToEndTests {
             _ = await server.stop()
             throw error
         }
-    }
-
-    /// What has arrived on `connection` once it contains `marker` (or after 10 s).
-    static func read(_ connection: RawConnection, until marker: String) async -> String {
-        var text = ""
-        let deadline = ContinuousClock.now + .seconds(10)
-        while !text.contains(marker), ContinuousClock.now < deadline {
-            text += connection.available()
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return text
     }
 }

@@ -7,6 +7,10 @@ import Testing
 /// Group commit: many requests' writes in one transaction, each acknowledged only once it is durable.
 @Suite("Group commit", .timeLimit(.minutes(5)))
 struct GroupCommitTests {
+    final class Flag: Sendable {
+        let raised = Atomic(false)
+    }
+
     /// A commit that blocks until released, so that the units arriving meanwhile form the next batch.
     final class Gate: Sendable {
         private let state = Mutex((held: true, batches: [Int]()))
@@ -222,10 +226,15 @@ struct GroupCommitTests {
             let other = try RawSQLiteConnection(path: path, busyTimeoutMilliseconds: 0, tuning: SQLiteTuning())
             func holdLock(for microseconds: UInt32) async throws {
                 try other.execute("BEGIN IMMEDIATE")
-                let held = Task.detached {
+                // The holder sleeps on a thread of its own: on two cores the concurrency pool has two threads,
+                // which other suites' blocking work (and this append's busy wait) may hold past the timeout.
+                let released = Flag()
+                let holder = Thread {
                     usleep(microseconds)
-                    try other.execute("COMMIT")
+                    try? other.execute("COMMIT")
+                    released.raised.store(true, ordering: .releasing)
                 }
+                holder.start()
                 try await Task.sleep(for: .milliseconds(1))
                 var failure: (any Error)?
                 do {
@@ -233,7 +242,7 @@ struct GroupCommitTests {
                 } catch {
                     failure = error
                 }
-                try await held.value
+                while !released.raised.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(5)) }
                 if microseconds < 1_000_000 {
                     #expect(failure == nil, "a 20 ms lock failed the commit: \(String(describing: failure))")
                 } else {

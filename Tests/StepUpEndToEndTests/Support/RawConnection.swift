@@ -53,5 +53,16 @@ struct RawConnection {
         return count > 0 ? String(decoding: buffer[..<count], as: UTF8.self) : ""
     }
 
+    /// Reads what arrives until it contains `marker` or `limit` passes: a loaded server answers in its own time.
+    func read(until marker: String, within limit: Duration) async -> String {
+        let deadline = ContinuousClock.now + limit
+        var text = available()
+        while !text.contains(marker), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+            text += available()
+        }
+        return text
+    }
+
     func close() { _ = Glibc.close(descriptor) }
 }
