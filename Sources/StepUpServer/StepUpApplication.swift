@@ -34,6 +34,7 @@ public enum StepUpApplication {
         web.returnHosts = (configuration.forwardAuth.hosts + configuration.gateway.routes.map(\.host))
             .compactMap(HostPattern.init)
         let router = Router(context: StepUpRequestContext.self)
+        router.middlewares.add(RequestsInFlightMiddleware(counter: .server))
         // Outermost: a request for a gateway host is the application's, never StepUp's (no StepUp headers on it).
         if configuration.gateway.assertion, oidc == nil {
             throw StartupError("gateway.assertion needs the OpenID Provider's signing keys, which this server lacks")

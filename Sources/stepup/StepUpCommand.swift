@@ -29,7 +29,7 @@ struct StepUpCommand: AsyncParsableCommand {
     )
 
     /// `serve` runs Swift's tasks on the event loops that serve the connections (NIO's event loop group as Swift's
-    /// global executor): a request's task then starts, reads its body and writes its answer on one thread, instead
+    /// global executor, see ``EventLoopGlobalExecutor``): a request's task then starts, reads its body and writes its answer on one thread, instead
     /// of passing between an event loop and Swift's own thread pool at each step. `STEPUP_EXECUTOR=threads` keeps
     /// Swift's pool (`loops` names the default; any other value stops `serve` with a usage error; README: Storage,
     /// "tasks on the event loops"). Other commands keep Swift's pool, and so does the benchmarks'
@@ -46,8 +46,7 @@ struct StepUpCommand: AsyncParsableCommand {
                     """.utf8))
                 Foundation.exit(64)  // EX_USAGE
             }
-            if executor != "threads",
-               NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() {
+            if executor != "threads", EventLoopGlobalExecutor.install() {
                 tasksOnEventLoops.store(true, ordering: .releasing)
             }
         }

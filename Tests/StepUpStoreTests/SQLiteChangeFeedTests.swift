@@ -1,4 +1,5 @@
 import Foundation
+import StepUpCore
 @testable import StepUpStore
 import Synchronization
 import Testing
@@ -57,6 +58,65 @@ struct SQLiteChangeFeedTests {
             let stale = problems.withLock { $0 }
             #expect(stale.count == 0, "\(stale.count) reads missed a change committed before they asked: \(stale.prefix(3))")
             #expect(reads.load(ordering: .relaxed) > 300)
+        }
+    }
+
+    /// While no transaction commits (the WAL index's counter stands still), requests trust the last read and the
+    /// database is not read at all; any commit, by any connection, makes the next request read, and a change
+    /// another process logged is seen by the very next request.
+    @Test func aQuietDatabaseIsNotReadAgainAndAnyCommitIsNoticed() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("quiet.sqlite").path
+            let store = try await SQLStore.openSQLite(path: path)
+            let feed = try #require(store.feed as? SQLiteChangeFeed)
+            let other = try RawSQLiteConnection(path: path, busyTimeoutMilliseconds: 5_000, tuning: SQLiteTuning())
+            let base = try feed.latestVersion()
+            _ = try feed.changes(after: base)
+            let readsBefore = feed.reads
+            for _ in 0..<100 { #expect(try feed.changes(after: base).changes.isEmpty) }
+            #expect(feed.reads == readsBefore, "a quiet database was read \(feed.reads - readsBefore) times")
+
+            // A commit that logs no change (another process's unrelated write): the next request reads once more.
+            try other.execute("CREATE TABLE IF NOT EXISTS unrelated (x INTEGER)")
+            try other.execute("INSERT INTO unrelated VALUES (1)")
+            #expect(try feed.changes(after: base).changes.isEmpty)
+            #expect(feed.reads == readsBefore + 1, "a commit went unnoticed")
+            _ = try feed.changes(after: base)
+            #expect(feed.reads == readsBefore + 1)
+
+            // A logged change, committed by another process: the very next request sees it.
+            try other.execute("BEGIN IMMEDIATE")
+            for statement in CacheFeedSQL.statements(entity: "'user'", key: "'usr_quiet'") { try other.execute(statement) }
+            try other.execute("COMMIT")
+            let found = try feed.changes(after: base)
+            #expect(found.changes.map(\.key) == ["usr_quiet"])
+            #expect(feed.reads == readsBefore + 2)
+            other.close()
+            await store.shutdown()
+        }
+    }
+
+    /// Without a WAL index to watch (an in-memory database has none), every request that arrives after the last
+    /// read began reads again, as before.
+    @Test func withoutAWALIndexEveryRequestReads() async throws {
+        #expect(WALIndexWatch(database: "/nonexistent/stepup.sqlite") == nil)
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("plain.sqlite").path
+            let store = try await SQLStore.openSQLite(path: path)
+            let connection = try RawSQLiteConnection(path: path, busyTimeoutMilliseconds: 5_000, tuning: SQLiteTuning())
+            let feed = SQLiteChangeFeed(connections: [connection])
+            let base = try feed.latestVersion()
+            for _ in 0..<10 { _ = try feed.changes(after: base) }
+            #expect(feed.reads == 10)
+            feed.close()
+            // A retired watch (its feed closing) no longer reads the mapping: the next opener may truncate it.
+            let watch = try #require(WALIndexWatch(database: path))
+            let counter = try #require(watch.changeCounter)
+            _ = try await store.append(AuditEventDraft(type: "test.commit", at: Date()))
+            #expect(watch.changeCounter == counter &+ 1, "one commit, one count")
+            watch.retire()
+            #expect(watch.changeCounter == nil)
+            await store.shutdown()
         }
     }
 }

@@ -13,7 +13,9 @@ final class SQLiteChangeFeed: ChangeFeedReader {
     /// Reads are local and already shared here (see `changes(after:)`).
     var sharesReads: Bool { false }
 
-    private typealias Read = (number: UInt64, after: Int64, found: CacheChanges)
+    /// A finished read: its number, the version it read after, what it found, and the WAL index's transaction
+    /// counter just before it began.
+    private typealias Read = (number: UInt64, after: Int64, found: CacheChanges, counter: UInt32?)
 
     /// One read connection, used by one request at a time.
     private final class Reader: Sendable {
@@ -32,48 +34,64 @@ final class SQLiteChangeFeed: ChangeFeedReader {
     /// Where the next request that finds every connection busy waits.
     private let nextWait = Atomic<Int>(0)
 
-    /// - Parameter connections: at least one; a few (one per event loop) keep concurrent requests from waiting.
-    init(connections: [RawSQLiteConnection]) {
+    /// The WAL index's transaction counter, when the database has one: while it has not moved since a read
+    /// began, nothing was committed since, and that read still answers every request (no read at all).
+    private let walIndex: WALIndexWatch?
+
+    /// - Parameters:
+    ///   - connections: at least one; a few (one per event loop) keep concurrent requests from waiting.
+    ///   - walIndex: the database's WAL index, if it has one.
+    init(connections: [RawSQLiteConnection], walIndex: WALIndexWatch? = nil) {
         precondition(!connections.isEmpty, "the change feed needs a connection")
         readers = connections.map(Reader.init)
+        self.walIndex = walIndex
     }
+
+    /// Reads that went to the database (for tests).
+    var reads: UInt64 { started.load(ordering: .relaxed) }
 
     /// Connections reads run on (for tests).
     var connectionCount: Int { readers.count }
 
     func changes(after version: Int64) throws -> CacheChanges {
+        let counter = walIndex?.changeCounter
         let arrival = started.load(ordering: .acquiring)
-        if let shared = shared(after: version, arrival: arrival) { return shared }
+        if let shared = shared(after: version, arrival: arrival, counter: counter) { return shared }
         for reader in readers {
             if let found = try reader.connection.withLockIfAvailable({ connection in
-                try read(after: version, arrival: arrival, on: connection)
+                try read(after: version, arrival: arrival, counter: counter, on: connection)
             }) {
                 return found
             }
         }
         let index = nextWait.add(1, ordering: .relaxed).oldValue % readers.count
         return try readers[index].connection.withLock { connection in
-            try read(after: version, arrival: arrival, on: connection)
+            try read(after: version, arrival: arrival, counter: counter, on: connection)
         }
     }
 
-    /// A read that started after `arrival` and read from at most `version`, narrowed to what is newer than it.
-    private func shared(after version: Int64, arrival: UInt64) -> CacheChanges? {
+    /// A read that started after `arrival` — or before it with no transaction committed since it began (the WAL
+    /// index's counter as this request arrived is the one seen before that read) — and read from at most
+    /// `version`, narrowed to what is newer than it.
+    private func shared(after version: Int64, arrival: UInt64, counter: UInt32?) -> CacheChanges? {
         let found = last.withLock { last -> CacheChanges? in
-            guard let last, last.number > arrival, last.after <= version else { return nil }
+            guard let last, last.number > arrival || (counter != nil && last.counter == counter),
+                  last.after <= version else { return nil }
             return last.found
         }
         return found.map { CacheChanges(changes: $0.changes.filter { $0.version > version }, complete: $0.complete) }
     }
 
     /// On a connection this request holds: a read another request finished meanwhile, or one of its own.
-    private func read(after version: Int64, arrival: UInt64, on connection: RawSQLiteConnection) throws
-        -> CacheChanges {
-        if let shared = shared(after: version, arrival: arrival) { return shared }
+    private func read(after version: Int64, arrival: UInt64, counter arrivalCounter: UInt32?,
+                      on connection: RawSQLiteConnection) throws -> CacheChanges {
+        if let shared = shared(after: version, arrival: arrival, counter: arrivalCounter) { return shared }
+        // Taken before the read begins: a transaction committed after this is counted, and later requests read.
+        let counter = walIndex?.changeCounter
         let number = started.add(1, ordering: .acquiringAndReleasing).newValue
         let found = try Self.read(after: version, on: connection)
         last.withLock { last in
-            if (last?.number ?? 0) < number { last = (number, version, found) }
+            if (last?.number ?? 0) < number { last = (number, version, found, counter) }
         }
         return found
     }
@@ -109,6 +127,7 @@ final class SQLiteChangeFeed: ChangeFeedReader {
     }
 
     func close() {
+        walIndex?.retire()
         for reader in readers { reader.connection.withLock { $0.close() } }
     }
 }
