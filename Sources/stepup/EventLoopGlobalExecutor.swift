@@ -35,7 +35,7 @@ enum EventLoopGlobalExecutor {
                 if RequestsInFlight.server.count <= 1 {
                     loop.execute { runJob(job, genericExecutor) }
                 } else {
-                    loop.executor.enqueue(job)
+                    loop.executor.enqueue(ExecutorJob(job))
                 }
             })
             hook.baseAddress!.withMemoryRebound(to: UnsafeRawPointer.self, capacity: 1) { slot.pointee = $0.pointee }
