@@ -29,11 +29,11 @@ struct StepUpCommand: AsyncParsableCommand {
     )
 
     /// `serve` runs Swift's tasks on the event loops that serve the connections (NIO's event loop group as Swift's
-    /// global executor, see ``EventLoopGlobalExecutor``): a request's task then starts, reads its body and writes its answer on one thread, instead
-    /// of passing between an event loop and Swift's own thread pool at each step. `STEPUP_EXECUTOR=threads` keeps
-    /// Swift's pool (`loops` names the default; any other value stops `serve` with a usage error; README: Storage,
-    /// "tasks on the event loops"). Other commands keep Swift's pool, and so does the benchmarks'
-    /// bare reference handler (`stepup bench bare`), which stays Hummingbird as configured by default.
+    /// global executor, see ``EventLoopGlobalExecutor``): a request's task then starts, reads its body and writes its
+    /// answer on one thread, instead of passing between an event loop and Swift's own thread pool at each step.
+    /// `STEPUP_EXECUTOR=threads` keeps Swift's pool (`loops` names the default; any other value stops `serve` with a
+    /// usage error; README: Storage, "tasks on the event loops"). Other commands keep Swift's pool, and so does the
+    /// benchmarks' bare reference handler (`stepup bench bare`), which stays Hummingbird as configured by default.
     static func main() async {
         if CommandLine.arguments.dropFirst().first == "serve" {
             // Empty is unset (a template's empty variable), as for the other STEPUP_ variables.

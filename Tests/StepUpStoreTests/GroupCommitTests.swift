@@ -7,8 +7,10 @@ import Testing
 /// Group commit: many requests' writes in one transaction, each acknowledged only once it is durable.
 @Suite("Group commit", .timeLimit(.minutes(5)))
 struct GroupCommitTests {
-    final class Flag: Sendable {
-        let raised = Atomic(false)
+    /// What a lock holder on a thread of its own reports: it has released the lock, and whether its commit worked.
+    final class Release: Sendable {
+        let done = Atomic(false)
+        let committed = Atomic(false)
     }
 
     /// A commit that blocks until released, so that the units arriving meanwhile form the next batch.
@@ -228,11 +230,11 @@ struct GroupCommitTests {
                 try other.execute("BEGIN IMMEDIATE")
                 // The holder sleeps on a thread of its own: on two cores the concurrency pool has two threads,
                 // which other suites' blocking work (and this append's busy wait) may hold past the timeout.
-                let released = Flag()
+                let release = Release()
                 let holder = Thread {
                     usleep(microseconds)
-                    try? other.execute("COMMIT")
-                    released.raised.store(true, ordering: .releasing)
+                    release.committed.store((try? other.execute("COMMIT")) != nil, ordering: .relaxed)
+                    release.done.store(true, ordering: .releasing)
                 }
                 holder.start()
                 try await Task.sleep(for: .milliseconds(1))
@@ -242,7 +244,9 @@ struct GroupCommitTests {
                 } catch {
                     failure = error
                 }
-                while !released.raised.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(5)) }
+                while !release.done.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(5)) }
+                let committed = release.committed.load(ordering: .relaxed)
+                #expect(committed, "the other connection's COMMIT failed")
                 if microseconds < 1_000_000 {
                     #expect(failure == nil, "a 20 ms lock failed the commit: \(String(describing: failure))")
                 } else {

@@ -86,7 +86,9 @@ struct SQLiteChangeFeedTests {
 
             // A logged change, committed by another process: the very next request sees it.
             try other.execute("BEGIN IMMEDIATE")
-            for statement in CacheFeedSQL.statements(entity: "'user'", key: "'usr_quiet'") { try other.execute(statement) }
+            for statement in CacheFeedSQL.statements(entity: "'user'", key: "'usr_quiet'") {
+                try other.execute(statement)
+            }
             try other.execute("COMMIT")
             let found = try feed.changes(after: base)
             #expect(found.changes.map(\.key) == ["usr_quiet"])

@@ -60,7 +60,8 @@ extension SQLStore {
                              committer: SQLiteGroupCommitter(connection: writer, checkpointer: checkpointer,
                                                               roundTrips: roundTrips,
                                                               commitsAlone: synchronous == .normal),
-                             feed: SQLiteChangeFeed(connections: feedReaders, walIndex: WALIndexWatch(database: path)), synchronous: synchronous,
+                             feed: SQLiteChangeFeed(connections: feedReaders, walIndex: WALIndexWatch(database: path)),
+                             synchronous: synchronous,
                              roundTrips: roundTrips)
         do {
             try await store.migrate(at: Date())
