@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import NIOPosix
 import StepUpCore
 import Synchronization
 
@@ -179,16 +181,30 @@ public final class CachedStores: Sendable {
 extension CachedStores: CacheCoherence {
     public func synchronize() async throws {
         if let sharedReads {
-            try await sharedReads.run { try await readFeed() }
+            try await sharedReads.run { self.startFeedRead() }
         } else {
             try await readFeed()
         }
     }
 
+    /// ``readFeed()`` started now, for ``SharedFeedReads``: on the feed's own connection when it can have it at
+    /// once, otherwise in a task (through the pool).
+    private func startFeedRead() -> EventLoopFuture<Void> {
+        let seen = state.withLock { $0.seenVersion }
+        if let started = feed.startChanges(after: seen) { return started.map { self.apply($0) } }
+        let promise = MultiThreadedEventLoopGroup.singleton.any().makePromise(of: Void.self)
+        promise.completeWithTask { try await self.readFeed() }
+        return promise.futureResult
+    }
+
     /// Reads the changes after the version last seen and drops what they name.
     private func readFeed() async throws {
         let seen = state.withLock { $0.seenVersion }
-        let batch = try await feed.changes(after: seen)
+        apply(try await feed.changes(after: seen))
+    }
+
+    /// Drops what a read of the feed names.
+    private func apply(_ batch: CacheChanges) {
         guard !batch.changes.isEmpty || !batch.complete else { return }
         state.withLock { state in
             state.generation &+= 1

@@ -47,14 +47,18 @@ final class HeldConnection: Sendable {
         /// in binary, so a statement run here must return text columns only (cast the others, `version::text`):
         /// text reads the same either way.
         func prepared(_ sql: String, _ binds: [PostgresData]) async throws -> [PostgresRow] {
-            let statement: PreparedQuery
+            try await preparedFuture(sql, binds).get()
+        }
+
+        /// ``prepared(_:_:)`` as a future, completed on the connection's event loop.
+        func preparedFuture(_ sql: String, _ binds: [PostgresData]) -> EventLoopFuture<[PostgresRow]> {
             if let known = statements.known.withLock({ $0[sql] }) {
-                statement = known
-            } else {
-                statement = try await database.guarded { connection.prepare(query: sql) }.get()
-                statements.known.withLock { $0[sql] = statement }
+                return database.guarded { known.execute(binds) }
             }
-            return try await database.guarded { statement.execute(binds) }.get()
+            return database.guarded { connection.prepare(query: sql) }.flatMap { [statements, database] statement in
+                statements.known.withLock { $0[sql] = statement }
+                return database.guarded { statement.execute(binds) }
+            }
         }
     }
 
@@ -64,6 +68,8 @@ final class HeldConnection: Sendable {
     }
 
     private let configuration: PostgresConnection.Configuration
+    /// The event loop the connection runs on (postgres-nio's default group when nil).
+    private let eventLoop: (any EventLoop)?
     private let operationTimeout: Duration
     private let logger: Logger
     private let state = Mutex(State())
@@ -73,7 +79,8 @@ final class HeldConnection: Sendable {
     private static let ids = Atomic<Int>(1_000_000)
 
     init(configuration: PostgresConnection.Configuration, operationTimeout: Duration,
-         logger: Logger = Logger(label: "stepup.store")) {
+         on eventLoop: (any EventLoop)? = nil, logger: Logger = Logger(label: "stepup.store")) {
+        self.eventLoop = eventLoop
         var configuration = configuration
         configuration.options.connectTimeout = .seconds(5)
         self.configuration = configuration
@@ -91,6 +98,19 @@ final class HeldConnection: Sendable {
         uses.withLock { $0.held += 1 }
         defer { release(lease) }
         return try await body(lease)
+    }
+
+    /// ``run(_:)`` for an operation that does not await: `body` starts it on the held connection and the
+    /// connection is released when its future completes; `nil`, without running it, as with ``run(_:)``.
+    func start<R: Sendable>(_ body: (Lease) -> EventLoopFuture<R>) -> EventLoopFuture<R>? {
+        guard let lease = acquire() else {
+            uses.withLock { $0.pool += 1 }
+            return nil
+        }
+        uses.withLock { $0.held += 1 }
+        let future = body(lease)
+        future.whenComplete { _ in self.release(lease) }
+        return future
     }
 
     private func acquire() -> Lease? {
@@ -120,7 +140,9 @@ final class HeldConnection: Sendable {
         var opened: PostgresConnection?
         do {
             let id = Self.ids.add(1, ordering: .relaxed).newValue
-            opened = try await PostgresConnection.connect(configuration: configuration, id: id, logger: logger)
+            opened = try await PostgresConnection.connect(
+                on: eventLoop ?? PostgresConnection.defaultEventLoopGroup.any(), configuration: configuration, id: id,
+                logger: logger)
         } catch {
             logger.debug("held PostgreSQL connection: cannot connect (\(String(reflecting: error)))")
         }

@@ -34,19 +34,34 @@ struct PostgresChangeFeed: ChangeFeedReader {
     func changes(after version: Int64) async throws -> CacheChanges {
         try await SQLStore.storageErrors {
             if let held, let changes = try await held.run({ lease in
-                let rows = try await lease.prepared(Self.preparedReadSQL, [PostgresData(int64: version)])
-                return try Self.changes(after: version, rows: rows.map { row in
-                    let texts = row.map { cell in cell.bytes.map { String(buffer: $0) } }
-                    guard texts.count == 3, let text = texts[0], let rowVersion = Int64(text) else {
-                        throw StoreError.backend("the change feed returned a row it should not have")
-                    }
-                    return (rowVersion, texts[1], texts[2])
-                })
+                try Self.changes(after: version,
+                                 rows: await lease.prepared(Self.preparedReadSQL, [PostgresData(int64: version)]))
             }) {
                 return changes
             }
             return try await source.withDatabase(.read) { try await Self.read(after: version, on: $0) }
         }
+    }
+
+    /// The read on the held connection, started now without awaiting it; nil when that connection cannot be had
+    /// at once (then ``changes(after:)`` reads through the pool).
+    func startChanges(after version: Int64) -> EventLoopFuture<CacheChanges>? {
+        held?.start { lease in
+            lease.preparedFuture(Self.preparedReadSQL, [PostgresData(int64: version)])
+                .flatMapThrowing { try Self.changes(after: version, rows: $0) }
+                .flatMapErrorThrowing { throw SQLStore.storageError($0) }
+        }
+    }
+
+    /// The prepared read's rows (text columns) as changes.
+    private static func changes(after version: Int64, rows: [PostgresRow]) throws -> CacheChanges {
+        try changes(after: version, rows: rows.map { row in
+            let texts = row.map { cell in cell.bytes.map { String(buffer: $0) } }
+            guard texts.count == 3, let text = texts[0], let rowVersion = Int64(text) else {
+                throw StoreError.backend("the change feed returned a row it should not have")
+            }
+            return (rowVersion, texts[1], texts[2])
+        })
     }
 
     private static func read(after version: Int64, on database: any SQLDatabase) async throws -> CacheChanges {

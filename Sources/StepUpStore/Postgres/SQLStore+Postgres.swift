@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import SQLKit
 import StepUpCore
 
@@ -20,15 +21,18 @@ extension SQLStore {
     ) async throws -> SQLStore {
         let source = try PostgresSource(settings: settings, logger: logger)
         let roundTrips = RoundTrips()
-        // The committer and the change feed each keep a connection of their own (see HeldConnection).
+        // The committer and the change feed each keep a connection of their own (see HeldConnection); the feed's
+        // runs on an event loop of its own (see SharedFeedReads).
         let connection = try settings.connectionConfiguration()
-        func held() -> HeldConnection {
-            HeldConnection(configuration: connection, operationTimeout: settings.operationTimeout, logger: logger)
+        func held(on eventLoop: (any EventLoop)? = nil) -> HeldConnection {
+            HeldConnection(configuration: connection, operationTimeout: settings.operationTimeout, on: eventLoop,
+                           logger: logger)
         }
         let store = SQLStore(source: source, logger: logger, throttleRetention: throttleRetention,
                              committer: PostgresGroupCommitter(source: source, held: held(), roundTrips: roundTrips,
                                                                 batchTimeout: settings.operationTimeout),
-                             feed: PostgresChangeFeed(source: source, held: held()), synchronous: .full,
+                             feed: PostgresChangeFeed(source: source, held: held(on: SharedFeedReads.eventLoop)),
+                             synchronous: .full,
                              roundTrips: roundTrips)
         do {
             try await store.migrate(at: Date())

@@ -1,3 +1,4 @@
+import NIOCore
 import Foundation
 import SQLKit
 import StepUpCore
@@ -37,6 +38,12 @@ extension SQLStore: ChangeFeed {
     }
 
     public var sharesReads: Bool { feed.sharesReads }
+
+    public func startChanges(after version: Int64) -> EventLoopFuture<CacheChanges>? {
+        guard let started = feed.startChanges(after: version) else { return nil }
+        roundTrips.count(.read)
+        return started
+    }
 }
 
 extension SQLStore {

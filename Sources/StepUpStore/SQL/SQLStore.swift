@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import SQLKit
 import StepUpCore
 import Synchronization
@@ -80,11 +81,14 @@ public final class SQLStore: Sendable {
     static func storageErrors<R>(_ body: () async throws -> R) async throws -> R {
         do {
             return try await body()
-        } catch let error as StoreError {
-            throw error
         } catch {
-            throw StoreError.backend("database error: \(String(reflecting: error))")
+            throw storageError(error)
         }
+    }
+
+    /// A database's error as the store reports it (a ``StoreError`` stays as it is).
+    static func storageError(_ error: any Error) -> StoreError {
+        error as? StoreError ?? StoreError.backend("database error: \(String(reflecting: error))")
     }
 
     /// Runs `body` in a transaction on one connection; rolls back when it throws.
@@ -163,7 +167,13 @@ protocol UnitCommitter: Sendable {
 /// Reads the change feed (`cache_changes`, migration 3) for the read caches (one per backend).
 protocol ChangeFeedReader: Sendable {
     func changes(after version: Int64) async throws -> CacheChanges
+    /// A read started now, without awaiting it, when the reader can (see ``ChangeFeed/startChanges(after:)``).
+    func startChanges(after version: Int64) -> EventLoopFuture<CacheChanges>?
     func latestVersion() async throws -> Int64
     var sharesReads: Bool { get }
     func close()
+}
+
+extension ChangeFeedReader {
+    func startChanges(after version: Int64) -> EventLoopFuture<CacheChanges>? { nil }
 }

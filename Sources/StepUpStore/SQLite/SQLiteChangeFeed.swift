@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import StepUpCore
 import Synchronization
 
@@ -170,8 +171,12 @@ public protocol ChangeFeed: Sendable {
     /// Whether a read is costly enough (a network round trip) that concurrent requests should share reads
     /// (``SharedFeedReads``).
     var sharesReads: Bool { get }
+    /// One read started now, without awaiting it, on a feed whose reads are shared: its future completes on the
+    /// event loop of the connection that read. `nil` when the feed cannot (then ``changes(after:)`` reads).
+    func startChanges(after version: Int64) -> EventLoopFuture<CacheChanges>?
 }
 
 extension ChangeFeed {
     public var sharesReads: Bool { false }
+    public func startChanges(after version: Int64) -> EventLoopFuture<CacheChanges>? { nil }
 }
