@@ -58,6 +58,62 @@ struct PostgresInstancesTests {
         }
     }
 
+    /// Fifty requests on one instance read a session through its caches, each first reading the change feed as the
+    /// server does, while the other instance revokes the session: none that started after the revocation was
+    /// acknowledged may see the session alive. Under this load the requests share feed reads; a request served by a
+    /// read that began before it arrived would see the session alive.
+    @Test func noRequestStartedAfterARevocationOnTheOtherInstanceSeesTheSessionAlive() async throws {
+        try await withTwoInstances { first, second, _, _ in
+            let cached = try await first.cachedStores()
+            try await makeUser(second.stores)
+            try await second.createSession(Session(id: "s1", userID: "u1", createdAt: t0, lastSeenAt: t0,
+                                                   expiresAt: t0.addingTimeInterval(3_600)), tokenHash: "h1")
+            try await cached.coherence.synchronize()
+            #expect(try await cached.sessions.session(tokenHash: "h1")?.revokedAt == nil)
+            let race = RaceLog()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<50 {
+                    group.addTask {
+                        while !race.state.withLock({ $0.stopped }) {
+                            let started = ContinuousClock.now
+                            try await cached.coherence.synchronize()
+                            let alive = try await cached.sessions.session(tokenHash: "h1")?.revokedAt == nil
+                            race.state.withLock { race in
+                                guard let acknowledged = race.acknowledged, started > acknowledged else { return }
+                                race.checkedAfter += 1
+                                if alive { race.aliveAfter += 1 }
+                            }
+                            // Requests answered from memory must not starve the revoking task of a thread.
+                            await Task.yield()
+                        }
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: .milliseconds(200))
+                    try await second.revokeSession(id: "s1", at: at(5))
+                    race.state.withLock { $0.acknowledged = .now }
+                    try await Task.sleep(for: .milliseconds(500))
+                    race.state.withLock { $0.stopped = true }
+                }
+                try await group.waitForAll()
+            }
+            let result = race.state.withLock { $0 }
+            #expect(result.checkedAfter >= 50, "requests ran after the revocation (\(result.checkedAfter))")
+            #expect(result.aliveAfter == 0, "\(result.aliveAfter) of \(result.checkedAfter) saw the revoked session")
+        }
+    }
+
+    /// What ``noRequestStartedAfterARevocationOnTheOtherInstanceSeesTheSessionAlive()``'s requests saw.
+    final class RaceLog: Sendable {
+        struct State {
+            var acknowledged: ContinuousClock.Instant?
+            var stopped = false
+            var checkedAfter = 0
+            var aliveAfter = 0
+        }
+        let state = Mutex(State())
+    }
+
     @Test func aNewerSchemaIsRefused() async throws {
         try await withTwoInstances { first, _, server, database in
             #expect(try await first.schemaVersion() == SQLStore.supportedSchemaVersion)

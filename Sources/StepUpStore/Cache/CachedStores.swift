@@ -1,6 +1,5 @@
 import Foundation
 import NIOCore
-import NIOPosix
 import StepUpCore
 import Synchronization
 
@@ -192,7 +191,7 @@ extension CachedStores: CacheCoherence {
     private func startFeedRead() -> EventLoopFuture<Void> {
         let seen = state.withLock { $0.seenVersion }
         if let started = feed.startChanges(after: seen) { return started.map { self.apply($0) } }
-        let promise = MultiThreadedEventLoopGroup.singleton.any().makePromise(of: Void.self)
+        let promise = SharedFeedReads.eventLoop.makePromise(of: Void.self)
         promise.completeWithTask { try await self.readFeed() }
         return promise.futureResult
     }
