@@ -22,15 +22,27 @@ def start(*extra_flags):
     return driver
 
 
+def holds(condition):
+    """`condition()`, with a WebDriver error (a stale element on the page being left) read as not yet true."""
+    from selenium.common.exceptions import WebDriverException
+    try:
+        return condition()
+    except WebDriverException:
+        return False
+
+
 def checker(driver, shots, label="", seconds=30):
     """`check(condition, what)`: retries the callable until true (clicks return before the next page loads; a
     sign-in hashes at the lowest CPU priority, so on a CI machine busy with other tests it can take over 10 s); on
-    failure saves a screenshot, prints the step, the URL and the page, quits and exits 1."""
+    failure saves a screenshot, prints the step, the URL and the page, quits and exits 1.
+
+    A condition that raises counts as not yet true: an element found on the page a click is leaving goes stale
+    before its text is read (StaleElementReferenceException), which is the next page still loading, not a failure."""
     suffix = f" ({label})" if label else ""
 
     def check(condition, what):
         try:
-            WebDriverWait(driver, seconds).until(lambda _: condition())
+            WebDriverWait(driver, seconds).until(lambda _: holds(condition))
             ok = True
         except Exception:
             ok = False

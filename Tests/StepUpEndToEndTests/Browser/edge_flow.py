@@ -113,7 +113,7 @@ def browser_flow(app, auth, password, user, secret, shots):
 
     def check(condition, what):
         try:
-            WebDriverWait(driver, 30).until(lambda _: condition())
+            WebDriverWait(driver, 30).until(lambda _: chromium.holds(condition))
         except Exception:
             driver.save_screenshot(os.path.join(shots, "failure.png"))
             fail(what, f"URL: {driver.current_url}\n{driver.page_source[:3000]}")
