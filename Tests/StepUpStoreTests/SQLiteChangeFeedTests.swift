@@ -2,6 +2,7 @@ import Foundation
 import StepUpCore
 @testable import StepUpStore
 import Synchronization
+import StepUpTestSupport
 import Testing
 
 /// The SQLite change feed reads on several connections at once; a read shared between requests must still have
@@ -101,7 +102,9 @@ struct SQLiteChangeFeedTests {
     /// Without a WAL index to watch (an in-memory database has none), every request that arrives after the last
     /// read began reads again, as before.
     @Test func withoutAWALIndexEveryRequestReads() async throws {
-        #expect(WALIndexWatch(database: "/nonexistent/stepup.sqlite") == nil)
+        let memory = try RawSQLiteConnection(path: ":memory:", busyTimeoutMilliseconds: 0, tuning: SQLiteTuning())
+        #expect(WALIndexWatch(connection: memory) == nil)
+        memory.close()
         try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("plain.sqlite").path
             let store = try await SQLStore.openSQLite(path: path)
@@ -111,13 +114,58 @@ struct SQLiteChangeFeedTests {
             for _ in 0..<10 { _ = try feed.changes(after: base) }
             #expect(feed.reads == 10)
             feed.close()
-            // A retired watch (its feed closing) no longer reads the mapping: the next opener may truncate it.
-            let watch = try #require(WALIndexWatch(database: path))
+            // A retired watch (its feed closing) no longer reads the mapping: SQLite unmaps it with the last
+            // connection.
+            let watching = try RawSQLiteConnection(path: path, busyTimeoutMilliseconds: 5_000, tuning: SQLiteTuning())
+            let watch = try #require(WALIndexWatch(connection: watching))
             let counter = try #require(watch.changeCounter)
             _ = try await store.append(AuditEventDraft(type: "test.commit", at: Date()))
             #expect(watch.changeCounter == counter &+ 1, "one commit, one count")
             watch.retire()
             #expect(watch.changeCounter == nil)
+            watching.close()
+            await store.shutdown()
+        }
+    }
+
+    /// SQLite marks a WAL index in use with a POSIX lock on its `-shm` file (byte 128, shared by every process
+    /// using it), and the first process to open the database while nobody holds that lock truncates the file.
+    /// POSIX locks belong to the process, and closing any descriptor of a file drops them all: the watch once
+    /// mapped the `-shm` file through a descriptor of its own and closed it, which dropped SQLite's lock, and a
+    /// `stepup backup` or `sqlite3` run beside the server truncated the file under its mapping (`SIGBUS`).
+    /// Attacked from another process: the lock must stay held while the store is open, and the store must keep
+    /// reading and writing after other processes opened and closed the database.
+    @Test func anotherProcessNeverFindsTheWALIndexUnused() async throws {
+        guard TestTools.require("python3"), TestTools.require("sqlite3", install: "apt-get install sqlite3") else { return }
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("locked.sqlite").path
+            let store = try await SQLStore.openSQLite(path: path)
+            let feed = try #require(store.feed as? SQLiteChangeFeed)
+            #expect(feed.watchesTheWALIndex, "the feed watches the WAL index of a file database")
+            let base = try feed.latestVersion()
+            _ = try await store.append(AuditEventDraft(type: "test.before", at: Date()))
+            _ = try feed.changes(after: base)
+            let probe = """
+                import fcntl, os, sys
+                fd = os.open(sys.argv[1], os.O_RDWR)
+                try:
+                    fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 128)
+                    print("free")
+                except OSError:
+                    print("held")
+                """
+            for round in 0..<3 {
+                let answer = String(decoding: try TestTools.run("python3", ["-c", probe, path + "-shm"]), as: UTF8.self)
+                #expect(answer.trimmingCharacters(in: .whitespacesAndNewlines) == "held",
+                        "round \(round): another process found the WAL index unused while the store has it open")
+                // Another process opens and closes the database: with the lock dropped, it would truncate the index.
+                let count = String(decoding: try TestTools.run("sqlite3", [path, "SELECT count(*) FROM audit_events"]),
+                                   as: UTF8.self)
+                #expect(Int(count.trimmingCharacters(in: .whitespacesAndNewlines)) == round + 1)
+                _ = try await store.append(AuditEventDraft(type: "test.after", at: Date()))
+                #expect(try feed.changes(after: base).complete)
+            }
+            #expect(try await store.verifyAuditChain() == AuditChainReport(checkedEvents: 4))
             await store.shutdown()
         }
     }

@@ -60,7 +60,8 @@ extension SQLStore {
                              committer: SQLiteGroupCommitter(connection: writer, checkpointer: checkpointer,
                                                               roundTrips: roundTrips,
                                                               commitsAlone: synchronous == .normal),
-                             feed: SQLiteChangeFeed(connections: feedReaders, walIndex: WALIndexWatch(database: path)),
+                             feed: SQLiteChangeFeed(connections: feedReaders,
+                                                   walIndex: feedReaders.first.flatMap(WALIndexWatch.init)),
                              synchronous: synchronous,
                              roundTrips: roundTrips)
         do {

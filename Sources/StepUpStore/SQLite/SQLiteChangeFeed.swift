@@ -51,6 +51,9 @@ final class SQLiteChangeFeed: ChangeFeedReader {
     /// Reads that went to the database (for tests).
     var reads: UInt64 { started.load(ordering: .relaxed) }
 
+    /// Whether requests consult the WAL index's counter before reading (for tests).
+    var watchesTheWALIndex: Bool { walIndex != nil }
+
     /// Connections reads run on (for tests).
     var connectionCount: Int { readers.count }
 
